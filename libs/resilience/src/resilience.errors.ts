@@ -21,5 +21,9 @@ export abstract class ResilienceError extends Error {
 
 /** True when `e` is a {@link ResilienceError} from any copy of this package. */
 export function isResilienceError(e: unknown): e is ResilienceError {
-  return typeof e === 'object' && e !== null && (e as { isResilienceError?: unknown }).isResilienceError === true;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { isResilienceError?: unknown }).isResilienceError === true
+  );
 }

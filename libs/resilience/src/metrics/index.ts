@@ -1,0 +1,1 @@
+export { METRIC_PREFIX, counter, gauge, histogram } from './metric-factory';
