@@ -1,0 +1,12 @@
+/**
+ * @rc/testing — helpers shared by the integration and end-to-end suites: the test environment
+ * contract, fail-fast infrastructure checks and collision-free names.
+ */
+export { type TestEnv, testEnv } from './config/test-env';
+export {
+  InfrastructureUnavailableError,
+  requireKafka,
+  requirePostgres,
+  requireRedis,
+} from './require-infra';
+export { uniqueName } from './unique-name';
