@@ -10,3 +10,5 @@ export {
   requireRedis,
 } from './require-infra';
 export { uniqueName } from './unique-name';
+export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
+export { ServiceProcess, type ServiceProcessOptions } from './service-process';

@@ -1,0 +1,79 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServiceProcess } from './service-process';
+
+// A stand-in service: a real process that becomes ready after a short delay, logs its signals.
+const FAKE_MAIN = `
+const http = require('node:http');
+const started = Date.now();
+const server = http.createServer((req, res) => {
+  if (req.url === '/health/ready') { res.statusCode = Date.now() - started > 300 ? 200 : 503; }
+  res.end();
+});
+server.listen(Number(process.env.PORT), process.env.HOST, () => console.log('listening', process.env.GREETING));
+process.on('SIGTERM', () => { console.log('got SIGTERM'); server.close(() => process.exit(0)); });
+`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('ServiceProcess', () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'svc-proc-'));
+    mkdirSync(join(root, 'services', 'fake', 'dist'), { recursive: true });
+    writeFileSync(join(root, 'services', 'fake', 'dist', 'main.js'), FAKE_MAIN);
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('when started, then it resolves only once /health/ready answers 200, and stops on SIGTERM', async () => {
+    const svc = new ServiceProcess({
+      name: 'fake',
+      root,
+      port: await freePort(),
+      env: { GREETING: 'hi' },
+    });
+
+    await svc.start();
+    const ready = await fetch(`${svc.url}/health/ready`);
+    const code = await svc.stop();
+
+    expect(ready.status).toBe(200);
+    expect(code).toBe(0);
+    expect(svc.running).toBe(false);
+    const log = readFileSync(join(root, 'reports', 'logs', 'fake.log'), 'utf8');
+    expect(log).toContain('listening hi');
+    expect(log).toContain('got SIGTERM');
+  });
+
+  it('when the process exits during start-up, then start rejects naming the log file', async () => {
+    writeFileSync(join(root, 'services', 'fake', 'dist', 'main.js'), 'process.exit(3)');
+    const svc = new ServiceProcess({ name: 'fake', root, port: await freePort() });
+
+    await expect(svc.start()).rejects.toThrow(
+      /fake exited during start-up \(code 3\); see .*fake\.log/,
+    );
+  });
+
+  it('when killed, then the process is gone without a graceful shutdown', async () => {
+    const svc = new ServiceProcess({ name: 'fake', root, port: await freePort() });
+    await svc.start();
+
+    await svc.kill();
+
+    expect(svc.running).toBe(false);
+    await expect(fetch(`${svc.url}/health/ready`)).rejects.toThrow();
+    expect(readFileSync(join(root, 'reports', 'logs', 'fake.log'), 'utf8')).not.toContain(
+      'got SIGTERM',
+    );
+  });
+});

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+/** How to start one service as a real OS process from its production build. */
+export interface ServiceProcessOptions {
+  /** Service folder name under services/. */
+  name: string;
+  /** Repository root (the folder holding services/). */
+  root: string;
+  /** Port the service listens on (passed as PORT). */
+  port: number;
+  /** Extra environment (config keys of the service). */
+  env?: Record<string, string>;
+  /** Where stdout/stderr go; default `<root>/reports/logs/<name>.log` (appended). */
+  logFile?: string;
+  /** How long to wait for `/health/ready` to answer 200. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * One running service process, started from `services/<name>/dist/main.js` with Node, waited on
+ * until `/health/ready` answers 200. End-to-end tests kill and restart it to prove degradation
+ * and recovery.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(private readonly options: ServiceProcessOptions) {}
+
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  get url(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  /** Whether the process is alive. */
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
+  /** Spawns the process and resolves once it is ready; rejects (with its log path) if it exits or times out. */
+  async start(): Promise<void> {
+    if (this.running) throw new Error(`${this.options.name} is already running`);
+    const logFile =
+      this.options.logFile ??
+      join(this.options.root, 'reports', 'logs', `${this.options.name}.log`);
+    mkdirSync(join(logFile, '..'), { recursive: true });
+    this.log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(
+      process.execPath,
+      [join(this.options.root, 'services', this.options.name, 'dist', 'main.js')],
+      {
+        cwd: join(this.options.root, 'services', this.options.name),
+        env: {
+          ...process.env,
+          ...this.options.env,
+          PORT: String(this.options.port),
+          HOST: '127.0.0.1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    child.stdout?.pipe(this.log, { end: false });
+    child.stderr?.pipe(this.log, { end: false });
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await this.waitUntilReady(logFile);
+  }
+
+  /** Sends `signal` and waits for the process to exit (SIGKILL after `graceMs`). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<number | null> {
+    if (!this.child || !this.running) return this.exited;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    this.log?.end();
+    return code;
+  }
+
+  /** Kills the process abruptly (SIGKILL): no graceful shutdown, as in a crash. */
+  async kill(): Promise<void> {
+    await this.stop('SIGKILL', 0);
+  }
+
+  private async waitUntilReady(logFile: string): Promise<void> {
+    const deadline = Date.now() + (this.options.readyTimeoutMs ?? 30_000);
+    while (Date.now() < deadline) {
+      if (!this.running) {
+        throw new Error(
+          `${this.options.name} exited during start-up (code ${this.child?.exitCode}); see ${logFile}`,
+        );
+      }
+      try {
+        const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(1000) });
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await this.stop('SIGKILL', 0);
+    throw new Error(`${this.options.name} was not ready on ${this.url} in time; see ${logFile}`);
+  }
+}
