@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 /** How to start one service as a real OS process from its production build. */
 export interface ServiceProcessOptions {
@@ -16,6 +17,8 @@ export interface ServiceProcessOptions {
   logFile?: string;
   /** How long to wait for `/health/ready` to answer 200. Default 30 s. */
   readyTimeoutMs?: number;
+  /** Also echo each output line to this process's stdout, prefixed with `[name]` (`npm start`). */
+  echo?: boolean;
 }
 
 /**
@@ -65,8 +68,14 @@ export class ServiceProcess {
       },
     );
     this.child = child;
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.pipe(this.log, { end: false });
+      if (this.options.echo) {
+        createInterface({ input: stream! }).on('line', (line) =>
+          process.stdout.write(`[${this.options.name}] ${line}\n`),
+        );
+      }
+    }
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     await this.waitUntilReady(logFile);
   }
