@@ -6,3 +6,4 @@
 export { type Clock, FakeClock, systemClock, flushMicrotasks } from './clock';
 export { ResilienceError, isResilienceError } from './resilience.errors';
 export * from './metrics';
+export * from './rate-limit';

@@ -1,0 +1,42 @@
+import { TOKEN_BUCKET_LUA, TOKEN_BUCKET_LUA_SHA } from './token-bucket.lua';
+import type { TokenBucketResult } from './local-token-bucket';
+
+/**
+ * The part of an ioredis client (`Redis` or `Cluster`) the limiter uses. Any client with these
+ * members works, which keeps the core independent of how a service builds its connection.
+ */
+export interface RedisScriptClient {
+  /** ioredis connection status (`ready`, `connecting`, `reconnecting`, `end`, …). */
+  readonly status: string;
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+}
+
+/**
+ * Runs the token-bucket Lua script for one key: EVALSHA first (the script body is sent once
+ * per Redis server), EVAL when the server answers NOSCRIPT (restart, failover, SCRIPT FLUSH).
+ */
+export class RedisTokenBucket {
+  constructor(private readonly redis: RedisScriptClient) {}
+
+  /** Takes `cost` tokens from bucket `key` of capacity `limit` refilled every `windowMs`. */
+  async take(key: string, limit: number, windowMs: number, cost = 1): Promise<TokenBucketResult> {
+    const args = [key, limit, windowMs, cost] as const;
+    let reply: unknown;
+    try {
+      reply = await this.redis.evalsha(TOKEN_BUCKET_LUA_SHA, 1, ...args);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+      reply = await this.redis.eval(TOKEN_BUCKET_LUA, 1, ...args);
+    }
+    return parseReply(reply);
+  }
+}
+
+function parseReply(reply: unknown): TokenBucketResult {
+  if (!Array.isArray(reply) || reply.length !== 4 || !reply.every((v) => typeof v === 'number')) {
+    throw new Error(`unexpected token bucket script reply: ${JSON.stringify(reply)}`);
+  }
+  const [allowed, remaining, resetMs, retryAfterMs] = reply as [number, number, number, number];
+  return { allowed: allowed === 1, remaining, resetMs, retryAfterMs };
+}
