@@ -1,0 +1,32 @@
+import type { EventOf, EventType } from '@rc/contracts';
+
+/** What a handler knows about the delivery it is processing. */
+export interface HandlerContext {
+  topic: string;
+  partition: number;
+  /** Kafka offset of the message (a decimal string). */
+  offset: string;
+  /** 1 on the first try, then 2, 3… on retries of the same delivery. */
+  attempt: number;
+  /** The message's Kafka headers, decoded as UTF-8. */
+  headers: Readonly<Record<string, string>>;
+  /** Aborted when the consumer is stopping: long handlers should give up early. */
+  signal: AbortSignal;
+}
+
+/**
+ * Handles one event type. Resolve when the work is durable (committed in Postgres, typically
+ * through `inbox.runOnce`); only then is the offset committed. Throw to have it retried
+ * (transient), dead-lettered (`PermanentHandlerError`) or to stop the consumer
+ * (`FatalHandlerError`); see `ErrorClassifier`.
+ */
+export type EventHandler<T extends EventType> = (
+  event: EventOf<T>,
+  context: HandlerContext,
+) => Promise<void>;
+
+/**
+ * Handlers by event type. Events of a registered type with no handler here are skipped (their
+ * offset is committed); events of an unregistered type are dead-lettered.
+ */
+export type EventHandlers = { readonly [T in EventType]?: EventHandler<T> };

@@ -1,0 +1,60 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** Whether {@link inbox}.runOnce applied the work or found the event already applied. */
+export type InboxOutcome = 'applied' | 'duplicate';
+
+/**
+ * Runs `work` at most once per (consumer group, event id), atomically with the dedup record:
+ * one transaction inserts the inbox row and runs `work` on the same client, then commits. If
+ * the row exists the transaction is abandoned and `work` never runs (`duplicate`). If `work`
+ * throws, everything rolls back (the inbox row too) and the error propagates, so a retry or a
+ * redelivery runs it again. Two deliveries racing each other serialise on the primary key:
+ * the second waits for the first and then sees it as a duplicate (or runs, if the first rolled
+ * back). `work` must do its writes through `client`, not through another pool connection.
+ */
+async function runOnce(
+  pool: Pool,
+  group: string,
+  eventId: string,
+  work: (client: PoolClient) => Promise<void>,
+): Promise<InboxOutcome> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const inserted = await client.query(
+      `INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2)
+       ON CONFLICT (consumer_group, event_id) DO NOTHING`,
+      [group, eventId],
+    );
+    if (inserted.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return 'duplicate';
+    }
+    await work(client);
+    await client.query('COMMIT');
+    return 'applied';
+  } catch (e) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // The connection itself is gone: do not hand it back to the pool.
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Deletes inbox rows older than `olderThanMs` (keep them longer than the topics' retention). */
+async function prune(pool: Pool, olderThanMs: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    'DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => $1)',
+    [olderThanMs / 1000],
+  );
+  return rowCount ?? 0;
+}
+
+/** The consumer inbox: `runOnce` for idempotent handling; `prune` for housekeeping. */
+export const inbox = { runOnce, prune };
