@@ -7,3 +7,4 @@ export { type Clock, FakeClock, systemClock, flushMicrotasks } from './clock';
 export { ResilienceError, isResilienceError } from './resilience.errors';
 export * from './metrics';
 export * from './rate-limit';
+export * from './load-shedding';
