@@ -8,3 +8,4 @@ export { ResilienceError, isResilienceError } from './resilience.errors';
 export * from './metrics';
 export * from './rate-limit';
 export * from './load-shedding';
+export * from './idempotency';

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { type Registry, register as defaultRegistry } from 'prom-client';
+import { counter } from '../metrics';
+import { assertSchemaName, IDEMPOTENCY_TABLE } from './idempotency.migration';
+import type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
+
+/** Configuration of an {@link IdempotencyStore}. */
+export interface IdempotencyStoreOptions {
+  /** Pool of the service's own database, where the migration was applied. */
+  pool: Pool;
+  /** Schema holding the table. Default `public`. */
+  schema?: string;
+  /**
+   * Lease of a started request, in ms. Must exceed the longest time a request can run (its
+   * deadline): a lease that expires under a live request lets a retry execute it a second
+   * time. Default 30 000.
+   */
+  lockTimeoutMs?: number;
+  /** How long keys (and stored responses) are kept, in ms. Default 24 h. */
+  ttlMs?: number;
+  /** Upper bound of the `Retry-After` suggested for an in-flight key, in ms. Default 1000. */
+  inFlightRetryAfterMs?: number;
+  registry?: Registry;
+}
+
+type Outcome =
+  | 'started'
+  | 'taken_over'
+  | 'replayed'
+  | 'in_flight'
+  | 'mismatch'
+  | 'completed'
+  | 'released'
+  | 'lock_lost';
+
+interface ExistingRow {
+  fingerprint: string;
+  state: 'in_flight' | 'completed';
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: unknown;
+  lock_remaining_ms: number;
+  expired: boolean;
+}
+
+/**
+ * Idempotency keys in Postgres. The primary key (scope, key) decides every race: `begin` is an
+ * INSERT … ON CONFLICT that either creates the row (the caller owns the key), takes over an
+ * expired lease or an expired key, or does nothing — then the existing row says replay,
+ * in-flight or mismatch. Nothing is check-then-insert. Time is the database's `now()`, shared
+ * by every instance, so leases and expiry need no synchronised clocks.
+ */
+export class IdempotencyStore {
+  private readonly table: string;
+  private readonly lockTimeoutMs: number;
+  private readonly ttlMs: number;
+  private readonly inFlightRetryAfterMs: number;
+  private readonly outcomes;
+
+  constructor(private readonly options: IdempotencyStoreOptions) {
+    const schema = options.schema ?? 'public';
+    assertSchemaName(schema);
+    this.table = `${schema}.${IDEMPOTENCY_TABLE}`;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    this.ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
+    this.inFlightRetryAfterMs = options.inFlightRetryAfterMs ?? 1000;
+    if (!(this.lockTimeoutMs > 0 && this.ttlMs > this.lockTimeoutMs)) {
+      throw new RangeError('idempotency store: need 0 < lockTimeoutMs < ttlMs');
+    }
+    this.outcomes = counter(options.registry ?? defaultRegistry, {
+      name: 'resilience_idempotency_outcomes_total',
+      help: 'Idempotency key outcomes: started, taken_over, replayed, in_flight (409), mismatch (422), completed, released, lock_lost.',
+      labelNames: ['outcome'] as const,
+    });
+  }
+
+  /** The lease length in ms (for callers that size deadlines against it). */
+  get lockTimeout(): number {
+    return this.lockTimeoutMs;
+  }
+
+  /** Claims `key` in `scope` for a request with `fingerprint`, or says why it cannot. */
+  async begin(scope: string, key: string, fingerprint: string): Promise<BeginResult> {
+    // A row can vanish or its lease expire between the two statements; look again a few times.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const lockToken = randomUUID();
+      const claimed = await this.options.pool.query<{ attempts: number; locked_until: Date }>(
+        `INSERT INTO ${this.table} AS k
+           (scope, key, fingerprint, state, lock_token, locked_until, expires_at)
+         VALUES ($1, $2, $3, 'in_flight', $4,
+                 now() + $5 * interval '1 millisecond', now() + $6 * interval '1 millisecond')
+         ON CONFLICT (scope, key) DO UPDATE SET
+           fingerprint = EXCLUDED.fingerprint, state = 'in_flight',
+           lock_token = EXCLUDED.lock_token, locked_until = EXCLUDED.locked_until,
+           attempts = CASE WHEN k.expires_at <= now() THEN 1 ELSE k.attempts + 1 END,
+           created_at = CASE WHEN k.expires_at <= now() THEN now() ELSE k.created_at END,
+           expires_at = CASE WHEN k.expires_at <= now() THEN EXCLUDED.expires_at ELSE k.expires_at END,
+           response_status = NULL, response_headers = NULL, response_body = NULL, completed_at = NULL
+         WHERE k.expires_at <= now()
+            OR (k.state = 'in_flight' AND k.locked_until <= now() AND k.fingerprint = EXCLUDED.fingerprint)
+         RETURNING attempts, locked_until`,
+        [scope, key, fingerprint, lockToken, this.lockTimeoutMs, this.ttlMs],
+      );
+      const row = claimed.rows[0];
+      if (row) {
+        const takenOver = row.attempts > 1;
+        this.count(takenOver ? 'taken_over' : 'started');
+        return {
+          outcome: 'started',
+          lease: { scope, key, lockToken },
+          lockedUntil: row.locked_until,
+          takenOver,
+        };
+      }
+      const existing = await this.find(scope, key);
+      if (!existing || existing.expired) continue;
+      if (existing.fingerprint !== fingerprint) return this.counted('mismatch', { outcome: 'mismatch' });
+      if (existing.state === 'completed') {
+        return this.counted('replayed', {
+          outcome: 'replay',
+          response: {
+            status: existing.response_status ?? 500,
+            headers: existing.response_headers ?? {},
+            body: existing.response_body ?? undefined,
+          },
+        });
+      }
+      if (existing.lock_remaining_ms > 0) {
+        const retryAfterMs = Math.min(existing.lock_remaining_ms, this.inFlightRetryAfterMs);
+        return this.counted('in_flight', { outcome: 'in_flight', retryAfterMs });
+      }
+    }
+    return this.counted('in_flight', {
+      outcome: 'in_flight',
+      retryAfterMs: this.inFlightRetryAfterMs,
+    });
+  }
+
+  /**
+   * Stores the response of a started request for replay. Returns false (and counts
+   * `lock_lost`) when the lease had expired and another request took the key over.
+   */
+  async complete(lease: IdempotencyLease, response: StoredResponse): Promise<boolean> {
+    const body = response.body === undefined ? null : JSON.stringify(response.body);
+    const result = await this.options.pool.query(
+      `UPDATE ${this.table} SET state = 'completed', response_status = $4,
+         response_headers = $5::jsonb, response_body = $6::jsonb,
+         lock_token = NULL, locked_until = NULL, completed_at = now()
+       WHERE scope = $1 AND key = $2 AND lock_token = $3 AND state = 'in_flight'`,
+      [lease.scope, lease.key, lease.lockToken, response.status, JSON.stringify(response.headers), body],
+    );
+    const stored = result.rowCount === 1;
+    this.count(stored ? 'completed' : 'lock_lost');
+    return stored;
+  }
+
+  /**
+   * Gives the key up after a failure that is not final (the client may retry and execute it
+   * again). Deletes the row only while the caller still holds the lease.
+   */
+  async release(lease: IdempotencyLease): Promise<boolean> {
+    const result = await this.options.pool.query(
+      `DELETE FROM ${this.table} WHERE scope = $1 AND key = $2 AND lock_token = $3 AND state = 'in_flight'`,
+      [lease.scope, lease.key, lease.lockToken],
+    );
+    const released = result.rowCount === 1;
+    this.count(released ? 'released' : 'lock_lost');
+    return released;
+  }
+
+  /**
+   * Deletes up to `limit` expired keys, oldest first, skipping rows other purgers hold; returns
+   * how many were deleted. Run it periodically (e.g. every minute) from one or all instances.
+   */
+  async purgeExpired(limit = 1000): Promise<number> {
+    const result = await this.options.pool.query(
+      `DELETE FROM ${this.table} WHERE (scope, key) IN (
+         SELECT scope, key FROM ${this.table} WHERE expires_at <= now()
+         ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [limit],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  private async find(scope: string, key: string): Promise<ExistingRow | undefined> {
+    const result = await this.options.pool.query<ExistingRow>(
+      `SELECT fingerprint, state, response_status, response_headers, response_body,
+              COALESCE(GREATEST(0, CEIL(EXTRACT(EPOCH FROM (locked_until - now())) * 1000)), 0)::int
+                AS lock_remaining_ms,
+              expires_at <= now() AS expired
+         FROM ${this.table} WHERE scope = $1 AND key = $2`,
+      [scope, key],
+    );
+    return result.rows[0];
+  }
+
+  private count(outcome: Outcome): void {
+    this.outcomes.inc({ outcome });
+  }
+
+  private counted(outcome: Outcome, result: BeginResult): BeginResult {
+    this.count(outcome);
+    return result;
+  }
+}
