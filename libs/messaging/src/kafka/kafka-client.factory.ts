@@ -50,7 +50,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator:
       () =>
       ({ namespace, level, log }) => {
-        const { message, timestamp: _timestamp, ...fields } = log;
+        const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
         logger(toLevel(level), `kafkajs ${namespace}: ${message}`, fields);
       },
     retry: {

@@ -27,6 +27,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How often a standby retries the lock, in ms (default 1 000): bounds takeover time. */
   standbyPollIntervalMs?: number;
+  /** kafkajs retries inside one send before the relay's own backoff takes over (default 5). */
+  producerRetries?: number;
   /** Backoff after a failure (Kafka or Postgres down); default 500 ms doubling up to 10 s. */
   backoff?: BackoffOptions;
   /** Metrics registry (prom-client's global one by default). */
@@ -66,10 +68,15 @@ export class OutboxRelay {
     const instanceId =
       options.instanceId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
     this.leadership = new RelayLeadership(options.pool, options.name, instanceId);
-    this.producer = createIdempotentProducer(options.kafka);
+    this.producer = this.newProducer();
     this.metrics = outboxRelayMetrics(options.registry);
     this.log = options.logger ?? silentLogger;
     this.metrics.leader.set({ relay: options.name }, 0);
+  }
+
+  /** The relay name (shared by the replicas competing for it). */
+  get name(): string {
+    return this.options.name;
   }
 
   /** True while this instance is the active relay. */
@@ -214,9 +221,15 @@ export class OutboxRelay {
    */
   private async resetProducer(): Promise<void> {
     const old = this.producer;
-    this.producer = createIdempotentProducer(this.options.kafka);
+    this.producer = this.newProducer();
     this.producerConnected = false;
     await old.disconnect().catch(() => undefined);
+  }
+
+  private newProducer(): Producer {
+    return createIdempotentProducer(this.options.kafka, {
+      ...(this.options.producerRetries !== undefined && { retries: this.options.producerRetries }),
+    });
   }
 
   /** Refreshes the backlog gauges at most once a second (and always when drained). */
