@@ -6,6 +6,14 @@
 export { type Clock, FakeClock, systemClock, flushMicrotasks } from './clock';
 export { ResilienceError, isResilienceError } from './resilience.errors';
 export * from './metrics';
+export * from './circuit-breaker';
+export * from './retry';
+export * from './retry-budget';
+export * from './deadline';
+export * from './bulkhead';
+export * from './timeout';
+export * from './policy';
+export * from './http-client';
 export * from './rate-limit';
 export * from './load-shedding';
 export * from './idempotency';

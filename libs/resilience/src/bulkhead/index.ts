@@ -1,0 +1,3 @@
+export { Bulkhead, type BulkheadDeps } from './bulkhead';
+export { bulkheadConfigSchema, type BulkheadConfig, type BulkheadConfigInput } from './bulkhead.config';
+export { BulkheadFullError, BulkheadQueueTimeoutError } from './bulkhead.errors';

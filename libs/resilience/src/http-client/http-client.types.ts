@@ -1,0 +1,39 @@
+/** HTTP methods the client sends. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Query parameters; undefined values are left out. */
+export type QueryParams = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** One request through {@link ResilientHttpClient.request}. */
+export interface HttpRequestOptions<T> {
+  method?: HttpMethod;
+  /** Path relative to the client's base URL, e.g. `/v1/reservations`. */
+  path: string;
+  query?: QueryParams;
+  /** Serialised as JSON when defined. */
+  body?: unknown;
+  headers?: Readonly<Record<string, string>>;
+  /** Sent as `Idempotency-Key`; makes a POST/PATCH retryable. */
+  idempotencyKey?: string;
+  /** Overrides the method-based idempotency guess (see RetryRequest.idempotent). */
+  idempotent?: boolean;
+  /** Caller cancellation. */
+  signal?: AbortSignal;
+  /** Absolute deadline for this request (the ambient request deadline applies anyway). */
+  deadlineAt?: number;
+  /**
+   * Validates and types the decoded body (e.g. a zod schema's `parse`). A throw becomes
+   * `RESILIENCE.DEPENDENCY_BAD_RESPONSE`. Without it the body is an unchecked `T`.
+   */
+  parse?: (body: unknown) => T;
+}
+
+/** A successful (2xx) response. */
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  /** Decoded JSON (or text for other content types; undefined when empty). */
+  body: T;
+  /** Which attempt succeeded (1 = first). */
+  attempt: number;
+}

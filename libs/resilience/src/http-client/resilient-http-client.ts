@@ -1,0 +1,148 @@
+import { context, propagation } from '@opentelemetry/api';
+import { systemClock, type Clock } from '../clock';
+import { setOutboundDeadlineHeader } from '../deadline/deadline-headers';
+import type { AttemptContext } from '../policy/attempt-context';
+import type { ResiliencePolicy } from '../policy/resilience-policy';
+import { parseRetryAfter } from '../retry/retry-after';
+import { HttpDependencyError, type HttpCallSite } from './http-dependency.error';
+import type { HttpMethod, HttpRequestOptions, HttpResponse, QueryParams } from './http-client.types';
+import { decodeBody, toProblem } from './response-body';
+
+/** Response header by which an overloaded server asks its callers not to retry. */
+export const DO_NOT_RETRY_HEADER = 'x-retry';
+/** Value of {@link DO_NOT_RETRY_HEADER} that forbids retries. */
+export const DO_NOT_RETRY_VALUE = 'no';
+/** Request header carrying the idempotency key (IETF draft-ietf-httpapi-idempotency-key-header). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** Construction options of {@link ResilientHttpClient}. */
+export interface ResilientHttpClientOptions {
+  /** e.g. `http://payment:3000`; request paths are appended to it. */
+  baseUrl: string;
+  /** The dependency's named policy; its name is the dependency name in errors and metrics. */
+  policy: ResiliencePolicy;
+  clock?: Clock;
+  /** Defaults to the global `fetch` (undici). */
+  fetch?: typeof fetch;
+  /** Headers sent with every request (e.g. `user-agent`). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+type Options = Omit<HttpRequestOptions<unknown>, 'method' | 'path' | 'body'>;
+
+/**
+ * JSON-over-HTTP client for one dependency, every call run through the dependency's
+ * {@link ResiliencePolicy}. Per attempt it sends the budget left (`x-request-timeout-ms`, the
+ * smaller of attempt timeout and request deadline), W3C trace context (`traceparent` via the
+ * OpenTelemetry propagator; a no-op without an SDK) and the `Idempotency-Key`. It classifies
+ * responses for the policy — 5xx count against the breaker, 408/429/502/503/504 are retried
+ * (after `Retry-After` if sent), 4xx are neither, `x-retry: no` stops retries — and returns a
+ * typed 2xx or throws {@link HttpDependencyError}.
+ */
+export class ResilientHttpClient {
+  private readonly baseUrl: string;
+  private readonly clock: Clock;
+  private readonly fetchFn: typeof fetch;
+  private readonly defaultHeaders: Readonly<Record<string, string>>;
+
+  constructor(private readonly options: ResilientHttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.clock = options.clock ?? systemClock;
+    this.fetchFn = options.fetch ?? fetch;
+    this.defaultHeaders = options.headers ?? {};
+  }
+
+  /** Dependency name (the policy's name). */
+  get dependency(): string {
+    return this.options.policy.name;
+  }
+
+  /** Sends one request through the policy. */
+  request<T>(req: HttpRequestOptions<T>): Promise<HttpResponse<T>> {
+    const method = req.method ?? 'GET';
+    const site: HttpCallSite = { dependency: this.dependency, method, path: req.path };
+    const url = this.baseUrl + req.path + queryString(req.query);
+    const headers: Record<string, string> = { accept: 'application/json', ...this.defaultHeaders, ...req.headers };
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (req.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = req.idempotencyKey;
+    propagation.inject(context.active(), headers);
+    return this.options.policy.execute((attempt) => this.send(attempt, url, method, headers, body, site, req), {
+      method,
+      idempotencyKey: req.idempotencyKey,
+      idempotent: req.idempotent,
+      signal: req.signal,
+      deadlineAt: req.deadlineAt,
+    });
+  }
+
+  /** GET `path`. */
+  get<T>(path: string, options: Options & { parse?: (body: unknown) => T } = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...options, method: 'GET', path });
+  }
+
+  /** POST a JSON `body` to `path` (retried only with an idempotency key). */
+  post<T>(path: string, body: unknown, options: Options & { parse?: (b: unknown) => T } = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...options, method: 'POST', path, body });
+  }
+
+  /** PUT a JSON `body` to `path`. */
+  put<T>(path: string, body: unknown, options: Options & { parse?: (b: unknown) => T } = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...options, method: 'PUT', path, body });
+  }
+
+  /** PATCH `path` with a JSON `body` (retried only with an idempotency key). */
+  patch<T>(path: string, body: unknown, options: Options & { parse?: (b: unknown) => T } = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...options, method: 'PATCH', path, body });
+  }
+
+  /** DELETE `path`. */
+  delete<T>(path: string, options: Options & { parse?: (body: unknown) => T } = {}): Promise<HttpResponse<T>> {
+    return this.request<T>({ ...options, method: 'DELETE', path });
+  }
+
+  private async send<T>(
+    attempt: AttemptContext,
+    url: string,
+    method: HttpMethod,
+    baseHeaders: Record<string, string>,
+    body: string | undefined,
+    site: HttpCallSite,
+    req: HttpRequestOptions<T>,
+  ): Promise<HttpResponse<T>> {
+    const headers = setOutboundDeadlineHeader({ ...baseHeaders }, attempt.deadlineAt, this.clock);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchFn(url, { method, headers, body, signal: attempt.signal });
+      text = await response.text();
+    } catch (error) {
+      // Timeout or cancellation: the policy already settled with the signal's reason.
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+      throw HttpDependencyError.unreachable(site, error);
+    }
+    const contentType = response.headers.get('content-type');
+    if (!response.ok) {
+      throw HttpDependencyError.fromResponse(site, response.status, {
+        problem: toProblem(text, contentType),
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.clock.now()),
+        doNotRetry: response.headers.get(DO_NOT_RETRY_HEADER)?.trim().toLowerCase() === DO_NOT_RETRY_VALUE,
+      });
+    }
+    try {
+      const decoded = decodeBody(text, contentType);
+      const value = req.parse ? req.parse(decoded) : (decoded as T);
+      return { status: response.status, headers: response.headers, body: value, attempt: attempt.attempt };
+    } catch (error) {
+      throw HttpDependencyError.badResponse(site, response.status, error);
+    }
+  }
+}
+
+function queryString(query: QueryParams | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,3 @@
+export { AttemptTimeoutError } from './timeout.errors';
+export { timerSchedulerFor, type TimerScheduler } from './timer-scheduler';
+export { withTimeout, type WithTimeoutOptions } from './with-timeout';
