@@ -17,3 +17,4 @@ export * from './http-client';
 export * from './rate-limit';
 export * from './load-shedding';
 export * from './idempotency';
+export * from './fault-injection';
