@@ -29,6 +29,11 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * Longest a fetch waits on the broker for new messages, ms (default 5 000). A stop or halt
+   * waits for the fetch in flight, so this also bounds shutdown time.
+   */
+  maxWaitTimeMs?: number;
   /** Partitions processed in parallel by this instance (default 1). */
   partitionsConsumedConcurrently?: number;
   /** How often consumer lag is sampled into `messaging_consumer_lag`, ms (default 15 000; 0 = off). */
@@ -76,6 +81,7 @@ export class EventConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 5_000,
       allowAutoTopicCreation: false,
       retry: {
         initialRetryTime: 300,

@@ -55,6 +55,7 @@ export async function redrive(
     sessionTimeout: 10_000,
     rebalanceTimeout: 10_000,
     heartbeatInterval: 1_000,
+    maxWaitTimeInMs: 500,
     allowAutoTopicCreation: false,
   });
   let redriven = 0;

@@ -1,4 +1,3 @@
-import { testEnv } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
 import { createKafka, outbox, type OutboxRelay } from '../../src';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
@@ -50,7 +49,8 @@ describe('outbox + relay', () => {
 
     // Assert
     const messages = await readAll(kafka, topic);
-    expect(messages.map((m) => JSON.parse(m.value!.toString()).id)).toEqual([committed.id]);
+    expect(messages.map((m) => m.headers!['event-id']!.toString())).toEqual([committed.id]);
+    expect(JSON.parse(messages[0]!.value!.toString())).toMatchObject({ id: committed.id });
   });
 
   it('when rows are committed, then each is published exactly once, in order per key, with its trace headers', async () => {

@@ -7,6 +7,7 @@ export const FAST_GROUP = {
   sessionTimeoutMs: 6_000,
   rebalanceTimeoutMs: 6_000,
   heartbeatIntervalMs: 500,
+  maxWaitTimeMs: 250,
 } as const;
 
 /** A kafkajs client on the test broker that logs nothing. */
@@ -100,6 +101,7 @@ function groupTimings() {
     sessionTimeout: FAST_GROUP.sessionTimeoutMs,
     rebalanceTimeout: FAST_GROUP.rebalanceTimeoutMs,
     heartbeatInterval: FAST_GROUP.heartbeatIntervalMs,
+    maxWaitTimeInMs: FAST_GROUP.maxWaitTimeMs,
   };
 }
 
