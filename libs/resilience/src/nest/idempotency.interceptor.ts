@@ -1,0 +1,119 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { catchError, defaultIfEmpty, from, last, mergeMap, type Observable, of } from 'rxjs';
+import {
+  type IdempotencyLease,
+  IdempotencyInFlightError,
+  IdempotencyKeyInvalidError,
+  IdempotencyKeyMissingError,
+  IdempotencyKeyReusedError,
+  type IdempotencyStore,
+  requestFingerprint,
+} from '../idempotency';
+import { handlerMetadata, httpExchange, setHeaders } from './http-context';
+import { IDEMPOTENT_METADATA, type IdempotentOptions } from './resilience.decorators';
+import { ResilienceRegistry } from './resilience.registry';
+
+/** Header set on a replayed response. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+
+const DEFAULT_REPLAY_HEADERS = ['content-type', 'location'];
+
+/**
+ * Idempotency for handlers marked `@Idempotent()`: the key (`Idempotency-Key`) is scoped per
+ * client, the request is fingerprinted (method, URL, canonical body), and the store decides —
+ * run the handler and store its response, replay a stored response (same status, stored
+ * headers, body, plus `idempotent-replayed: true`), or refuse (409 in flight, 422 reused).
+ * A handler error releases the key so the client can retry, unless `finalErrorResponse`
+ * declares it final.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
+  constructor(
+    private readonly registry: ResilienceRegistry,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const meta = handlerMetadata<Required<IdempotentOptions>>(this.reflector, context, IDEMPOTENT_METADATA);
+    const exchange = httpExchange(context);
+    if (!meta || !exchange) return next.handle();
+    const store = this.registry.idempotencyStore;
+    if (!store) throw new Error('@Idempotent() handler, but ResilienceModule has no idempotencyStore');
+    const { request, reply } = exchange;
+    const header = (this.registry.options.idempotency?.header ?? 'idempotency-key').toLowerCase();
+    const key = request.headers[header];
+    if (key === undefined) {
+      if (meta.required) throw new IdempotencyKeyMissingError(header);
+      return next.handle();
+    }
+    if (typeof key !== 'string' || key.length === 0 || key.length > 255) {
+      throw new IdempotencyKeyInvalidError('expected one value of 1 to 255 characters');
+    }
+    const scope = this.registry.clientIdOf(request);
+    const fingerprint = requestFingerprint({ method: request.method, path: request.url, body: request.body });
+    return from(store.begin(scope, key, fingerprint)).pipe(
+      mergeMap((begun) => {
+        switch (begun.outcome) {
+          case 'replay':
+            void reply.status(begun.response.status);
+            setHeaders(reply, { ...begun.response.headers, [IDEMPOTENT_REPLAYED_HEADER]: 'true' });
+            return of(begun.response.body ?? undefined);
+          case 'in_flight':
+            throw new IdempotencyInFlightError(begun.retryAfterMs);
+          case 'mismatch':
+            throw new IdempotencyKeyReusedError();
+          case 'started':
+            return this.execute(next, store, begun.lease, reply);
+        }
+      }),
+    );
+  }
+
+  private execute(
+    next: CallHandler,
+    store: IdempotencyStore,
+    lease: IdempotencyLease,
+    reply: FastifyReply,
+  ): Observable<unknown> {
+    const options = this.registry.options.idempotency ?? {};
+    return next.handle().pipe(
+      defaultIfEmpty(undefined),
+      last(),
+      mergeMap(async (body: unknown) => {
+        const headers = pickHeaders(reply, options.replayHeaders ?? DEFAULT_REPLAY_HEADERS);
+        await store.complete(lease, { status: reply.statusCode, headers, body }).catch((e: unknown) =>
+          // The work is done and the client gets its answer; only the replay copy is lost, and
+          // the key stays locked until its lease ends. Say so loudly (without the key).
+          this.logger.error(`storing an idempotent response failed: ${String(e)}`),
+        );
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        const final = options.finalErrorResponse?.(error);
+        await (final ? store.complete(lease, final) : store.release(lease)).catch((e: unknown) =>
+          this.logger.error(`settling an idempotency key after a failure failed: ${String(e)}`),
+        );
+        throw error;
+      }),
+    );
+  }
+}
+
+function pickHeaders(reply: FastifyReply, names: string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = reply.getHeader(name);
+    if (typeof value === 'string' || typeof value === 'number') picked[name] = String(value);
+  }
+  return picked;
+}
