@@ -2,7 +2,11 @@ import { register as defaultRegistry, type Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock';
 import { parseConfig } from '../policy/resilience-config.error';
 import { timerSchedulerFor, type TimerScheduler } from '../timeout/timer-scheduler';
-import { bulkheadConfigSchema, type BulkheadConfig, type BulkheadConfigInput } from './bulkhead.config';
+import {
+  bulkheadConfigSchema,
+  type BulkheadConfig,
+  type BulkheadConfigInput,
+} from './bulkhead.config';
 import { BulkheadFullError, BulkheadQueueTimeoutError } from './bulkhead.errors';
 import { BulkheadMetrics } from './bulkhead.metrics';
 
@@ -87,7 +91,15 @@ export class Bulkhead {
     }
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, timer: undefined, signal, onAbort: undefined, waitMs, done: false };
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        waitMs,
+        done: false,
+      };
       waiter.timer = this.timers.set(waitMs, (w) => this.expire(w), waiter);
       if (signal) {
         waiter.onAbort = () => this.leave(waiter, signal.reason as Error);

@@ -65,7 +65,9 @@ export class CircuitBreaker {
     this.metrics = new CircuitBreakerMetrics(deps.registry ?? defaultRegistry, name);
     const w = this.config.window;
     this.window =
-      w.type === 'count' ? new CountOutcomeWindow(w.size) : new TimeOutcomeWindow(w.durationMs, w.buckets);
+      w.type === 'count'
+        ? new CountOutcomeWindow(w.size)
+        : new TimeOutcomeWindow(w.durationMs, w.buckets);
   }
 
   /** Current state (an elapsed OPEN becomes HALF_OPEN on read). */
@@ -106,7 +108,9 @@ export class CircuitBreaker {
   /** Records the outcome of a permitted call that took `durationMs`. */
   record(permit: number, durationMs: number, failed: boolean): void {
     const slow = durationMs > this.config.slowCallDurationMs;
-    this.metrics.call(slow ? (failed ? 'slow_failure' : 'slow_success') : failed ? 'failure' : 'success');
+    this.metrics.call(
+      slow ? (failed ? 'slow_failure' : 'slow_success') : failed ? 'failure' : 'success',
+    );
     if (permit !== this.epoch || !this.config.enabled) return;
     if (this.current === 'closed') this.recordClosed(failed, slow);
     else if (this.current === 'half_open') this.recordProbe(failed, slow);

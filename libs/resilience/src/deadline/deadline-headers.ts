@@ -44,9 +44,12 @@ export function deadlineFromHttpHeaders(
   const now = (options.clock ?? systemClock).now();
   const max = options.maxTimeoutMs ?? 60_000;
   if (raw === undefined) {
-    return options.defaultTimeoutMs === undefined ? undefined : now + Math.min(options.defaultTimeoutMs, max);
+    return options.defaultTimeoutMs === undefined
+      ? undefined
+      : now + Math.min(options.defaultTimeoutMs, max);
   }
-  if (typeof raw !== 'string' || !INTEGER.test(raw)) throw new InvalidDeadlineHeaderError(REQUEST_TIMEOUT_HEADER);
+  if (typeof raw !== 'string' || !INTEGER.test(raw))
+    throw new InvalidDeadlineHeaderError(REQUEST_TIMEOUT_HEADER);
   return now + Math.min(Number(raw), max);
 }
 
@@ -54,22 +57,24 @@ export function deadlineFromHttpHeaders(
  * Writes the budget left until `deadlineAt` (default: the current request's deadline) into
  * `headers` as `x-request-timeout-ms`; does nothing without a deadline. Returns `headers`.
  */
-export function setOutboundDeadlineHeader<H extends Record<string, string>>(
-  headers: H,
+export function setOutboundDeadlineHeader(
+  headers: Record<string, string>,
   deadlineAt: number | undefined = currentDeadline(),
   clock: Clock = systemClock,
-): H {
+): Record<string, string> {
   if (deadlineAt !== undefined) {
-    (headers as Record<string, string>)[REQUEST_TIMEOUT_HEADER] = String(
-      Math.max(0, Math.floor(deadlineAt - clock.now())),
-    );
+    headers[REQUEST_TIMEOUT_HEADER] = String(Math.max(0, Math.floor(deadlineAt - clock.now())));
   }
   return headers;
 }
 
 /** Kafka message headers carrying the absolute deadline (empty object without a deadline). */
-export function kafkaDeadlineHeaders(deadlineAt: number | undefined = currentDeadline()): Record<string, string> {
-  return deadlineAt === undefined ? {} : { [REQUEST_DEADLINE_HEADER]: String(Math.floor(deadlineAt)) };
+export function kafkaDeadlineHeaders(
+  deadlineAt: number | undefined = currentDeadline(),
+): Record<string, string> {
+  return deadlineAt === undefined
+    ? {}
+    : { [REQUEST_DEADLINE_HEADER]: String(Math.floor(deadlineAt)) };
 }
 
 type KafkaHeaderValue = Buffer | string | (Buffer | string)[] | undefined;
@@ -84,6 +89,7 @@ export function deadlineFromKafkaHeaders(
   const raw = headers?.[REQUEST_DEADLINE_HEADER];
   if (raw === undefined) return undefined;
   const text = Array.isArray(raw) ? undefined : raw.toString();
-  if (text === undefined || !INTEGER.test(text)) throw new InvalidDeadlineHeaderError(REQUEST_DEADLINE_HEADER);
+  if (text === undefined || !INTEGER.test(text))
+    throw new InvalidDeadlineHeaderError(REQUEST_DEADLINE_HEADER);
   return Number(text);
 }

@@ -1,5 +1,9 @@
 import { ResilienceError } from '../resilience.errors';
-import { NOT_SENT_NETWORK_CODES, TRANSIENT_HTTP_STATUSES, TRANSIENT_NETWORK_CODES } from '../retry/error-classifier';
+import {
+  NOT_SENT_NETWORK_CODES,
+  TRANSIENT_HTTP_STATUSES,
+  TRANSIENT_NETWORK_CODES,
+} from '../retry/error-classifier';
 
 /** RFC 9457 problem details as sent by a dependency (extension members kept as-is). */
 export interface ProblemDetails {
@@ -93,7 +97,6 @@ export class HttpDependencyError extends ResilienceError {
     this.requestNotSent = netCode !== undefined && NOT_SENT_NETWORK_CODES.has(netCode);
     this.countsAsFailure = kind !== 'status' || (options.status ?? 0) >= 500;
   }
-
 
   /** A non-2xx response. */
   static fromResponse(

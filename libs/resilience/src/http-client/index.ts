@@ -1,4 +1,9 @@
-export type { HttpMethod, HttpRequestOptions, HttpResponse, QueryParams } from './http-client.types';
+export type {
+  HttpMethod,
+  HttpRequestOptions,
+  HttpResponse,
+  QueryParams,
+} from './http-client.types';
 export {
   HttpDependencyError,
   type HttpCallSite,

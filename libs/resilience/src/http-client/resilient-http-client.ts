@@ -5,7 +5,12 @@ import type { AttemptContext } from '../policy/attempt-context';
 import type { ResiliencePolicy } from '../policy/resilience-policy';
 import { parseRetryAfter } from '../retry/retry-after';
 import { HttpDependencyError, type HttpCallSite } from './http-dependency.error';
-import type { HttpMethod, HttpRequestOptions, HttpResponse, QueryParams } from './http-client.types';
+import type {
+  HttpMethod,
+  HttpRequestOptions,
+  HttpResponse,
+  QueryParams,
+} from './http-client.types';
 import { decodeBody, toProblem } from './response-body';
 
 /** Response header by which an overloaded server asks its callers not to retry. */
@@ -62,42 +67,67 @@ export class ResilientHttpClient {
     const method = req.method ?? 'GET';
     const site: HttpCallSite = { dependency: this.dependency, method, path: req.path };
     const url = this.baseUrl + req.path + queryString(req.query);
-    const headers: Record<string, string> = { accept: 'application/json', ...this.defaultHeaders, ...req.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.defaultHeaders,
+      ...req.headers,
+    };
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (req.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = req.idempotencyKey;
     propagation.inject(context.active(), headers);
-    return this.options.policy.execute((attempt) => this.send(attempt, url, method, headers, body, site, req), {
-      method,
-      idempotencyKey: req.idempotencyKey,
-      idempotent: req.idempotent,
-      signal: req.signal,
-      deadlineAt: req.deadlineAt,
-    });
+    return this.options.policy.execute(
+      (attempt) => this.send(attempt, url, method, headers, body, site, req),
+      {
+        method,
+        idempotencyKey: req.idempotencyKey,
+        idempotent: req.idempotent,
+        signal: req.signal,
+        deadlineAt: req.deadlineAt,
+      },
+    );
   }
 
   /** GET `path`. */
-  get<T>(path: string, options: Options & { parse?: (body: unknown) => T } = {}): Promise<HttpResponse<T>> {
+  get<T>(
+    path: string,
+    options: Options & { parse?: (body: unknown) => T } = {},
+  ): Promise<HttpResponse<T>> {
     return this.request<T>({ ...options, method: 'GET', path });
   }
 
   /** POST a JSON `body` to `path` (retried only with an idempotency key). */
-  post<T>(path: string, body: unknown, options: Options & { parse?: (b: unknown) => T } = {}): Promise<HttpResponse<T>> {
+  post<T>(
+    path: string,
+    body: unknown,
+    options: Options & { parse?: (b: unknown) => T } = {},
+  ): Promise<HttpResponse<T>> {
     return this.request<T>({ ...options, method: 'POST', path, body });
   }
 
   /** PUT a JSON `body` to `path`. */
-  put<T>(path: string, body: unknown, options: Options & { parse?: (b: unknown) => T } = {}): Promise<HttpResponse<T>> {
+  put<T>(
+    path: string,
+    body: unknown,
+    options: Options & { parse?: (b: unknown) => T } = {},
+  ): Promise<HttpResponse<T>> {
     return this.request<T>({ ...options, method: 'PUT', path, body });
   }
 
   /** PATCH `path` with a JSON `body` (retried only with an idempotency key). */
-  patch<T>(path: string, body: unknown, options: Options & { parse?: (b: unknown) => T } = {}): Promise<HttpResponse<T>> {
+  patch<T>(
+    path: string,
+    body: unknown,
+    options: Options & { parse?: (b: unknown) => T } = {},
+  ): Promise<HttpResponse<T>> {
     return this.request<T>({ ...options, method: 'PATCH', path, body });
   }
 
   /** DELETE `path`. */
-  delete<T>(path: string, options: Options & { parse?: (body: unknown) => T } = {}): Promise<HttpResponse<T>> {
+  delete<T>(
+    path: string,
+    options: Options & { parse?: (body: unknown) => T } = {},
+  ): Promise<HttpResponse<T>> {
     return this.request<T>({ ...options, method: 'DELETE', path });
   }
 
@@ -126,13 +156,19 @@ export class ResilientHttpClient {
       throw HttpDependencyError.fromResponse(site, response.status, {
         problem: toProblem(text, contentType),
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.clock.now()),
-        doNotRetry: response.headers.get(DO_NOT_RETRY_HEADER)?.trim().toLowerCase() === DO_NOT_RETRY_VALUE,
+        doNotRetry:
+          response.headers.get(DO_NOT_RETRY_HEADER)?.trim().toLowerCase() === DO_NOT_RETRY_VALUE,
       });
     }
     try {
       const decoded = decodeBody(text, contentType);
       const value = req.parse ? req.parse(decoded) : (decoded as T);
-      return { status: response.status, headers: response.headers, body: value, attempt: attempt.attempt };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: value,
+        attempt: attempt.attempt,
+      };
     } catch (error) {
       throw HttpDependencyError.badResponse(site, response.status, error);
     }
@@ -142,7 +178,8 @@ export class ResilientHttpClient {
 function queryString(query: QueryParams | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined) params.append(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -18,7 +18,9 @@ export function toProblem(text: string, contentType: string | null): ProblemDeta
   if (!isJsonContentType(contentType) || text.length === 0) return undefined;
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ProblemDetails) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as ProblemDetails)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -117,7 +117,12 @@ export class AttemptRun<T> implements AttemptContext {
     } catch (error) {
       if (this.finish()) {
         if (this.parent?.aborted) this.host.breaker.release(this.permit);
-        else this.host.breaker.recordError(this.permit, this.host.clock.monotonic() - this.startedAt, error);
+        else
+          this.host.breaker.recordError(
+            this.permit,
+            this.host.clock.monotonic() - this.startedAt,
+            error,
+          );
         this.reject(error);
       }
       this.host.bulkhead.release();

@@ -54,7 +54,10 @@ export async function withFallback<T>(
       labelNames: ['dependency', 'reason'],
     }).inc({ dependency, reason });
     const span = trace.getActiveSpan();
-    span?.addEvent('resilience.fallback', { 'resilience.dependency': dependency, 'resilience.reason': reason });
+    span?.addEvent('resilience.fallback', {
+      'resilience.dependency': dependency,
+      'resilience.reason': reason,
+    });
     span?.setAttribute('resilience.degraded', true);
     return { value: await fallback(error, reason), degraded: true, reason };
   }

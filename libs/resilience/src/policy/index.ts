@@ -1,5 +1,10 @@
 export type { AttemptContext, PolicyOperation } from './attempt-context';
-export { fallbackReason, withFallback, type FallbackOptions, type FallbackResult } from './fallback';
+export {
+  fallbackReason,
+  withFallback,
+  type FallbackOptions,
+  type FallbackResult,
+} from './fallback';
 export {
   DEPENDENCY_NAME,
   policyConfigSchema,

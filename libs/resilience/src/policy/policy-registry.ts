@@ -14,7 +14,7 @@ export interface PolicyRegistryConfig {
 
 const registryShape = z.strictObject({
   defaults: z.record(z.string(), z.unknown()).optional(),
-  dependencies: z.record(z.string().regex(DEPENDENCY_NAME, 'must be a lower-case identifier'), z.unknown()),
+  dependencies: z.record(z.string(), z.unknown()),
 });
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -27,9 +27,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * into a time window would make an invalid object.
  */
 function merge(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override) || 'type' in override) return override ?? base;
+  if (!isPlainObject(base) || !isPlainObject(override) || 'type' in override)
+    return override ?? base;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = value === undefined ? base[key] : merge(base[key], value);
+  for (const [key, value] of Object.entries(override))
+    out[key] = value === undefined ? base[key] : merge(base[key], value);
   return out;
 }
 
@@ -61,6 +63,12 @@ export class PolicyRegistry {
     collect(() => parseConfig(policyConfigSchema, shape.defaults ?? {}, 'defaults'));
     const policies = new Map<string, ResiliencePolicy>();
     for (const [name, override] of Object.entries(shape.dependencies)) {
+      if (!DEPENDENCY_NAME.test(name)) {
+        issues.push(
+          `dependencies.${name}: must be a lower-case identifier (a-z, 0-9, _ or -; starts with a letter)`,
+        );
+        continue;
+      }
       collect(() => {
         const merged = merge(shape.defaults ?? {}, override ?? {});
         const parsed = parseConfig(policyConfigSchema, merged, `dependencies.${name}`);

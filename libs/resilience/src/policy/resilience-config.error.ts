@@ -22,7 +22,11 @@ export class ResilienceConfigError extends ResilienceError {
  * Parses `input` with `schema` and throws a {@link ResilienceConfigError} whose issues are
  * prefixed with `prefix` (the key of this block in the caller's configuration).
  */
-export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, prefix: string): z.output<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: string,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ResilienceConfigError(

@@ -73,10 +73,17 @@ export class ResiliencePolicy implements AttemptHost {
     this.timers = timerSchedulerFor(this.clock);
     const registry = deps.registry ?? defaultRegistry;
     const shared = { clock: this.clock, registry };
-    this.breaker = new CircuitBreaker(name, this.config.breaker, { ...shared, isFailure: deps.isFailure });
+    this.breaker = new CircuitBreaker(name, this.config.breaker, {
+      ...shared,
+      isFailure: deps.isFailure,
+    });
     this.bulkhead = new Bulkhead(name, this.config.bulkhead, shared);
     this.budget = new RetryBudget(name, this.config.budget, shared);
-    this.retry = new Retry(name, this.config.retry, { ...shared, budget: this.budget, classifier: deps.classifier });
+    this.retry = new Retry(name, this.config.retry, {
+      ...shared,
+      budget: this.budget,
+      classifier: deps.classifier,
+    });
     const exceeded = counter(registry, {
       name: 'resilience_deadline_exceeded_total',
       help: 'Calls cut by the request deadline: refused before an attempt, or cut during one',
@@ -94,7 +101,11 @@ export class ResiliencePolicy implements AttemptHost {
   async execute<T>(fn: PolicyOperation<T>, ctx?: ExecuteContext): Promise<T> {
     const ambient = currentDeadline();
     const deadlineAt =
-      ctx?.deadlineAt === undefined ? ambient : ambient === undefined ? ctx.deadlineAt : Math.min(ambient, ctx.deadlineAt);
+      ctx?.deadlineAt === undefined
+        ? ambient
+        : ambient === undefined
+          ? ctx.deadlineAt
+          : Math.min(ambient, ctx.deadlineAt);
     this.budget.recordRequest();
     let progress: BackoffProgress | undefined;
     let lastError: unknown;
@@ -105,7 +116,10 @@ export class ResiliencePolicy implements AttemptHost {
         const remaining = deadlineAt - this.clock.now();
         if (remaining < this.config.minRemainingMs) {
           this.deadlineBefore.inc();
-          throw new DeadlineExceededError(remaining, true, { cause: lastError, dependency: this.name });
+          throw new DeadlineExceededError(remaining, true, {
+            cause: lastError,
+            dependency: this.name,
+          });
         }
         if (remaining < timeoutMs) {
           timeoutMs = remaining;
@@ -116,7 +130,14 @@ export class ResiliencePolicy implements AttemptHost {
         return await this.attempt(fn, attempt, timeoutMs, cutByDeadline, ctx?.signal);
       } catch (error) {
         progress ??= this.retry.newProgress();
-        const decision = this.retry.decide(error, attempt, ctx, progress, deadlineAt, this.config.minRemainingMs);
+        const decision = this.retry.decide(
+          error,
+          attempt,
+          ctx,
+          progress,
+          deadlineAt,
+          this.config.minRemainingMs,
+        );
         if (!decision.retry) {
           if (decision.reason !== 'deadline' || deadlineAt === undefined) throw error;
           this.deadlineBefore.inc();

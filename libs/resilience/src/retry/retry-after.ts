@@ -6,7 +6,10 @@ const DELTA_SECONDS = /^\s*(\d{1,9})\s*$/;
  * in the past) or undefined when absent or unparseable — a garbage header is ignored rather
  * than trusted.
  */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowMs: number,
+): number | undefined {
   if (value === null || value === undefined) return undefined;
   const delta = DELTA_SECONDS.exec(value);
   if (delta) return Number(delta[1]) * 1000;

@@ -16,7 +16,13 @@ export const retryConfigSchema = z
       .default(3)
       .describe('total attempts including the first (1 = no retry); always finite'),
     baseDelayMs: z.number().int().min(0).max(60_000).default(50).describe('first backoff step'),
-    maxDelayMs: z.number().int().min(1).max(300_000).default(1_000).describe('cap of any single backoff'),
+    maxDelayMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(300_000)
+      .default(1_000)
+      .describe('cap of any single backoff'),
     jitter: z.enum(JITTER_STRATEGIES).default('decorrelated'),
     maxRetryAfterMs: z
       .number()
@@ -28,7 +34,11 @@ export const retryConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.maxDelayMs < c.baseDelayMs) {
-      ctx.addIssue({ code: 'custom', path: ['maxDelayMs'], message: `must be >= baseDelayMs (${c.baseDelayMs})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxDelayMs'],
+        message: `must be >= baseDelayMs (${c.baseDelayMs})`,
+      });
     }
   });
 

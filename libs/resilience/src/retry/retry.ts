@@ -22,7 +22,8 @@ export type GiveUpReason =
   | 'budget_exhausted';
 
 /** Outcome of {@link Retry.decide}. */
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: GiveUpReason };
+export type RetryDecision =
+  { retry: true; delayMs: number } | { retry: false; reason: GiveUpReason };
 
 /** Collaborators of a {@link Retry}; all optional. */
 export interface RetryDeps {

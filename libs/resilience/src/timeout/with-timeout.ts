@@ -50,12 +50,8 @@ export function withTimeout<T>(
     );
     if (parent?.aborted) return onParentAbort();
     parent?.addEventListener('abort', onParentAbort, { once: true });
-    let pending: Promise<T>;
-    try {
-      pending = fn(inner.signal);
-    } catch (error) {
-      pending = Promise.reject(error as Error);
-    }
+    // The executor turns a synchronous throw of fn into a rejection.
+    const pending = new Promise<T>((run) => run(fn(inner.signal)));
     pending.then(
       (value) => finish() && resolve(value),
       (error: unknown) => finish() && reject(error as Error),
