@@ -30,7 +30,9 @@ export class InjectedFaultError extends ResilienceError {
     const message = abort
       ? `injected connection reset (rule ${ruleId})`
       : (spec.message ?? `injected error ${status} (rule ${ruleId})`);
-    const cause = abort ? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) : undefined;
+    const cause = abort
+      ? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+      : undefined;
     super(message, { cause });
     this.code = abort ? 'FAULT_INJECTION.ABORT' : 'FAULT_INJECTION.ERROR';
     this.httpStatus = status;

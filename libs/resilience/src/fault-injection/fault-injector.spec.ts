@@ -6,15 +6,34 @@ import { FaultInjector, type FaultInjectorOptions } from './fault-injector';
 import type { FaultSpec } from './fault-rule';
 import { seededRandom } from './seeded-random';
 
-function rule(fault: FaultSpec, over: Partial<{ id: string; target: string; name: string; probability: number; enabled: boolean }> = {}) {
-  return { id: 'r1', target: 'dependency', name: 'payment', probability: 1, enabled: true, fault, ...over };
+function rule(
+  fault: FaultSpec,
+  over: Partial<{
+    id: string;
+    target: string;
+    name: string;
+    probability: number;
+    enabled: boolean;
+  }> = {},
+) {
+  return {
+    id: 'r1',
+    target: 'dependency',
+    name: 'payment',
+    probability: 1,
+    enabled: true,
+    fault,
+    ...over,
+  };
 }
 
 function setup(rules: unknown[], options: Partial<FaultInjectorOptions> = {}) {
   const clock = new FakeClock();
   const registry = new Registry();
   const events: { name: string; attributes: unknown }[] = [];
-  const span = { addEvent: (name: string, attributes: unknown) => events.push({ name, attributes }) } as unknown as Span;
+  const span = {
+    addEvent: (name: string, attributes: unknown) => events.push({ name, attributes }),
+  } as unknown as Span;
   const exits: number[] = [];
   const burns: number[] = [];
   const injector = new FaultInjector({
@@ -27,7 +46,10 @@ function setup(rules: unknown[], options: Partial<FaultInjectorOptions> = {}) {
     ...options,
   });
   const injectedCount = async () =>
-    (await registry.getSingleMetric('resilience_faults_injected_total')!.get()).values.map((v) => ({ ...v.labels, n: v.value }));
+    (await registry.getSingleMetric('resilience_faults_injected_total')!.get()).values.map((v) => ({
+      ...v.labels,
+      n: v.value,
+    }));
   return { clock, injector, events, exits, burns, injectedCount };
 }
 
@@ -39,16 +61,22 @@ describe('FaultInjector', () => {
 
     // Act + Assert
     await expect(call(21)).resolves.toBe(42);
-    await expect(injector.inject('route', 'POST /v1/checkout')).resolves.toEqual({ abort: false, corrupt: false });
+    await expect(injector.inject('route', 'POST /v1/checkout')).resolves.toEqual({
+      abort: false,
+      corrupt: false,
+    });
   });
 
   it('when a rule fires with probability p, then about p of the matching calls get the fault (seeded)', async () => {
     // Arrange
-    const { injector } = setup([rule({ kind: 'corrupt' }, { probability: 0.3 })], { random: seededRandom(42) });
+    const { injector } = setup([rule({ kind: 'corrupt' }, { probability: 0.3 })], {
+      random: seededRandom(42),
+    });
 
     // Act
     let fired = 0;
-    for (let i = 0; i < 2000; i++) if ((await injector.inject('dependency', 'payment')).corrupt) fired++;
+    for (let i = 0; i < 2000; i++)
+      if ((await injector.inject('dependency', 'payment')).corrupt) fired++;
 
     // Assert
     expect(fired).toBeGreaterThan(540);
@@ -65,7 +93,9 @@ describe('FaultInjector', () => {
     ]);
 
     // Act
-    const effects = await Promise.all(Array.from({ length: 50 }, () => injector.inject('dependency', 'payment')));
+    const effects = await Promise.all(
+      Array.from({ length: 50 }, () => injector.inject('dependency', 'payment')),
+    );
 
     // Assert
     expect(effects.some((e) => e.corrupt)).toBe(false);
@@ -92,7 +122,9 @@ describe('FaultInjector', () => {
 
   it('when a latency range is configured, then the wait is drawn from the range', async () => {
     // Arrange: random() = 0.5 -> 100 + floor(0.5 * 101) = 150
-    const { clock, injector } = setup([rule({ kind: 'latency', minMs: 100, maxMs: 200 })], { random: () => 0.5 });
+    const { clock, injector } = setup([rule({ kind: 'latency', minMs: 100, maxMs: 200 })], {
+      random: () => 0.5,
+    });
 
     // Act
     const pending = injector.inject('dependency', 'payment');
@@ -109,7 +141,10 @@ describe('FaultInjector', () => {
     // Arrange
     const { injector } = setup([rule({ kind: 'latency', ms: 10_000 })]);
     let called = false;
-    const call = injector.wrapOutbound('payment', async (_ctx: { signal: AbortSignal }) => (called = true));
+    const call = injector.wrapOutbound(
+      'payment',
+      async (_ctx: { signal: AbortSignal }) => (called = true),
+    );
     const controller = new AbortController();
 
     // Act
@@ -134,7 +169,14 @@ describe('FaultInjector', () => {
     // Assert
     expect(called).toBe(false);
     expect(error).toBeInstanceOf(InjectedFaultError);
-    expect(error).toMatchObject({ code: 'FAULT_INJECTION.ERROR', status: 503, httpStatus: 503, transient: true, ruleId: 'pay-503', injected: true });
+    expect(error).toMatchObject({
+      code: 'FAULT_INJECTION.ERROR',
+      status: 503,
+      httpStatus: 503,
+      transient: true,
+      ruleId: 'pay-503',
+      injected: true,
+    });
   });
 
   it('when a 4xx error is injected, then it is not transient', async () => {
@@ -157,21 +199,28 @@ describe('FaultInjector', () => {
     const error = await call().catch((e: unknown) => e);
 
     // Assert
-    expect(error).toMatchObject({ code: 'FAULT_INJECTION.ABORT', transient: true, ruleId: 'reset' });
+    expect(error).toMatchObject({
+      code: 'FAULT_INJECTION.ABORT',
+      transient: true,
+      ruleId: 'reset',
+    });
     expect((error as Error).cause).toMatchObject({ code: 'ECONNRESET' });
   });
 
   it('when a corrupt rule fires on a dependency, then the result is no longer valid JSON of the expected shape', async () => {
     // Arrange
     const { injector } = setup([rule({ kind: 'corrupt' })], { random: seededRandom(7) });
-    const call = injector.wrapOutbound('payment', async () => ({ id: 'pay_1', status: 'captured' }));
+    const call = injector.wrapOutbound('payment', async () => ({
+      id: 'pay_1',
+      status: 'captured',
+    }));
 
     // Act
     const result = await call();
 
     // Assert
     expect(typeof result).toBe('string');
-    expect(() => JSON.parse(result as unknown as string)).toThrow();
+    expect(() => JSON.parse(result as unknown as string) as unknown).toThrow();
   });
 
   it('when cpu and exit rules fire, then the CPU is burnt for the duration and the process is terminated with the code', async () => {
@@ -191,17 +240,26 @@ describe('FaultInjector', () => {
 
   it('when a fault is injected, then it is counted by rule name and kind and marked on the active span', async () => {
     // Arrange
-    const { injector, events, injectedCount } = setup([rule({ kind: 'corrupt' }, { id: 'c1', target: 'route', name: 'POST /v1/*' })]);
+    const { injector, events, injectedCount } = setup([
+      rule({ kind: 'corrupt' }, { id: 'c1', target: 'route', name: 'POST /v1/*' }),
+    ]);
 
     // Act
     await injector.inject('route', 'POST /v1/checkout');
     await injector.inject('route', 'POST /v1/cart');
 
     // Assert
-    expect(await injectedCount()).toEqual([{ target: 'route', name: 'POST /v1/*', kind: 'corrupt', n: 2 }]);
+    expect(await injectedCount()).toEqual([
+      { target: 'route', name: 'POST /v1/*', kind: 'corrupt', n: 2 },
+    ]);
     expect(events[0]).toEqual({
       name: 'fault_injected',
-      attributes: { 'fault.rule_id': 'c1', 'fault.kind': 'corrupt', 'fault.target': 'route', 'fault.name': 'POST /v1/checkout' },
+      attributes: {
+        'fault.rule_id': 'c1',
+        'fault.kind': 'corrupt',
+        'fault.target': 'route',
+        'fault.name': 'POST /v1/checkout',
+      },
     });
   });
 

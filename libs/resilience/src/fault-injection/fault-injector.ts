@@ -147,7 +147,9 @@ export class FaultInjector {
       if (!this.isActive('dependency')) return fn(...args);
       const effects = await this.inject('dependency', dependency, signalOf(args[0]));
       if (effects.abort) {
-        throw new InjectedFaultError(effects.abortedBy ?? 'unknown', 'dependency', { kind: 'abort' });
+        throw new InjectedFaultError(effects.abortedBy ?? 'unknown', 'dependency', {
+          kind: 'abort',
+        });
       }
       const result = await fn(...args);
       return effects.corrupt ? (this.corrupt(result) as R) : result;

@@ -53,20 +53,34 @@ describe('parseFaultRules', () => {
     // Assert
     expect(error).toBeInstanceOf(FaultRulesInvalidError);
     const { issues, httpStatus, code } = error as FaultRulesInvalidError;
-    expect({ httpStatus, code }).toEqual({ httpStatus: 400, code: 'FAULT_INJECTION.INVALID_RULES' });
+    expect({ httpStatus, code }).toEqual({
+      httpStatus: 400,
+      code: 'FAULT_INJECTION.INVALID_RULES',
+    });
     const paths = issues.map((i) => i.split(':')[0]);
     expect(paths).toEqual(
-      expect.arrayContaining(['0.probability', '1.target', '2.fault.ms', '3.fault.status', '4.fault.kind', '5']),
+      expect.arrayContaining([
+        '0.probability',
+        '1.target',
+        '2.fault.ms',
+        '3.fault.status',
+        '4.fault.kind',
+        '5',
+      ]),
     );
   });
 
   it('when a latency rule gives no duration or an inverted range, then it is refused', () => {
     // Act + Assert
-    expect(() => parseFaultRules([rule({ fault: { kind: 'latency' } })])).toThrow(/either ms, or minMs <= maxMs/);
-    expect(() => parseFaultRules([rule({ fault: { kind: 'latency', minMs: 50, maxMs: 10 } })])).toThrow(
-      /0\.fault: latency needs/,
+    expect(() => parseFaultRules([rule({ fault: { kind: 'latency' } })])).toThrow(
+      /either ms, or minMs <= maxMs/,
     );
-    expect(() => parseFaultRules([rule({ fault: { kind: 'latency', ms: 5, maxMs: 10 } })])).toThrow(FaultRulesInvalidError);
+    expect(() =>
+      parseFaultRules([rule({ fault: { kind: 'latency', minMs: 50, maxMs: 10 } })]),
+    ).toThrow(/0\.fault: latency needs/);
+    expect(() => parseFaultRules([rule({ fault: { kind: 'latency', ms: 5, maxMs: 10 } })])).toThrow(
+      FaultRulesInvalidError,
+    );
   });
 
   it('when two rules share an id, then the set is refused', () => {

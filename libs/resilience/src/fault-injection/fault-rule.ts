@@ -64,7 +64,10 @@ const faultSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('abort') }),
   z.strictObject({ kind: z.literal('corrupt') }),
   z.strictObject({ kind: z.literal('cpu'), durationMs: duration }),
-  z.strictObject({ kind: z.literal('exit'), exitCode: z.number().int().min(0).max(255).optional() }),
+  z.strictObject({
+    kind: z.literal('exit'),
+    exitCode: z.number().int().min(0).max(255).optional(),
+  }),
 ]);
 
 const faultRule = z.strictObject({
@@ -82,12 +85,14 @@ const faultRules = z
   .superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, i) => {
-      if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'duplicate rule id' });
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'duplicate rule id' });
       seen.add(rule.id);
       const f = rule.fault;
       if (f.kind !== 'latency') return;
       const fixed = f.ms !== undefined && f.minMs === undefined && f.maxMs === undefined;
-      const range = f.ms === undefined && f.minMs !== undefined && f.maxMs !== undefined && f.minMs <= f.maxMs;
+      const range =
+        f.ms === undefined && f.minMs !== undefined && f.maxMs !== undefined && f.minMs <= f.maxMs;
       if (!fixed && !range) {
         ctx.addIssue({
           code: 'custom',

@@ -1,10 +1,6 @@
 export { corruptValue } from './corrupt-value';
 export { FaultRulesInvalidError, InjectedFaultError } from './fault-injection.errors';
-export {
-  type FaultEffects,
-  FaultInjector,
-  type FaultInjectorOptions,
-} from './fault-injector';
+export { type FaultEffects, FaultInjector, type FaultInjectorOptions } from './fault-injector';
 export {
   type FaultKind,
   type FaultRule,

@@ -115,7 +115,8 @@ export class IdempotencyStore {
       }
       const existing = await this.find(scope, key);
       if (!existing || existing.expired) continue;
-      if (existing.fingerprint !== fingerprint) return this.counted('mismatch', { outcome: 'mismatch' });
+      if (existing.fingerprint !== fingerprint)
+        return this.counted('mismatch', { outcome: 'mismatch' });
       if (existing.state === 'completed') {
         return this.counted('replayed', {
           outcome: 'replay',
@@ -148,7 +149,14 @@ export class IdempotencyStore {
          response_headers = $5::jsonb, response_body = $6::jsonb,
          lock_token = NULL, locked_until = NULL, completed_at = now()
        WHERE scope = $1 AND key = $2 AND lock_token = $3 AND state = 'in_flight'`,
-      [lease.scope, lease.key, lease.lockToken, response.status, JSON.stringify(response.headers), body],
+      [
+        lease.scope,
+        lease.key,
+        lease.lockToken,
+        response.status,
+        JSON.stringify(response.headers),
+        body,
+      ],
     );
     const stored = result.rowCount === 1;
     this.count(stored ? 'completed' : 'lock_lost');

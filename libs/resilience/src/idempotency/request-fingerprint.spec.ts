@@ -13,7 +13,11 @@ describe('canonicalJson', () => {
 
   it('when values need JSON rules, then undefined members drop, dates use toJSON and array order is kept', () => {
     // Act
-    const text = canonicalJson({ u: undefined, d: new Date('2026-01-02T03:04:05.000Z'), l: [3, undefined, 1] });
+    const text = canonicalJson({
+      u: undefined,
+      d: new Date('2026-01-02T03:04:05.000Z'),
+      l: [3, undefined, 1],
+    });
 
     // Assert
     expect(text).toBe('{"d":"2026-01-02T03:04:05.000Z","l":[3,null,1]}');
@@ -21,12 +25,20 @@ describe('canonicalJson', () => {
 });
 
 describe('requestFingerprint', () => {
-  const base = { method: 'POST', path: '/v1/checkout', body: { items: [{ sku: 'A', qty: 1 }], currency: 'EUR' } };
+  const base = {
+    method: 'POST',
+    path: '/v1/checkout',
+    body: { items: [{ sku: 'A', qty: 1 }], currency: 'EUR' },
+  };
 
   it('when the same request is sent again with keys reordered and method in lower case, then the fingerprint is the same', () => {
     // Act
     const first = requestFingerprint(base);
-    const again = requestFingerprint({ method: 'post', path: '/v1/checkout', body: { currency: 'EUR', items: [{ qty: 1, sku: 'A' }] } });
+    const again = requestFingerprint({
+      method: 'post',
+      path: '/v1/checkout',
+      body: { currency: 'EUR', items: [{ qty: 1, sku: 'A' }] },
+    });
 
     // Assert
     expect(again).toBe(first);
@@ -50,7 +62,11 @@ describe('requestFingerprint', () => {
 
   it('when the body is raw bytes, then the bytes are hashed as they are', () => {
     // Act
-    const fromBuffer = requestFingerprint({ method: 'POST', path: '/upload', body: Buffer.from('abc') });
+    const fromBuffer = requestFingerprint({
+      method: 'POST',
+      path: '/upload',
+      body: Buffer.from('abc'),
+    });
     const fromString = requestFingerprint({ method: 'POST', path: '/upload', body: 'abc' });
 
     // Assert

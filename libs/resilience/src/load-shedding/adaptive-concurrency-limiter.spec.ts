@@ -35,7 +35,9 @@ describe('AdaptiveConcurrencyLimiter', () => {
 
     // Assert
     expect(refusedInOrder).toEqual(['SHEDDABLE', 'DEGRADED', 'CRITICAL']);
-    expect(['SHEDDABLE', 'DEGRADED', 'CRITICAL'].map((c) => limiter.capacityFor(c as Criticality))).toEqual([5, 8, 10]);
+    expect(
+      ['SHEDDABLE', 'DEGRADED', 'CRITICAL'].map((c) => limiter.capacityFor(c as Criticality)),
+    ).toEqual([5, 8, 10]);
     expect(limiter.inflight).toBe(10);
     expect(held).toHaveLength(10);
   });
@@ -86,10 +88,16 @@ describe('AdaptiveConcurrencyLimiter', () => {
     // Arrange: Gradient2 on a fake clock, saturated by critical traffic
     const clock = new FakeClock();
     const algorithm = new Gradient2Limit({ initialLimit: 40, minLimit: 4, maxLimit: 40 });
-    const limiter = new AdaptiveConcurrencyLimiter({ name: 'inventory', algorithm, clock, registry: new Registry() });
+    const limiter = new AdaptiveConcurrencyLimiter({
+      name: 'inventory',
+      algorithm,
+      clock,
+      registry: new Registry(),
+    });
     const wave = async (rttMs: number) => {
       const permits: Permit[] = [];
-      for (let p = limiter.tryAcquire('CRITICAL'); p; p = limiter.tryAcquire('CRITICAL')) permits.push(p);
+      for (let p = limiter.tryAcquire('CRITICAL'); p; p = limiter.tryAcquire('CRITICAL'))
+        permits.push(p);
       await clock.advance(rttMs);
       for (const p of permits) p.release('success');
       return limiter.limit;
@@ -115,9 +123,21 @@ describe('AdaptiveConcurrencyLimiter', () => {
     const timeout = new Error('timeout');
 
     // Act
-    await expect(limiter.run('CRITICAL', () => Promise.reject(new Error('404')), (e) => e === timeout)).rejects.toThrow('404');
+    await expect(
+      limiter.run(
+        'CRITICAL',
+        () => Promise.reject(new Error('404')),
+        (e) => e === timeout,
+      ),
+    ).rejects.toThrow('404');
     const afterIgnored = limiter.limit;
-    await expect(limiter.run('CRITICAL', () => Promise.reject(timeout), (e) => e === timeout)).rejects.toBe(timeout);
+    await expect(
+      limiter.run(
+        'CRITICAL',
+        () => Promise.reject(timeout),
+        (e) => e === timeout,
+      ),
+    ).rejects.toBe(timeout);
 
     // Assert
     expect(afterIgnored).toBe(10);
@@ -136,7 +156,9 @@ describe('AdaptiveConcurrencyLimiter', () => {
 
     // Assert
     expect(await metric('resilience_load_shedding_limit')).toEqual([{ limiter: 'checkout', n: 2 }]);
-    expect(await metric('resilience_load_shedding_inflight')).toEqual([{ limiter: 'checkout', n: 1 }]);
+    expect(await metric('resilience_load_shedding_inflight')).toEqual([
+      { limiter: 'checkout', n: 1 },
+    ]);
     expect(await metric('resilience_load_shedding_shed_total')).toEqual([
       { limiter: 'checkout', criticality: 'SHEDDABLE', n: 2 },
     ]);
@@ -148,7 +170,12 @@ describe('AdaptiveConcurrencyLimiter', () => {
   it('when a share is outside (0, 1], then construction fails', () => {
     // Act + Assert
     expect(
-      () => new AdaptiveConcurrencyLimiter({ name: 'x', shares: { SHEDDABLE: 0 }, registry: new Registry() }),
+      () =>
+        new AdaptiveConcurrencyLimiter({
+          name: 'x',
+          shares: { SHEDDABLE: 0 },
+          registry: new Registry(),
+        }),
     ).toThrow(RangeError);
   });
 });

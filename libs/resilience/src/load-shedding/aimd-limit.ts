@@ -1,4 +1,9 @@
-import { type LimitAlgorithm, type LimitBounds, type LimitSample, validateBounds } from './limit-algorithm';
+import {
+  type LimitAlgorithm,
+  type LimitBounds,
+  type LimitSample,
+  validateBounds,
+} from './limit-algorithm';
 
 /** Tuning of {@link AimdLimit}. */
 export interface AimdOptions extends LimitBounds {

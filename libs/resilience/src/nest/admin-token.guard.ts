@@ -11,7 +11,9 @@ export class AdminUnauthorizedError extends ResilienceError {
   /** HTTP status the edge answers with. */
   readonly httpStatus = 401;
   /** `WWW-Authenticate` challenge (RFC 6750). */
-  readonly headers: Record<string, string> = { 'www-authenticate': 'Bearer realm="resilience-admin"' };
+  readonly headers: Record<string, string> = {
+    'www-authenticate': 'Bearer realm="resilience-admin"',
+  };
 
   constructor() {
     super('a valid bearer token is required');

@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import {
   DeadlineExceededError,
@@ -26,9 +31,13 @@ export class DeadlineInterceptor implements NestInterceptor {
     if (!exchange || options.enabled === false) return next.handle();
     let deadlineAt: number | undefined;
     try {
-      deadlineAt = deadlineFromHttpHeaders(exchange.request.headers, { ...options, clock: this.registry.clock });
+      deadlineAt = deadlineFromHttpHeaders(exchange.request.headers, {
+        ...options,
+        clock: this.registry.clock,
+      });
     } catch (e) {
-      if (e instanceof InvalidDeadlineHeaderError) return throwError(() => new RequestDeadlineHeaderError(e.header));
+      if (e instanceof InvalidDeadlineHeaderError)
+        return throwError(() => new RequestDeadlineHeaderError(e.header));
       throw e;
     }
     if (deadlineAt === undefined) return next.handle();

@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, HttpException } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Get,
+  HttpException,
+} from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { FastifyReply } from 'fastify';
@@ -54,7 +61,9 @@ describe('Fault admin API and inbound fault injection (Fastify)', () => {
     clock = new FakeClock();
     injector = new FaultInjector({ clock, registry: new Registry() });
     const moduleRef = await Test.createTestingModule({
-      imports: [ResilienceModule.forRoot({ faultInjector: injector, faultAdminToken: token, clock })],
+      imports: [
+        ResilienceModule.forRoot({ faultInjector: injector, faultAdminToken: token, clock }),
+      ],
       controllers: [ShopController],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
@@ -68,7 +77,12 @@ describe('Fault admin API and inbound fault injection (Fastify)', () => {
   });
 
   const admin = (method: 'GET' | 'PUT' | 'DELETE', payload?: unknown, auth = `Bearer ${TOKEN}`) =>
-    app.inject({ method, url: '/admin/faults', headers: { authorization: auth }, ...(payload ? { payload } : {}) });
+    app.inject({
+      method,
+      url: '/admin/faults',
+      headers: { authorization: auth },
+      ...(payload ? { payload } : {}),
+    });
 
   it('when the admin API is called without the right bearer token, then it answers 401 problem+json and changes nothing', async () => {
     // Arrange
@@ -76,7 +90,11 @@ describe('Fault admin API and inbound fault injection (Fastify)', () => {
 
     // Act
     const missing = await app.inject({ method: 'GET', url: '/admin/faults' });
-    const wrong = await admin('PUT', { rules: [rule({ kind: 'abort' })] }, 'Bearer s3cr3t-admin-token-for-testX');
+    const wrong = await admin(
+      'PUT',
+      { rules: [rule({ kind: 'abort' })] },
+      'Bearer s3cr3t-admin-token-for-testX',
+    );
     const prefix = await admin('GET', undefined, 'Bearer s3cr3t');
     const basic = await admin('GET', undefined, `Basic ${TOKEN}`);
 
@@ -164,7 +182,7 @@ describe('Fault admin API and inbound fault injection (Fastify)', () => {
     // Assert
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
-    expect(() => JSON.parse(response.body)).toThrow();
+    expect(() => JSON.parse(response.body) as unknown).toThrow();
   });
 
   it('when a latency rule fires on a route, then the response waits for it', async () => {
@@ -174,8 +192,11 @@ describe('Fault admin API and inbound fault injection (Fastify)', () => {
     let done = false;
 
     // Act
-    const pending = app.inject({ method: 'GET', url: '/shop/items' }).then((r) => ((done = true), r));
-    for (let i = 0; i < 100 && clock.pendingSleeps === 0; i++) await new Promise((r) => setImmediate(r));
+    const pending = app
+      .inject({ method: 'GET', url: '/shop/items' })
+      .then((r) => ((done = true), r));
+    for (let i = 0; i < 100 && clock.pendingSleeps === 0; i++)
+      await new Promise((r) => setImmediate(r));
     await clock.advance(1999);
     await flushMicrotasks();
     const doneEarly = done;
@@ -195,7 +216,9 @@ describe('Fault admin API and inbound fault injection (Fastify)', () => {
 
     // Act
     const outcome = await new Promise<string>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/shop/items' }, (res) => resolve(`status ${res.statusCode}`));
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/shop/items' }, (res) =>
+        resolve(`status ${res.statusCode}`),
+      );
       req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
       req.end();
     });

@@ -1,4 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Put, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
 import type { FaultInjector, FaultRule } from '../fault-injection';
 import { AdminTokenGuard } from './admin-token.guard';
 import { SkipResilience } from './resilience.decorators';
@@ -30,7 +39,8 @@ export class FaultAdminController {
 
   @Put()
   put(@Body() body: unknown): FaultRulesBody {
-    const rules = typeof body === 'object' && body !== null ? (body as { rules?: unknown }).rules : undefined;
+    const rules =
+      typeof body === 'object' && body !== null ? (body as { rules?: unknown }).rules : undefined;
     return { rules: this.injector().setRules(rules) };
   }
 

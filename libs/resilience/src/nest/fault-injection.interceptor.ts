@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, map, mergeMap, type Observable, of } from 'rxjs';
 import { httpExchange, isExempt, routeName } from './http-context';
@@ -21,7 +26,8 @@ export class FaultInjectionInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const injector = this.registry.faultInjector;
     const exchange = httpExchange(context);
-    if (!injector?.isActive('route') || !exchange || isExempt(this.reflector, context)) return next.handle();
+    if (!injector?.isActive('route') || !exchange || isExempt(this.reflector, context))
+      return next.handle();
     const { request, reply } = exchange;
     return from(injector.inject('route', routeName(request))).pipe(
       mergeMap((effects) => {

@@ -25,8 +25,15 @@ export function routeName(request: FastifyRequest): string {
 }
 
 /** Metadata of the handler, falling back to its controller. */
-export function handlerMetadata<T>(reflector: Reflector, context: ExecutionContext, key: string): T | undefined {
-  return reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
+export function handlerMetadata<T>(
+  reflector: Reflector,
+  context: ExecutionContext,
+  key: string,
+): T | undefined {
+  return reflector.getAllAndOverride<T | undefined>(key, [
+    context.getHandler(),
+    context.getClass(),
+  ]);
 }
 
 /** Whether the handler or its controller is marked `@SkipResilience()`. */

@@ -44,11 +44,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const meta = handlerMetadata<Required<IdempotentOptions>>(this.reflector, context, IDEMPOTENT_METADATA);
+    const meta = handlerMetadata<Required<IdempotentOptions>>(
+      this.reflector,
+      context,
+      IDEMPOTENT_METADATA,
+    );
     const exchange = httpExchange(context);
     if (!meta || !exchange) return next.handle();
     const store = this.registry.idempotencyStore;
-    if (!store) throw new Error('@Idempotent() handler, but ResilienceModule has no idempotencyStore');
+    if (!store)
+      throw new Error('@Idempotent() handler, but ResilienceModule has no idempotencyStore');
     const { request, reply } = exchange;
     const header = (this.registry.options.idempotency?.header ?? 'idempotency-key').toLowerCase();
     const key = request.headers[header];
@@ -60,7 +65,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new IdempotencyKeyInvalidError('expected one value of 1 to 255 characters');
     }
     const scope = this.registry.clientIdOf(request);
-    const fingerprint = requestFingerprint({ method: request.method, path: request.url, body: request.body });
+    const fingerprint = requestFingerprint({
+      method: request.method,
+      path: request.url,
+      body: request.body,
+    });
     return from(store.begin(scope, key, fingerprint)).pipe(
       mergeMap((begun) => {
         switch (begun.outcome) {
@@ -91,11 +100,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       last(),
       mergeMap(async (body: unknown) => {
         const headers = pickHeaders(reply, options.replayHeaders ?? DEFAULT_REPLAY_HEADERS);
-        await store.complete(lease, { status: reply.statusCode, headers, body }).catch((e: unknown) =>
-          // The work is done and the client gets its answer; only the replay copy is lost, and
-          // the key stays locked until its lease ends. Say so loudly (without the key).
-          this.logger.error(`storing an idempotent response failed: ${String(e)}`),
-        );
+        await store
+          .complete(lease, { status: reply.statusCode, headers, body })
+          .catch((e: unknown) =>
+            // The work is done and the client gets its answer; only the replay copy is lost, and
+            // the key stays locked until its lease ends. Say so loudly (without the key).
+            this.logger.error(`storing an idempotent response failed: ${String(e)}`),
+          );
         return body;
       }),
       catchError(async (error: unknown) => {

@@ -151,7 +151,8 @@ describe('ResilienceModule inbound interceptors (Fastify)', () => {
     await (app as INestApplication | undefined)?.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers });
 
   it('when a client exceeds its route quota, then it gets 429 problem+json with Retry-After and RateLimit headers', async () => {
     // Act

@@ -22,7 +22,11 @@ export {
   SKIP_RESILIENCE_METADATA,
   SkipResilience,
 } from './resilience.decorators';
-export { INBOUND_INTERCEPTORS, ResilienceModule, type ResilienceModuleAsyncOptions } from './resilience.module';
+export {
+  INBOUND_INTERCEPTORS,
+  ResilienceModule,
+  type ResilienceModuleAsyncOptions,
+} from './resilience.module';
 export {
   type IdempotencyHttpOptions,
   RESILIENCE_OPTIONS,

@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { finalize, type Observable, tap, throwError } from 'rxjs';
 import type { Criticality, PermitOutcome } from '../load-shedding';
@@ -21,7 +26,8 @@ export class LoadSheddingInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const shedder = this.registry.loadShedder;
-    if (!shedder || !httpExchange(context) || isExempt(this.reflector, context)) return next.handle();
+    if (!shedder || !httpExchange(context) || isExempt(this.reflector, context))
+      return next.handle();
     const criticality =
       handlerMetadata<Criticality>(this.reflector, context, CRITICALITY_METADATA) ??
       this.registry.defaultCriticality;

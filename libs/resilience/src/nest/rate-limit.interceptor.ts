@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, mergeMap, type Observable } from 'rxjs';
 import { RateLimitedError, RateLimiterUnavailableError, rateLimitHeaders } from '../rate-limit';
@@ -23,7 +28,9 @@ export class RateLimitInterceptor implements NestInterceptor {
     const limiter = this.registry.rateLimiter;
     const exchange = httpExchange(context);
     if (!limiter || !exchange || isExempt(this.reflector, context)) return next.handle();
-    const route = handlerMetadata<string>(this.reflector, context, RATE_LIMIT_METADATA) ?? routeName(exchange.request);
+    const route =
+      handlerMetadata<string>(this.reflector, context, RATE_LIMIT_METADATA) ??
+      routeName(exchange.request);
     if (!limiter.hasRoute(route)) return next.handle();
     const client = this.registry.clientIdOf(exchange.request);
     return from(limiter.consume(route, client)).pipe(

@@ -1,4 +1,10 @@
-import { type DynamicModule, type FactoryProvider, type ModuleMetadata, Module, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type FactoryProvider,
+  type ModuleMetadata,
+  Module,
+  type Provider,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AdminTokenGuard } from './admin-token.guard';
 import { DeadlineInterceptor } from './deadline.interceptor';
@@ -31,8 +37,7 @@ export const INBOUND_INTERCEPTORS = [
 
 /** Options of {@link ResilienceModule.forRootAsync}. */
 export interface ResilienceModuleAsyncOptions
-  extends ResilienceModuleStaticOptions,
-    Pick<ModuleMetadata, 'imports'> {
+  extends ResilienceModuleStaticOptions, Pick<ModuleMetadata, 'imports'> {
   /** Providers passed to `useFactory` (e.g. the config service, the pg pool). */
   inject?: FactoryProvider['inject'];
   /** Builds the runtime options (components, token, defaults). */
@@ -47,7 +52,9 @@ export interface ResilienceModuleAsyncOptions
 @Module({})
 export class ResilienceModule {
   /** Configures the module with ready-built components. */
-  static forRoot(options: ResilienceModuleOptions & ResilienceModuleStaticOptions = {}): DynamicModule {
+  static forRoot(
+    options: ResilienceModuleOptions & ResilienceModuleStaticOptions = {},
+  ): DynamicModule {
     return ResilienceModule.build({ provide: RESILIENCE_OPTIONS, useValue: options }, options, []);
   }
 
@@ -74,7 +81,13 @@ export class ResilienceModule {
       module: ResilienceModule,
       global: true,
       imports,
-      providers: [optionsProvider, ResilienceRegistry, AdminTokenGuard, ...INBOUND_INTERCEPTORS, ...global],
+      providers: [
+        optionsProvider,
+        ResilienceRegistry,
+        AdminTokenGuard,
+        ...INBOUND_INTERCEPTORS,
+        ...global,
+      ],
       controllers: statics.faultAdmin === false ? [] : [FaultAdminController],
       exports: [RESILIENCE_OPTIONS, ResilienceRegistry, AdminTokenGuard, ...INBOUND_INTERCEPTORS],
     };

@@ -35,7 +35,12 @@ describe('rateLimitHeaders', () => {
   it('when the limiter failed open or closed, then no RateLimit state is claimed', () => {
     // Act
     const open = rateLimitHeaders({ ...base, source: 'fail-open' });
-    const closed = rateLimitHeaders({ ...base, allowed: false, source: 'fail-closed', retryAfterMs: 10 });
+    const closed = rateLimitHeaders({
+      ...base,
+      allowed: false,
+      source: 'fail-closed',
+      retryAfterMs: 10,
+    });
 
     // Assert
     expect(open).toEqual({ 'ratelimit-policy': '"checkout";q=100;w=60' });

@@ -167,7 +167,10 @@ describe('RateLimiter', () => {
 
   it('when a local policy is configured, then the fallback enforces that policy instead', async () => {
     // Arrange
-    const { redis, limiter } = setup({ fallback: 'local', localPolicy: { limit: 1, windowMs: 1000 } });
+    const { redis, limiter } = setup({
+      fallback: 'local',
+      localPolicy: { limit: 1, windowMs: 1000 },
+    });
     redis.mode = 'fail';
 
     // Act

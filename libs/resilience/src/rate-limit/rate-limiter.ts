@@ -3,7 +3,11 @@ import { type Registry, register as defaultRegistry } from 'prom-client';
 import { type Clock, systemClock } from '../clock';
 import { counter } from '../metrics';
 import { LocalTokenBucket, type TokenBucketResult } from './local-token-bucket';
-import { type RateLimitDecision, type RateLimitPolicy, validateRateLimitPolicy } from './rate-limit.policy';
+import {
+  type RateLimitDecision,
+  type RateLimitPolicy,
+  validateRateLimitPolicy,
+} from './rate-limit.policy';
 import { type RedisScriptClient, RedisTokenBucket } from './redis-token-bucket';
 
 /** Configuration of a {@link RateLimiter}. */

@@ -66,7 +66,11 @@ describe('IdempotencyStore against Postgres', () => {
     expect(firstAnswers.filter((o) => o === 'in_flight').length).toBeGreaterThan(0);
     expect(firstAnswers.every((o) => ['started', 'in_flight', 'replay'].includes(o))).toBe(true);
     expect(new Set(responses.map((r) => JSON.stringify(r))).size).toBe(1);
-    expect(responses[0]).toEqual({ status: 201, headers: { location: '/v1/orders/1' }, body: { id: 1 } });
+    expect(responses[0]).toEqual({
+      status: 201,
+      headers: { location: '/v1/orders/1' },
+      body: { id: 1 },
+    });
   });
 
   it('when a key is reused with a different payload, then it is a mismatch whether the first is running or done', async () => {
@@ -118,11 +122,19 @@ describe('IdempotencyStore against Postgres', () => {
     expect(late).toMatchObject({ outcome: 'started', takenOver: true });
     if (late.outcome !== 'started') throw new Error('expected started');
     // the zombie can no longer write; the new owner can
-    expect(await s.complete(crashed.lease, { status: 200, headers: {}, body: 'zombie' })).toBe(false);
+    expect(await s.complete(crashed.lease, { status: 200, headers: {}, body: 'zombie' })).toBe(
+      false,
+    );
     expect(await s.complete(late.lease, { status: 200, headers: {}, body: 'fresh' })).toBe(true);
     const replay = await s.begin('client-1', key, print);
-    expect(replay).toEqual({ outcome: 'replay', response: { status: 200, headers: {}, body: 'fresh' } });
-    const attempts = await pool.query(`SELECT attempts FROM ${schema}.idempotency_keys WHERE key = $1`, [key]);
+    expect(replay).toEqual({
+      outcome: 'replay',
+      response: { status: 200, headers: {}, body: 'fresh' },
+    });
+    const attempts = await pool.query(
+      `SELECT attempts FROM ${schema}.idempotency_keys WHERE key = $1`,
+      [key],
+    );
     expect(attempts.rows[0].attempts).toBe(2);
   });
 
@@ -159,8 +171,10 @@ describe('IdempotencyStore against Postgres', () => {
     // Assert
     expect(firstBatch).toBe(2);
     expect(secondBatch).toBeGreaterThanOrEqual(1);
-    const left = await pool.query(`SELECT key FROM ${schema}.idempotency_keys WHERE key LIKE $1`, [`${prefix}%`]);
-    expect(left.rows.map((r) => r.key)).toEqual([`${prefix}-live`]);
+    const left = await pool.query(`SELECT key FROM ${schema}.idempotency_keys WHERE key LIKE $1`, [
+      `${prefix}%`,
+    ]);
+    expect(left.rows.map((r: { key: string }) => r.key)).toEqual([`${prefix}-live`]);
   });
 
   it('when an expired key is reused before the purge ran, then it starts afresh even with a new payload', async () => {

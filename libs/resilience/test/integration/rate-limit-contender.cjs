@@ -25,7 +25,9 @@ async function main() {
   await redis.ping();
   const limiter = new RateLimiter({
     redis,
-    routes: { [route]: { limit: Number(limit), windowMs: Number(windowMs), fallback: 'fail-closed' } },
+    routes: {
+      [route]: { limit: Number(limit), windowMs: Number(windowMs), fallback: 'fail-closed' },
+    },
     redisTimeoutMs: 5000,
     registry: new Registry(),
   });
@@ -36,7 +38,9 @@ async function main() {
   );
   const allowed = decisions.filter((d) => d.allowed).length;
   const sources = [...new Set(decisions.map((d) => d.source))];
-  process.stdout.write(`${JSON.stringify({ allowed, denied: decisions.length - allowed, sources })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ allowed, denied: decisions.length - allowed, sources })}\n`,
+  );
   redis.disconnect();
 }
 

@@ -99,7 +99,15 @@ describe('RateLimiter against Redis', () => {
     });
     const child = spawn(
       process.execPath,
-      [join(__dirname, 'rate-limit-contender.cjs'), testEnv().redisUrl, route, client, String(perProcess), String(limit), '3600000'],
+      [
+        join(__dirname, 'rate-limit-contender.cjs'),
+        testEnv().redisUrl,
+        route,
+        client,
+        String(perProcess),
+        String(limit),
+        '3600000',
+      ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const exited = new Promise((r) => child.once('exit', r));
@@ -112,7 +120,12 @@ describe('RateLimiter against Redis', () => {
       child.stdin.write('go\n');
       const [mine, theirs] = await Promise.all([
         Promise.all(Array.from({ length: perProcess }, () => rl.consume(route, client))),
-        lines.next().then((l) => JSON.parse(String(l.value)) as { allowed: number; denied: number; sources: string[] }),
+        lines
+          .next()
+          .then(
+            (l) =>
+              JSON.parse(String(l.value)) as { allowed: number; denied: number; sources: string[] },
+          ),
       ]);
 
       // Assert
@@ -156,7 +169,13 @@ describe('RateLimiter when Redis is unreachable or slow', () => {
 
   async function decide(port: number, fallback: RateLimitFallback, calls: number) {
     // disconnectTimeout: ioredis otherwise keeps a 2 s timer for a socket that already failed
-    const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, retryStrategy: () => 200, disconnectTimeout: 50 });
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 200,
+      disconnectTimeout: 50,
+    });
     redis.on('error', () => undefined); // connection errors are the scenario, not a test failure
     const registry = new Registry();
     const rl = new RateLimiter({
@@ -170,7 +189,9 @@ describe('RateLimiter when Redis is unreachable or slow', () => {
       const decisions = [];
       for (let i = 0; i < calls; i++) decisions.push(await rl.consume('checkout', 'client-1'));
       const elapsedMs = performance.now() - started;
-      const counted = (await registry.getSingleMetric('resilience_rate_limit_decisions_total')!.get()).values;
+      const counted = (
+        await registry.getSingleMetric('resilience_rate_limit_decisions_total')!.get()
+      ).values;
       return { decisions, elapsedMs, counted };
     } finally {
       redis.disconnect();
@@ -197,7 +218,11 @@ describe('RateLimiter when Redis is unreachable or slow', () => {
 
   it('when Redis hangs on a fail-open route, then requests are allowed after one bounded wait', async () => {
     // Act
-    const { decisions, elapsedMs } = await decide((blackHole.address() as { port: number }).port, 'fail-open', 10);
+    const { decisions, elapsedMs } = await decide(
+      (blackHole.address() as { port: number }).port,
+      'fail-open',
+      10,
+    );
 
     // Assert: only the first call waits for the 100 ms timeout; the rest skip Redis while it is down
     expect(decisions.every((d) => d.allowed && d.source === 'fail-open')).toBe(true);

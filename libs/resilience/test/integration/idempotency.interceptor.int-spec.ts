@@ -1,0 +1,245 @@
+import 'reflect-metadata';
+import {
+  type ArgumentsHost,
+  Body,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Headers,
+  HttpException,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { requirePostgres, testEnv, uniqueName } from '@rc/testing';
+import type { FastifyReply } from 'fastify';
+import { Pool } from 'pg';
+import { Registry } from 'prom-client';
+import { applyIdempotencyMigration, IdempotencyStore } from '../../src/idempotency';
+import { Idempotent, isHttpMappedError, ResilienceModule } from '../../src/nest';
+
+/** Maps errors the way docs/inbound.md tells the platform's problem+json filter to. */
+@Catch()
+class ProblemFilter implements ExceptionFilter {
+  catch(e: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (isHttpMappedError(e)) {
+      void reply.status(e.httpStatus).headers(e.headers).type('application/problem+json');
+      void reply.send({ status: e.httpStatus, code: e.code });
+    } else if (e instanceof HttpException) {
+      void reply.status(e.getStatus()).send(e.getResponse());
+    } else {
+      void reply.status(500).send({ code: 'INTERNAL' });
+    }
+  }
+}
+
+let executions = 0;
+let failNext = false;
+let gate: Promise<void> = Promise.resolve();
+
+@Controller('v1/orders')
+class OrdersController {
+  @Post()
+  @Idempotent()
+  async create(
+    @Body() body: { sku: string },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ id: number; sku: string }> {
+    executions++;
+    await gate;
+    if (failNext) {
+      failNext = false;
+      throw new Error('database hiccup');
+    }
+    void reply.header('location', `/v1/orders/${executions}`);
+    if (body.sku === 'BACKORDER') void reply.status(202);
+    return { id: executions, sku: body.sku };
+  }
+
+  @Post('optional')
+  @Idempotent({ required: false })
+  optional(@Headers('x-client') client: string): { client: string } {
+    executions++;
+    return { client };
+  }
+}
+
+describe('@Idempotent() over HTTP with the Postgres store', () => {
+  const schema = uniqueName('idem_http').replace(/-/g, '_');
+  let pool: Pool;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    await requirePostgres();
+    pool = new Pool({ connectionString: testEnv().databaseUrl, max: 5 });
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    await applyIdempotencyMigration(pool, { schema });
+    const store = new IdempotencyStore({
+      pool,
+      schema,
+      registry: new Registry(),
+      lockTimeoutMs: 10_000,
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ResilienceModule.forRoot({
+          idempotencyStore: store,
+          faultAdmin: false,
+          clientId: (req) => String(req.headers['x-client'] ?? 'anonymous'),
+        }),
+      ],
+      controllers: [OrdersController],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    app.useGlobalFilters(new ProblemFilter());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool?.end();
+  });
+
+  beforeEach(() => {
+    executions = 0;
+    failNext = false;
+    gate = Promise.resolve();
+  });
+
+  const post = (payload: unknown, key?: string, client = 'client-1', url = '/v1/orders') =>
+    app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: { 'x-client': client, ...(key ? { 'idempotency-key': key } : {}) },
+    });
+
+  it('when the key is missing on a required endpoint, then 400 IDEMPOTENCY.KEY_MISSING and nothing runs', async () => {
+    // Act
+    const response = await post({ sku: 'A' });
+
+    // Assert
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ status: 400, code: 'IDEMPOTENCY.KEY_MISSING' });
+    expect(executions).toBe(0);
+  });
+
+  it('when the same request is retried, then the first response is replayed with its status, location and a replay marker', async () => {
+    // Arrange
+    const key = uniqueName('replay');
+
+    // Act
+    const first = await post({ sku: 'A' }, key);
+    const retry = await post({ sku: 'A' }, key);
+
+    // Assert
+    expect(first.statusCode).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toEqual(first.json());
+    expect(retry.headers['location']).toBe(first.headers['location']);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(executions).toBe(1);
+  });
+
+  it('when the first response had a status other than the route default, then the replay keeps that status', async () => {
+    // Arrange
+    const key = uniqueName('status');
+
+    // Act
+    const first = await post({ sku: 'BACKORDER' }, key);
+    const retry = await post({ sku: 'BACKORDER' }, key);
+
+    // Assert
+    expect([first.statusCode, retry.statusCode]).toEqual([202, 202]);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(executions).toBe(1);
+  });
+
+  it('when a retry arrives while the first request still runs, then it gets 409 with Retry-After', async () => {
+    // Arrange
+    const key = uniqueName('inflight');
+    let open: () => void = () => undefined;
+    gate = new Promise((r) => (open = r));
+    const first = post({ sku: 'A' }, key);
+    for (let i = 0; i < 200 && executions === 0; i++) await new Promise((r) => setTimeout(r, 5));
+
+    // Act
+    const concurrent = await post({ sku: 'A' }, key);
+    open();
+    const done = await first;
+
+    // Assert
+    expect(concurrent.statusCode).toBe(409);
+    expect(concurrent.headers['retry-after']).toBe('1');
+    expect(concurrent.json()).toEqual({ status: 409, code: 'IDEMPOTENCY.IN_FLIGHT' });
+    expect(done.statusCode).toBe(201);
+    expect(executions).toBe(1);
+  });
+
+  it('when the key is reused with a different body, then 422 IDEMPOTENCY.KEY_REUSED', async () => {
+    // Arrange
+    const key = uniqueName('reuse');
+    await post({ sku: 'A' }, key);
+
+    // Act
+    const response = await post({ sku: 'B' }, key);
+
+    // Assert
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({ status: 422, code: 'IDEMPOTENCY.KEY_REUSED' });
+    expect(executions).toBe(1);
+  });
+
+  it('when the handler fails, then the key is released and the retry executes', async () => {
+    // Arrange
+    const key = uniqueName('fail');
+    failNext = true;
+
+    // Act
+    const failed = await post({ sku: 'A' }, key);
+    const retry = await post({ sku: 'A' }, key);
+
+    // Assert
+    expect(failed.statusCode).toBe(500);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(executions).toBe(2);
+  });
+
+  it('when two clients send the same key, then each client gets its own execution', async () => {
+    // Arrange
+    const key = uniqueName('scope');
+
+    // Act
+    const a = await post({ sku: 'A' }, key, 'client-a');
+    const b = await post({ sku: 'A' }, key, 'client-b');
+
+    // Assert
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(b.headers['idempotent-replayed']).toBeUndefined();
+    expect(executions).toBe(2);
+  });
+
+  it('when the key is optional and absent, then the handler simply runs every time', async () => {
+    // Act
+    await post({}, undefined, 'client-1', '/v1/orders/optional');
+    await post({}, undefined, 'client-1', '/v1/orders/optional');
+
+    // Assert
+    expect(executions).toBe(2);
+  });
+
+  it('when the key is longer than 255 characters, then 400 IDEMPOTENCY.KEY_INVALID', async () => {
+    // Act
+    const response = await post({ sku: 'A' }, 'k'.repeat(256));
+
+    // Assert
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ status: 400, code: 'IDEMPOTENCY.KEY_INVALID' });
+  });
+});
