@@ -8,6 +8,7 @@ export { FaultAdminController, type FaultRulesBody } from './fault-admin.control
 export { FaultInjectionInterceptor } from './fault-injection.interceptor';
 export { type HttpExchange, httpExchange, routeName } from './http-context';
 export { type HttpMappedError, isHttpMappedError } from './http-mapped-error';
+export { IdempotencyPurger } from './idempotency-purger';
 export { IDEMPOTENT_REPLAYED_HEADER, IdempotencyInterceptor } from './idempotency.interceptor';
 export { LoadSheddingInterceptor } from './load-shedding.interceptor';
 export { RateLimitInterceptor } from './rate-limit.interceptor';

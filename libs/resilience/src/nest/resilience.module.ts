@@ -10,6 +10,7 @@ import { AdminTokenGuard } from './admin-token.guard';
 import { DeadlineInterceptor } from './deadline.interceptor';
 import { FaultAdminController } from './fault-admin.controller';
 import { FaultInjectionInterceptor } from './fault-injection.interceptor';
+import { IdempotencyPurger } from './idempotency-purger';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { LoadSheddingInterceptor } from './load-shedding.interceptor';
 import { RateLimitInterceptor } from './rate-limit.interceptor';
@@ -85,11 +86,18 @@ export class ResilienceModule {
         optionsProvider,
         ResilienceRegistry,
         AdminTokenGuard,
+        IdempotencyPurger,
         ...INBOUND_INTERCEPTORS,
         ...global,
       ],
       controllers: statics.faultAdmin === false ? [] : [FaultAdminController],
-      exports: [RESILIENCE_OPTIONS, ResilienceRegistry, AdminTokenGuard, ...INBOUND_INTERCEPTORS],
+      exports: [
+        RESILIENCE_OPTIONS,
+        ResilienceRegistry,
+        AdminTokenGuard,
+        IdempotencyPurger,
+        ...INBOUND_INTERCEPTORS,
+      ],
     };
   }
 }

@@ -58,6 +58,13 @@ export interface IdempotencyHttpOptions {
    * remembered as done; handlers that commit a business outcome should return it, not throw.
    */
   finalErrorResponse?: (error: unknown) => StoredResponse | undefined;
+  /**
+   * Every this many ms, delete expired keys (`purgeExpired`) from this instance. Default: off
+   * (the service schedules `registry.idempotencyStore.purgeExpired()` itself).
+   */
+  purgeIntervalMs?: number;
+  /** Keys deleted per purge run at most. Default 1000. */
+  purgeBatchSize?: number;
 }
 
 /** Static choices of the module (made when the module is imported, before config resolves). */
