@@ -12,3 +12,4 @@ export {
 export { uniqueName } from './unique-name';
 export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process';
+export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';
