@@ -55,7 +55,7 @@ export class Bulkhead {
   ) {
     this.config = parseConfig(bulkheadConfigSchema, config, 'bulkhead');
     this.timers = timerSchedulerFor(deps.clock ?? systemClock);
-    this.metrics = new BulkheadMetrics(deps.registry ?? defaultRegistry, name);
+    this.metrics = new BulkheadMetrics(deps.registry ?? defaultRegistry, name, this);
   }
 
   /** Calls holding a slot now. */
@@ -72,7 +72,6 @@ export class Bulkhead {
   tryAcquire(): boolean {
     if (this.active >= this.config.maxConcurrent && this.config.enabled) return false;
     this.active++;
-    this.metrics.inFlight.inc();
     return true;
   }
 
@@ -107,23 +106,25 @@ export class Bulkhead {
       }
       this.queue.push(waiter);
       this.waiting++;
-      this.metrics.queued.inc();
     });
   }
 
   /** Gives a slot back; the oldest live waiter gets it directly. */
   release(): void {
-    while (this.head < this.queue.length) {
-      const waiter = this.queue[this.head++] as Waiter;
-      if (waiter.done) continue;
+    if (this.waiting > 0) {
+      let waiter = this.queue[this.head++] as Waiter;
+      while (waiter.done) waiter = this.queue[this.head++] as Waiter;
       this.settle(waiter);
       this.compact();
       waiter.resolve();
       return;
     }
-    this.compact();
+    if (this.queue.length !== 0) {
+      // Nobody is waiting: whatever is left in the array was cancelled or timed out.
+      this.queue.length = 0;
+      this.head = 0;
+    }
     this.active--;
-    this.metrics.inFlight.dec();
   }
 
   /** Runs `fn` holding a slot. */
@@ -151,7 +152,6 @@ export class Bulkhead {
   private settle(waiter: Waiter): void {
     waiter.done = true;
     this.waiting--;
-    this.metrics.queued.dec();
     this.timers.clear(waiter.timer);
     if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
   }

@@ -1,18 +1,38 @@
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { counter, gauge } from '../metrics';
+import { publishOnScrape } from '../policy/publish-on-scrape';
 import { CIRCUIT_STATE_GAUGE_VALUE, type CircuitState } from './circuit-state';
 
 /** Outcome label values of `resilience_circuit_breaker_calls_total`. */
 export type CallOutcome = 'success' | 'failure' | 'slow_success' | 'slow_failure' | 'rejected';
 
+/** Index of each outcome in the plain counters (hot path: no string keys, no label hashing). */
+export const OUTCOME = {
+  success: 0,
+  failure: 1,
+  slow_success: 2,
+  slow_failure: 3,
+  rejected: 4,
+} as const;
+const OUTCOMES: readonly CallOutcome[] = [
+  'success',
+  'failure',
+  'slow_success',
+  'slow_failure',
+  'rejected',
+];
+
 /**
- * The breaker's metrics with their label children bound once at construction, so recording an
- * outcome on the hot path is a single `inc()` with no label lookup.
+ * The breaker's metrics. Call outcomes are counted in a plain array on the hot path and copied
+ * into `resilience_circuit_breaker_calls_total` at scrape time; state and transitions (rare)
+ * are written directly.
  */
 export class CircuitBreakerMetrics {
   private readonly stateGauge: Gauge.Internal<'dependency'>;
   private readonly transitions: Counter<'dependency' | 'from' | 'to'>;
-  private readonly outcomes: Record<CallOutcome, Counter.Internal>;
+  private readonly outcomeChildren: Counter.Internal[];
+  private readonly counts = new Float64Array(OUTCOMES.length);
+  private readonly published = new Float64Array(OUTCOMES.length);
 
   constructor(
     registry: Registry,
@@ -33,20 +53,23 @@ export class CircuitBreakerMetrics {
       help: 'Calls seen by the circuit breaker, by outcome',
       labelNames: ['dependency', 'outcome'],
     });
-    const bind = (outcome: CallOutcome) => calls.labels({ dependency: name, outcome });
-    this.outcomes = {
-      success: bind('success'),
-      failure: bind('failure'),
-      slow_success: bind('slow_success'),
-      slow_failure: bind('slow_failure'),
-      rejected: bind('rejected'),
-    };
+    this.outcomeChildren = OUTCOMES.map((outcome) => calls.labels({ dependency: name, outcome }));
+    publishOnScrape(calls, this);
     this.stateGauge.set(0);
   }
 
-  /** Counts one call outcome. */
-  call(outcome: CallOutcome): void {
-    this.outcomes[outcome].inc();
+  /** Counts one call outcome ({@link OUTCOME} index). */
+  call(outcome: number): void {
+    this.counts[outcome] = (this.counts[outcome] ?? 0) + 1;
+  }
+
+  /** @internal Copies the outcome counts into the counter (called at scrape time). */
+  publish(): void {
+    for (let i = 0; i < OUTCOMES.length; i++) {
+      const delta = (this.counts[i] ?? 0) - (this.published[i] ?? 0);
+      if (delta > 0) this.outcomeChildren[i]?.inc(delta);
+      this.published[i] = this.counts[i] ?? 0;
+    }
   }
 
   /** Records a state transition (rare path: the label lookup here is fine). */

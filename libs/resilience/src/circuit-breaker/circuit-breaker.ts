@@ -8,7 +8,7 @@ import {
   type CircuitBreakerConfigInput,
 } from './circuit-breaker.config';
 import { CircuitOpenError } from './circuit-breaker.errors';
-import { CircuitBreakerMetrics } from './circuit-breaker.metrics';
+import { CircuitBreakerMetrics, OUTCOME } from './circuit-breaker.metrics';
 import type { CircuitState, CircuitStateListener } from './circuit-state';
 import { CountOutcomeWindow, TimeOutcomeWindow, type OutcomeWindow } from './outcome-window';
 
@@ -105,20 +105,29 @@ export class CircuitBreaker {
     if (permit === this.epoch && this.current === 'half_open') this.probesIssued--;
   }
 
-  /** Records the outcome of a permitted call that took `durationMs`. */
-  record(permit: number, durationMs: number, failed: boolean): void {
+  /**
+   * Records the outcome of a permitted call that took `durationMs`, finishing at monotonic time
+   * `now` (passed by callers that already read the clock).
+   */
+  record(permit: number, durationMs: number, failed: boolean, now?: number): void {
     const slow = durationMs > this.config.slowCallDurationMs;
     this.metrics.call(
-      slow ? (failed ? 'slow_failure' : 'slow_success') : failed ? 'failure' : 'success',
+      slow
+        ? failed
+          ? OUTCOME.slow_failure
+          : OUTCOME.slow_success
+        : failed
+          ? OUTCOME.failure
+          : OUTCOME.success,
     );
     if (permit !== this.epoch || !this.config.enabled) return;
-    if (this.current === 'closed') this.recordClosed(failed, slow);
+    if (this.current === 'closed') this.recordClosed(failed, slow, now ?? this.clock.monotonic());
     else if (this.current === 'half_open') this.recordProbe(failed, slow);
   }
 
   /** Records the outcome of a permitted call that threw `error`, classifying it. */
-  recordError(permit: number, durationMs: number, error: unknown): void {
-    this.record(permit, durationMs, this.isFailure(error));
+  recordError(permit: number, durationMs: number, error: unknown, now?: number): void {
+    this.record(permit, durationMs, this.isFailure(error), now);
   }
 
   /** Runs `fn` through the breaker. */
@@ -136,12 +145,11 @@ export class CircuitBreaker {
   }
 
   private reject(retryAfterMs: number | undefined): never {
-    this.metrics.call('rejected');
+    this.metrics.call(OUTCOME.rejected);
     throw new CircuitOpenError(this.name, retryAfterMs);
   }
 
-  private recordClosed(failed: boolean, slow: boolean): void {
-    const now = this.clock.monotonic();
+  private recordClosed(failed: boolean, slow: boolean, now: number): void {
     this.window.record(now, failed, slow);
     const t = this.window.totals(now);
     if (t.calls < this.config.minimumNumberOfCalls) return;

@@ -2,7 +2,7 @@ import type { Bulkhead } from '../bulkhead/bulkhead';
 import type { CircuitBreaker } from '../circuit-breaker/circuit-breaker';
 import type { Clock } from '../clock';
 import { DeadlineExceededError } from '../deadline/deadline.errors';
-import type { TimerScheduler } from '../timeout/timer-scheduler';
+import type { Expirable, TimeoutQueue } from '../timeout/timeout-queue';
 import { AttemptTimeoutError } from '../timeout/timeout.errors';
 import type { AttemptContext, PolicyOperation } from './attempt-context';
 
@@ -10,7 +10,7 @@ import type { AttemptContext, PolicyOperation } from './attempt-context';
 export interface AttemptHost {
   readonly name: string;
   readonly clock: Clock;
-  readonly timers: TimerScheduler;
+  readonly timeouts: TimeoutQueue;
   readonly breaker: CircuitBreaker;
   readonly bulkhead: Bulkhead;
   deadlineCut(): void;
@@ -26,30 +26,27 @@ interface Resolvers<T> {
 const withResolvers = <T>(): Resolvers<T> =>
   (Promise as unknown as { withResolvers<U>(): Resolvers<U> }).withResolvers<T>();
 
-function onTimer(run: AttemptRun<unknown>): void {
-  run.timeUp();
-}
-
 /**
- * One attempt, already holding a breaker permit and a bulkhead slot, raced against its timer.
- * The object is at once the operation's {@link AttemptContext}, the timer's argument and the
- * caller signal's listener (`handleEvent`), so an attempt allocates no closures.
+ * One attempt, already holding a breaker permit and a bulkhead slot, raced against its timeout.
+ * The object is at once the operation's {@link AttemptContext}, its own entry in the policy's
+ * {@link TimeoutQueue} and the caller signal's listener (`handleEvent`), so an attempt allocates
+ * no closures, and its AbortController is only created if the operation reads `signal`.
  *
  * The first of three events settles the attempt and gives the breaker its verdict:
  * - the operation settles: success, or an error the breaker classifies;
- * - the timer fires: the signal aborts and the caller gets {@link AttemptTimeoutError} (a
+ * - the timeout expires: the signal aborts and the caller gets {@link AttemptTimeoutError} (a
  *   breaker failure) — or {@link DeadlineExceededError} when the deadline, not the attempt
  *   timeout, set the limit (no verdict: a short caller budget says nothing about the dependency);
  * - the caller aborts: the signal aborts with the caller's reason (no verdict).
  * The bulkhead slot is given back only when the operation itself settles: an abandoned call
  * that ignores its signal is still load on the dependency, and the pool keeps counting it.
  */
-export class AttemptRun<T> implements AttemptContext {
-  readonly signal: AbortSignal;
-  readonly deadlineAt: number;
-  private readonly controller = new AbortController();
-  private readonly startedAt: number;
-  private timer: unknown;
+export class AttemptRun<T> implements AttemptContext, Expirable {
+  expireAt: number;
+  prevExpirable: Expirable | undefined = undefined;
+  nextExpirable: Expirable | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+  private abortReason: unknown = undefined;
   private done = false;
   private resolve: (value: T) => void = undefined as never;
   private reject: (reason: unknown) => void = undefined as never;
@@ -61,10 +58,23 @@ export class AttemptRun<T> implements AttemptContext {
     private readonly cutByDeadline: boolean,
     private readonly permit: number,
     private readonly parent: AbortSignal | undefined,
+    private readonly startedAt: number,
   ) {
-    this.signal = this.controller.signal;
-    this.startedAt = host.clock.monotonic();
-    this.deadlineAt = host.clock.now() + timeoutMs;
+    this.expireAt = startedAt + timeoutMs;
+  }
+
+  /** Created on first read: an operation that never looks at it costs no AbortController. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Epoch ms at which this attempt is abandoned. */
+  get deadlineAt(): number {
+    return this.host.clock.now() + (this.expireAt - this.host.clock.monotonic());
   }
 
   /** Starts `fn`; the returned promise settles on the first of the three events. */
@@ -80,7 +90,7 @@ export class AttemptRun<T> implements AttemptContext {
       }
       this.parent.addEventListener('abort', this, { once: true });
     }
-    this.timer = this.host.timers.set(this.timeoutMs, onTimer, this as AttemptRun<unknown>);
+    this.host.timeouts.add(this);
     void this.invoke(fn);
     return promise;
   }
@@ -90,12 +100,12 @@ export class AttemptRun<T> implements AttemptContext {
     if (!this.finish()) return;
     this.host.breaker.release(this.permit);
     const reason: unknown = this.parent?.reason;
-    this.controller.abort(reason);
+    this.abort(reason);
     this.reject(reason);
   }
 
-  /** The attempt's time is up. */
-  timeUp(): void {
+  /** The attempt's time is up (called by the timeout queue). */
+  expire(): void {
     if (!this.finish()) return;
     let error: Error;
     if (this.cutByDeadline) {
@@ -106,7 +116,7 @@ export class AttemptRun<T> implements AttemptContext {
       this.host.breaker.record(this.permit, this.timeoutMs, true);
       error = new AttemptTimeoutError(this.timeoutMs, this.host.name);
     }
-    this.controller.abort(error);
+    this.abort(error);
     this.reject(error);
   }
 
@@ -117,28 +127,34 @@ export class AttemptRun<T> implements AttemptContext {
     } catch (error) {
       if (this.finish()) {
         if (this.parent?.aborted) this.host.breaker.release(this.permit);
-        else
-          this.host.breaker.recordError(
-            this.permit,
-            this.host.clock.monotonic() - this.startedAt,
-            error,
-          );
+        else this.recordOutcome(error, true);
         this.reject(error);
       }
       this.host.bulkhead.release();
       return;
     }
     if (this.finish()) {
-      this.host.breaker.record(this.permit, this.host.clock.monotonic() - this.startedAt, false);
+      this.recordOutcome(undefined, false);
       this.resolve(value);
     }
     this.host.bulkhead.release();
   }
 
+  private recordOutcome(error: unknown, threw: boolean): void {
+    const now = this.host.clock.monotonic();
+    if (threw) this.host.breaker.recordError(this.permit, now - this.startedAt, error, now);
+    else this.host.breaker.record(this.permit, now - this.startedAt, false, now);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.controller) this.controller.abort(reason);
+    else this.abortReason = reason;
+  }
+
   private finish(): boolean {
     if (this.done) return false;
     this.done = true;
-    if (this.timer !== undefined) this.host.timers.clear(this.timer);
+    this.host.timeouts.remove(this);
     this.parent?.removeEventListener('abort', this);
     return true;
   }

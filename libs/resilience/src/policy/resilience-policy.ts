@@ -10,7 +10,8 @@ import type { BackoffProgress } from '../retry/backoff';
 import type { ErrorClassifier } from '../retry/error-classifier';
 import { Retry } from '../retry/retry';
 import type { RetryRequest } from '../retry/retry-request';
-import { timerSchedulerFor, type TimerScheduler } from '../timeout/timer-scheduler';
+import { TimeoutQueue } from '../timeout/timeout-queue';
+import { timerSchedulerFor } from '../timeout/timer-scheduler';
 import type { PolicyOperation } from './attempt-context';
 import { AttemptRun, type AttemptHost } from './attempt-run';
 import { policyConfigSchema, type PolicyConfig, type PolicyConfigInput } from './policy.config';
@@ -58,7 +59,7 @@ export class ResiliencePolicy implements AttemptHost {
   /** @internal */
   readonly clock: Clock;
   /** @internal */
-  readonly timers: TimerScheduler;
+  readonly timeouts: TimeoutQueue;
   private readonly deadlineBefore: Counter.Internal;
   private readonly deadlineDuring: Counter.Internal;
 
@@ -70,7 +71,7 @@ export class ResiliencePolicy implements AttemptHost {
   ) {
     this.config = parseConfig(policyConfigSchema, config, '');
     this.clock = deps.clock ?? systemClock;
-    this.timers = timerSchedulerFor(this.clock);
+    this.timeouts = new TimeoutQueue(this.clock, timerSchedulerFor(this.clock));
     const registry = deps.registry ?? defaultRegistry;
     const shared = { clock: this.clock, registry };
     this.breaker = new CircuitBreaker(name, this.config.breaker, {
@@ -106,7 +107,8 @@ export class ResiliencePolicy implements AttemptHost {
         : ambient === undefined
           ? ctx.deadlineAt
           : Math.min(ambient, ctx.deadlineAt);
-    this.budget.recordRequest();
+    const startedAt = this.clock.monotonic();
+    this.budget.recordRequest(startedAt);
     let progress: BackoffProgress | undefined;
     let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
@@ -127,7 +129,8 @@ export class ResiliencePolicy implements AttemptHost {
         }
       }
       try {
-        return await this.attempt(fn, attempt, timeoutMs, cutByDeadline, ctx?.signal);
+        const at = attempt === 1 ? startedAt : this.clock.monotonic();
+        return await this.attempt(fn, attempt, timeoutMs, cutByDeadline, ctx?.signal, at);
       } catch (error) {
         progress ??= this.retry.newProgress();
         const decision = this.retry.decide(
@@ -163,12 +166,21 @@ export class ResiliencePolicy implements AttemptHost {
     timeoutMs: number,
     cutByDeadline: boolean,
     signal: AbortSignal | undefined,
+    startedAt: number,
   ): Promise<T> {
     const permit = this.breaker.acquire();
     if (this.bulkhead.tryAcquire()) {
-      return new AttemptRun<T>(this, attempt, timeoutMs, cutByDeadline, permit, signal).start(fn);
+      return new AttemptRun<T>(
+        this,
+        attempt,
+        timeoutMs,
+        cutByDeadline,
+        permit,
+        signal,
+        startedAt,
+      ).start(fn);
     }
-    return this.queueThenAttempt(fn, attempt, timeoutMs, cutByDeadline, signal, permit);
+    return this.queueThenAttempt(fn, attempt, timeoutMs, cutByDeadline, signal, permit, startedAt);
   }
 
   private async queueThenAttempt<T>(
@@ -178,8 +190,8 @@ export class ResiliencePolicy implements AttemptHost {
     cutByDeadline: boolean,
     signal: AbortSignal | undefined,
     permit: number,
+    queuedAt: number,
   ): Promise<T> {
-    const queuedAt = this.clock.monotonic();
     try {
       await this.bulkhead.acquire(timeoutMs, signal);
     } catch (error) {
@@ -187,7 +199,8 @@ export class ResiliencePolicy implements AttemptHost {
       throw error;
     }
     // Time spent queueing is part of this attempt's budget.
-    const left = Math.max(1, timeoutMs - (this.clock.monotonic() - queuedAt));
-    return new AttemptRun<T>(this, attempt, left, cutByDeadline, permit, signal).start(fn);
+    const now = this.clock.monotonic();
+    const left = Math.max(1, timeoutMs - (now - queuedAt));
+    return new AttemptRun<T>(this, attempt, left, cutByDeadline, permit, signal, now).start(fn);
   }
 }

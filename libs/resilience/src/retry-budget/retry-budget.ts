@@ -58,9 +58,12 @@ export class RetryBudget {
     }).labels({ dependency: name });
   }
 
-  /** Counts one logical request (call it once per request, before the first attempt). */
-  recordRequest(): void {
-    this.counters.add(this.clock.monotonic(), REQUESTS);
+  /**
+   * Counts one logical request (once per request, before the first attempt); `now` is the
+   * monotonic time if the caller already has it.
+   */
+  recordRequest(now = this.clock.monotonic()): void {
+    this.counters.add(now, REQUESTS);
   }
 
   /** Retries the window still allows right now (may be fractional; ≥ 1 means one may go). */
