@@ -1,0 +1,167 @@
+import {
+  counter,
+  type BeginResult,
+  type IdempotencyLease,
+  type StoredResponse,
+} from '@rc/resilience';
+import type { Redis } from 'ioredis';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
+
+/** Options of {@link RedisIdempotencyStore}. */
+export interface RedisIdempotencyStoreOptions {
+  redis: Redis;
+  /** Key prefix, e.g. `cart:idem:`. */
+  keyPrefix: string;
+  /** Lease of a started request, in ms (longer than any request may run). Default 30 000. */
+  lockTimeoutMs?: number;
+  /** How long a key and its stored response live, in ms. Default 24 h. */
+  ttlMs?: number;
+  /** Upper bound of the Retry-After suggested for an in-flight key, in ms. Default 1 000. */
+  inFlightRetryAfterMs?: number;
+  registry: Registry;
+}
+
+// One atomic step decides every race, like the Postgres store's INSERT … ON CONFLICT: claim a
+// new key, take over an expired lease of the same request, or report replay / in flight /
+// mismatch. Time is the Redis server's, shared by every replica.
+const BEGIN_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local fp, token, lockMs, ttlMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local row = redis.call('HMGET', KEYS[1], 'fp', 'state', 'lockedUntil', 'response')
+if not row[1] then
+  redis.call('HSET', KEYS[1], 'fp', fp, 'state', 'in_flight', 'token', token, 'lockedUntil', now + lockMs)
+  redis.call('PEXPIRE', KEYS[1], ttlMs)
+  return {'started', tostring(now + lockMs), '0'}
+end
+if row[1] ~= fp then return {'mismatch'} end
+if row[2] == 'completed' then return {'replay', row[4]} end
+local lockedUntil = tonumber(row[3])
+if lockedUntil <= now then
+  redis.call('HSET', KEYS[1], 'token', token, 'lockedUntil', now + lockMs)
+  return {'started', tostring(now + lockMs), '1'}
+end
+return {'in_flight', tostring(lockedUntil - now)}
+`;
+
+const COMPLETE_LUA = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= 'in_flight' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'completed', 'response', ARGV[2])
+redis.call('HDEL', KEYS[1], 'token', 'lockedUntil')
+return 1
+`;
+
+const RELEASE_LUA = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= 'in_flight' then return 0 end
+return redis.call('DEL', KEYS[1])
+`;
+
+/**
+ * Idempotency keys in Redis, for services without a database (the cart): the same contract and
+ * outcomes as `IdempotencyStore` of @rc/resilience (Postgres) — started / taken over / replay /
+ * in flight (409) / mismatch (422), fenced complete and release — with Redis expiry in place of
+ * the purge. Keys are `<prefix><sha256(scope, key)>`: fixed length, and a scope containing the
+ * separator cannot collide with another. Same metric as the Postgres store.
+ */
+export class RedisIdempotencyStore {
+  private readonly lockTimeoutMs: number;
+  private readonly ttlMs: number;
+  private readonly inFlightRetryAfterMs: number;
+  private readonly outcomes;
+
+  constructor(private readonly options: RedisIdempotencyStoreOptions) {
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    this.ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
+    this.inFlightRetryAfterMs = options.inFlightRetryAfterMs ?? 1_000;
+    if (!(this.lockTimeoutMs > 0 && this.ttlMs > this.lockTimeoutMs)) {
+      throw new RangeError('idempotency store: need 0 < lockTimeoutMs < ttlMs');
+    }
+    this.outcomes = counter(options.registry, {
+      name: 'resilience_idempotency_outcomes_total',
+      help: 'Idempotency key outcomes: started, taken_over, replayed, in_flight (409), mismatch (422), completed, released, lock_lost.',
+      labelNames: ['outcome'] as const,
+    });
+  }
+
+  /** The lease length in ms. */
+  get lockTimeout(): number {
+    return this.lockTimeoutMs;
+  }
+
+  /** Claims `key` in `scope` for a request with `fingerprint`, or says why it cannot. */
+  async begin(scope: string, key: string, fingerprint: string): Promise<BeginResult> {
+    const lockToken = randomUUID();
+    const reply = (await this.options.redis.eval(
+      BEGIN_LUA,
+      1,
+      this.redisKey(scope, key),
+      fingerprint,
+      lockToken,
+      String(this.lockTimeoutMs),
+      String(this.ttlMs),
+    )) as string[];
+    const [outcome, a, b] = reply;
+    switch (outcome) {
+      case 'started': {
+        const takenOver = b === '1';
+        this.outcomes.inc({ outcome: takenOver ? 'taken_over' : 'started' });
+        const lease = { scope, key, lockToken };
+        return { outcome: 'started', lease, lockedUntil: new Date(Number(a)), takenOver };
+      }
+      case 'replay': {
+        this.outcomes.inc({ outcome: 'replayed' });
+        const response = JSON.parse(a ?? '{}') as StoredResponse;
+        return { outcome: 'replay', response: { ...response, body: response.body ?? undefined } };
+      }
+      case 'in_flight': {
+        this.outcomes.inc({ outcome: 'in_flight' });
+        const retryAfterMs = Math.max(1, Math.min(Number(a), this.inFlightRetryAfterMs));
+        return { outcome: 'in_flight', retryAfterMs };
+      }
+      default:
+        this.outcomes.inc({ outcome: 'mismatch' });
+        return { outcome: 'mismatch' };
+    }
+  }
+
+  /** Stores the response of a started request; false when the lease was lost meanwhile. */
+  async complete(lease: IdempotencyLease, response: StoredResponse): Promise<boolean> {
+    const stored: StoredResponse = { ...response, body: response.body ?? null };
+    const done = await this.options.redis.eval(
+      COMPLETE_LUA,
+      1,
+      this.redisKey(lease.scope, lease.key),
+      lease.lockToken,
+      JSON.stringify(stored),
+    );
+    this.outcomes.inc({ outcome: done === 1 ? 'completed' : 'lock_lost' });
+    return done === 1;
+  }
+
+  /** Gives the key up after a failure that is not final, while the lease is still ours. */
+  async release(lease: IdempotencyLease): Promise<boolean> {
+    const done = await this.options.redis.eval(
+      RELEASE_LUA,
+      1,
+      this.redisKey(lease.scope, lease.key),
+      lease.lockToken,
+    );
+    this.outcomes.inc({ outcome: done === 1 ? 'released' : 'lock_lost' });
+    return done === 1;
+  }
+
+  /** Redis expires keys by itself: nothing to purge. */
+  async purgeExpired(): Promise<number> {
+    return 0;
+  }
+
+  private redisKey(scope: string, key: string): string {
+    const digest = createHash('sha256')
+      .update(JSON.stringify([scope, key]))
+      .digest('hex');
+    return `${this.options.keyPrefix}${digest}`;
+  }
+}

@@ -1,0 +1,132 @@
+import { Registry } from 'prom-client';
+import { RedisIdempotencyStore } from '../../src/infrastructure/redis-idempotency.store';
+import { createRedisFixture } from '../support/redis-fixture';
+import { metricValue } from '../support/metric-value';
+
+describe('RedisIdempotencyStore (real Redis)', () => {
+  let fixture: Awaited<ReturnType<typeof createRedisFixture>>;
+  let registry: Registry;
+  let store: RedisIdempotencyStore;
+  const response = {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: { ok: 1 },
+  };
+
+  beforeAll(async () => {
+    fixture = await createRedisFixture('cart-idem');
+  });
+
+  beforeEach(() => {
+    registry = new Registry();
+    store = new RedisIdempotencyStore({
+      redis: fixture.redis,
+      keyPrefix: `${fixture.prefix}idem:`,
+      lockTimeoutMs: 300,
+      ttlMs: 60_000,
+      registry,
+    });
+  });
+
+  afterAll(async () => {
+    await fixture?.drop();
+  });
+
+  it('when a completed key is used again with the same request, then its response is replayed', async () => {
+    // Arrange
+    const begun = await store.begin('client-a', 'k1', 'fp1');
+    if (begun.outcome !== 'started') throw new Error(`unexpected ${begun.outcome}`);
+    await store.complete(begun.lease, response);
+
+    // Act
+    const again = await store.begin('client-a', 'k1', 'fp1');
+
+    // Assert
+    expect(begun.takenOver).toBe(false);
+    expect(again).toEqual({ outcome: 'replay', response });
+  });
+
+  it('when the key is still running, then a second request is told in_flight with a bounded retry-after', async () => {
+    // Arrange
+    await store.begin('client-a', 'k2', 'fp1');
+
+    // Act
+    const second = await store.begin('client-a', 'k2', 'fp1');
+
+    // Assert
+    expect(second.outcome).toBe('in_flight');
+    if (second.outcome === 'in_flight') {
+      expect(second.retryAfterMs).toBeGreaterThan(0);
+      expect(second.retryAfterMs).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('when the key is reused for a different request, then it is a mismatch', async () => {
+    // Arrange
+    await store.begin('client-a', 'k3', 'fp1');
+
+    // Act
+    const other = await store.begin('client-a', 'k3', 'fp2');
+
+    // Assert
+    expect(other).toEqual({ outcome: 'mismatch' });
+  });
+
+  it('when two clients use the same key, then they do not see each other', async () => {
+    // Arrange
+    await store.begin('client-a', 'k4', 'fp1');
+
+    // Act
+    const b = await store.begin('client-b', 'k4', 'fp2');
+
+    // Assert
+    expect(b.outcome).toBe('started');
+  });
+
+  it('when a lease expires, then a retry takes over and the stale holder can neither complete nor release', async () => {
+    // Arrange
+    const first = await store.begin('client-a', 'k5', 'fp1');
+    if (first.outcome !== 'started') throw new Error('not started');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+
+    // Act
+    const retry = await store.begin('client-a', 'k5', 'fp1');
+    const staleComplete = await store.complete(first.lease, response);
+    const staleRelease = await store.release(first.lease);
+
+    // Assert
+    expect(retry).toMatchObject({ outcome: 'started', takenOver: true });
+    expect(staleComplete).toBe(false);
+    expect(staleRelease).toBe(false);
+    expect(
+      await metricValue(registry, 'resilience_idempotency_outcomes_total', {
+        outcome: 'lock_lost',
+      }),
+    ).toBe(2);
+  });
+
+  it('when a key is released after a failure, then the same request can start again', async () => {
+    // Arrange
+    const first = await store.begin('client-a', 'k6', 'fp1');
+    if (first.outcome !== 'started') throw new Error('not started');
+
+    // Act
+    const released = await store.release(first.lease);
+    const again = await store.begin('client-a', 'k6', 'fp1');
+
+    // Assert
+    expect(released).toBe(true);
+    expect(again).toMatchObject({ outcome: 'started', takenOver: false });
+  });
+
+  it('when ten identical requests race, then exactly one starts', async () => {
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.begin('client-a', 'k7', 'fp1')),
+    );
+
+    // Assert
+    expect(results.filter((r) => r.outcome === 'started')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'in_flight')).toHaveLength(9);
+  });
+});
