@@ -52,15 +52,22 @@ export class PolicyRegistry {
   static fromConfig(config: unknown, deps: PolicyDeps = {}): PolicyRegistry {
     const shape = parseConfig(registryShape, config, '');
     const issues: string[] = [];
-    const collect = (fn: () => void): void => {
+    const collect = (fn: () => void): boolean => {
       try {
         fn();
+        return true;
       } catch (error) {
         if (!(error instanceof ResilienceConfigError)) throw error;
         issues.push(...error.issues);
+        return false;
       }
     };
-    collect(() => parseConfig(policyConfigSchema, shape.defaults ?? {}, 'defaults'));
+    // With broken defaults, check each dependency's own overrides alone, so that every problem
+    // is reported once, under the key where it was written.
+    const defaultsValid = collect(() =>
+      parseConfig(policyConfigSchema, shape.defaults ?? {}, 'defaults'),
+    );
+    const defaults = defaultsValid ? (shape.defaults ?? {}) : {};
     const policies = new Map<string, ResiliencePolicy>();
     for (const [name, override] of Object.entries(shape.dependencies)) {
       if (!DEPENDENCY_NAME.test(name)) {
@@ -70,7 +77,7 @@ export class PolicyRegistry {
         continue;
       }
       collect(() => {
-        const merged = merge(shape.defaults ?? {}, override ?? {});
+        const merged = merge(defaults, override ?? {});
         const parsed = parseConfig(policyConfigSchema, merged, `dependencies.${name}`);
         policies.set(name, new ResiliencePolicy(name, parsed, deps));
       });
