@@ -13,7 +13,7 @@ export interface AttemptHost {
   readonly timeouts: TimeoutQueue;
   readonly breaker: CircuitBreaker;
   readonly bulkhead: Bulkhead;
-  deadlineCut(): void;
+  attemptExpired(cutByDeadline: boolean): void;
 }
 
 interface Resolvers<T> {
@@ -107,10 +107,10 @@ export class AttemptRun<T> implements AttemptContext, Expirable {
   /** The attempt's time is up (called by the timeout queue). */
   expire(): void {
     if (!this.finish()) return;
+    this.host.attemptExpired(this.cutByDeadline);
     let error: Error;
     if (this.cutByDeadline) {
       this.host.breaker.release(this.permit);
-      this.host.deadlineCut();
       error = new DeadlineExceededError(0, false, { dependency: this.host.name });
     } else {
       this.host.breaker.record(this.permit, this.timeoutMs, true);

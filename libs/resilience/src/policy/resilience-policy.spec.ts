@@ -87,6 +87,7 @@ describe('ResiliencePolicy', () => {
     expect(
       await metric(registry, 'resilience_deadline_exceeded_total', { stage: 'during_attempt' }),
     ).toBe(1);
+    expect(await metric(registry, 'resilience_timeout_expired_total')).toBe(2);
   });
 
   it('when less than minRemainingMs of the deadline is left, then no attempt starts', async () => {

@@ -62,6 +62,7 @@ export class ResiliencePolicy implements AttemptHost {
   readonly timeouts: TimeoutQueue;
   private readonly deadlineBefore: Counter.Internal;
   private readonly deadlineDuring: Counter.Internal;
+  private readonly timedOut: Counter.Internal;
 
   constructor(
     /** Dependency name: metric label of every piece. */
@@ -92,6 +93,11 @@ export class ResiliencePolicy implements AttemptHost {
     });
     this.deadlineBefore = exceeded.labels({ dependency: name, stage: 'before_attempt' });
     this.deadlineDuring = exceeded.labels({ dependency: name, stage: 'during_attempt' });
+    this.timedOut = counter(registry, {
+      name: 'resilience_timeout_expired_total',
+      help: 'Attempts abandoned at their attempt timeout',
+      labelNames: ['dependency'],
+    }).labels({ dependency: name });
   }
 
   /**
@@ -155,9 +161,13 @@ export class ResiliencePolicy implements AttemptHost {
     }
   }
 
-  /** @internal Counts an attempt cut short by the deadline (called by {@link AttemptRun}). */
-  deadlineCut(): void {
-    this.deadlineDuring.inc();
+  /**
+   * @internal Counts an attempt that ran out of time (called by {@link AttemptRun}): cut by the
+   * request deadline, or abandoned at its own attempt timeout.
+   */
+  attemptExpired(cutByDeadline: boolean): void {
+    if (cutByDeadline) this.deadlineDuring.inc();
+    else this.timedOut.inc();
   }
 
   private attempt<T>(
