@@ -1,0 +1,41 @@
+import { requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * How the service configures its Redis client (see config): no offline queue and a command
+ * timeout, so a dead or stalled Redis fails commands fast instead of queueing them.
+ */
+export const FAIL_FAST: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  commandTimeout: 100,
+};
+
+/** A Redis client on the test server and a key prefix no other run uses; `drop` cleans up. */
+export async function createRedisFixture(name: string) {
+  await requireRedis();
+  const redis = new Redis(testEnv().redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const prefix = `test:${uniqueName(name)}:`;
+  return {
+    redis,
+    prefix,
+    /** A connected client with the service's fail-fast options, on `port` of the Redis host. */
+    failFastClient: async (port?: number) => {
+      const url = new URL(testEnv().redisUrl);
+      const client = new Redis({
+        host: url.hostname,
+        port: port ?? Number(url.port || 6379),
+        lazyConnect: true,
+        ...FAIL_FAST,
+      });
+      await client.connect();
+      return client;
+    },
+    drop: async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
