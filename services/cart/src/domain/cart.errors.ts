@@ -1,34 +1,24 @@
-// TODO(platform): extend the platform's AppError once @rc/platform exports it.
-/** Base of the cart's domain errors: a stable `code` and the HTTP status the edge answers. */
-export abstract class CartError extends Error {
-  abstract readonly code: string;
-  abstract readonly httpStatus: number;
-  abstract readonly transient: boolean;
+import { AppError } from '@rc/platform';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/** The cart store (Redis) did not answer: 503, the client may retry. */
-export class CartStoreUnavailableError extends CartError {
+/** The cart store (Redis) did not answer: 503, the client may retry shortly. */
+export class CartStoreUnavailableError extends AppError {
   readonly code = 'CART.STORE_UNAVAILABLE';
   readonly httpStatus = 503;
+  /** The consumer/retry classifiers read this: trying again later can succeed. */
   readonly transient = true;
 
   constructor(cause: unknown) {
-    super('the cart store is unavailable, try again shortly', { cause });
+    super('The cart store is unavailable; try again shortly.', { cause, retryAfterMs: 1_000 });
   }
 }
 
 /** Adding a line would exceed the per-cart line limit: 422. */
-export class CartTooManyLinesError extends CartError {
+export class CartTooManyLinesError extends AppError {
   readonly code = 'CART.TOO_MANY_LINES';
   readonly httpStatus = 422;
   readonly transient = false;
 
   constructor(readonly maxLines: number) {
-    super(`a cart holds at most ${maxLines} different SKUs`);
+    super(`A cart holds at most ${maxLines} different SKUs.`, { meta: { maxLines } });
   }
 }

@@ -1,0 +1,15 @@
+import { EVENT_TYPES, type DomainEvent } from '@rc/contracts';
+import type { EventHandlers } from '@rc/messaging';
+import type { RecordEvent } from '../application/record-event.command';
+
+/**
+ * Kafka edge of analytics: every registered event type of every topic is recorded (a type
+ * added to the contracts later is counted without a code change here). The consumer has
+ * validated each envelope; invalid messages never reach this and go to the DLQ.
+ */
+export function analyticsEventHandlers(recordEvent: RecordEvent): EventHandlers {
+  const record = async (event: DomainEvent) => {
+    await recordEvent.execute(event);
+  };
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, record])) as EventHandlers;
+}

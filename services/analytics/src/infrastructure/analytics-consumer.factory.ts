@@ -1,0 +1,53 @@
+import { EventConsumer, type EventHandlers, type MessagingLogger } from '@rc/messaging';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+
+/** Options of {@link createAnalyticsConsumer}. */
+export interface AnalyticsConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handlers: EventHandlers;
+  maxAttempts: number;
+  registry: Registry;
+  logger: MessagingLogger;
+  /** Called when the consumer halts (missing table, bad credentials): the process exits. */
+  onFatal: (error: unknown) => void;
+  /** Group timings and lag sampling (tests make them short). */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxWaitTimeMs?: number;
+  lagSampleIntervalMs?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+/**
+ * The one consumer of analytics, a member of group `groupId` on every domain topic. Offsets
+ * are committed only after the inbox transaction committed (or the message is in its DLQ), so
+ * while analytics is down or slow, events simply wait in Kafka (lag grows) and nothing
+ * upstream notices.
+ */
+export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): EventConsumer {
+  return new EventConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topics: options.topics,
+    handlers: options.handlers,
+    maxAttempts: options.maxAttempts,
+    registry: options.registry,
+    logger: options.logger,
+    onFatal: options.onFatal,
+    ...(options.sessionTimeoutMs !== undefined && {
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      rebalanceTimeoutMs: options.sessionTimeoutMs,
+    }),
+    ...(options.heartbeatIntervalMs !== undefined && {
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+    }),
+    ...(options.maxWaitTimeMs !== undefined && { maxWaitTimeMs: options.maxWaitTimeMs }),
+    ...(options.lagSampleIntervalMs !== undefined && {
+      lagSampleIntervalMs: options.lagSampleIntervalMs,
+    }),
+    ...(options.backoff && { backoff: options.backoff }),
+  });
+}
