@@ -1,0 +1,146 @@
+import { createEvent, type EventEnvelope } from '@rc/contracts';
+import { createIdempotentProducer, encodeEvent, EventConsumer, OutboxRelay } from '@rc/messaging';
+import { uniqueName } from '@rc/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { orderEventHandlers } from '../../src/api/order-events.handlers';
+import { CommitReservation } from '../../src/application/commit-reservation.command';
+import { ReleaseReservation } from '../../src/application/release-reservation.command';
+import { ReserveStock } from '../../src/application/reserve-stock.command';
+import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
+import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
+import { addProduct, stockOf } from '../support/inventory-fixture';
+import { createTopics, FAST_GROUP, readAll, testKafka, waitFor } from '../support/kafka-fixture';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+
+describe('order events and outbox against Kafka', () => {
+  let db: ThrowawayDatabase;
+  let kafka: Kafka;
+  let topics: { topics: string[]; remove: () => Promise<void> };
+  let ordersTopic: string;
+  let inventoryTopic: string;
+  let uow: PgInventoryUnitOfWork;
+  let reserve: ReserveStock;
+  let consumer: EventConsumer;
+  let producer: Producer;
+  let relay: OutboxRelay;
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase('inv_kafka');
+    await migrateInventoryDatabase(db.pool);
+    kafka = testKafka();
+    topics = await createTopics(kafka, ['orders', 'inventory']);
+    [ordersTopic, inventoryTopic] = topics.topics as [string, string];
+    uow = new PgInventoryUnitOfWork(db.pool, { topic: inventoryTopic });
+    reserve = new ReserveStock(uow);
+    const group = uniqueName('inventory');
+    consumer = new EventConsumer({
+      kafka,
+      groupId: group,
+      topics: [ordersTopic],
+      handlers: orderEventHandlers({
+        group,
+        uow,
+        commit: new CommitReservation(uow),
+        release: new ReleaseReservation(uow),
+      }),
+      maxAttempts: 2,
+      backoff: { baseMs: 5, maxMs: 20 },
+      lagSampleIntervalMs: 0,
+      registry: new Registry(),
+      ...FAST_GROUP,
+    });
+    await consumer.start();
+    await consumer.whenJoined();
+    producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    relay = new OutboxRelay({ name: uniqueName('inventory'), pool: db.pool, kafka, registry: new Registry(), pollIntervalMs: 50 });
+    relay.start();
+  });
+
+  afterAll(async () => {
+    await relay?.stop();
+    await consumer?.stop();
+    await producer?.disconnect();
+    await topics?.remove();
+    await db?.drop();
+  });
+
+  async function send(event: EventEnvelope): Promise<void> {
+    await producer.send({ topic: ordersTopic, acks: -1, messages: [encodeEvent(event)] });
+  }
+
+  async function statusOf(orderId: string): Promise<string | undefined> {
+    const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM reservations WHERE order_id = $1', [orderId]);
+    return rows[0]?.status;
+  }
+
+  function orderPlaced(orderId: string, sku: string) {
+    return createEvent('OrderPlaced', orderId, {
+      orderId,
+      customerId: 'c-1',
+      items: [{ sku, quantity: 2, unitPrice: 1_000 }],
+      total: 2_000,
+      currency: 'EUR',
+    });
+  }
+
+  it('when OrderPlaced arrives twice, then the reservation is committed and its units leave stock once', async () => {
+    const sku = await addProduct(db.pool, 10);
+    const orderId = randomUUID();
+    await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    const event = orderPlaced(orderId, sku);
+
+    await send(event);
+    await send(event);
+    const marker = randomUUID(); // a later event on the same partition: once it is applied, both copies were consumed
+    await reserve.execute({ orderId: marker, items: [{ sku, quantity: 1 }], ttlSeconds: 600 });
+    await send(createEvent('OrderFailed', marker, { orderId: marker, customerId: 'c-1', reason: 'CHECKOUT.TEST' }));
+    await waitFor(async () => (await statusOf(marker)) === 'RELEASED', 15_000, 'the marker release');
+
+    expect(await statusOf(orderId)).toBe('COMMITTED');
+    expect(await stockOf(db.pool, sku)).toEqual({ onHand: 8, reserved: 0 });
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [event.id]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('when OrderPlaced names an order without a reservation, then it is dead-lettered and later events still flow', async () => {
+    const sku = await addProduct(db.pool, 10);
+    const ghost = randomUUID();
+    const next = randomUUID();
+    await reserve.execute({ orderId: next, items: [{ sku, quantity: 1 }], ttlSeconds: 600 });
+
+    await send(orderPlaced(ghost, sku));
+    await send(orderPlaced(next, sku));
+    await waitFor(async () => (await statusOf(next)) === 'COMMITTED', 15_000, 'the next order to commit');
+
+    const dlq = await readAll(kafka, `${ordersTopic}.dlq`);
+    const entry = dlq.find((m) => m.key?.toString() === ghost);
+    expect(entry?.headers?.['dlq-error-code']?.toString()).toBe('INVENTORY.RESERVATION_NOT_FOUND');
+    expect(await statusOf(ghost)).toBeUndefined();
+  });
+
+  it('when stock moves, then the relay publishes its events to the inventory topic keyed by order', async () => {
+    const sku = await addProduct(db.pool, 10);
+    const orderId = randomUUID();
+
+    await reserve.execute({ orderId, items: [{ sku, quantity: 3 }], ttlSeconds: 600 });
+    await new ReleaseReservation(uow).execute(orderId);
+    await waitFor(
+      async () => {
+        const { rows } = await db.pool.query('SELECT 1 FROM outbox WHERE key = $1 AND published_at IS NULL', [orderId]);
+        return rows.length === 0;
+      },
+      15_000,
+      'the relay to publish',
+    );
+
+    const messages = (await readAll(kafka, inventoryTopic)).filter((m) => m.key?.toString() === orderId);
+    const events = messages.map((m) => JSON.parse(m.value!.toString()) as EventEnvelope);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['StockReserved', { orderId, items: [{ sku, quantity: 3 }] }],
+      ['StockReleased', { orderId, items: [{ sku, quantity: 3 }] }],
+    ]);
+  });
+});
