@@ -1,0 +1,72 @@
+import type { PaymentPort } from '../domain/ports/payment.port';
+import type { ReservationPort } from '../domain/ports/reservation.port';
+import { describeError, type CheckoutLogger } from './checkout-logger';
+
+/** What a compensation must undo. */
+export interface CompensationPlan {
+  /** Look for (and refund) a captured payment of the order. */
+  readonly checkPayments: boolean;
+  /**
+   * Whether no charge of this order can still be in flight. When false (the charge just timed
+   * out), finding no payment proves nothing — the capture may land a moment later — so the
+   * compensation stays incomplete and the recovery worker looks again once the order is stale.
+   */
+  readonly paymentSettled: boolean;
+}
+
+/** `done`: nothing of the order is left reserved or captured. `incomplete`: try again later. */
+export type CompensationResult = 'done' | 'incomplete';
+
+/**
+ * Undoes the remote effects of a failed order: refunds its captured payment and releases its
+ * reservation. Both are idempotent at the other end (keys `order:<id>:refund` and
+ * `order:<id>:release`), so running a compensation twice — the request, then the recovery
+ * worker — is harmless. It never throws: a step that fails makes the result `incomplete`, and
+ * the other step is still attempted.
+ */
+export class Compensation {
+  constructor(
+    private readonly reservations: ReservationPort,
+    private readonly payments: PaymentPort,
+    private readonly logger: CheckoutLogger,
+  ) {}
+
+  /** Refunds (per `plan`) and releases; reports whether everything is undone. */
+  async run(orderId: string, plan: CompensationPlan): Promise<CompensationResult> {
+    const refunded = plan.checkPayments ? await this.refundCaptured(orderId, plan) : true;
+    const released = await this.release(orderId);
+    return refunded && released ? 'done' : 'incomplete';
+  }
+
+  private async refundCaptured(orderId: string, plan: CompensationPlan): Promise<boolean> {
+    try {
+      const payments = await this.payments.paymentsOf(orderId);
+      for (const payment of payments) {
+        if (payment.status === 'CAPTURED') await this.payments.refund(orderId, payment.paymentId);
+      }
+      // A payment still AUTHORIZED is a charge in progress: its outcome is not known yet.
+      if (payments.some((p) => p.status === 'AUTHORIZED')) return false;
+      // Any settled payment record answers for the order's one charge key; none may mean "not yet".
+      return plan.paymentSettled || payments.length > 0;
+    } catch (error) {
+      this.logger.write('warn', 'compensation: refund not possible now', {
+        orderId,
+        ...describeError(error),
+      });
+      return false;
+    }
+  }
+
+  private async release(orderId: string): Promise<boolean> {
+    try {
+      await this.reservations.release(orderId);
+      return true;
+    } catch (error) {
+      this.logger.write('warn', 'compensation: release not possible now', {
+        orderId,
+        ...describeError(error),
+      });
+      return false;
+    }
+  }
+}

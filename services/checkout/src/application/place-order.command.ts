@@ -1,0 +1,155 @@
+import {
+  CheckoutError,
+  CheckoutInProgressError,
+  errorForFailedOrder,
+} from '../domain/checkout.errors';
+import type { Degradation } from '../domain/degradation';
+import { checkoutOrderId } from '../domain/order-id';
+import type { Order } from '../domain/order';
+import type { CartLine, CartPort } from '../domain/ports/cart.port';
+import type { CatalogPort } from '../domain/ports/catalog.port';
+import type { OrderRepository } from '../domain/ports/order.repository';
+import type { RecommendationPort } from '../domain/ports/recommendation.port';
+import { describeError, type CheckoutLogger } from './checkout-logger';
+import type { CheckoutMetrics, SagaResult } from './checkout-metrics';
+import type { OrderSaga } from './order-saga';
+import { OrderTakenOverError } from './order-taken-over.error';
+import { priceOrderLines } from './price-order-lines';
+import { resolveOrderLines } from './resolve-order-lines';
+import { newSagaProgress, type SagaProgress } from './saga-progress';
+
+/** A checkout request, validated at the edge. */
+export interface PlaceOrderCommand {
+  readonly customerId: string;
+  /** The client's Idempotency-Key: with `customerId` it names the order. */
+  readonly idempotencyKey: string;
+  readonly cartId?: string;
+  readonly items?: readonly CartLine[];
+  /** Secret: only ever passed to the payment port. */
+  readonly paymentToken: string;
+}
+
+/** A confirmed checkout. */
+export interface PlacedOrder {
+  readonly order: Order;
+  readonly recommendations: readonly string[];
+  /** Fallbacks used (order: `cart`, then `recommendations`); empty when none. */
+  readonly degraded: readonly Degradation[];
+}
+
+/** Collaborators of {@link PlaceOrderHandler}. */
+export interface PlaceOrderDeps {
+  readonly orders: OrderRepository;
+  readonly cart: CartPort;
+  readonly catalog: CatalogPort;
+  readonly recommendations: RecommendationPort;
+  readonly saga: OrderSaga;
+  readonly metrics: CheckoutMetrics;
+  readonly logger: CheckoutLogger;
+  /** Largest number of lines one order may have. */
+  readonly maxLines: number;
+  /** Monotonic seconds (for the duration metric). */
+  readonly now?: () => number;
+}
+
+/**
+ * `POST /v1/checkout`: resolve lines (cart, or the body as fallback) → price them → store the
+ * order PENDING → the saga (reserve → charge → confirm, compensating on failure) →
+ * recommendations. The order id is derived from customer and Idempotency-Key, so a retry finds
+ * the order of the first attempt and is answered from its state: CONFIRMED → the same result,
+ * FAILED → the same error, anything else → 409 CHECKOUT.IN_PROGRESS.
+ */
+export class PlaceOrderHandler {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PlaceOrderDeps) {
+    this.now = deps.now ?? (() => performance.now() / 1000);
+  }
+
+  /** Places the order; throws its outcome as a `CheckoutError` when it is not confirmed. */
+  async execute(command: PlaceOrderCommand): Promise<PlacedOrder> {
+    const started = this.now();
+    const progress = newSagaProgress();
+    try {
+      const placed = await this.place(command, progress);
+      this.finished('confirmed', progress, started);
+      return placed;
+    } catch (error) {
+      this.finished(resultOf(error, progress), progress, started);
+      throw error;
+    }
+  }
+
+  private async place(command: PlaceOrderCommand, progress: SagaProgress): Promise<PlacedOrder> {
+    const { orders } = this.deps;
+    const orderId = checkoutOrderId(command.customerId, command.idempotencyKey);
+    const existing = await orders.findById(orderId);
+    if (existing) {
+      progress.step = 'existing';
+      return this.fromState(existing);
+    }
+    const resolved = await resolveOrderLines(this.deps.cart, command, this.deps.maxLines);
+    progress.step = 'price';
+    const priced = await priceOrderLines(this.deps.catalog, resolved.lines);
+    progress.step = 'create';
+    const stored = await orders.create({
+      id: orderId,
+      customerId: command.customerId,
+      items: priced.lines,
+      currency: priced.currency,
+      degraded: resolved.degraded,
+    });
+    if (!stored.created) return this.fromState(stored.order);
+    let confirmed: Order;
+    try {
+      confirmed = await this.deps.saga.run(stored.order, command.paymentToken, progress);
+    } catch (error) {
+      if (error instanceof CheckoutError) throw error;
+      if (error instanceof OrderTakenOverError) return this.fromState(await this.reload(orderId));
+      // The order exists and its fate is now the recovery worker's: say "in progress", not 500.
+      this.deps.logger.write('error', 'checkout saga stopped unexpectedly', {
+        orderId,
+        step: progress.step,
+        ...describeError(error),
+      });
+      throw new CheckoutInProgressError(orderId, 'UNKNOWN');
+    }
+    return this.withRecommendations(confirmed, resolved.degraded);
+  }
+
+  private async reload(orderId: string): Promise<Order> {
+    const order = await this.deps.orders.findById(orderId);
+    if (!order) throw new Error(`order ${orderId} vanished`);
+    return order;
+  }
+
+  /** The answer an existing order gives to a (retried) checkout. */
+  private async fromState(order: Order): Promise<PlacedOrder> {
+    if (order.status === 'CONFIRMED') return this.withRecommendations(order, order.degraded);
+    if (order.status === 'FAILED') throw errorForFailedOrder(order.id, order.failureCode);
+    throw new CheckoutInProgressError(order.id, order.status);
+  }
+
+  private async withRecommendations(
+    order: Order,
+    degraded: readonly Degradation[],
+  ): Promise<PlacedOrder> {
+    const recs = await this.deps.recommendations.recommend(order.items.map((line) => line.sku));
+    return {
+      order,
+      recommendations: recs.skus,
+      degraded: recs.degraded ? [...degraded, 'recommendations'] : degraded,
+    };
+  }
+
+  private finished(result: SagaResult, progress: SagaProgress, started: number): void {
+    this.deps.metrics.sagaFinished(result, progress.step, this.now() - started);
+  }
+}
+
+function resultOf(error: unknown, progress: SagaProgress): SagaResult {
+  if (error instanceof CheckoutInProgressError) return 'in_progress';
+  if (error instanceof CheckoutError && error.final)
+    return progress.compensationPending ? 'compensating' : 'failed';
+  return 'rejected';
+}

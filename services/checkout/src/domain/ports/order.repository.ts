@@ -1,0 +1,50 @@
+import type { NewOrder, Order } from '../order';
+import type { OrderStatus } from '../order-status';
+
+/** Result of {@link OrderRepository.create}: the new order, or the one that already had its id. */
+export type CreateOrderResult =
+  | { readonly created: true; readonly order: Order }
+  | { readonly created: false; readonly order: Order };
+
+/** What the recovery worker decided for a stalled order; applied in the claiming transaction. */
+export type RecoveryDecision =
+  /** CHARGED → CONFIRMED with `OrderPlaced` in the outbox. */
+  | { readonly action: 'confirm' }
+  /** → FAILED with `OrderFailed` (reason `failureCode`) in the outbox. */
+  | { readonly action: 'fail'; readonly failureCode: string }
+  /** Compensation could not finish now: → COMPENSATING, looked at again after the stale delay. */
+  | { readonly action: 'retry_later'; readonly failureCode: string };
+
+/**
+ * Orders and their saga state (Postgres). Every transition is guarded by the status it leaves
+ * (`UPDATE … WHERE status = <from>`) and returns false when the order was no longer there —
+ * another actor (the recovery worker, a concurrent retry) moved it first. Transitions that end
+ * the saga write their event to the outbox in the same transaction.
+ */
+export interface OrderRepository {
+  findById(orderId: string): Promise<Order | undefined>;
+  /** Inserts the order PENDING with its lines, or returns the existing order with that id. */
+  create(order: NewOrder): Promise<CreateOrderResult>;
+  /** PENDING → RESERVED. */
+  markReserved(orderId: string): Promise<boolean>;
+  /** RESERVED → CHARGED, remembering the captured payment. */
+  markCharged(orderId: string, paymentId: string): Promise<boolean>;
+  /** `from` → COMPENSATING with the failure code: the recovery point before compensating. */
+  markCompensating(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
+  /** CHARGED → CONFIRMED + `OrderPlaced` in the outbox, in one transaction. */
+  confirm(orderId: string): Promise<boolean>;
+  /** `from` → FAILED + `OrderFailed` in the outbox, in one transaction. */
+  fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
+  /**
+   * Claims one unfinished order not updated for `staleAfterMs` (row lock, `SKIP LOCKED`, so
+   * replicas never claim the same order), runs `decide` while holding it, applies the decision
+   * and commits. Returns undefined when there is nothing to recover.
+   */
+  recoverNext(
+    staleAfterMs: number,
+    decide: (order: Order) => Promise<RecoveryDecision>,
+  ): Promise<{ order: Order; decision: RecoveryDecision } | undefined>;
+}
+
+/** DI token of {@link OrderRepository}. */
+export const ORDER_REPOSITORY = Symbol('OrderRepository');

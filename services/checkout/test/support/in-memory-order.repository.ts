@@ -1,0 +1,118 @@
+import type { NewOrder, Order } from '../../src/domain/order';
+import { orderTotal } from '../../src/domain/order';
+import type { OrderStatus } from '../../src/domain/order-status';
+import { UNFINISHED_STATUSES } from '../../src/domain/order-status';
+import type {
+  CreateOrderResult,
+  OrderRepository,
+  RecoveryDecision,
+} from '../../src/domain/ports/order.repository';
+
+/** An event the repository "wrote to the outbox". */
+export interface RecordedEvent {
+  type: 'OrderPlaced' | 'OrderFailed';
+  orderId: string;
+  reason?: string;
+}
+
+/**
+ * The order repository's contract in memory, for unit tests of the saga: guarded transitions,
+ * events recorded with the transition that ends the saga, staleness by a settable clock. The
+ * Postgres adapter is tested against the same rules in the integration suite.
+ */
+export class InMemoryOrderRepository implements OrderRepository {
+  readonly orders = new Map<string, Order>();
+  readonly events: RecordedEvent[] = [];
+  /** Every status an order went through, in order. */
+  readonly history = new Map<string, OrderStatus[]>();
+  nowMs = Date.parse('2026-01-01T00:00:00Z');
+  /** Called before a transition is applied (lets a test move the order "concurrently"). */
+  beforeTransition?: (orderId: string, to: OrderStatus) => void;
+
+  async findById(orderId: string): Promise<Order | undefined> {
+    return this.orders.get(orderId);
+  }
+
+  async create(order: NewOrder): Promise<CreateOrderResult> {
+    const existing = this.orders.get(order.id);
+    if (existing) return { created: false, order: existing };
+    const now = new Date(this.nowMs);
+    const stored: Order = {
+      ...order,
+      status: 'PENDING',
+      total: orderTotal(order.items),
+      paymentId: null,
+      failureCode: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.orders.set(order.id, stored);
+    this.history.set(order.id, ['PENDING']);
+    return { created: true, order: stored };
+  }
+
+  async markReserved(orderId: string): Promise<boolean> {
+    return this.move(orderId, 'PENDING', { status: 'RESERVED' });
+  }
+
+  async markCharged(orderId: string, paymentId: string): Promise<boolean> {
+    return this.move(orderId, 'RESERVED', { status: 'CHARGED', paymentId });
+  }
+
+  async markCompensating(
+    orderId: string,
+    from: OrderStatus,
+    failureCode: string,
+  ): Promise<boolean> {
+    return this.move(orderId, from, { status: 'COMPENSATING', failureCode });
+  }
+
+  async confirm(orderId: string): Promise<boolean> {
+    const moved = this.move(orderId, 'CHARGED', { status: 'CONFIRMED' });
+    if (moved) this.events.push({ type: 'OrderPlaced', orderId });
+    return moved;
+  }
+
+  async fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean> {
+    const moved = this.move(orderId, from, { status: 'FAILED', failureCode });
+    if (moved) this.events.push({ type: 'OrderFailed', orderId, reason: failureCode });
+    return moved;
+  }
+
+  async recoverNext(
+    staleAfterMs: number,
+    decide: (order: Order) => Promise<RecoveryDecision>,
+  ): Promise<{ order: Order; decision: RecoveryDecision } | undefined> {
+    const stale = [...this.orders.values()]
+      .filter((o) => UNFINISHED_STATUSES.includes(o.status))
+      .filter((o) => o.updatedAt.getTime() < this.nowMs - staleAfterMs)
+      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
+    const order = stale[0];
+    if (!order) return undefined;
+    const decision = await decide(order);
+    if (decision.action === 'confirm') await this.confirm(order.id);
+    else if (decision.action === 'fail')
+      await this.fail(order.id, order.status, decision.failureCode);
+    else
+      this.move(order.id, order.status, {
+        status: 'COMPENSATING',
+        failureCode: decision.failureCode,
+      });
+    return { order, decision };
+  }
+
+  /** Test helper: stores an order in any state, last updated `ageMs` ago. */
+  seed(order: Order, ageMs = 0): void {
+    this.orders.set(order.id, { ...order, updatedAt: new Date(this.nowMs - ageMs) });
+    this.history.set(order.id, [order.status]);
+  }
+
+  private move(orderId: string, from: OrderStatus, changes: Partial<Order>): boolean {
+    this.beforeTransition?.(orderId, changes.status as OrderStatus);
+    const order = this.orders.get(orderId);
+    if (!order || order.status !== from) return false;
+    this.orders.set(orderId, { ...order, ...changes, updatedAt: new Date(this.nowMs) });
+    this.history.get(orderId)?.push(changes.status as OrderStatus);
+    return true;
+  }
+}
