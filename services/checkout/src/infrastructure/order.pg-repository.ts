@@ -1,0 +1,208 @@
+import { createEvent } from '@rc/contracts';
+import { outbox } from '@rc/messaging';
+import { withTransaction } from '@rc/platform';
+import type { ClientBase, Pool } from 'pg';
+import { orderTotal, type NewOrder, type Order } from '../domain/order';
+import { UNFINISHED_STATUSES, type OrderStatus } from '../domain/order-status';
+import type {
+  CreateOrderResult,
+  OrderRepository,
+  RecoveryDecision,
+} from '../domain/ports/order.repository';
+import { ORDER_COLUMNS, toOrder, type OrderItemRow, type OrderRow } from './order.rows';
+
+type Queryable = Pick<ClientBase, 'query'>;
+
+/**
+ * Orders in Postgres. Every transition is one conditional `UPDATE … WHERE id = $1 AND status =
+ * <from>`: the row's status is the lock-free arbiter between the request that runs a saga and
+ * the recovery worker that may take it over, so neither can move an order the other already
+ * moved. The two transitions that end a saga insert their event into the outbox in the same
+ * transaction (`OrderPlaced`, `OrderFailed`): the event exists exactly when the fact does.
+ */
+export class PgOrderRepository implements OrderRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async findById(orderId: string): Promise<Order | undefined> {
+    return findOrder(this.pool, orderId);
+  }
+
+  async create(order: NewOrder): Promise<CreateOrderResult> {
+    const inserted = await withTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<OrderRow>(
+        `INSERT INTO orders (id, customer_id, status, total_minor, currency, degraded)
+         VALUES ($1, $2, 'PENDING', $3, $4, $5)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING ${ORDER_COLUMNS}`,
+        [order.id, order.customerId, orderTotal(order.items), order.currency, order.degraded],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const items = await client.query<OrderItemRow>(
+        `INSERT INTO order_items (order_id, sku, quantity, unit_price_minor)
+         SELECT $1, * FROM unnest($2::text[], $3::integer[], $4::bigint[])
+         RETURNING sku, quantity, unit_price_minor`,
+        [
+          order.id,
+          order.items.map((l) => l.sku),
+          order.items.map((l) => l.quantity),
+          order.items.map((l) => l.unitPrice),
+        ],
+      );
+      return toOrder(
+        row,
+        [...items.rows].sort((a, b) => a.sku.localeCompare(b.sku)),
+      );
+    });
+    if (inserted) return { created: true, order: inserted };
+    // The id existed (a retry, or a concurrent attempt that committed first): answer with it.
+    const existing = await findOrder(this.pool, order.id);
+    if (!existing) throw new Error(`order ${order.id} conflicted but cannot be read`);
+    return { created: false, order: existing };
+  }
+
+  async markReserved(orderId: string): Promise<boolean> {
+    return move(this.pool, orderId, 'PENDING', 'RESERVED');
+  }
+
+  async markCharged(orderId: string, paymentId: string): Promise<boolean> {
+    return move(this.pool, orderId, 'RESERVED', 'CHARGED', { paymentId });
+  }
+
+  async markCompensating(
+    orderId: string,
+    from: OrderStatus,
+    failureCode: string,
+  ): Promise<boolean> {
+    return move(this.pool, orderId, from, 'COMPENSATING', { failureCode });
+  }
+
+  async confirm(orderId: string): Promise<boolean> {
+    return withTransaction(this.pool, (client) => confirmIn(client, orderId));
+  }
+
+  async fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean> {
+    return withTransaction(this.pool, (client) => failIn(client, orderId, from, failureCode));
+  }
+
+  async recoverNext(
+    staleAfterMs: number,
+    decide: (order: Order) => Promise<RecoveryDecision>,
+  ): Promise<{ order: Order; decision: RecoveryDecision } | undefined> {
+    return withTransaction(this.pool, async (client) => {
+      // The row lock is held while `decide` calls other services: a second replica skips this
+      // order (SKIP LOCKED) instead of compensating it twice, and a late request's transition
+      // waits, then finds the status moved.
+      const { rows } = await client.query<OrderRow>(
+        `SELECT ${ORDER_COLUMNS} FROM orders
+         WHERE status = ANY($1::text[]) AND updated_at < now() - make_interval(secs => $2)
+         ORDER BY updated_at
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED`,
+        [UNFINISHED_STATUSES, staleAfterMs / 1000],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const order = toOrder(row, await itemsOf(client, row.id));
+      const decision = await decide(order);
+      switch (decision.action) {
+        case 'confirm':
+          await confirmIn(client, order.id);
+          break;
+        case 'fail':
+          await failIn(client, order.id, order.status, decision.failureCode);
+          break;
+        case 'retry_later':
+          await move(client, order.id, order.status, 'COMPENSATING', {
+            failureCode: decision.failureCode,
+          });
+          break;
+      }
+      return { order, decision };
+    });
+  }
+}
+
+async function findOrder(db: Queryable, orderId: string): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [
+    orderId,
+  ]);
+  const row = rows[0];
+  return row ? toOrder(row, await itemsOf(db, orderId)) : undefined;
+}
+
+async function itemsOf(db: Queryable, orderId: string): Promise<OrderItemRow[]> {
+  const { rows } = await db.query<OrderItemRow>(
+    'SELECT sku, quantity, unit_price_minor FROM order_items WHERE order_id = $1 ORDER BY sku',
+    [orderId],
+  );
+  return rows;
+}
+
+/** The guarded transition: true when the order was in `from` and is now in `to`. */
+async function move(
+  db: Queryable,
+  orderId: string,
+  from: OrderStatus,
+  to: OrderStatus,
+  changes: { paymentId?: string; failureCode?: string } = {},
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE orders
+     SET status = $3,
+         payment_id = COALESCE($4, payment_id),
+         failure_code = COALESCE($5, failure_code),
+         updated_at = now()
+     WHERE id = $1 AND status = $2`,
+    [orderId, from, to, changes.paymentId ?? null, changes.failureCode ?? null],
+  );
+  return rowCount === 1;
+}
+
+async function confirmIn(client: ClientBase, orderId: string): Promise<boolean> {
+  const { rows } = await client.query<OrderRow>(
+    `UPDATE orders SET status = 'CONFIRMED', updated_at = now()
+     WHERE id = $1 AND status = 'CHARGED'
+     RETURNING ${ORDER_COLUMNS}`,
+    [orderId],
+  );
+  const row = rows[0];
+  if (!row) return false;
+  const order = toOrder(row, await itemsOf(client, orderId));
+  await outbox.add(
+    client,
+    createEvent('OrderPlaced', orderId, {
+      orderId,
+      customerId: order.customerId,
+      items: order.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      total: order.total,
+      currency: order.currency,
+    }),
+  );
+  return true;
+}
+
+async function failIn(
+  client: ClientBase,
+  orderId: string,
+  from: OrderStatus,
+  failureCode: string,
+): Promise<boolean> {
+  const { rows } = await client.query<{ customer_id: string }>(
+    `UPDATE orders SET status = 'FAILED', failure_code = $3, updated_at = now()
+     WHERE id = $1 AND status = $2
+     RETURNING customer_id`,
+    [orderId, from, failureCode],
+  );
+  const row = rows[0];
+  if (!row) return false;
+  await outbox.add(
+    client,
+    createEvent('OrderFailed', orderId, {
+      orderId,
+      customerId: row.customer_id,
+      reason: failureCode,
+    }),
+  );
+  return true;
+}
