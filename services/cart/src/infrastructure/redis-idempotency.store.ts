@@ -20,6 +20,8 @@ export interface RedisIdempotencyStoreOptions {
   /** Upper bound of the Retry-After suggested for an in-flight key, in ms. Default 1 000. */
   inFlightRetryAfterMs?: number;
   registry: Registry;
+  /** The error to raise when Redis fails (the service's own 503, e.g. its store-unavailable error). */
+  unavailable: (cause: unknown) => Error;
 }
 
 // One atomic step decides every race, like the Postgres store's INSERT … ON CONFLICT: claim a
@@ -91,18 +93,26 @@ export class RedisIdempotencyStore {
     return this.lockTimeoutMs;
   }
 
-  /** Claims `key` in `scope` for a request with `fingerprint`, or says why it cannot. */
+  /**
+   * Claims `key` in `scope` for a request with `fingerprint`, or says why it cannot. Rejects
+   * with `unavailable(error)` when Redis does not answer (the request cannot run safely).
+   */
   async begin(scope: string, key: string, fingerprint: string): Promise<BeginResult> {
     const lockToken = randomUUID();
-    const reply = (await this.options.redis.eval(
-      BEGIN_LUA,
-      1,
-      this.redisKey(scope, key),
-      fingerprint,
-      lockToken,
-      String(this.lockTimeoutMs),
-      String(this.ttlMs),
-    )) as string[];
+    let reply: string[];
+    try {
+      reply = (await this.options.redis.eval(
+        BEGIN_LUA,
+        1,
+        this.redisKey(scope, key),
+        fingerprint,
+        lockToken,
+        String(this.lockTimeoutMs),
+        String(this.ttlMs),
+      )) as string[];
+    } catch (e) {
+      throw this.options.unavailable(e);
+    }
     const [outcome, a, b] = reply;
     switch (outcome) {
       case 'started': {

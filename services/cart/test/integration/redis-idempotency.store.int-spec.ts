@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { RedisIdempotencyStore } from '../../src/infrastructure/redis-idempotency.store';
 import { createRedisFixture } from '../support/redis-fixture';
@@ -25,6 +26,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
       lockTimeoutMs: 300,
       ttlMs: 60_000,
       registry,
+      unavailable: (cause) => new Error('unavailable', { cause }),
     });
   });
 
@@ -128,5 +130,29 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     // Assert
     expect(results.filter((r) => r.outcome === 'started')).toHaveLength(1);
     expect(results.filter((r) => r.outcome === 'in_flight')).toHaveLength(9);
+  });
+
+  it('when Redis cannot be reached, then begin fails with the configured unavailable error', async () => {
+    // Arrange
+    const dead = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    const unreachable = new RedisIdempotencyStore({
+      redis: dead,
+      keyPrefix: 'x:',
+      registry,
+      unavailable: (cause) =>
+        Object.assign(new Error('store down', { cause }), { code: 'TEST.DOWN' }),
+    });
+
+    // Act
+    const attempt = unreachable.begin('client-a', 'k8', 'fp1');
+
+    // Assert
+    await expect(attempt).rejects.toMatchObject({ code: 'TEST.DOWN' });
+    dead.disconnect();
   });
 });

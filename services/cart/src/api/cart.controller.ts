@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodValidationPipe } from '@rc/platform';
+import { Criticality, Idempotent } from '@rc/resilience/nest';
+import type { z } from 'zod';
+import { GetCart } from '../application/get-cart.query';
+import { RemoveCartItem } from '../application/remove-cart-item.command';
+import { SetCartItem } from '../application/set-cart-item.command';
+import type { Cart } from '../domain/cart';
+import { cartIdSchema, cartResponseSchema, setItemBodySchema, skuParamSchema } from './cart.dto';
+import { openApiSchema } from './open-api-schema';
+import { CLIENT_ID_HEADER } from './client-id';
+
+const cartSchema = openApiSchema(cartResponseSchema);
+
+/**
+ * Carts over HTTP. Tier 2: shed after analytics and recommendations, before checkout. Writes
+ * need an `Idempotency-Key` (a replay returns the first response); they are also naturally
+ * idempotent, since a line is SET to a quantity rather than incremented.
+ */
+@ApiTags('carts')
+@ApiHeader({
+  name: CLIENT_ID_HEADER,
+  required: false,
+  description: 'Calling client (rate limit and Idempotency-Key scope); default anonymous.',
+})
+@Criticality('DEGRADED')
+@Controller('v1/carts')
+export class CartController {
+  constructor(
+    private readonly getCart: GetCart,
+    private readonly setCartItem: SetCartItem,
+    private readonly removeCartItem: RemoveCartItem,
+  ) {}
+
+  @Get(':cartId')
+  @ApiOperation({ summary: 'Read a cart (an unknown or expired cart is empty, never 404).' })
+  @ApiOkResponse({ schema: cartSchema })
+  async get(@Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string): Promise<Cart> {
+    return this.getCart.execute(cartId);
+  }
+
+  @Post(':cartId/items')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({
+    summary:
+      'Set the quantity of a line (SET semantics: the line ends with exactly `quantity` units).',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiBody({ schema: openApiSchema(setItemBodySchema) })
+  @ApiOkResponse({ schema: cartSchema })
+  async setItem(
+    @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
+    @Body(new ZodValidationPipe(setItemBodySchema)) body: z.infer<typeof setItemBodySchema>,
+  ): Promise<Cart> {
+    return this.setCartItem.execute({ cartId, sku: body.sku, quantity: body.quantity });
+  }
+
+  @Delete(':cartId/items/:sku')
+  @Idempotent()
+  @ApiOperation({ summary: 'Remove a line (removing a missing line is a success).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiOkResponse({ schema: cartSchema })
+  async removeItem(
+    @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
+    @Param('sku', new ZodValidationPipe(skuParamSchema)) sku: string,
+  ): Promise<Cart> {
+    return this.removeCartItem.execute({ cartId, sku });
+  }
+}

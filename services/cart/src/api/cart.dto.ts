@@ -1,0 +1,20 @@
+import { cartItemSchema, skuSchema } from '@rc/contracts';
+import { z } from 'zod';
+import { CART_ID_PATTERN } from '../domain/cart';
+
+/** Path parameter `cartId`: 1–64 letters, digits, `_` or `-`. */
+export const cartIdSchema = z
+  .string()
+  .regex(CART_ID_PATTERN, 'must be 1-64 letters, digits, "_" or "-"');
+
+/** Path parameter `sku`. */
+export const skuParamSchema = skuSchema;
+
+/** Body of `POST /v1/carts/:cartId/items`: the line's quantity after the call (SET semantics). */
+export const setItemBodySchema = cartItemSchema;
+
+/** A cart as returned by every endpoint. */
+export const cartResponseSchema = z.object({
+  cartId: z.string(),
+  items: z.array(cartItemSchema),
+});

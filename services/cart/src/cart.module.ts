@@ -1,0 +1,92 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import {
+  AdaptiveConcurrencyLimiter,
+  FaultInjector,
+  type IdempotencyStore,
+  RateLimiter,
+} from '@rc/resilience';
+import { ResilienceModule } from '@rc/resilience/nest';
+import type { Redis } from 'ioredis';
+import { CartController } from './api/cart.controller';
+import { clientIdOf } from './api/client-id';
+import { GetCart } from './application/get-cart.query';
+import { RemoveCartItem } from './application/remove-cart-item.command';
+import { SetCartItem } from './application/set-cart-item.command';
+import type { CartConfig } from './config/cart.config';
+import { CART_EVENT_SINK, type CartEventSink } from './domain/cart-events.port';
+import { CART_REPOSITORY, type CartRepository } from './domain/cart.repository';
+import { CartStoreUnavailableError } from './domain/cart.errors';
+import { CART_REDIS, CartInfrastructureModule } from './infrastructure/cart-infrastructure.module';
+import { RedisIdempotencyStore } from './infrastructure/redis-idempotency.store';
+
+/** The routes with a per-client rate limit (all of them but health, metrics and admin). */
+const LIMITED_ROUTES = [
+  'GET /v1/carts/:cartId',
+  'POST /v1/carts/:cartId/items',
+  'DELETE /v1/carts/:cartId/items/:sku',
+];
+
+/**
+ * The cart service: Redis carts behind the inbound protection of the resilience toolkit —
+ * adaptive load shedding (cart requests are DEGRADED: shed before checkout's), a per-client
+ * rate limit with a local fallback while Redis is down, Idempotency-Keys kept in Redis, and the
+ * fault-injection admin API.
+ */
+@Module({
+  imports: [
+    CartInfrastructureModule,
+    ResilienceModule.forRootAsync({
+      imports: [CartInfrastructureModule],
+      inject: [SERVICE_CONFIG, ServiceMetrics, CART_REDIS],
+      useFactory: (config: CartConfig, metrics: ServiceMetrics, redis: Redis) => {
+        const registry = metrics.registry;
+        const perSecond = { limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND, windowMs: 1_000 };
+        return {
+          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
+          rateLimiter: new RateLimiter({
+            redis,
+            keyPrefix: `${config.CART_KEY_PREFIX}rl`,
+            routes: Object.fromEntries(
+              LIMITED_ROUTES.map((r) => [r, { ...perSecond, fallback: 'local' as const }]),
+            ),
+            registry,
+          }),
+          // The lib's store is Postgres-only and its option is typed by that class; the Redis
+          // store has the same contract (begin/complete/release/purgeExpired). See README.
+          idempotencyStore: new RedisIdempotencyStore({
+            redis,
+            keyPrefix: `${config.CART_KEY_PREFIX}idem:`,
+            ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
+            registry,
+            unavailable: (cause) => new CartStoreUnavailableError(cause),
+          }) as unknown as IdempotencyStore,
+          faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+          faultAdminToken: config.ADMIN_TOKEN,
+          defaultCriticality: 'DEGRADED',
+          clientId: clientIdOf,
+        };
+      },
+    }),
+  ],
+  controllers: [CartController],
+  providers: [
+    {
+      provide: GetCart,
+      inject: [CART_REPOSITORY],
+      useFactory: (carts: CartRepository) => new GetCart(carts),
+    },
+    {
+      provide: SetCartItem,
+      inject: [CART_REPOSITORY, CART_EVENT_SINK],
+      useFactory: (carts: CartRepository, events: CartEventSink) => new SetCartItem(carts, events),
+    },
+    {
+      provide: RemoveCartItem,
+      inject: [CART_REPOSITORY, CART_EVENT_SINK],
+      useFactory: (carts: CartRepository, events: CartEventSink) =>
+        new RemoveCartItem(carts, events),
+    },
+  ],
+})
+export class CartModule {}

@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from '@rc/platform';
+import { cartConfigSchema, DEVELOPMENT_ADMIN_TOKEN } from './cart.config';
+
+describe('cart config', () => {
+  it('when nothing is set, then the defaults make a working development service', () => {
+    // Act
+    const config = loadConfig(cartConfigSchema, {});
+
+    // Assert
+    expect(config).toMatchObject({
+      SERVICE_NAME: 'cart',
+      PORT: 3001,
+      CART_KEY_PREFIX: 'cart:',
+      CART_TTL_SECONDS: 604_800,
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      FAULT_RULES: [],
+      RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
+      ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN,
+    });
+  });
+
+  it('when production runs with the development admin token, then it refuses to start naming the key', () => {
+    // Act
+    const load = () => loadConfig(cartConfigSchema, { NODE_ENV: 'production' });
+
+    // Assert
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/ADMIN_TOKEN: must be set in production/);
+  });
+
+  it('when values are malformed, then every bad key is named', () => {
+    // Act
+    const load = () =>
+      loadConfig(cartConfigSchema, {
+        FAULT_RULES: '[not json',
+        KAFKA_BROKERS: 'a:1, b:2',
+        CART_TTL_SECONDS: '-1',
+      });
+
+    // Assert
+    expect(load).toThrow(/FAULT_RULES: must be valid JSON/);
+    expect(load).toThrow(/CART_TTL_SECONDS/);
+  });
+
+  it('when brokers are listed with spaces, then they are split and trimmed', () => {
+    expect(loadConfig(cartConfigSchema, { KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual([
+      'a:1',
+      'b:2',
+    ]);
+  });
+});
