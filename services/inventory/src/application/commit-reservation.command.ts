@@ -21,7 +21,8 @@ export class CommitReservation {
       if (reservation.status !== 'RESERVED') {
         throw new ReservationNotActiveError(orderId, reservation.status);
       }
-      for (const item of sortedBySku(reservation.items)) await tx.commitReserved(item.sku, item.quantity);
+      for (const item of sortedBySku(reservation.items))
+        await tx.commitReserved(item.sku, item.quantity);
       await tx.setStatus(orderId, 'COMMITTED');
       await tx.publish(
         createEvent('StockCommitted', orderId, { orderId, items: movementItems(reservation) }),

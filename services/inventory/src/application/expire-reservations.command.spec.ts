@@ -27,7 +27,11 @@ describe('ExpireReservations', () => {
       ],
       ttlSeconds: 30,
     });
-    await reserve.execute({ orderId: longLived, items: [{ sku: 'TENT', quantity: 1 }], ttlSeconds: 900 });
+    await reserve.execute({
+      orderId: longLived,
+      items: [{ sku: 'TENT', quantity: 1 }],
+      ttlSeconds: 900,
+    });
     inventory.now = new Date(inventory.now.getTime() + 31_000);
 
     const count = await expire.execute(100);
@@ -40,13 +44,23 @@ describe('ExpireReservations', () => {
     expect(inventory.events.at(-1)).toMatchObject({
       type: 'StockReleased',
       key: shortLived,
-      data: { orderId: shortLived, items: [{ sku: 'MAT', quantity: 1 }, { sku: 'TENT', quantity: 2 }] },
+      data: {
+        orderId: shortLived,
+        items: [
+          { sku: 'MAT', quantity: 1 },
+          { sku: 'TENT', quantity: 2 },
+        ],
+      },
     });
   });
 
   it('when more are due than one batch holds, then one run expires only a batch', async () => {
     for (let i = 0; i < 3; i++) {
-      await reserve.execute({ orderId: randomUUID(), items: [{ sku: 'MAT', quantity: 1 }], ttlSeconds: 1 });
+      await reserve.execute({
+        orderId: randomUUID(),
+        items: [{ sku: 'MAT', quantity: 1 }],
+        ttlSeconds: 1,
+      });
     }
     inventory.now = new Date(inventory.now.getTime() + 2_000);
 

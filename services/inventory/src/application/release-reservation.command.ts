@@ -25,7 +25,8 @@ export class ReleaseReservation {
       if (!reservation) throw new Error(`reservation ${orderId} vanished`);
       if (reservation.status === 'COMMITTED') throw new ReservationAlreadyCommittedError(orderId);
       if (reservation.status !== 'RESERVED') return reservation;
-      for (const item of sortedBySku(reservation.items)) await tx.releaseReserved(item.sku, item.quantity);
+      for (const item of sortedBySku(reservation.items))
+        await tx.releaseReserved(item.sku, item.quantity);
       await tx.setStatus(orderId, 'RELEASED');
       await tx.publish(
         createEvent('StockReleased', orderId, { orderId, items: movementItems(reservation) }),

@@ -64,7 +64,9 @@ describe('ReserveStock', () => {
       ttlSeconds: 60,
     });
 
-    expect(reservation.items).toEqual([{ sku: 'MAT', quantity: 3, unitPrice: 4_500, currency: 'EUR' }]);
+    expect(reservation.items).toEqual([
+      { sku: 'MAT', quantity: 3, unitPrice: 4_500, currency: 'EUR' },
+    ]);
     expect(inventory.stockOf('MAT').reserved).toBe(3);
   });
 
@@ -128,7 +130,11 @@ describe('ReserveStock', () => {
     const orderId = randomUUID();
     await new ReleaseReservation(inventory).execute(orderId);
 
-    const late = reserve.execute({ orderId, items: [{ sku: 'TENT', quantity: 1 }], ttlSeconds: 60 });
+    const late = reserve.execute({
+      orderId,
+      items: [{ sku: 'TENT', quantity: 1 }],
+      ttlSeconds: 60,
+    });
 
     await expect(late).rejects.toThrow(ReservationNotActiveError);
     await expect(late).rejects.toMatchObject({ status: 'RELEASED', httpStatus: 409 });

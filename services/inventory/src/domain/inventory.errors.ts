@@ -2,7 +2,8 @@ import { AppError } from '@rc/platform';
 import type { ReservationStatus } from './reservation';
 
 /**
- * Base of the inventory's business errors. `transient: false` tells a Kafka consumer that
+ * Base of the inventory's business errors. `meta` becomes extension members of the problem+json
+ * body, so it never uses the problem's own member names (`status`, `code`, `type`, …). `transient: false` tells a Kafka consumer that
  * retrying the same event cannot help (it dead-letters at once).
  */
 export abstract class InventoryError extends AppError {
@@ -51,7 +52,9 @@ export class ReservationNotActiveError extends InventoryError {
     readonly orderId: string,
     readonly status: ReservationStatus,
   ) {
-    super(`The reservation of order ${orderId} is ${status}.`, { meta: { orderId, status } });
+    super(`The reservation of order ${orderId} is ${status}.`, {
+      meta: { orderId, reservationStatus: status },
+    });
   }
 }
 
@@ -62,7 +65,7 @@ export class ReservationAlreadyCommittedError extends InventoryError {
 
   constructor(readonly orderId: string) {
     super(`The reservation of order ${orderId} is already committed.`, {
-      meta: { orderId, status: 'COMMITTED' },
+      meta: { orderId, reservationStatus: 'COMMITTED' },
     });
   }
 }

@@ -24,9 +24,8 @@ describe('reservation rules', () => {
   });
 
   it('when a reservation ended without being committed, then it counts as released', () => {
-    expect(['RESERVED', 'COMMITTED', 'RELEASED', 'EXPIRED'].filter((s) => isReleased(s as never))).toEqual([
-      'RELEASED',
-      'EXPIRED',
-    ]);
+    expect(
+      ['RESERVED', 'COMMITTED', 'RELEASED', 'EXPIRED'].filter((s) => isReleased(s as never)),
+    ).toEqual(['RELEASED', 'EXPIRED']);
   });
 });

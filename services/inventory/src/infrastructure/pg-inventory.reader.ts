@@ -48,9 +48,7 @@ export class PgInventoryReader implements InventoryReader {
   }
 
   async findProduct(sku: string): Promise<Product | undefined> {
-    const { rows } = await this.pool.query<ProductRow>(`${PRODUCT_SELECT} WHERE p.sku = $1`, [
-      sku,
-    ]);
+    const { rows } = await this.pool.query<ProductRow>(`${PRODUCT_SELECT} WHERE p.sku = $1`, [sku]);
     return rows[0] && toProduct(rows[0]);
   }
 

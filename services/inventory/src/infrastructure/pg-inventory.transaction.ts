@@ -57,10 +57,11 @@ export class PgInventoryTransaction implements InventoryTransaction {
   }
 
   async findPrices(skus: readonly string[]): Promise<Map<string, ProductPrice>> {
-    const { rows } = await this.client.query<{ sku: string; price_minor: string; currency: string }>(
-      'SELECT sku, price_minor, currency FROM products WHERE sku = ANY($1::text[])',
-      [skus],
-    );
+    const { rows } = await this.client.query<{
+      sku: string;
+      price_minor: string;
+      currency: string;
+    }>('SELECT sku, price_minor, currency FROM products WHERE sku = ANY($1::text[])', [skus]);
     return new Map(
       rows.map((r) => [r.sku, { sku: r.sku, price: Number(r.price_minor), currency: r.currency }]),
     );

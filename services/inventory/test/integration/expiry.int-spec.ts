@@ -57,7 +57,10 @@ describe('reservation expiry against Postgres', () => {
       { order_id: due, status: 'EXPIRED' },
       { order_id: live, status: 'RESERVED' },
     ]);
-    expect((await outboxEvents(db.pool, due!)).map((e) => e.type)).toEqual(['StockReserved', 'StockReleased']);
+    expect((await outboxEvents(db.pool, due!)).map((e) => e.type)).toEqual([
+      'StockReserved',
+      'StockReleased',
+    ]);
   });
 
   it('when two replicas sweep 40 due reservations at once, then each expires exactly once', async () => {
@@ -97,7 +100,9 @@ describe('reservation expiry against Postgres', () => {
     const committed = commits.slice(0, 20).filter((r) => r.status === 'fulfilled').length;
     const refused = commits.slice(0, 20).filter((r) => r.status === 'rejected');
     for (const r of refused) {
-      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'INVENTORY.RESERVATION_NOT_ACTIVE' });
+      expect(r.reason).toMatchObject({
+        code: 'INVENTORY.RESERVATION_NOT_ACTIVE',
+      });
     }
     // Every committed unit left stock; every expired one came back; none is still held.
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 100 - committed, reserved: 0 });
@@ -120,7 +125,9 @@ describe('reservation expiry against Postgres', () => {
     await worker.stop();
 
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 5, reserved: 0 });
-    const { rows } = await db.pool.query('SELECT status FROM reservations WHERE order_id = $1', [orderId]);
+    const { rows } = await db.pool.query('SELECT status FROM reservations WHERE order_id = $1', [
+      orderId,
+    ]);
     expect(rows[0].status).toBe('EXPIRED');
   });
 });

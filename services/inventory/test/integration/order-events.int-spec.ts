@@ -55,7 +55,13 @@ describe('order events and outbox against Kafka', () => {
     await consumer.whenJoined();
     producer = createIdempotentProducer(kafka);
     await producer.connect();
-    relay = new OutboxRelay({ name: uniqueName('inventory'), pool: db.pool, kafka, registry: new Registry(), pollIntervalMs: 50 });
+    relay = new OutboxRelay({
+      name: uniqueName('inventory'),
+      pool: db.pool,
+      kafka,
+      registry: new Registry(),
+      pollIntervalMs: 50,
+    });
     relay.start();
   });
 
@@ -72,7 +78,10 @@ describe('order events and outbox against Kafka', () => {
   }
 
   async function statusOf(orderId: string): Promise<string | undefined> {
-    const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM reservations WHERE order_id = $1', [orderId]);
+    const { rows } = await db.pool.query<{ status: string }>(
+      'SELECT status FROM reservations WHERE order_id = $1',
+      [orderId],
+    );
     return rows[0]?.status;
   }
 
@@ -96,12 +105,25 @@ describe('order events and outbox against Kafka', () => {
     await send(event);
     const marker = randomUUID(); // a later event on the same partition: once it is applied, both copies were consumed
     await reserve.execute({ orderId: marker, items: [{ sku, quantity: 1 }], ttlSeconds: 600 });
-    await send(createEvent('OrderFailed', marker, { orderId: marker, customerId: 'c-1', reason: 'CHECKOUT.TEST' }));
-    await waitFor(async () => (await statusOf(marker)) === 'RELEASED', 15_000, 'the marker release');
+    await send(
+      createEvent('OrderFailed', marker, {
+        orderId: marker,
+        customerId: 'c-1',
+        reason: 'CHECKOUT.TEST',
+      }),
+    );
+    await waitFor(
+      async () => (await statusOf(marker)) === 'RELEASED',
+      15_000,
+      'the marker release',
+    );
 
     expect(await statusOf(orderId)).toBe('COMMITTED');
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 8, reserved: 0 });
-    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM inbox WHERE event_id = $1', [event.id]);
+    const { rows } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM inbox WHERE event_id = $1',
+      [event.id],
+    );
     expect(rows[0]!.n).toBe(1);
   });
 
@@ -113,7 +135,11 @@ describe('order events and outbox against Kafka', () => {
 
     await send(orderPlaced(ghost, sku));
     await send(orderPlaced(next, sku));
-    await waitFor(async () => (await statusOf(next)) === 'COMMITTED', 15_000, 'the next order to commit');
+    await waitFor(
+      async () => (await statusOf(next)) === 'COMMITTED',
+      15_000,
+      'the next order to commit',
+    );
 
     const dlq = await readAll(kafka, `${ordersTopic}.dlq`);
     const entry = dlq.find((m) => m.key?.toString() === ghost);
@@ -129,14 +155,19 @@ describe('order events and outbox against Kafka', () => {
     await new ReleaseReservation(uow).execute(orderId);
     await waitFor(
       async () => {
-        const { rows } = await db.pool.query('SELECT 1 FROM outbox WHERE key = $1 AND published_at IS NULL', [orderId]);
+        const { rows } = await db.pool.query(
+          'SELECT 1 FROM outbox WHERE key = $1 AND published_at IS NULL',
+          [orderId],
+        );
         return rows.length === 0;
       },
       15_000,
       'the relay to publish',
     );
 
-    const messages = (await readAll(kafka, inventoryTopic)).filter((m) => m.key?.toString() === orderId);
+    const messages = (await readAll(kafka, inventoryTopic)).filter(
+      (m) => m.key?.toString() === orderId,
+    );
     const events = messages.map((m) => JSON.parse(m.value!.toString()) as EventEnvelope);
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ['StockReserved', { orderId, items: [{ sku, quantity: 3 }] }],

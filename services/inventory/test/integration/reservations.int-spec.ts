@@ -43,7 +43,7 @@ describe('reservations against Postgres', () => {
     const lost = results.filter((r) => r.status === 'rejected');
     expect(won).toHaveLength(10);
     expect(lost).toHaveLength(40);
-    for (const r of lost) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientStockError);
+    for (const r of lost) expect(r.reason).toBeInstanceOf(InsufficientStockError);
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 10, reserved: 10 });
     const { rows } = await db.pool.query(
       'SELECT count(*)::int AS n FROM reservation_items WHERE sku = $1',
@@ -61,14 +61,25 @@ describe('reservations against Postgres', () => {
         reserve.execute({
           orderId: randomUUID(),
           // Lines in both orders on purpose: the use case must lock in one order regardless.
-          items: i % 2 === 0 ? [{ sku: a, quantity: 1 }, { sku: b, quantity: 2 }] : [{ sku: b, quantity: 2 }, { sku: a, quantity: 1 }],
+          items:
+            i % 2 === 0
+              ? [
+                  { sku: a, quantity: 1 },
+                  { sku: b, quantity: 2 },
+                ]
+              : [
+                  { sku: b, quantity: 2 },
+                  { sku: a, quantity: 1 },
+                ],
           ttlSeconds: 60,
         }),
       ),
     );
 
     const won = results.filter((r) => r.status === 'fulfilled').length;
-    const reasons = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const reasons: unknown[] = results.flatMap((r) =>
+      r.status === 'rejected' ? [r.reason as unknown] : [],
+    );
     expect(reasons.every((e) => e instanceof InsufficientStockError)).toBe(true);
     expect(won).toBe(3); // b runs out first: 3 orders × 2 units of 7
     expect(await stockOf(db.pool, a)).toEqual({ onHand: 7, reserved: 3 });
@@ -95,7 +106,11 @@ describe('reservations against Postgres', () => {
     const sku = await addProduct(db.pool, 5, 2_490);
     const orderId = randomUUID();
 
-    const { reservation } = await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 900 });
+    const { reservation } = await reserve.execute({
+      orderId,
+      items: [{ sku, quantity: 2 }],
+      ttlSeconds: 900,
+    });
 
     expect(reservation.items).toEqual([{ sku, quantity: 2, unitPrice: 2_490, currency: 'EUR' }]);
     const { rows } = await db.pool.query<{ ttl: number }>(
@@ -116,7 +131,9 @@ describe('reservations against Postgres', () => {
       reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 60 }),
     ).rejects.toThrow(InsufficientStockError);
 
-    const { rows } = await db.pool.query('SELECT 1 FROM reservations WHERE order_id = $1', [orderId]);
+    const { rows } = await db.pool.query('SELECT 1 FROM reservations WHERE order_id = $1', [
+      orderId,
+    ]);
     expect(rows).toHaveLength(0);
     expect(await outboxEvents(db.pool, orderId)).toEqual([]);
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 1, reserved: 0 });
@@ -130,8 +147,13 @@ describe('reservations against Postgres', () => {
     await Promise.all([commit.execute(orderId), commit.execute(orderId)]);
 
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 3, reserved: 0 });
-    await expect(release.execute(orderId)).rejects.toMatchObject({ code: 'INVENTORY.RESERVATION_COMMITTED' });
-    expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual(['StockReserved', 'StockCommitted']);
+    await expect(release.execute(orderId)).rejects.toMatchObject({
+      code: 'INVENTORY.RESERVATION_COMMITTED',
+    });
+    expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual([
+      'StockReserved',
+      'StockCommitted',
+    ]);
   });
 
   it('when a reservation is released three times at once, then its units come back exactly once', async () => {
@@ -139,10 +161,17 @@ describe('reservations against Postgres', () => {
     const orderId = randomUUID();
     await reserve.execute({ orderId, items: [{ sku, quantity: 4 }], ttlSeconds: 60 });
 
-    await Promise.all([release.execute(orderId), release.execute(orderId), release.execute(orderId)]);
+    await Promise.all([
+      release.execute(orderId),
+      release.execute(orderId),
+      release.execute(orderId),
+    ]);
 
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 5, reserved: 0 });
-    expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual(['StockReserved', 'StockReleased']);
+    expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual([
+      'StockReserved',
+      'StockReleased',
+    ]);
   });
 
   it('when release and reserve of one order race, then whichever wins, no units stay held', async () => {
@@ -156,7 +185,8 @@ describe('reservations against Postgres', () => {
           release.execute(orderId),
         ]);
         // A reserve that lost to the tombstone is refused; one that won was then released.
-        if (reserved.status === 'rejected') expect(reserved.reason).toBeInstanceOf(ReservationNotActiveError);
+        if (reserved.status === 'rejected')
+          expect(reserved.reason).toBeInstanceOf(ReservationNotActiveError);
         return reserved.status;
       }),
     );
@@ -180,7 +210,7 @@ describe('reservations against Postgres', () => {
     await expect(late).rejects.toMatchObject({
       code: 'INVENTORY.RESERVATION_NOT_ACTIVE',
       httpStatus: 409,
-      meta: { orderId, status: 'RELEASED' },
+      meta: { orderId, reservationStatus: 'RELEASED' },
     });
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 5, reserved: 0 });
     expect(await outboxEvents(db.pool, orderId)).toEqual([]);
@@ -189,10 +219,14 @@ describe('reservations against Postgres', () => {
   it('when code tries to over-reserve directly, then the CHECK constraints refuse it', async () => {
     const sku = await addProduct(db.pool, 2);
 
-    await expect(db.pool.query('UPDATE stock SET reserved = 3 WHERE sku = $1', [sku])).rejects.toMatchObject({
+    await expect(
+      db.pool.query('UPDATE stock SET reserved = 3 WHERE sku = $1', [sku]),
+    ).rejects.toMatchObject({
       code: '23514',
     });
-    await expect(db.pool.query('UPDATE stock SET on_hand = -1, reserved = 0 WHERE sku = $1', [sku])).rejects.toMatchObject({
+    await expect(
+      db.pool.query('UPDATE stock SET on_hand = -1, reserved = 0 WHERE sku = $1', [sku]),
+    ).rejects.toMatchObject({
       code: '23514',
     });
   });

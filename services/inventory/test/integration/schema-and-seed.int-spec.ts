@@ -20,8 +20,10 @@ describe('schema and seed catalogue', () => {
 
     const inserted = await Promise.all([seedCatalogue(db.pool), seedCatalogue(db.pool)]);
 
-    expect(inserted[0]! + inserted[1]!).toBe(SEED_CATALOGUE.length);
-    const migrations = await db.pool.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+    expect(inserted[0] + inserted[1]).toBe(SEED_CATALOGUE.length);
+    const migrations = await db.pool.query<{ id: string }>(
+      'SELECT id FROM schema_migrations ORDER BY id',
+    );
     expect(migrations.rows.map((r) => r.id)).toEqual(['001_catalogue', '002_reservations']);
     const products = await new PgInventoryReader(db.pool).listProducts();
     expect(products).toHaveLength(SEED_CATALOGUE.length);

@@ -4,11 +4,7 @@ import type {
   InventoryUnitOfWork,
 } from '../../src/domain/inventory-store.port';
 import type { ProductPrice } from '../../src/domain/product';
-import type {
-  Reservation,
-  ReservationItem,
-  ReservationStatus,
-} from '../../src/domain/reservation';
+import type { Reservation, ReservationItem, ReservationStatus } from '../../src/domain/reservation';
 
 interface State {
   prices: Map<string, ProductPrice>;
@@ -24,7 +20,12 @@ interface State {
  */
 export class InMemoryInventory implements InventoryUnitOfWork {
   now = new Date('2030-01-01T00:00:00Z');
-  private state: State = { prices: new Map(), stock: new Map(), reservations: new Map(), events: [] };
+  private state: State = {
+    prices: new Map(),
+    stock: new Map(),
+    reservations: new Map(),
+    events: [],
+  };
 
   /** Adds a product with `onHand` units. */
   addProduct(sku: string, price: number, onHand: number, currency = 'EUR'): void {
@@ -77,10 +78,12 @@ class InMemoryTransaction implements InventoryTransaction {
   }
 
   async findPrices(skus: readonly string[]) {
-    return new Map(skus.flatMap((sku) => {
-      const p = this.s.prices.get(sku);
-      return p ? [[sku, p] as const] : [];
-    }));
+    return new Map(
+      skus.flatMap((sku) => {
+        const p = this.s.prices.get(sku);
+        return p ? [[sku, p] as const] : [];
+      }),
+    );
   }
 
   async tryReserve(sku: string, quantity: number) {

@@ -13,7 +13,10 @@ export async function addProduct(pool: Pool, onHand: number, price = 1_000): Pro
 }
 
 /** The stock row of `sku`. */
-export async function stockOf(pool: Pool, sku: string): Promise<{ onHand: number; reserved: number }> {
+export async function stockOf(
+  pool: Pool,
+  sku: string,
+): Promise<{ onHand: number; reserved: number }> {
   const { rows } = await pool.query<{ on_hand: number; reserved: number }>(
     'SELECT on_hand, reserved FROM stock WHERE sku = $1',
     [sku],
@@ -22,7 +25,10 @@ export async function stockOf(pool: Pool, sku: string): Promise<{ onHand: number
 }
 
 /** Outbox rows (type, key) for one aggregate, in publication order. */
-export async function outboxEvents(pool: Pool, key: string): Promise<{ type: string; data: unknown }[]> {
+export async function outboxEvents(
+  pool: Pool,
+  key: string,
+): Promise<{ type: string; data: unknown }[]> {
   const { rows } = await pool.query<{ type: string; payload: { data: unknown } }>(
     'SELECT type, payload FROM outbox WHERE key = $1 ORDER BY id',
     [key],
@@ -32,5 +38,8 @@ export async function outboxEvents(pool: Pool, key: string): Promise<{ type: str
 
 /** Moves a reservation's expiry into the past (as if its TTL had run out). */
 export async function backdateExpiry(pool: Pool, orderId: string): Promise<void> {
-  await pool.query(`UPDATE reservations SET expires_at = now() - interval '1 second' WHERE order_id = $1`, [orderId]);
+  await pool.query(
+    `UPDATE reservations SET expires_at = now() - interval '1 second' WHERE order_id = $1`,
+    [orderId],
+  );
 }

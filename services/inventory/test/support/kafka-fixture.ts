@@ -31,17 +31,24 @@ export async function createTopics(kafka: Kafka, names: string[]) {
   }
   return {
     topics,
-    remove: async () => {
-      const cleanup = kafka.admin();
-      await cleanup.connect();
-      await cleanup.deleteTopics({ topics: topics.flatMap((t) => [t, `${t}.dlq`]) }).catch(() => undefined);
-      await cleanup.disconnect();
-    },
+    remove: () => deleteTopics(topics.flatMap((t) => [t, `${t}.dlq`])),
   };
 }
 
+/** Deletes topics a test created (missing ones are ignored). */
+export async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+}
+
 /** Polls `check` every 50 ms until it holds; throws after `ms`. */
-export async function waitFor(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  ms: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);

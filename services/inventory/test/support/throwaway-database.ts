@@ -15,7 +15,10 @@ export interface ThrowawayDatabase {
  * infra:up`" when Postgres is down), so a suite owns every table it touches, including the
  * shared-library ones, and can run beside any other suite.
  */
-export async function createThrowawayDatabase(prefix: string, poolMax = 20): Promise<ThrowawayDatabase> {
+export async function createThrowawayDatabase(
+  prefix: string,
+  poolMax = 20,
+): Promise<ThrowawayDatabase> {
   const adminUrl = testEnv().databaseUrl;
   await requirePostgres(adminUrl);
   const name = uniqueName(prefix).replace(/-/g, '_');

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodValidationPipe } from '@rc/platform';
+import { Criticality } from '@rc/resilience/nest';
+import { GetProduct } from '../application/get-product.query';
+import { ListProducts } from '../application/list-products.query';
+import { productView, skuParamSchema } from './inventory.dto';
+
+/** The catalogue with live availability. */
+@ApiTags('products')
+@Controller('v1/products')
+export class ProductsController {
+  constructor(
+    @Inject(ListProducts) private readonly listProducts: ListProducts,
+    @Inject(GetProduct) private readonly getProduct: GetProduct,
+  ) {}
+
+  /** Browsing: shed before the checkout path when the service is overloaded. */
+  @Get()
+  @Criticality('DEGRADED')
+  @ApiOperation({ summary: 'All products with their available units' })
+  async list() {
+    return { items: (await this.listProducts.execute()).map(productView) };
+  }
+
+  /** Checkout prices every order line here, so this read is on the critical path. */
+  @Get(':sku')
+  @Criticality('CRITICAL')
+  @ApiOperation({ summary: 'One product; 404 INVENTORY.UNKNOWN_SKU' })
+  async get(@Param('sku', new ZodValidationPipe(skuParamSchema)) sku: string) {
+    return productView(await this.getProduct.execute(sku));
+  }
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import { Criticality, Idempotent } from '@rc/resilience/nest';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CommitReservation } from '../application/commit-reservation.command';
+import { GetReservation } from '../application/get-reservation.query';
+import { ReleaseReservation } from '../application/release-reservation.command';
+import { ReserveStock } from '../application/reserve-stock.command';
+import type { InventoryConfig } from '../config/inventory.config';
+import {
+  orderIdSchema,
+  reservationView,
+  type ReserveBody,
+  reserveBodySchema,
+} from './inventory.dto';
+
+const orderId = new ZodValidationPipe(orderIdSchema);
+const idempotencyHeader = {
+  name: 'Idempotency-Key',
+  required: true,
+  description: 'Retries with the same key replay the first answer.',
+};
+
+/** Stock holds for orders: the checkout saga's inventory step. */
+@ApiTags('reservations')
+@Criticality('CRITICAL')
+@Controller('v1/reservations')
+export class ReservationsController {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: InventoryConfig,
+    @Inject(ReserveStock) private readonly reserve: ReserveStock,
+    @Inject(CommitReservation) private readonly commitReservation: CommitReservation,
+    @Inject(ReleaseReservation) private readonly releaseReservation: ReleaseReservation,
+    @Inject(GetReservation) private readonly getReservation: GetReservation,
+  ) {}
+
+  /** 201 when created; 200 with the existing reservation when the order already has one. */
+  @Post()
+  @Idempotent()
+  @ApiHeader(idempotencyHeader)
+  @ApiBody({ schema: z.toJSONSchema(reserveBodySchema) as object })
+  @ApiOperation({
+    summary: 'Hold stock for an order (all lines or none); 409 INVENTORY.INSUFFICIENT_STOCK',
+  })
+  async create(
+    @Body(new ZodValidationPipe(reserveBodySchema)) body: ReserveBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { reservation, created } = await this.reserve.execute({
+      orderId: body.orderId,
+      items: body.items,
+      ttlSeconds: body.ttlSeconds ?? this.config.RESERVATION_DEFAULT_TTL_SECONDS,
+    });
+    if (!created) void reply.status(200);
+    return reservationView(reservation);
+  }
+
+  @Post(':orderId/commit')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiHeader(idempotencyHeader)
+  @ApiOperation({ summary: 'The order was placed: reserved units leave stock (idempotent)' })
+  async commit(@Param('orderId', orderId) id: string) {
+    return reservationView(await this.commitReservation.execute(id));
+  }
+
+  @Post(':orderId/release')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiHeader(idempotencyHeader)
+  @ApiOperation({
+    summary:
+      'The order failed: reserved units become available (idempotent; tombstone when unknown)',
+  })
+  async release(@Param('orderId', orderId) id: string) {
+    return reservationView(await this.releaseReservation.execute(id));
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: 'A reservation with its lines; 404 INVENTORY.RESERVATION_NOT_FOUND' })
+  async get(@Param('orderId', orderId) id: string) {
+    return reservationView(await this.getReservation.execute(id));
+  }
+}

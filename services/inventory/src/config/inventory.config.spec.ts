@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from '@rc/platform';
+import { DEVELOPMENT_ADMIN_TOKEN, inventoryConfigSchema } from './inventory.config';
+
+describe('inventory config', () => {
+  it('when nothing is set, then every key has a working development default', () => {
+    const config = loadConfig(inventoryConfigSchema, {});
+
+    expect(config).toMatchObject({
+      SERVICE_NAME: 'inventory',
+      PORT: 3003,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_inventory',
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      RESERVATION_DEFAULT_TTL_SECONDS: 900,
+      SEED_CATALOGUE: true,
+      RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
+      FAULT_RULES: [],
+      ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN,
+    });
+  });
+
+  it('when production runs with the development admin token, then it refuses to start naming the key', () => {
+    expect(() => loadConfig(inventoryConfigSchema, { NODE_ENV: 'production' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig(inventoryConfigSchema, { NODE_ENV: 'production' })).toThrow(
+      /ADMIN_TOKEN/,
+    );
+  });
+
+  it('when values are malformed, then each bad key is reported without echoing the secret', () => {
+    let error: unknown;
+    try {
+      loadConfig(inventoryConfigSchema, {
+        PORT: 'x',
+        FAULT_RULES: '[',
+        ADMIN_TOKEN: 'short-secret',
+      });
+    } catch (e) {
+      error = e;
+    }
+
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/FAULT_RULES: must be valid JSON/);
+    expect(message).toMatch(/ADMIN_TOKEN/);
+    expect(message).not.toContain('short-secret');
+  });
+});

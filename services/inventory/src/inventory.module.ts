@@ -1,0 +1,129 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import {
+  AdaptiveConcurrencyLimiter,
+  FaultInjector,
+  IdempotencyStore,
+  RateLimiter,
+  type RateLimitPolicy,
+} from '@rc/resilience';
+import { ResilienceModule, type ResilienceModuleOptions } from '@rc/resilience/nest';
+import type Redis from 'ioredis';
+import type { Pool } from 'pg';
+import { clientIdOf } from './api/client-id';
+import { ProductsController } from './api/products.controller';
+import { ReservationsController } from './api/reservations.controller';
+import { CommitReservation } from './application/commit-reservation.command';
+import { ExpireReservations } from './application/expire-reservations.command';
+import { GetProduct } from './application/get-product.query';
+import { GetReservation } from './application/get-reservation.query';
+import { ListProducts } from './application/list-products.query';
+import { ReleaseReservation } from './application/release-reservation.command';
+import { ReserveStock } from './application/reserve-stock.command';
+import type { InventoryConfig } from './config/inventory.config';
+import { InventoryInfrastructureModule } from './infrastructure/infrastructure.module';
+import { PG_POOL, REDIS } from './infrastructure/inventory.tokens';
+import { PgInventoryReader } from './infrastructure/pg-inventory.reader';
+import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
+import { InventoryWorkers } from './inventory.workers';
+
+/** Every route of the service, as the rate limiter names them. */
+export const INVENTORY_ROUTES = [
+  'GET /v1/products',
+  'GET /v1/products/:sku',
+  'POST /v1/reservations',
+  'POST /v1/reservations/:orderId/commit',
+  'POST /v1/reservations/:orderId/release',
+  'GET /v1/reservations/:orderId',
+] as const;
+
+/**
+ * Inbound protection of a tier-1 service: adaptive shedding (CRITICAL by default, browsing
+ * DEGRADED), a per-client token bucket on every route that fails open while Redis is down,
+ * Postgres-backed idempotency keys, deadlines from the caller, and runtime fault injection.
+ */
+function resilienceOptions(
+  config: InventoryConfig,
+  pool: Pool,
+  redis: Redis,
+  metrics: ServiceMetrics,
+): ResilienceModuleOptions {
+  const registry = metrics.registry;
+  const perClient: RateLimitPolicy = {
+    limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+    windowMs: 1_000,
+    fallback: 'fail-open',
+  };
+  return {
+    loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
+    rateLimiter: new RateLimiter({
+      redis,
+      keyPrefix: `rl:${config.SERVICE_NAME}`,
+      routes: Object.fromEntries(INVENTORY_ROUTES.map((route) => [route, perClient])),
+      registry,
+    }),
+    idempotencyStore: new IdempotencyStore({
+      pool,
+      lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
+      ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
+      registry,
+    }),
+    faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+    faultAdminToken: config.ADMIN_TOKEN,
+    defaultCriticality: 'CRITICAL',
+    clientId: clientIdOf,
+    idempotency: { purgeIntervalMs: 60_000 },
+  };
+}
+
+/** The inventory service: catalogue, stock and reservations (tier 1). */
+@Module({
+  imports: [
+    InventoryInfrastructureModule,
+    ResilienceModule.forRootAsync({
+      imports: [InventoryInfrastructureModule],
+      inject: [SERVICE_CONFIG, PG_POOL, REDIS, ServiceMetrics],
+      useFactory: resilienceOptions,
+    }),
+  ],
+  controllers: [ProductsController, ReservationsController],
+  providers: [
+    {
+      provide: ReserveStock,
+      inject: [PgInventoryUnitOfWork],
+      useFactory: (u: PgInventoryUnitOfWork) => new ReserveStock(u),
+    },
+    {
+      provide: CommitReservation,
+      inject: [PgInventoryUnitOfWork],
+      useFactory: (u: PgInventoryUnitOfWork) => new CommitReservation(u),
+    },
+    {
+      provide: ReleaseReservation,
+      inject: [PgInventoryUnitOfWork],
+      useFactory: (u: PgInventoryUnitOfWork) => new ReleaseReservation(u),
+    },
+    {
+      provide: ExpireReservations,
+      inject: [PgInventoryUnitOfWork],
+      useFactory: (u: PgInventoryUnitOfWork) => new ExpireReservations(u),
+    },
+    {
+      provide: ListProducts,
+      inject: [PgInventoryReader],
+      useFactory: (r: PgInventoryReader) => new ListProducts(r),
+    },
+    {
+      provide: GetProduct,
+      inject: [PgInventoryReader],
+      useFactory: (r: PgInventoryReader) => new GetProduct(r),
+    },
+    {
+      provide: GetReservation,
+      inject: [PgInventoryReader],
+      useFactory: (r: PgInventoryReader) => new GetReservation(r),
+    },
+    InventoryWorkers,
+  ],
+})
+export class InventoryModule {}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { EventConsumer, OutboxRelay } from '@rc/messaging';
+import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { orderEventHandlers } from './api/order-events.handlers';
+import { CommitReservation } from './application/commit-reservation.command';
+import { ExpireReservations } from './application/expire-reservations.command';
+import { ReleaseReservation } from './application/release-reservation.command';
+import type { InventoryConfig } from './config/inventory.config';
+import { ExpiryWorker } from './infrastructure/expiry.worker';
+import { messagingLogger } from './infrastructure/infrastructure.module';
+import { KAFKA, PG_POOL } from './infrastructure/inventory.tokens';
+import { whenKafkaReady } from './infrastructure/kafka-startup';
+import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
+
+/**
+ * The inventory's background work, started once the HTTP app is built and stopped (before the
+ * pool closes) on shutdown: the outbox relay (one leader among replicas), the expiry worker
+ * (every replica, sharing rows through SKIP LOCKED) and the `orders` consumer (one group, the
+ * partitions split among replicas). The consumer starts when Kafka and its topics are there,
+ * in the background, so a broker outage never blocks start-up or the HTTP path.
+ */
+@Injectable()
+export class InventoryWorkers implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: InventoryConfig,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(PgInventoryUnitOfWork) private readonly uow: PgInventoryUnitOfWork,
+    @Inject(CommitReservation) private readonly commit: CommitReservation,
+    @Inject(ReleaseReservation) private readonly release: ReleaseReservation,
+    @Inject(ExpireReservations) private readonly expire: ExpireReservations,
+    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(ShutdownRegistry) private readonly shutdown: ShutdownRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { config, metrics, shutdown } = this;
+    const logger = messagingLogger(this.logger);
+    const registry = metrics.registry;
+
+    const relay = new OutboxRelay({
+      name: config.SERVICE_NAME,
+      pool: this.pool,
+      kafka: this.kafka,
+      registry,
+      logger,
+    });
+    relay.start();
+    shutdown.onShutdown('outbox-relay', () => relay.stop());
+
+    const expiry = new ExpiryWorker(this.expire, {
+      intervalMs: config.EXPIRY_INTERVAL_MS,
+      batchSize: config.EXPIRY_BATCH_SIZE,
+      registry,
+      logger,
+    });
+    expiry.start();
+    shutdown.onShutdown('expiry-worker', () => expiry.stop());
+
+    const consumer = new EventConsumer({
+      kafka: this.kafka,
+      groupId: config.CONSUMER_GROUP,
+      topics: [config.ORDERS_TOPIC],
+      handlers: orderEventHandlers({
+        group: config.CONSUMER_GROUP,
+        uow: this.uow,
+        commit: this.commit,
+        release: this.release,
+      }),
+      // A stop waits for the fetch in flight: 1 s bounds the shutdown delay it adds.
+      maxWaitTimeMs: 1_000,
+      registry,
+      logger,
+      onFatal: (error) => {
+        // The consumer, not a message, is broken (e.g. a missing table): stop the process so the
+        // orchestrator restarts it and alerts, instead of running half-alive.
+        this.logger.write('error', 'order consumer stopped on a fatal error; exiting', {
+          err: String(error),
+        });
+        process.exit(1);
+      },
+    });
+    const stopping = new AbortController();
+    const started = whenKafkaReady(
+      this.kafka,
+      [config.ORDERS_TOPIC, config.INVENTORY_TOPIC],
+      () => consumer.start(),
+      {
+        signal: stopping.signal,
+        logger,
+      },
+    );
+    shutdown.onShutdown('order-consumer', async () => {
+      stopping.abort();
+      if (await started) await consumer.stop();
+    });
+  }
+}

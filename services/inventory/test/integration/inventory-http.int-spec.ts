@@ -1,0 +1,176 @@
+import { bootstrapService, type RunningService } from '@rc/platform';
+import { testEnv, uniqueName } from '@rc/testing';
+import { randomUUID } from 'node:crypto';
+import { inventoryConfigSchema } from '../../src/config/inventory.config';
+import { InventoryModule } from '../../src/inventory.module';
+import { deleteTopics } from '../support/kafka-fixture';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+describe('inventory over HTTP (the real app on a throwaway database)', () => {
+  let db: ThrowawayDatabase;
+  let service: RunningService<unknown>;
+  const topics = [uniqueName('it-inv-http-orders'), uniqueName('it-inv-http-inventory')];
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase('inv_http');
+    const env = testEnv();
+    service = await bootstrapService({
+      module: InventoryModule,
+      schema: inventoryConfigSchema,
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: env.redisUrl,
+        KAFKA_BROKERS: env.kafkaBrokers.join(','),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SERVICE_NAME: uniqueName('inventory'),
+        ORDERS_TOPIC: topics[0],
+        INVENTORY_TOPIC: topics[1],
+        CONSUMER_GROUP: uniqueName('inventory'),
+        ADMIN_TOKEN,
+      },
+      logSink: () => undefined,
+      handleSignals: false,
+    });
+  });
+
+  afterAll(async () => {
+    await service?.shutdown('test');
+    await db?.drop();
+    await deleteTopics(topics.flatMap((t) => [t, `${t}.dlq`]));
+  });
+
+  function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    return fetch(`${service.url}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  it('when the service is up, then it is ready and serves the seeded catalogue', async () => {
+    const ready = await call('GET', '/health/ready');
+    const products = await call('GET', '/v1/products');
+
+    expect(ready.status).toBe(200);
+    const body = (await products.json()) as { items: { sku: string; available: number }[] };
+    expect(body.items.length).toBeGreaterThanOrEqual(25);
+    expect(body.items.find((p) => p.sku === 'BINOC-8X42')).toMatchObject({
+      price: 24_900,
+      currency: 'EUR',
+      available: 2,
+    });
+  });
+
+  it('when a reservation is retried with its key or re-sent with another, then stock is held once', async () => {
+    const orderId = randomUUID();
+    const body = { orderId, items: [{ sku: 'TENT-4P-FAMILY', quantity: 2 }] };
+
+    const first = await call('POST', '/v1/reservations', body, {
+      'idempotency-key': `order:${orderId}:reserve`,
+    });
+    const replay = await call('POST', '/v1/reservations', body, {
+      'idempotency-key': `order:${orderId}:reserve`,
+    });
+    const otherKey = await call('POST', '/v1/reservations', body, {
+      'idempotency-key': randomUUID(),
+    });
+
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({
+      orderId,
+      status: 'RESERVED',
+      items: [{ sku: 'TENT-4P-FAMILY', quantity: 2, unitPrice: 42_900, currency: 'EUR' }],
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(otherKey.status).toBe(200);
+    const product = (await (await call('GET', '/v1/products/TENT-4P-FAMILY')).json()) as {
+      available: number;
+    };
+    expect(product.available).toBe(4);
+  });
+
+  it('when a mutation has no Idempotency-Key, then it is refused with 400 problem+json', async () => {
+    const response = await call('POST', `/v1/reservations/${randomUUID()}/release`);
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ code: 'IDEMPOTENCY.KEY_MISSING' });
+  });
+
+  it('when stock is short or a SKU unknown, then the stable codes come back as problem+json', async () => {
+    const short = await call(
+      'POST',
+      '/v1/reservations',
+      { orderId: randomUUID(), items: [{ sku: 'GPS-HAND-66', quantity: 99 }] },
+      { 'idempotency-key': randomUUID() },
+    );
+    const unknown = await call('GET', '/v1/products/NO-SUCH-SKU');
+
+    expect(short.status).toBe(409);
+    expect(await short.json()).toMatchObject({
+      code: 'INVENTORY.INSUFFICIENT_STOCK',
+      skus: ['GPS-HAND-66'],
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'INVENTORY.UNKNOWN_SKU' });
+  });
+
+  it('when a release overtakes its reserve, then the late reserve answers 409 with the RELEASED status', async () => {
+    const orderId = randomUUID();
+
+    const release = await call('POST', `/v1/reservations/${orderId}/release`, undefined, {
+      'idempotency-key': 'r',
+    });
+    const late = await call(
+      'POST',
+      '/v1/reservations',
+      { orderId, items: [{ sku: 'MAT-FOAM-ZZ', quantity: 1 }] },
+      { 'idempotency-key': `order:${orderId}:reserve` },
+    );
+
+    expect(release.status).toBe(200);
+    expect(await release.json()).toMatchObject({ orderId, status: 'RELEASED', items: [] });
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({
+      code: 'INVENTORY.RESERVATION_NOT_ACTIVE',
+      reservationStatus: 'RELEASED',
+      status: 409,
+    });
+  });
+
+  it('when an operator injects a fault on a route, then that route fails until the fault is cleared', async () => {
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const rules = [
+      {
+        id: 'list-down',
+        target: 'route',
+        name: 'GET /v1/products',
+        probability: 1,
+        enabled: true,
+        fault: { kind: 'error', status: 503 },
+      },
+    ];
+
+    const put = await call('PUT', '/admin/faults', { rules }, auth);
+    const broken = await call('GET', '/v1/products');
+    const cleared = await call('DELETE', '/admin/faults', undefined, auth);
+    const healed = await call('GET', '/v1/products');
+
+    expect(put.status).toBe(200);
+    expect(broken.status).toBe(503);
+    expect(cleared.status).toBe(204);
+    expect(healed.status).toBe(200);
+  });
+});
