@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@rc/platform';
+import { ConfigError, loadConfig, platformConfigSchema } from '@rc/platform';
 import { DEVELOPMENT_ADMIN_TOKEN, inventoryConfigSchema } from './inventory.config';
 
 describe('inventory config', () => {
@@ -45,5 +45,14 @@ describe('inventory config', () => {
     expect(message).toMatch(/FAULT_RULES: must be valid JSON/);
     expect(message).toMatch(/ADMIN_TOKEN/);
     expect(message).not.toContain('short-secret');
+  });
+
+  it('when the service keys are listed, then each one carries a description for the docs and errors', () => {
+    const own = Object.entries(inventoryConfigSchema.shape).filter(
+      ([key]) => !(key in platformConfigSchema.shape) || key === 'SERVICE_NAME' || key === 'PORT',
+    );
+
+    expect(own.length).toBeGreaterThan(15);
+    expect(own.filter(([, field]) => !field.description).map(([key]) => key)).toEqual([]);
   });
 });

@@ -33,84 +33,83 @@ export const inventoryConfigSchema = platformConfigSchema
     SERVICE_NAME: z
       .string()
       .min(1)
-      .describe('Name in logs, metrics and traces.')
-      .default('inventory'),
-    PORT: int(0, 65_535).describe('HTTP port.').default(3003),
+      .default('inventory')
+      .describe('Name in logs, metrics and traces.'),
+    PORT: int(0, 65_535).default(3003).describe('HTTP port.'),
     NODE_ENV: z
       .enum(['development', 'test', 'production'])
-      .describe('Deployment environment; production refuses the development admin token.')
-      .default('development'),
+      .default('development')
+      .describe('Deployment environment; production refuses the development admin token.'),
     DATABASE_URL: z
       .string()
       .url()
-      .describe('Postgres database owned by this service (products, stock, reservations, outbox).')
-      .default('postgres://postgres@127.0.0.1:5432/rc_inventory'),
+      .default('postgres://postgres@127.0.0.1:5432/rc_inventory')
+      .describe('Postgres database owned by this service (products, stock, reservations, outbox).'),
     DATABASE_POOL_MAX: int(2, 200)
-      .describe('Most Postgres connections this process opens.')
-      .default(20),
+      .default(20)
+      .describe('Most Postgres connections this process opens.'),
     REDIS_URL: z
       .string()
       .url()
-      .describe('Redis for the shared per-client rate limit buckets (fail-open when down).')
-      .default('redis://127.0.0.1:6379'),
+      .default('redis://127.0.0.1:6379')
+      .describe('Redis for the shared per-client rate limit buckets (fail-open when down).'),
     KAFKA_BROKERS: commaList
-      .describe('Kafka bootstrap brokers, comma-separated host:port.')
-      .default(['127.0.0.1:9092']),
+      .default(['127.0.0.1:9092'])
+      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
     ORDERS_TOPIC: z
       .string()
       .min(1)
-      .describe('Topic of OrderPlaced/OrderFailed (consumed).')
-      .default('orders'),
+      .default('orders')
+      .describe('Topic of OrderPlaced/OrderFailed (consumed).'),
     INVENTORY_TOPIC: z
       .string()
       .min(1)
+      .default('inventory')
       .describe(
         'Topic of StockReserved/StockCommitted/StockReleased (produced through the outbox).',
-      )
-      .default('inventory'),
+      ),
     CONSUMER_GROUP: z
       .string()
       .min(1)
-      .describe('Kafka consumer group of the order-event consumer.')
-      .default('inventory'),
+      .default('inventory')
+      .describe('Kafka consumer group of the order-event consumer.'),
     RESERVATION_DEFAULT_TTL_SECONDS: int(1, 86_400)
-      .describe('How long a reservation holds stock when the caller gives no ttlSeconds.')
-      .default(900),
+      .default(900)
+      .describe('How long a reservation holds stock when the caller gives no ttlSeconds.'),
     EXPIRY_INTERVAL_MS: int(100)
-      .describe('Pause between two sweeps of the expiry worker.')
-      .default(5_000),
+      .default(5_000)
+      .describe('Pause between two sweeps of the expiry worker.'),
     EXPIRY_BATCH_SIZE: int(1, 10_000)
-      .describe('Reservations expired per transaction.')
-      .default(100),
+      .default(100)
+      .describe('Reservations expired per transaction.'),
     SEED_CATALOGUE: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
-      .describe('Load the demo catalogue at start-up when the products table is empty.')
-      .default(true),
+      .default(true)
+      .describe('Load the demo catalogue at start-up when the products table is empty.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .default(1_000)
       .describe(
         'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
-      )
-      .default(1_000),
+      ),
     IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
+      .default(30_000)
       .describe(
         'Lease of a running idempotent request; must exceed the longest request (its deadline).',
-      )
-      .default(30_000),
+      ),
     IDEMPOTENCY_TTL_SECONDS: int(60)
-      .describe('How long an Idempotency-Key and its response are kept.')
-      .default(24 * 3600),
+      .default(24 * 3600)
+      .describe('How long an Idempotency-Key and its response are kept.'),
     FAULT_RULES: jsonText
+      .default([])
       .describe(
         'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      )
-      .default([]),
-    ADMIN_TOKEN: secret(
-      z
-        .string()
-        .min(16)
-        .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
-    ).default(DEVELOPMENT_ADMIN_TOKEN),
+      ),
+    ADMIN_TOKEN: secret(z.string().min(16))
+      .default(DEVELOPMENT_ADMIN_TOKEN)
+      .describe(
+        'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
+      ),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
