@@ -1,0 +1,20 @@
+import { cartItemSchema } from '@rc/contracts';
+import { z } from 'zod';
+import type { CartLine, CartPort } from '../../domain/ports/cart.port';
+import { callDependency, type DependencyEndpoint } from './dependency-call';
+
+const cartSchema = z.object({ items: z.array(cartItemSchema).max(1_000) });
+
+/** {@link CartPort} over the cart service's HTTP API (`GET /v1/carts/:cartId`), policy `cart`. */
+export class CartHttpAdapter implements CartPort {
+  constructor(private readonly endpoint: DependencyEndpoint) {}
+
+  async getLines(cartId: string): Promise<CartLine[]> {
+    const result = await callDependency(this.endpoint, {
+      path: `/v1/carts/${encodeURIComponent(cartId)}`,
+      parse: (body) => cartSchema.parse(body),
+    });
+    if (!result.ok) throw result.error;
+    return result.response.body.items;
+  }
+}
