@@ -1,0 +1,47 @@
+import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import { Criticality } from '@rc/resilience/nest';
+import type { z } from 'zod';
+import { GetRecommendations } from '../application/get-recommendations.query';
+import type { RecommendationsConfig } from '../config/recommendations.config';
+import { recommendationRequest, type Recommendations } from '../domain/recommendation';
+import { CLIENT_ID_HEADER } from './client-id';
+import { openApiSchema } from './open-api-schema';
+import { recommendationsQuerySchema, recommendationsResponseSchema } from './recommendations.dto';
+
+/**
+ * Recommendations over HTTP. Tier 3 and SHEDDABLE: the first requests refused under overload.
+ * Always 200 with some answer while the process runs; `source` says how good it is.
+ */
+@ApiTags('recommendations')
+@ApiHeader({
+  name: CLIENT_ID_HEADER,
+  required: false,
+  description: 'Calling client (rate limit); default anonymous.',
+})
+@Criticality('SHEDDABLE')
+@Controller('v1/recommendations')
+export class RecommendationsController {
+  constructor(
+    private readonly getRecommendations: GetRecommendations,
+    @Inject(SERVICE_CONFIG) private readonly config: RecommendationsConfig,
+  ) {}
+
+  @Get()
+  @Header('cache-control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Products often bought with the given ones (model → cache → stale cache → static best-sellers).',
+  })
+  @ApiQuery({ name: 'skus', required: true, example: 'TENT-2P-ULTRA,MAT-INFL-R4' })
+  @ApiQuery({ name: 'limit', required: false, example: 4 })
+  @ApiOkResponse({ schema: openApiSchema(recommendationsResponseSchema) })
+  async get(
+    @Query(new ZodValidationPipe(recommendationsQuerySchema))
+    query: z.infer<typeof recommendationsQuerySchema>,
+  ): Promise<Recommendations> {
+    const limit = query.limit ?? this.config.RECO_DEFAULT_LIMIT;
+    return this.getRecommendations.execute(recommendationRequest(query.skus, limit));
+  }
+}

@@ -1,0 +1,142 @@
+import { Module } from '@nestjs/common';
+import { createKafka, EventConsumer } from '@rc/messaging';
+import {
+  createRedis,
+  JsonLogger,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
+import { CircuitBreaker, systemClock } from '@rc/resilience';
+import type { Redis } from 'ioredis';
+import { orderEventHandlers } from '../api/order-placed.handler';
+import { GetRecommendations } from '../application/get-recommendations.query';
+import { RecordOrder } from '../application/record-order.command';
+import type { RecommendationsConfig } from '../config/recommendations.config';
+import { BackgroundConsumer } from './background-consumer';
+import { RedisCoPurchaseModel } from './co-purchase-model.redis';
+import { RedisRecommendationCache } from './recommendation-cache.redis';
+
+/** DI token of the service's Redis client. */
+export const RECO_REDIS = Symbol('RecommendationsRedis');
+
+type Log = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  msg: string,
+  fields?: Record<string, unknown>,
+) => void;
+const logTo =
+  (logger: JsonLogger): Log =>
+  (level, msg, fields) =>
+    logger.write(level, msg, fields);
+
+/**
+ * The recommendation adapters and use cases. Nothing here is a readiness dependency: with
+ * Redis down the service still answers (stale copies, static best-sellers) and with Kafka down
+ * the model simply stops learning until it is back.
+ */
+@Module({
+  providers: [
+    {
+      provide: RECO_REDIS,
+      inject: [SERVICE_CONFIG, ShutdownRegistry],
+      useFactory: (config: RecommendationsConfig, shutdown: ShutdownRegistry) =>
+        createRedis(config.REDIS_URL, {
+          shutdown,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+        }),
+    },
+    {
+      provide: RedisCoPurchaseModel,
+      inject: [RECO_REDIS, SERVICE_CONFIG],
+      useFactory: (redis: Redis, config: RecommendationsConfig) =>
+        new RedisCoPurchaseModel(redis, {
+          keyPrefix: config.RECO_KEY_PREFIX,
+          dedupTtlSeconds: config.RECO_DEDUP_TTL_SECONDS,
+          candidatesPerSku: config.RECO_CANDIDATES_PER_SKU,
+        }),
+    },
+    {
+      provide: GetRecommendations,
+      inject: [RECO_REDIS, RedisCoPurchaseModel, SERVICE_CONFIG, ServiceMetrics, JsonLogger],
+      useFactory: (
+        redis: Redis,
+        model: RedisCoPurchaseModel,
+        config: RecommendationsConfig,
+        metrics: ServiceMetrics,
+        logger: JsonLogger,
+      ) =>
+        new GetRecommendations({
+          model,
+          cache: new RedisRecommendationCache(
+            redis,
+            config.RECO_KEY_PREFIX,
+            config.RECO_STALE_TTL_MS,
+          ),
+          freshTtlMs: config.RECO_FRESH_TTL_MS,
+          staleTtlMs: config.RECO_STALE_TTL_MS,
+          localCacheEntries: config.RECO_LOCAL_CACHE_ENTRIES,
+          staticBestsellers: config.RECO_STATIC_BESTSELLERS,
+          redisBreaker: new CircuitBreaker(
+            'redis',
+            {
+              // Redis answers in well under a millisecond; a call that needs the whole command
+              // timeout is as bad as a failure.
+              slowCallDurationMs: config.REDIS_COMMAND_TIMEOUT_MS,
+              minimumNumberOfCalls: 10,
+              openDurationMs: config.RECO_REDIS_BREAKER_OPEN_MS,
+              maxOpenDurationMs: Math.max(30_000, config.RECO_REDIS_BREAKER_OPEN_MS),
+            },
+            { registry: metrics.registry },
+          ),
+          clock: systemClock,
+          registry: metrics.registry,
+          logger: logTo(logger),
+        }),
+    },
+    {
+      provide: BackgroundConsumer,
+      inject: [RedisCoPurchaseModel, SERVICE_CONFIG, ServiceMetrics, JsonLogger, ShutdownRegistry],
+      useFactory: (
+        model: RedisCoPurchaseModel,
+        config: RecommendationsConfig,
+        metrics: ServiceMetrics,
+        logger: JsonLogger,
+        shutdown: ShutdownRegistry,
+      ) => {
+        const log = logTo(logger);
+        const kafka = createKafka({
+          clientId: config.SERVICE_NAME,
+          brokers: config.KAFKA_BROKERS,
+          logger: log,
+        });
+        const handlers = orderEventHandlers(new RecordOrder(model));
+        const consumer = new BackgroundConsumer({
+          kafka,
+          topics: [config.RECO_ORDERS_TOPIC],
+          log,
+          create: () =>
+            new EventConsumer({
+              kafka,
+              groupId: config.RECO_CONSUMER_GROUP,
+              topics: [config.RECO_ORDERS_TOPIC],
+              handlers,
+              registry: metrics.registry,
+              logger: log,
+              onFatal: (error) => {
+                log('error', 'model consumer stopped on a fatal error; exiting', {
+                  error: String(error),
+                });
+                process.exit(1);
+              },
+            }),
+        });
+        consumer.start();
+        shutdown.onShutdown('orders-consumer', () => consumer.stop());
+        return consumer;
+      },
+    },
+  ],
+  exports: [RECO_REDIS, GetRecommendations, BackgroundConsumer],
+})
+export class RecommendationsInfrastructureModule {}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { AdaptiveConcurrencyLimiter, FaultInjector, RateLimiter } from '@rc/resilience';
+import { ResilienceModule } from '@rc/resilience/nest';
+import type { Redis } from 'ioredis';
+import { clientIdOf } from './api/client-id';
+import { RecommendationsController } from './api/recommendations.controller';
+import type { RecommendationsConfig } from './config/recommendations.config';
+import {
+  RECO_REDIS,
+  RecommendationsInfrastructureModule,
+} from './infrastructure/recommendations-infrastructure.module';
+
+/**
+ * The recommendations service (tier 3): reads shed first under overload (SHEDDABLE), a
+ * per-client rate limit with a local fallback while Redis is down, and the fault admin API.
+ * It has no mutating endpoint, hence no idempotency store.
+ */
+@Module({
+  imports: [
+    RecommendationsInfrastructureModule,
+    ResilienceModule.forRootAsync({
+      imports: [RecommendationsInfrastructureModule],
+      inject: [SERVICE_CONFIG, ServiceMetrics, RECO_REDIS],
+      useFactory: (config: RecommendationsConfig, metrics: ServiceMetrics, redis: Redis) => {
+        const registry = metrics.registry;
+        return {
+          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
+          rateLimiter: new RateLimiter({
+            redis,
+            keyPrefix: `${config.RECO_KEY_PREFIX}rl`,
+            routes: {
+              'GET /v1/recommendations': {
+                limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+                windowMs: 1_000,
+                fallback: 'local',
+              },
+            },
+            registry,
+          }),
+          faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+          faultAdminToken: config.ADMIN_TOKEN,
+          defaultCriticality: 'SHEDDABLE',
+          clientId: clientIdOf,
+        };
+      },
+    }),
+  ],
+  controllers: [RecommendationsController],
+})
+export class RecommendationsModule {}

@@ -1,0 +1,54 @@
+import { bootstrapService, type RunningService } from '@rc/platform';
+import { requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { Redis } from 'ioredis';
+import {
+  recommendationsConfigSchema,
+  type RecommendationsConfig,
+} from '../../src/config/recommendations.config';
+import { RecommendationsModule } from '../../src/recommendations.module';
+
+/** The service started in-process on a free port, with its own key prefix, topic and group. */
+export interface StartedRecommendations {
+  service: RunningService<RecommendationsConfig>;
+  url: string;
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/** Starts recommendations against the real Redis and Kafka with `env` overrides. */
+export async function startRecommendations(
+  env: Record<string, string> = {},
+): Promise<StartedRecommendations> {
+  await requireRedis();
+  const prefix = `test:${uniqueName('reco-http')}:`;
+  const service = await bootstrapService({
+    module: RecommendationsModule,
+    schema: recommendationsConfigSchema,
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      REDIS_URL: testEnv().redisUrl,
+      KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
+      RECO_KEY_PREFIX: prefix,
+      RECO_CONSUMER_GROUP: uniqueName('reco-group'),
+      RECO_STATIC_BESTSELLERS: 'BEST-1,BEST-2,BEST-3',
+      ...env,
+    },
+    logSink: () => undefined,
+    handleSignals: false,
+    openApi: { title: 'recommendations' },
+  });
+  return {
+    service,
+    url: service.url,
+    prefix,
+    stop: async () => {
+      await service.shutdown('test');
+      const redis = new Redis(testEnv().redisUrl);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
