@@ -37,12 +37,12 @@ export class ContractServer {
   ) {}
 
   static async start(): Promise<ContractServer> {
-    let instance: ContractServer | undefined;
-    const server = createServer((req, res) => void instance?.handle(req, res));
+    const holder: { instance?: ContractServer } = {};
+    const server = createServer((req, res) => void holder.instance?.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    instance = new ContractServer(server, `http://127.0.0.1:${port}`);
-    return instance;
+    holder.instance = new ContractServer(server, `http://127.0.0.1:${port}`);
+    return holder.instance;
   }
 
   /** Installs (or replaces) the handler of `"<METHOD> <path template>"`, e.g. `GET /v1/products/:sku`. */
