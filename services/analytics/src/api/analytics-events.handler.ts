@@ -11,5 +11,5 @@ export function analyticsEventHandlers(recordEvent: RecordEvent): EventHandlers 
   const record = async (event: DomainEvent) => {
     await recordEvent.execute(event);
   };
-  return Object.fromEntries(EVENT_TYPES.map((type) => [type, record])) as EventHandlers;
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, record]));
 }

@@ -1,0 +1,67 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import {
+  AdaptiveConcurrencyLimiter,
+  FaultInjector,
+  IdempotencyStore,
+  RateLimiter,
+} from '@rc/resilience';
+import { ResilienceModule } from '@rc/resilience/nest';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { AnalyticsController } from './api/analytics.controller';
+import { clientIdOf } from './api/client-id';
+import { DlqAdminController } from './api/dlq-admin.controller';
+import type { AnalyticsConfig } from './config/analytics.config';
+import {
+  ANALYTICS_PG,
+  ANALYTICS_REDIS,
+  AnalyticsInfrastructureModule,
+} from './infrastructure/analytics-infrastructure.module';
+
+/** Routes with a per-client rate limit (the admin API is exempt, like health and metrics). */
+const LIMITED_ROUTES = ['GET /v1/analytics/summary', 'GET /v1/analytics/products/:sku'];
+
+/**
+ * The analytics service (tier 4): every topic consumed into Postgres aggregates, a read API
+ * shed first under overload (SHEDDABLE), a per-client rate limit, Idempotency-Keys in Postgres
+ * for the admin redrive, and the fault admin API.
+ */
+@Module({
+  imports: [
+    AnalyticsInfrastructureModule,
+    ResilienceModule.forRootAsync({
+      imports: [AnalyticsInfrastructureModule],
+      inject: [SERVICE_CONFIG, ServiceMetrics, ANALYTICS_PG, ANALYTICS_REDIS],
+      useFactory: (config: AnalyticsConfig, metrics: ServiceMetrics, pool: Pool, redis: Redis) => {
+        const registry = metrics.registry;
+        const perSecond = { limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND, windowMs: 1_000 };
+        return {
+          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
+          rateLimiter: new RateLimiter({
+            redis,
+            keyPrefix: `${config.SERVICE_NAME}:rl`,
+            routes: Object.fromEntries(
+              LIMITED_ROUTES.map((route) => [route, { ...perSecond, fallback: 'local' as const }]),
+            ),
+            registry,
+          }),
+          idempotencyStore: new IdempotencyStore({
+            pool,
+            // A redrive may run for REDRIVE_TIMEOUT_MS: the lease must outlive it.
+            lockTimeoutMs: config.REDRIVE_TIMEOUT_MS + 10_000,
+            ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
+            registry,
+          }),
+          faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+          faultAdminToken: config.ADMIN_TOKEN,
+          defaultCriticality: 'SHEDDABLE',
+          clientId: clientIdOf,
+          idempotency: { purgeIntervalMs: 60_000 },
+        };
+      },
+    }),
+  ],
+  controllers: [AnalyticsController, DlqAdminController],
+})
+export class AnalyticsModule {}

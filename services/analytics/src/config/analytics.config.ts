@@ -1,0 +1,119 @@
+import { DOMAIN_TOPICS } from '@rc/contracts';
+import { platformConfigSchema, secret } from '@rc/platform';
+import { z } from 'zod';
+
+/** Admin token used when none is configured: accepted in development only (see superRefine). */
+export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const jsonText = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/**
+ * Configuration of the analytics service (tier 4). Every key documented and defaulted for a
+ * developer machine; a bad value refuses to start, naming the key. Also read by the redrive CLI.
+ */
+export const analyticsConfigSchema = platformConfigSchema
+  .extend({
+    SERVICE_NAME: z
+      .string()
+      .min(1)
+      .describe('Name in logs, metrics and traces.')
+      .default('analytics'),
+    PORT: int(0).max(65535).describe('HTTP port.').default(3005),
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'])
+      .describe('Deployment environment; production refuses the development admin token.')
+      .default('development'),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .describe('Postgres database of the aggregates and the inbox.')
+      .default('postgres://postgres@127.0.0.1:5432/rc_analytics'),
+    DATABASE_POOL_MAX: int(1).max(100).describe('Most connections in the pool.').default(10),
+    REDIS_URL: z
+      .string()
+      .url()
+      .describe(
+        'Redis of the shared per-client rate limit (a local limit applies while it is down).',
+      )
+      .default('redis://127.0.0.1:6379'),
+    KAFKA_BROKERS: commaList
+      .describe('Kafka bootstrap brokers, comma-separated host:port.')
+      .default(['127.0.0.1:9092']),
+    ANALYTICS_TOPICS: commaList
+      .describe('Topics consumed (each with its <topic>.dlq), comma-separated.')
+      .default([...DOMAIN_TOPICS]),
+    ANALYTICS_CONSUMER_GROUP: z
+      .string()
+      .min(1)
+      .describe('Kafka consumer group (and inbox group).')
+      .default('analytics'),
+    ANALYTICS_MAX_ATTEMPTS: int(1)
+      .max(20)
+      .describe('Handler attempts per delivery before a transient failure is dead-lettered.')
+      .default(5),
+    ANALYTICS_REPORTING_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .describe('Currency of the summary when the request names none.')
+      .default('EUR'),
+    ANALYTICS_TOP_PRODUCTS: int(1)
+      .max(100)
+      .describe('Top products listed by default in the summary.')
+      .default(5),
+    REDRIVE_DEFAULT_LIMIT: int(1)
+      .max(100_000)
+      .describe('Messages one redrive moves when no limit is given.')
+      .default(100),
+    REDRIVE_TIMEOUT_MS: int(1_000)
+      .describe('Longest one redrive runs before returning what it moved.')
+      .default(30_000),
+    IDEMPOTENCY_TTL_SECONDS: int(60)
+      .describe('How long an Idempotency-Key of the admin API and its response are kept.')
+      .default(24 * 3600),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .describe(
+        'Requests per second one client (x-client-id) may make per route; high by default so a load test is not limited.',
+      )
+      .default(1_000),
+    FAULT_RULES: jsonText
+      .describe(
+        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
+      )
+      .default([]),
+    ADMIN_TOKEN: secret(
+      z
+        .string()
+        .min(16)
+        .describe(
+          'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
+        ),
+    ).default(DEVELOPMENT_ADMIN_TOKEN),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_TOKEN'],
+        message: 'must be set in production (the development default is refused)',
+      });
+    }
+  });
+
+/** The validated analytics configuration. */
+export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;

@@ -1,0 +1,166 @@
+import { Module } from '@nestjs/common';
+import { createKafka } from '@rc/messaging';
+import {
+  createPgPool,
+  createRedis,
+  HealthRegistry,
+  JsonLogger,
+  postgresCheck,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { analyticsEventHandlers } from '../api/analytics-events.handler';
+import { GetProductSales } from '../application/get-product-sales.query';
+import { GetSummary } from '../application/get-summary.query';
+import { RecordEvent } from '../application/record-event.command';
+import { RedriveDeadLetters } from '../application/redrive-dead-letters.command';
+import type { AnalyticsConfig } from '../config/analytics.config';
+import { createAnalyticsConsumer } from './analytics-consumer.factory';
+import { migrateAnalyticsDatabase } from './analytics.migrations';
+import { PgAnalyticsProjection } from './analytics.pg-projection';
+import { PgAnalyticsReadModel } from './analytics.pg-read-model';
+import { BackgroundConsumer } from './background-consumer';
+import { KafkaDeadLetterRedriver } from './kafka-dead-letter.redriver';
+
+/** DI tokens of the service's clients. */
+export const ANALYTICS_PG = Symbol('AnalyticsPg');
+export const ANALYTICS_REDIS = Symbol('AnalyticsRedis');
+export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
+
+type Log = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  msg: string,
+  fields?: Record<string, unknown>,
+) => void;
+const logTo =
+  (logger: JsonLogger): Log =>
+  (level, msg, fields) =>
+    logger.write(level, msg, fields);
+
+/**
+ * The analytics adapters and use cases. Postgres is the readiness dependency (the API reads
+ * it; the migrations run against it before the service listens). Kafka is not: while it is
+ * down the API serves the last aggregates and the consumer keeps trying to start.
+ */
+@Module({
+  providers: [
+    {
+      provide: ANALYTICS_PG,
+      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger],
+      useFactory: async (
+        config: AnalyticsConfig,
+        shutdown: ShutdownRegistry,
+        health: HealthRegistry,
+        logger: JsonLogger,
+      ) => {
+        const pool = createPgPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, shutdown });
+        const applied = await migrateAnalyticsDatabase(pool);
+        if (applied.length > 0) logger.write('info', 'database migrated', { applied });
+        health.register('postgres', postgresCheck(pool));
+        return pool;
+      },
+    },
+    {
+      provide: ANALYTICS_REDIS,
+      inject: [SERVICE_CONFIG, ShutdownRegistry],
+      useFactory: (config: AnalyticsConfig, shutdown: ShutdownRegistry) =>
+        createRedis(config.REDIS_URL, { shutdown, name: 'redis', commandTimeoutMs: 100 }),
+    },
+    {
+      provide: ANALYTICS_KAFKA,
+      inject: [SERVICE_CONFIG, JsonLogger],
+      useFactory: (config: AnalyticsConfig, logger: JsonLogger): Kafka =>
+        createKafka({
+          clientId: config.SERVICE_NAME,
+          brokers: config.KAFKA_BROKERS,
+          logger: logTo(logger),
+        }),
+    },
+    {
+      provide: PgAnalyticsReadModel,
+      inject: [ANALYTICS_PG],
+      useFactory: (pool: Pool) => new PgAnalyticsReadModel(pool),
+    },
+    {
+      provide: GetSummary,
+      inject: [PgAnalyticsReadModel],
+      useFactory: (readModel: PgAnalyticsReadModel) => new GetSummary(readModel),
+    },
+    {
+      provide: GetProductSales,
+      inject: [PgAnalyticsReadModel],
+      useFactory: (readModel: PgAnalyticsReadModel) => new GetProductSales(readModel),
+    },
+    {
+      provide: RedriveDeadLetters,
+      inject: [ANALYTICS_KAFKA, SERVICE_CONFIG, JsonLogger],
+      useFactory: (kafka: Kafka, config: AnalyticsConfig, logger: JsonLogger) =>
+        new RedriveDeadLetters(
+          new KafkaDeadLetterRedriver(kafka, config.REDRIVE_TIMEOUT_MS, logTo(logger)),
+          config.ANALYTICS_TOPICS,
+        ),
+    },
+    {
+      provide: BackgroundConsumer,
+      inject: [
+        ANALYTICS_PG,
+        ANALYTICS_KAFKA,
+        SERVICE_CONFIG,
+        ServiceMetrics,
+        JsonLogger,
+        ShutdownRegistry,
+      ],
+      useFactory: (
+        pool: Pool,
+        kafka: Kafka,
+        config: AnalyticsConfig,
+        metrics: ServiceMetrics,
+        logger: JsonLogger,
+        shutdown: ShutdownRegistry,
+      ) => {
+        const log = logTo(logger);
+        const handlers = analyticsEventHandlers(
+          new RecordEvent(new PgAnalyticsProjection(pool, config.ANALYTICS_CONSUMER_GROUP)),
+        );
+        const consumer = new BackgroundConsumer({
+          kafka,
+          topics: config.ANALYTICS_TOPICS,
+          log,
+          create: () =>
+            createAnalyticsConsumer({
+              kafka,
+              groupId: config.ANALYTICS_CONSUMER_GROUP,
+              topics: config.ANALYTICS_TOPICS,
+              handlers,
+              maxAttempts: config.ANALYTICS_MAX_ATTEMPTS,
+              registry: metrics.registry,
+              logger: log,
+              // A broken deployment (missing table, bad credentials), not a bad message: stop
+              // without committing and let the orchestrator restart the process.
+              onFatal: (error) => {
+                log('error', 'analytics consumer stopped on a fatal error; exiting', {
+                  error: String(error),
+                });
+                process.exit(1);
+              },
+            }),
+        });
+        consumer.start();
+        shutdown.onShutdown('analytics-consumer', () => consumer.stop());
+        return consumer;
+      },
+    },
+  ],
+  exports: [
+    ANALYTICS_PG,
+    ANALYTICS_REDIS,
+    GetSummary,
+    GetProductSales,
+    RedriveDeadLetters,
+    BackgroundConsumer,
+  ],
+})
+export class AnalyticsInfrastructureModule {}

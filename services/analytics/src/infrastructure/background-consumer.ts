@@ -1,0 +1,82 @@
+import {
+  ensureTopics,
+  fullJitterDelay,
+  type EventConsumer,
+  type MessagingLogger,
+} from '@rc/messaging';
+import type { Kafka } from 'kafkajs';
+
+/** Options of {@link BackgroundConsumer}. */
+export interface BackgroundConsumerOptions {
+  kafka: Kafka;
+  /** Topics to ensure (with their DLQs) before consuming. */
+  topics: string[];
+  /** Builds a fresh consumer for each start attempt (a failed kafkajs client is not reused). */
+  create: () => EventConsumer;
+  log: MessagingLogger;
+}
+
+/**
+ * Starts a Kafka consumer without making the service's start-up depend on Kafka: ensure the
+ * topics, start the consumer, and on failure try again with backoff (1 s → 30 s) until it runs
+ * or `stop` is called. The HTTP side serves meanwhile; events wait in Kafka. Once running, the
+ * consumer rides out broker restarts by itself (kafkajs `restartOnFailure`).
+ */
+export class BackgroundConsumer {
+  private current: EventConsumer | undefined;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private attempt: Promise<void> | undefined;
+
+  constructor(private readonly options: BackgroundConsumerOptions) {}
+
+  /** `running` once the consumer has joined the loop; `starting` while it is being (re)tried. */
+  get state(): 'starting' | 'running' | 'stopped' | 'failed' {
+    if (this.stopped) return 'stopped';
+    const state = this.current?.state;
+    return state === 'running' || state === 'failed' ? state : 'starting';
+  }
+
+  /** Begins the first attempt and returns at once. */
+  start(): void {
+    this.attempt ??= this.tryStart(1);
+  }
+
+  /** Cancels pending attempts and stops the consumer (after the message in flight). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.attempt?.catch(() => undefined);
+    await this.current?.stop();
+  }
+
+  private async tryStart(n: number): Promise<void> {
+    if (this.stopped) return;
+    const consumer = this.options.create();
+    this.current = consumer;
+    try {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, this.options.topics);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+      await consumer.start();
+      this.options.log('info', 'kafka consumer started', { topics: this.options.topics });
+    } catch (e) {
+      await consumer.stop().catch(() => undefined);
+      if (this.stopped) return;
+      const delay = fullJitterDelay(n, { baseMs: 1_000, maxMs: 30_000 }) + 500;
+      this.options.log('warn', 'kafka consumer not started, will retry', {
+        attempt: n,
+        retryInMs: delay,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      this.timer = setTimeout(() => {
+        this.attempt = this.tryStart(n + 1);
+      }, delay);
+      this.timer.unref();
+    }
+  }
+}
