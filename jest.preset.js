@@ -41,8 +41,9 @@ function jestConfig(projectDir, projectName) {
         },
       ],
     },
-    // cockatiel 4 ships ESM only: let swc turn it into CommonJS for Jest's module system.
-    transformIgnorePatterns: ['/node_modules/(?!cockatiel/)'],
+    // cockatiel 4 and content-disposition 1 (used by @fastify/static) ship ESM only: swc turns them
+    // into CommonJS for Jest's module system (Node itself loads them through require(esm)).
+    transformIgnorePatterns: ['/node_modules/(?!(cockatiel|content-disposition)/)'],
     moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
     setupFiles: [path.join(__dirname, 'scripts/test/jest-env.js')],
   };

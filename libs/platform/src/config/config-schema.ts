@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+const secrets = new WeakSet<z.ZodType>();
+
+/**
+ * Marks a config value as a secret: it is validated like any string but printed as `***` by
+ * {@link redactConfig} (and so never reaches logs).
+ */
+export function secret<T extends z.ZodType>(schema: T): T {
+  secrets.add(schema);
+  return schema;
+}
+
+/** `schema` and the schemas it wraps (`.default()`, `.optional()` …), outermost first. */
+function unwrap(schema: z.ZodType): z.ZodType[] {
+  const chain: z.ZodType[] = [];
+  let current: z.ZodType | undefined = schema;
+  while (current && chain.length < 6) {
+    chain.push(current);
+    const inner: z.ZodType | undefined = (current as unknown as { def?: { innerType?: z.ZodType } })
+      .def?.innerType;
+    current = inner;
+  }
+  return chain;
+}
+
+/** Whether `schema` (or the schema a default/optional wraps) was marked with {@link secret}. */
+export function isSecret(schema: z.ZodType): boolean {
+  return unwrap(schema).some((s) => secrets.has(s));
+}
+
+/** The `.describe()` text of `schema` or of the schema it wraps. */
+export function describeKey(schema: z.ZodType): string | undefined {
+  return unwrap(schema).find((s) => s.description)?.description;
+}
+
+/** Boolean from an environment string: `true/false/1/0/yes/no` (case-insensitive). */
+export const envBoolean = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE'])])
+  .transform((v) => v === true || ['true', '1', 'yes', 'TRUE'].includes(String(v)));
+
+/**
+ * The keys every service has. Services extend it:
+ * `platformConfigSchema.extend({ DATABASE_URL: z.string().url().describe('...').default('...') })`.
+ * Every key has a description and a default.
+ */
+export const platformConfigSchema = z.object({
+  SERVICE_NAME: z.string().min(1).describe('Name in logs, metrics and traces.').default('service'),
+  SERVICE_VERSION: z
+    .string()
+    .describe('Version reported in logs and the info metric.')
+    .default('0.1.0'),
+  HOST: z.string().describe('Interface to listen on.').default('0.0.0.0'),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .describe('HTTP port (0 = any free port).')
+    .default(3000),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .describe('Lowest level written to the JSON log.')
+    .default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .describe('Largest accepted request body; larger bodies get 413.')
+    .default(64 * 1024),
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .describe('How long in-flight requests may run after SIGTERM before the process exits anyway.')
+    .default(10_000),
+  OTEL_ENABLED: envBoolean
+    .describe('Start the OpenTelemetry SDK and export traces over OTLP.')
+    .default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .url()
+    .describe('OTLP/HTTP base URL of the collector (traces go to <url>/v1/traces).')
+    .default('http://127.0.0.1:4318'),
+  OTEL_SAMPLING_RATIO: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .describe('Share of new traces sampled (parent decisions are honoured).')
+    .default(1),
+});
+
+/** The validated platform keys. */
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;

@@ -1,0 +1,48 @@
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import type { ShutdownRegistry } from '../lifecycle/shutdown-registry';
+
+/**
+ * A pg pool with bounded waits: a query never hangs forever on a saturated pool or a dead
+ * server. Registered for shutdown when a registry is given.
+ */
+export function createPgPool(
+  url: string,
+  options: { max?: number; shutdown?: ShutdownRegistry; name?: string } = {},
+): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+    // Server-side bound for any statement: a stuck query cannot hold a connection indefinitely.
+    statement_timeout: 10_000,
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  options.shutdown?.onShutdown(options.name ?? 'postgres', () => pool.end());
+  return pool;
+}
+
+/**
+ * An ioredis client that fails commands fast while disconnected (no unbounded offline queue),
+ * so callers' fallbacks run instead of waiting.
+ */
+export function createRedis(
+  url: string,
+  options: { shutdown?: ShutdownRegistry; name?: string; commandTimeoutMs?: number } = {},
+): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    lazyConnect: false,
+  });
+  redis.on('error', () => undefined);
+  options.shutdown?.onShutdown(options.name ?? 'redis', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  return redis;
+}

@@ -1,0 +1,1 @@
+export { createPgPool, createRedis } from './connection-factories';

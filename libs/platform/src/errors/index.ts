@@ -1,0 +1,3 @@
+export { AppError, isAppError, ValidationFailedError } from './app-error';
+export { type ProblemDetails, type MappedProblem, toProblem, problemType } from './problem-details';
+export { ProblemDetailsFilter } from './problem-details.filter';

@@ -1,0 +1,3 @@
+export { installRequestLifecycle, routeOf, serverSpanOf } from './request-lifecycle';
+export { RequestContextInterceptor } from './request-context.interceptor';
+export { installJsonBodyParser, MalformedBodyError } from './json-body-parser';

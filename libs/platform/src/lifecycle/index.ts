@@ -1,0 +1,1 @@
+export { ShutdownRegistry, type ShutdownHook } from './shutdown-registry';

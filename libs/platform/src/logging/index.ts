@@ -1,0 +1,2 @@
+export { JsonLogger, type LogLevel, type LogSink, stdoutSink } from './json-logger';
+export { redact, isSensitiveKey } from './redact';

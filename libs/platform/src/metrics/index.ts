@@ -1,0 +1,2 @@
+export { ServiceMetrics, HTTP_DURATION_BUCKETS } from './http-metrics';
+export { MetricsController } from './metrics.controller';

@@ -1,0 +1,49 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+/** What {@link startTelemetry} needs. */
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion: string;
+  enabled: boolean;
+  /** OTLP/HTTP base URL; traces go to `<endpoint>/v1/traces`. */
+  endpoint: string;
+  samplingRatio: number;
+  /** A test exporter (e.g. InMemorySpanExporter); spans are then exported synchronously. */
+  exporter?: SpanExporter;
+}
+
+/**
+ * Starts the OpenTelemetry tracer provider for the process: W3C trace-context propagation, an
+ * AsyncLocalStorage context manager, a parent-based ratio sampler and an OTLP/HTTP exporter.
+ * Off by default (no provider, no overhead: the API stays a no-op). Returns the shutdown
+ * function, which flushes pending spans.
+ */
+export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
+  if (!options.enabled && !options.exporter) return async () => undefined;
+  const exporter =
+    options.exporter ??
+    new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` });
+  const processor = options.exporter
+    ? new SimpleSpanProcessor(exporter)
+    : new BatchSpanProcessor(exporter);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+    }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.samplingRatio) }),
+    spanProcessors: [processor],
+  });
+  provider.register();
+  return () => provider.shutdown();
+}

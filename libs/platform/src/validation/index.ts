@@ -1,0 +1,1 @@
+export { ZodValidationPipe } from './zod-validation.pipe';
