@@ -113,18 +113,16 @@ export function problem(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): void {
-  res
-    .writeHead(status, { 'content-type': 'application/problem+json', ...headers })
-    .end(
-      JSON.stringify({
-        type: `urn:problem:${code.toLowerCase()}`,
-        title: code,
-        status,
-        detail,
-        code,
-        ...extra,
-      }),
-    );
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers }).end(
+    JSON.stringify({
+      type: `urn:problem:${code.toLowerCase()}`,
+      title: code,
+      status,
+      detail,
+      code,
+      ...extra,
+    }),
+  );
 }
 
 /** Resolves after `ms`. */

@@ -1,0 +1,74 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ZodValidationPipe } from '@rc/platform';
+import { Criticality, Idempotent } from '@rc/resilience/nest';
+import type { FastifyReply } from 'fastify';
+import { PlaceOrderHandler } from '../application/place-order.command';
+import { checkoutBodySchema, checkoutResponseSchema, type CheckoutBody } from './checkout.dto';
+import { DEGRADED_HEADER, toCheckoutResponse } from './checkout.mapper';
+import { openApiSchema } from './open-api-schema';
+
+/**
+ * The checkout saga over HTTP. CRITICAL (shed last), idempotent per customer and
+ * `Idempotency-Key`; the body is validated before anything runs.
+ */
+@ApiTags('checkout')
+@Criticality('CRITICAL')
+@Controller('v1/checkout')
+export class CheckoutController {
+  constructor(private readonly placeOrder: PlaceOrderHandler) {}
+
+  @Post()
+  @HttpCode(201)
+  @Idempotent()
+  @ApiOperation({
+    summary:
+      'Place an order: resolve lines (cart, or the body as fallback), price, reserve, charge, confirm.',
+  })
+  @ApiHeader({ name: 'idempotency-key', required: true, description: 'Retry with the same key.' })
+  @ApiHeader({
+    name: 'x-request-timeout-ms',
+    required: false,
+    description: 'Budget (default 3 s).',
+  })
+  @ApiBody({ schema: openApiSchema(checkoutBodySchema) })
+  @ApiCreatedResponse({
+    schema: openApiSchema(checkoutResponseSchema),
+    description: `Confirmed. Header ${DEGRADED_HEADER} lists fallbacks used (cart, recommendations).`,
+  })
+  @ApiResponse({ status: 400, description: 'IDEMPOTENCY.KEY_MISSING, HTTP.VALIDATION_FAILED' })
+  @ApiResponse({ status: 402, description: 'CHECKOUT.PAYMENT_DECLINED' })
+  @ApiResponse({ status: 409, description: 'CHECKOUT.OUT_OF_STOCK, CHECKOUT.IN_PROGRESS' })
+  @ApiResponse({
+    status: 422,
+    description: 'CHECKOUT.EMPTY_CART, CHECKOUT.UNKNOWN_SKU, IDEMPOTENCY.KEY_REUSED',
+  })
+  @ApiResponse({
+    status: 503,
+    description:
+      'CHECKOUT.CART_UNAVAILABLE, CHECKOUT.INVENTORY_UNAVAILABLE, CHECKOUT.PAYMENT_UNAVAILABLE',
+  })
+  async checkout(
+    @Headers('idempotency-key') idempotencyKey: string,
+    @Body(new ZodValidationPipe(checkoutBodySchema)) body: CheckoutBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const placed = await this.placeOrder.execute({
+      customerId: body.customerId,
+      idempotencyKey,
+      cartId: body.cartId,
+      items: body.items,
+      paymentToken: body.payment.token,
+    });
+    if (placed.degraded.length > 0) void reply.header(DEGRADED_HEADER, placed.degraded.join(','));
+    void reply.header('location', `/v1/orders/${placed.order.id}`);
+    return toCheckoutResponse(placed);
+  }
+}

@@ -1,0 +1,104 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
+import {
+  AdaptiveConcurrencyLimiter,
+  FaultInjector,
+  IdempotencyStore,
+  RateLimiter,
+  type StoredResponse,
+} from '@rc/resilience';
+import { ResilienceModule } from '@rc/resilience/nest';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { CheckoutController } from './api/checkout.controller';
+import { DEGRADED_HEADER } from './api/checkout.mapper';
+import { clientIdOf } from './api/client-id';
+import { OrdersController } from './api/orders.controller';
+import { checkoutApplicationProviders } from './checkout-application.providers';
+import type { CheckoutConfig } from './config/checkout.config';
+import { CheckoutError } from './domain/checkout.errors';
+import {
+  CHECKOUT_PG_POOL,
+  CHECKOUT_REDIS,
+  CheckoutInfrastructureModule,
+} from './infrastructure/checkout-infrastructure.module';
+
+/**
+ * The checkout service (tier 1). Inbound protection from the resilience adapter, in its fixed
+ * order: deadline (default 3 s, clamped) → adaptive shedding (checkout is CRITICAL, shed last)
+ * → per-customer rate limit (fail-open: Redis down never blocks checkouts) → fault injection →
+ * idempotency keys in Postgres, scoped by customer.
+ */
+@Module({
+  imports: [
+    CheckoutInfrastructureModule,
+    ResilienceModule.forRootAsync({
+      imports: [CheckoutInfrastructureModule],
+      inject: [SERVICE_CONFIG, ServiceMetrics, CHECKOUT_PG_POOL, CHECKOUT_REDIS, FaultInjector],
+      useFactory: (
+        config: CheckoutConfig,
+        metrics: ServiceMetrics,
+        pool: Pool,
+        redis: Redis,
+        faultInjector: FaultInjector,
+      ) => {
+        const registry = metrics.registry;
+        const perClient = {
+          limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+          windowMs: 1_000,
+          fallback: 'fail-open' as const,
+        };
+        return {
+          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
+          rateLimiter: new RateLimiter({
+            redis,
+            keyPrefix: 'checkout:rl',
+            routes: {
+              'POST /v1/checkout': perClient,
+              'GET /v1/orders/:orderId': { ...perClient, fallback: 'local' as const },
+            },
+            registry,
+          }),
+          idempotencyStore: new IdempotencyStore({
+            pool,
+            lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
+            ttlMs: config.IDEMPOTENCY_TTL_MS,
+            registry,
+          }),
+          faultInjector,
+          faultAdminToken: config.ADMIN_TOKEN,
+          defaultCriticality: 'CRITICAL',
+          clientId: clientIdOf,
+          deadline: {
+            defaultTimeoutMs: config.CHECKOUT_DEFAULT_DEADLINE_MS,
+            maxTimeoutMs: config.CHECKOUT_MAX_DEADLINE_MS,
+          },
+          idempotency: {
+            replayHeaders: ['content-type', 'location', DEGRADED_HEADER],
+            finalErrorResponse: finalCheckoutResponse,
+            purgeIntervalMs: 60_000,
+          },
+        };
+      },
+    }),
+  ],
+  controllers: [CheckoutController, OrdersController],
+  providers: checkoutApplicationProviders,
+})
+export class CheckoutModule {}
+
+/**
+ * A checkout error that is the settled outcome of a stored order (declined, out of stock,
+ * failed and compensated) is stored as the key's response, like Stripe stores a decline: the
+ * same key replays it, and the same key with another body is refused (422) instead of being
+ * answered with this order.
+ */
+function finalCheckoutResponse(error: unknown): StoredResponse | undefined {
+  if (!(error instanceof CheckoutError) || !error.final) return undefined;
+  const { problem, headers } = toProblem(error);
+  return {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: problem,
+  };
+}

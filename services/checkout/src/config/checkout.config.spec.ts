@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from '@rc/platform';
+import { checkoutConfigSchema } from './checkout.config';
+
+describe('checkout config', () => {
+  it('when nothing is set, then the defaults make a working development service', () => {
+    const config = loadConfig(checkoutConfigSchema, {});
+
+    expect(config).toMatchObject({
+      SERVICE_NAME: 'checkout',
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_checkout',
+      INVENTORY_URL: 'http://127.0.0.1:3003',
+      PAYMENT_URL: 'http://127.0.0.1:3002',
+      CART_URL: 'http://127.0.0.1:3001',
+      RECOMMENDATIONS_URL: 'http://127.0.0.1:3004',
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      CHECKOUT_DEFAULT_DEADLINE_MS: 3_000,
+      RECOVERY_STALE_AFTER_MS: 30_000,
+      OUTBOUND_POLICIES_JSON: {},
+      RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
+    });
+  });
+
+  it('when the recovery worker could take over a live checkout, then it refuses to start', () => {
+    const load = () =>
+      loadConfig(checkoutConfigSchema, {
+        CHECKOUT_MAX_DEADLINE_MS: '20000',
+        RECOVERY_STALE_AFTER_MS: '15000',
+      });
+
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/RECOVERY_STALE_AFTER_MS: must be > CHECKOUT_MAX_DEADLINE_MS/);
+  });
+
+  it('when the policy overrides are not JSON, then it refuses to start naming the key', () => {
+    expect(() => loadConfig(checkoutConfigSchema, { OUTBOUND_POLICIES_JSON: '{nope' })).toThrow(
+      /OUTBOUND_POLICIES_JSON: must be valid JSON/,
+    );
+  });
+
+  it('when production runs with the development admin token, then it refuses to start', () => {
+    expect(() => loadConfig(checkoutConfigSchema, { NODE_ENV: 'production' })).toThrow(
+      /ADMIN_TOKEN: must be set in production/,
+    );
+  });
+
+  it('when the fallback list is given, then it is split into SKUs', () => {
+    const config = loadConfig(checkoutConfigSchema, { RECOMMENDATIONS_FALLBACK_SKUS: 'A, B' });
+
+    expect(config.RECOMMENDATIONS_FALLBACK_SKUS).toEqual(['A', 'B']);
+  });
+});

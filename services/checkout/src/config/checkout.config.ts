@@ -1,0 +1,166 @@
+import { envBoolean, platformConfigSchema, secret } from '@rc/platform';
+import { z } from 'zod';
+
+/** Admin token used when none is configured: accepted outside production only. */
+export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const jsonText = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const jsonObject = jsonText.pipe(z.record(z.string(), z.unknown()));
+const int = (min: number) => z.coerce.number().int().min(min);
+const url = (what: string, value: string) => z.string().url().describe(what).default(value);
+
+/**
+ * Configuration of the checkout service (tier 1). Every key is documented and defaulted for a
+ * developer machine; a bad value refuses to start, naming the key. The README's config table is
+ * this schema.
+ */
+export const checkoutConfigSchema = platformConfigSchema
+  .extend({
+    SERVICE_NAME: z
+      .string()
+      .min(1)
+      .describe('Name in logs, metrics and traces.')
+      .default('checkout'),
+    PORT: int(0).max(65535).describe('HTTP port.').default(3000),
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'])
+      .describe('Deployment environment; production refuses the development admin token.')
+      .default('development'),
+    DATABASE_URL: url(
+      'Postgres database of orders, idempotency keys and the outbox.',
+      'postgres://postgres@127.0.0.1:5432/rc_checkout',
+    ),
+    DATABASE_POOL_MAX: int(2).max(200).describe('Connections in the Postgres pool.').default(20),
+    REDIS_URL: url(
+      'Redis of the per-client rate limiter (checkout runs without it: fail-open).',
+      'redis://127.0.0.1:6379',
+    ),
+    KAFKA_BROKERS: commaList
+      .describe(
+        'Kafka bootstrap brokers, comma-separated host:port (the outbox relay publishes there).',
+      )
+      .default(['127.0.0.1:9092']),
+    OUTBOX_RELAY_ENABLED: envBoolean
+      .describe(
+        'Run the outbox relay (one leader among the replicas publishes OrderPlaced/OrderFailed).',
+      )
+      .default(true),
+    INVENTORY_URL: url(
+      'Base URL of the inventory service (prices, reservations).',
+      'http://127.0.0.1:3003',
+    ),
+    PAYMENT_URL: url(
+      'Base URL of the payment service (charges, refunds).',
+      'http://127.0.0.1:3002',
+    ),
+    CART_URL: url('Base URL of the cart service.', 'http://127.0.0.1:3001'),
+    RECOMMENDATIONS_URL: url('Base URL of the recommendations service.', 'http://127.0.0.1:3004'),
+    OUTBOUND_POLICIES_JSON: jsonObject
+      .describe(
+        'Overrides of the outbound policies per dependency (inventory, payment, cart, recommendations), JSON, key by key; see the README policy table.',
+      )
+      .default({}),
+    CHECKOUT_DEFAULT_DEADLINE_MS: int(100)
+      .describe('Budget of a checkout whose caller sent no x-request-timeout-ms.')
+      .default(3_000),
+    CHECKOUT_MAX_DEADLINE_MS: int(100)
+      .describe('Largest budget a caller may ask for (x-request-timeout-ms is clamped to it).')
+      .default(10_000),
+    CHECKOUT_MAX_LINES: int(1)
+      .max(100)
+      .describe('Most order lines (SKUs) in one checkout.')
+      .default(50),
+    RECOMMENDATIONS_LIMIT: int(1)
+      .max(20)
+      .describe('Recommendations returned with a confirmed order.')
+      .default(4),
+    RECOMMENDATIONS_FALLBACK_SKUS: commaList
+      .describe(
+        'Static best-sellers answered when recommendations are slow or down (comma-separated SKUs).',
+      )
+      .default([
+        'FUEL-CAN-230',
+        'SOCK-MERINO-3',
+        'BOTTLE-STEEL-1L',
+        'LAMP-HEAD-400',
+        'FILTER-SQZ',
+        'KIT-FIRST-AID',
+      ]),
+    RECOVERY_ENABLED: envBoolean.describe('Run the recovery worker in this replica.').default(true),
+    RECOVERY_INTERVAL_MS: int(100).describe('Pause between two recovery passes.').default(5_000),
+    RECOVERY_STALE_AFTER_MS: int(1_000)
+      .describe(
+        'An unfinished order untouched this long is taken over by the recovery worker. Must exceed CHECKOUT_MAX_DEADLINE_MS plus the longest a charge can stay in flight at payment.',
+      )
+      .default(30_000),
+    RECOVERY_BATCH_SIZE: int(1)
+      .max(1_000)
+      .describe('Most orders recovered in one pass.')
+      .default(50),
+    RECOVERY_ORDER_BUDGET_MS: int(100)
+      .describe('Time budget of the calls (release, refund) made to recover one order.')
+      .default(5_000),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
+      .describe(
+        'Lease of an in-flight Idempotency-Key; must exceed CHECKOUT_MAX_DEADLINE_MS or a slow request could run twice.',
+      )
+      .default(30_000),
+    IDEMPOTENCY_TTL_MS: int(60_000)
+      .describe('How long an Idempotency-Key and its response are kept.')
+      .default(24 * 3_600_000),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .describe(
+        'Checkouts per second one customer (or x-client-id for reads) may start; high by default so a load test is not limited.',
+      )
+      .default(1_000),
+    FAULT_RULES: jsonText
+      .describe(
+        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
+      )
+      .default([]),
+    ADMIN_TOKEN: secret(
+      z
+        .string()
+        .min(16)
+        .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
+    ).default(DEVELOPMENT_ADMIN_TOKEN),
+  })
+  .superRefine((config, ctx) => {
+    const issue = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN)
+      issue('ADMIN_TOKEN', 'must be set in production (the development default is refused)');
+    if (config.CHECKOUT_DEFAULT_DEADLINE_MS > config.CHECKOUT_MAX_DEADLINE_MS)
+      issue(
+        'CHECKOUT_DEFAULT_DEADLINE_MS',
+        `must be <= CHECKOUT_MAX_DEADLINE_MS (${config.CHECKOUT_MAX_DEADLINE_MS})`,
+      );
+    if (config.RECOVERY_STALE_AFTER_MS <= config.CHECKOUT_MAX_DEADLINE_MS)
+      issue(
+        'RECOVERY_STALE_AFTER_MS',
+        `must be > CHECKOUT_MAX_DEADLINE_MS (${config.CHECKOUT_MAX_DEADLINE_MS}): a live checkout must never be taken over`,
+      );
+    if (config.IDEMPOTENCY_LOCK_TIMEOUT_MS <= config.CHECKOUT_MAX_DEADLINE_MS)
+      issue(
+        'IDEMPOTENCY_LOCK_TIMEOUT_MS',
+        `must be > CHECKOUT_MAX_DEADLINE_MS (${config.CHECKOUT_MAX_DEADLINE_MS}): a key lease must outlive its request`,
+      );
+  });
+
+/** The validated checkout configuration. */
+export type CheckoutConfig = z.infer<typeof checkoutConfigSchema>;

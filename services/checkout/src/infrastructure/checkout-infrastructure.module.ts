@@ -1,0 +1,208 @@
+import { Module } from '@nestjs/common';
+import { TOPICS } from '@rc/contracts';
+import { createKafka, OutboxRelay } from '@rc/messaging';
+import {
+  createPgPool,
+  createRedis,
+  HealthRegistry,
+  JsonLogger,
+  postgresCheck,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
+import { FaultInjector, PolicyRegistry } from '@rc/resilience';
+import type { Pool } from 'pg';
+import { CHECKOUT_METRICS } from '../application/checkout-metrics';
+import type { CheckoutConfig } from '../config/checkout.config';
+import { CART_PORT } from '../domain/ports/cart.port';
+import { CATALOG_PORT } from '../domain/ports/catalog.port';
+import { ORDER_REPOSITORY } from '../domain/ports/order.repository';
+import { PAYMENT_PORT } from '../domain/ports/payment.port';
+import { RECOMMENDATION_PORT } from '../domain/ports/recommendation.port';
+import { RESERVATION_PORT } from '../domain/ports/reservation.port';
+import { migrateCheckoutDatabase } from './checkout.migrations';
+import { PromCheckoutMetrics } from './checkout.prom-metrics';
+import { CartHttpAdapter } from './http/cart.http-adapter';
+import { CatalogHttpAdapter } from './http/catalog.http-adapter';
+import type { DependencyEndpoint } from './http/dependency-call';
+import { faultInjectingFetch } from './http/fault-injecting-fetch';
+import { buildOutboundPolicies, type OutboundDependency } from './http/outbound-policies';
+import { PaymentHttpAdapter } from './http/payment.http-adapter';
+import { RecommendationHttpAdapter } from './http/recommendation.http-adapter';
+import { ReservationHttpAdapter } from './http/reservation.http-adapter';
+import { ensureTopicsInBackground } from './kafka-topics.startup';
+import { PgOrderRepository } from './order.pg-repository';
+
+/** DI token of the service's Postgres pool (migrated before anything uses it). */
+export const CHECKOUT_PG_POOL = Symbol('CheckoutPgPool');
+/** DI token of the Redis client of the rate limiter. */
+export const CHECKOUT_REDIS = Symbol('CheckoutRedis');
+/** DI token of the outbound endpoint factory (dependency name → endpoint). */
+const ENDPOINTS = Symbol('CheckoutEndpoints');
+
+type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
+
+/**
+ * Checkout's adapters: Postgres (orders, idempotency keys, outbox — the only readiness
+ * dependency), Redis (rate limiting; fail-open), the outbox relay to Kafka (not a readiness
+ * dependency: events wait in the outbox), the fault injector shared by inbound and outbound
+ * rules, the named outbound policies and one HTTP adapter per port.
+ */
+@Module({
+  providers: [
+    {
+      provide: CHECKOUT_PG_POOL,
+      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry],
+      useFactory: async (
+        config: CheckoutConfig,
+        shutdown: ShutdownRegistry,
+        health: HealthRegistry,
+      ) => {
+        const pool = createPgPool(config.DATABASE_URL, {
+          max: config.DATABASE_POOL_MAX,
+          shutdown,
+          name: 'postgres',
+        });
+        await migrateCheckoutDatabase(pool);
+        health.register('postgres', postgresCheck(pool));
+        return pool;
+      },
+    },
+    {
+      provide: CHECKOUT_REDIS,
+      inject: [SERVICE_CONFIG, ShutdownRegistry],
+      useFactory: (config: CheckoutConfig, shutdown: ShutdownRegistry) =>
+        createRedis(config.REDIS_URL, { shutdown, name: 'redis', commandTimeoutMs: 50 }),
+    },
+    {
+      provide: FaultInjector,
+      inject: [SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (config: CheckoutConfig, metrics: ServiceMetrics) =>
+        new FaultInjector({ rules: config.FAULT_RULES, registry: metrics.registry }),
+    },
+    {
+      provide: PolicyRegistry,
+      inject: [SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (config: CheckoutConfig, metrics: ServiceMetrics) =>
+        buildOutboundPolicies(config.OUTBOUND_POLICIES_JSON, metrics.registry),
+    },
+    {
+      provide: ENDPOINTS,
+      inject: [SERVICE_CONFIG, PolicyRegistry, FaultInjector],
+      useFactory: (config: CheckoutConfig, policies: PolicyRegistry, faults: FaultInjector) => {
+        const urls: Record<OutboundDependency, string> = {
+          inventory: config.INVENTORY_URL,
+          payment: config.PAYMENT_URL,
+          cart: config.CART_URL,
+          recommendations: config.RECOMMENDATIONS_URL,
+        };
+        const endpointOf: EndpointOf = (name) => ({
+          baseUrl: urls[name],
+          policy: policies.get(name),
+          fetch: faultInjectingFetch(faults, name),
+          // Downstream idempotency keys and rate limits are scoped by this client id.
+          headers: { 'x-client-id': config.SERVICE_NAME },
+        });
+        return endpointOf;
+      },
+    },
+    {
+      provide: CART_PORT,
+      inject: [ENDPOINTS],
+      useFactory: (endpointOf: EndpointOf) => new CartHttpAdapter(endpointOf('cart')),
+    },
+    {
+      provide: CATALOG_PORT,
+      inject: [ENDPOINTS],
+      useFactory: (endpointOf: EndpointOf) => new CatalogHttpAdapter(endpointOf('inventory')),
+    },
+    {
+      provide: RESERVATION_PORT,
+      inject: [ENDPOINTS],
+      useFactory: (endpointOf: EndpointOf) => new ReservationHttpAdapter(endpointOf('inventory')),
+    },
+    {
+      provide: PAYMENT_PORT,
+      inject: [ENDPOINTS],
+      useFactory: (endpointOf: EndpointOf) => new PaymentHttpAdapter(endpointOf('payment')),
+    },
+    {
+      provide: RECOMMENDATION_PORT,
+      inject: [ENDPOINTS, SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (endpointOf: EndpointOf, config: CheckoutConfig, metrics: ServiceMetrics) =>
+        new RecommendationHttpAdapter(endpointOf('recommendations'), {
+          limit: config.RECOMMENDATIONS_LIMIT,
+          fallbackSkus: config.RECOMMENDATIONS_FALLBACK_SKUS,
+          registry: metrics.registry,
+        }),
+    },
+    {
+      provide: ORDER_REPOSITORY,
+      inject: [CHECKOUT_PG_POOL],
+      useFactory: (pool: Pool) => new PgOrderRepository(pool),
+    },
+    {
+      provide: CHECKOUT_METRICS,
+      inject: [ServiceMetrics],
+      useFactory: (metrics: ServiceMetrics) => new PromCheckoutMetrics(metrics.registry),
+    },
+    {
+      provide: OutboxRelay,
+      inject: [SERVICE_CONFIG, CHECKOUT_PG_POOL, ServiceMetrics, JsonLogger, ShutdownRegistry],
+      useFactory: (
+        config: CheckoutConfig,
+        pool: Pool,
+        metrics: ServiceMetrics,
+        logger: JsonLogger,
+        shutdown: ShutdownRegistry,
+      ) => {
+        const log = logTo(logger);
+        const kafka = createKafka({
+          clientId: config.SERVICE_NAME,
+          brokers: config.KAFKA_BROKERS,
+          logger: log,
+        });
+        const relay = new OutboxRelay({
+          name: config.SERVICE_NAME,
+          pool,
+          kafka,
+          registry: metrics.registry,
+          logger: log,
+        });
+        if (config.OUTBOX_RELAY_ENABLED) {
+          const stopTopics = ensureTopicsInBackground(kafka, [TOPICS.orders], logger);
+          relay.start();
+          shutdown.onShutdown('outbox-relay', async () => {
+            stopTopics();
+            await relay.stop();
+          });
+        }
+        return relay;
+      },
+    },
+  ],
+  exports: [
+    CHECKOUT_PG_POOL,
+    CHECKOUT_REDIS,
+    FaultInjector,
+    PolicyRegistry,
+    CART_PORT,
+    CATALOG_PORT,
+    RESERVATION_PORT,
+    PAYMENT_PORT,
+    RECOMMENDATION_PORT,
+    ORDER_REPOSITORY,
+    CHECKOUT_METRICS,
+    OutboxRelay,
+  ],
+})
+export class CheckoutInfrastructureModule {}
+
+function logTo(logger: JsonLogger) {
+  return (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    message: string,
+    fields?: Record<string, unknown>,
+  ): void => logger.write(level, message, fields);
+}

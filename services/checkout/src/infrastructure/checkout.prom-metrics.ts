@@ -1,0 +1,50 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type {
+  CheckoutMetrics,
+  RecoveryAction,
+  SagaResult,
+  SagaStep,
+} from '../application/checkout-metrics';
+
+/**
+ * Saga and recovery metrics in prom-client (labels are closed sets):
+ * - `checkout_saga_outcomes_total{result,step}`: how checkouts ended and where;
+ * - `checkout_saga_duration_seconds{result}`: how long they took;
+ * - `checkout_recovery_actions_total{action,from_status}`: what the recovery worker did.
+ */
+export class PromCheckoutMetrics implements CheckoutMetrics {
+  private readonly outcomes: Counter<'result' | 'step'>;
+  private readonly duration: Histogram<'result'>;
+  private readonly recoveries: Counter<'action' | 'from_status'>;
+
+  constructor(registry: Registry) {
+    this.outcomes = new Counter({
+      name: 'checkout_saga_outcomes_total',
+      help: 'Checkouts by result (confirmed, failed, compensating, in_progress, rejected) and the saga step they ended in.',
+      labelNames: ['result', 'step'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: 'checkout_saga_duration_seconds',
+      help: 'Duration of checkouts (the whole saga inside the request), by result.',
+      labelNames: ['result'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
+      registers: [registry],
+    });
+    this.recoveries = new Counter({
+      name: 'checkout_recovery_actions_total',
+      help: 'Recovery worker actions (confirmed, compensated, retry_later, error) by the status the order was found in.',
+      labelNames: ['action', 'from_status'],
+      registers: [registry],
+    });
+  }
+
+  sagaFinished(result: SagaResult, step: SagaStep, seconds: number): void {
+    this.outcomes.inc({ result, step });
+    this.duration.observe({ result }, seconds);
+  }
+
+  recoveryAction(action: RecoveryAction, fromStatus: string): void {
+    this.recoveries.inc({ action, from_status: fromStatus });
+  }
+}
