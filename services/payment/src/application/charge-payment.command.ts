@@ -1,0 +1,139 @@
+import { createEvent } from '@rc/contracts';
+import { randomUUID } from 'node:crypto';
+import {
+  isSameCharge,
+  PROVIDER_UNAVAILABLE_CODE,
+  type ChargeRequest,
+  type Payment,
+} from '../domain/payment';
+import {
+  OrderAlreadyPaidError,
+  PaymentDeclinedError,
+  PaymentInProgressError,
+  ProviderUnavailableError,
+} from '../domain/payment.errors';
+import type { PaymentProvider, TokenFingerprinter } from '../domain/payment-provider.port';
+import type { PaymentTransaction, PaymentUnitOfWork } from '../domain/payment-store.port';
+
+/** The captured payment, and whether this call captured it (false: it was captured before). */
+export interface ChargeResult {
+  payment: Payment;
+  created: boolean;
+}
+
+type Claim = { kind: 'charge'; payment: Payment } | { kind: 'done'; payment: Payment };
+
+/**
+ * Charges a card for an order in three atomic phases (recovery points), so that an order is
+ * charged at most once whatever crashes, retries or concurrent requests happen:
+ *
+ * 1. **Claim** (transaction): insert the payment AUTHORIZED. The partial unique index allows one
+ *    live payment per order, so a concurrent charge of the same order finds the claim instead of
+ *    reaching the provider: the same charge already CAPTURED is returned as it is (200); one
+ *    still running is 409 `PAYMENT.IN_PROGRESS`; a stale claim (its request died) is taken over
+ *    and resumed; anything else is 409 `PAYMENT.ORDER_ALREADY_PAID`.
+ * 2. **Provider call** (no transaction open): idempotent per payment id at the provider.
+ * 3. **Settle** (transaction): CAPTURED + `PaymentCaptured`, or FAILED + `PaymentFailed` — a
+ *    decline is recorded and answered 402 `PAYMENT.DECLINED`; an unreachable provider is
+ *    recorded as FAILED `provider_unavailable` (nothing captured, the order's slot is free again)
+ *    and answered 503 `PAYMENT.PROVIDER_UNAVAILABLE`.
+ */
+export class ChargePayment {
+  constructor(
+    private readonly uow: PaymentUnitOfWork,
+    private readonly provider: PaymentProvider,
+    private readonly fingerprinter: TokenFingerprinter,
+    /** After this long an AUTHORIZED claim counts as abandoned and may be resumed. */
+    private readonly staleClaimAfterMs: number,
+  ) {}
+
+  async execute(request: ChargeRequest): Promise<ChargeResult> {
+    const fingerprint = this.fingerprinter.fingerprint(request.token);
+    const claim = await this.uow.run((tx) => this.claim(tx, request, fingerprint));
+    if (claim.kind === 'done') return { payment: claim.payment, created: false };
+    const payment = claim.payment;
+
+    let verdict;
+    try {
+      verdict = await this.provider.charge({
+        paymentId: payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        token: request.token,
+      });
+    } catch (error) {
+      await this.settleFailed(payment, PROVIDER_UNAVAILABLE_CODE, 'PAYMENT.PROVIDER_UNAVAILABLE');
+      throw error instanceof ProviderUnavailableError ? error : new ProviderUnavailableError(error);
+    }
+    if (verdict.outcome === 'declined') {
+      await this.settleFailed(payment, verdict.declineCode, 'PAYMENT.DECLINED');
+      throw new PaymentDeclinedError(payment.id, verdict.declineCode);
+    }
+    const captured = await this.uow.run(async (tx) => {
+      const current = await tx.lock(payment.id);
+      // Settled meanwhile by a request that took the claim over: the provider is idempotent per
+      // payment id, so its outcome is this one.
+      if (current && current.status !== 'AUTHORIZED') return current;
+      const updated = await tx.setStatus(payment.id, 'CAPTURED');
+      await tx.publish(
+        createEvent('PaymentCaptured', payment.orderId, {
+          paymentId: payment.id,
+          orderId: payment.orderId,
+          amount: payment.amount,
+          currency: payment.currency,
+        }),
+      );
+      return updated;
+    });
+    return { payment: captured, created: true };
+  }
+
+  private async claim(
+    tx: PaymentTransaction,
+    request: ChargeRequest,
+    fingerprint: string,
+  ): Promise<Claim> {
+    // Twice at most: the live payment found on conflict may fail (and free the slot) before we
+    // read it; the second insert then succeeds or meets a newer live payment.
+    for (let attempt = 1; ; attempt++) {
+      const claimed = await tx.claim({
+        id: randomUUID(),
+        orderId: request.orderId,
+        amount: request.amount,
+        currency: request.currency,
+        tokenFingerprint: fingerprint,
+      });
+      if (claimed) return { kind: 'charge', payment: claimed };
+      const live = await tx.lockLiveForOrder(request.orderId);
+      if (!live) {
+        if (attempt < 2) continue;
+        throw new PaymentInProgressError(request.orderId, null);
+      }
+      if (!isSameCharge(live, request, fingerprint) || live.status === 'REFUNDED') {
+        throw new OrderAlreadyPaidError(request.orderId, live.id, live.status);
+      }
+      if (live.status === 'CAPTURED') return { kind: 'done', payment: live };
+      if (await tx.takeOverStale(live.id, this.staleClaimAfterMs)) {
+        return { kind: 'charge', payment: live };
+      }
+      throw new PaymentInProgressError(request.orderId, live.id);
+    }
+  }
+
+  private async settleFailed(payment: Payment, declineCode: string, reason: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const current = await tx.lock(payment.id);
+      if (current && current.status !== 'AUTHORIZED') return;
+      await tx.setStatus(payment.id, 'FAILED', declineCode);
+      await tx.publish(
+        createEvent('PaymentFailed', payment.orderId, {
+          paymentId: payment.id,
+          orderId: payment.orderId,
+          amount: payment.amount,
+          currency: payment.currency,
+          reason,
+        }),
+      );
+    });
+  }
+}

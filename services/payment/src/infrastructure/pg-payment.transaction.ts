@@ -1,0 +1,80 @@
+import type { EventEnvelope } from '@rc/contracts';
+import { outbox } from '@rc/messaging';
+import type { ClientBase } from 'pg';
+import type { Payment, PaymentStatus } from '../domain/payment';
+import type { NewPayment, PaymentTransaction } from '../domain/payment-store.port';
+import { PAYMENT_COLUMNS, type PaymentRow, toPayment } from './payment.rows';
+
+/** Where the payment events go (the registered `payments` topic unless overridden). */
+export interface EventRouting {
+  topic?: string;
+}
+
+/** {@link PaymentTransaction} on one pg client inside an open transaction. */
+export class PgPaymentTransaction implements PaymentTransaction {
+  constructor(
+    private readonly client: ClientBase,
+    private readonly routing: EventRouting = {},
+  ) {}
+
+  async claim(payment: NewPayment): Promise<Payment | undefined> {
+    const { rows } = await this.client.query<PaymentRow>(
+      `INSERT INTO payments (id, order_id, amount_minor, currency, status, token_fingerprint)
+       VALUES ($1, $2, $3, $4, 'AUTHORIZED', $5)
+       ON CONFLICT (order_id) WHERE status <> 'FAILED' DO NOTHING
+       RETURNING ${PAYMENT_COLUMNS}`,
+      [payment.id, payment.orderId, payment.amount, payment.currency, payment.tokenFingerprint],
+    );
+    return rows[0] && toPayment(rows[0]);
+  }
+
+  async lockLiveForOrder(orderId: string): Promise<Payment | undefined> {
+    const { rows } = await this.client.query<PaymentRow>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = $1 AND status <> 'FAILED' FOR UPDATE`,
+      [orderId],
+    );
+    return rows[0] && toPayment(rows[0]);
+  }
+
+  async lock(paymentId: string): Promise<Payment | undefined> {
+    const { rows } = await this.client.query<PaymentRow>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = $1 FOR UPDATE`,
+      [paymentId],
+    );
+    return rows[0] && toPayment(rows[0]);
+  }
+
+  async takeOverStale(paymentId: string, staleAfterMs: number): Promise<boolean> {
+    const { rowCount } = await this.client.query(
+      `UPDATE payments SET updated_at = now()
+       WHERE id = $1 AND status = 'AUTHORIZED' AND updated_at < now() - make_interval(secs => $2)`,
+      [paymentId, staleAfterMs / 1000],
+    );
+    return rowCount === 1;
+  }
+
+  async setStatus(
+    paymentId: string,
+    status: PaymentStatus,
+    declineCode?: string,
+  ): Promise<Payment> {
+    const { rows } = await this.client.query<PaymentRow>(
+      `UPDATE payments SET status = $2, decline_code = $3, updated_at = now()
+       WHERE id = $1 RETURNING ${PAYMENT_COLUMNS}`,
+      [paymentId, status, declineCode ?? null],
+    );
+    if (!rows[0]) throw new Error(`payment ${paymentId} missing`);
+    return toPayment(rows[0]);
+  }
+
+  async insertRefund(refundId: string, paymentId: string, amount: number): Promise<void> {
+    await this.client.query(
+      'INSERT INTO refunds (id, payment_id, amount_minor) VALUES ($1, $2, $3)',
+      [refundId, paymentId, amount],
+    );
+  }
+
+  async publish(event: EventEnvelope): Promise<void> {
+    await outbox.add(this.client, event, this.routing.topic ? { topic: this.routing.topic } : {});
+  }
+}

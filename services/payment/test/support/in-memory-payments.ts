@@ -1,0 +1,122 @@
+import type { EventEnvelope } from '@rc/contracts';
+import type { Payment, PaymentStatus } from '../../src/domain/payment';
+import type {
+  NewPayment,
+  PaymentReader,
+  PaymentTransaction,
+  PaymentUnitOfWork,
+} from '../../src/domain/payment-store.port';
+
+interface State {
+  payments: Map<string, Payment>;
+  refunds: Map<string, { id: string; amount: number }>;
+  events: EventEnvelope[];
+}
+
+/**
+ * In-memory stand-in for the Postgres unit of work and reader, for unit tests of the use cases:
+ * the same contract (one live payment per order, one refund per payment, all-or-nothing
+ * transactions, events only on commit) with a settable clock.
+ */
+export class InMemoryPayments implements PaymentUnitOfWork, PaymentReader {
+  now = new Date('2030-01-01T00:00:00Z');
+  private state: State = { payments: new Map(), refunds: new Map(), events: [] };
+
+  get events(): EventEnvelope[] {
+    return this.state.events;
+  }
+
+  payment(id: string): Payment | undefined {
+    return this.state.payments.get(id);
+  }
+
+  refundOf(paymentId: string): { id: string; amount: number } | undefined {
+    return this.state.refunds.get(paymentId);
+  }
+
+  /** Puts a payment in place as if an earlier request had left it there. */
+  seed(payment: Payment): void {
+    this.state.payments.set(payment.id, structuredClone(payment));
+  }
+
+  async run<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T> {
+    const draft = structuredClone(this.state);
+    const result = await work(new InMemoryTransaction(draft, this.now));
+    this.state = draft;
+    return result;
+  }
+
+  async findById(paymentId: string): Promise<Payment | undefined> {
+    const p = this.state.payments.get(paymentId);
+    return p && structuredClone(p);
+  }
+
+  async listByOrder(orderId: string): Promise<Payment[]> {
+    return [...this.state.payments.values()]
+      .filter((p) => p.orderId === orderId)
+      .map((p) => structuredClone(p));
+  }
+}
+
+class InMemoryTransaction implements PaymentTransaction {
+  constructor(
+    private readonly s: State,
+    private readonly now: Date,
+  ) {}
+
+  private live(orderId: string): Payment | undefined {
+    return [...this.s.payments.values()].find(
+      (p) => p.orderId === orderId && p.status !== 'FAILED',
+    );
+  }
+
+  async claim(payment: NewPayment) {
+    if (this.live(payment.orderId)) return undefined;
+    const row: Payment = {
+      ...payment,
+      status: 'AUTHORIZED',
+      declineCode: null,
+      createdAt: this.now,
+      updatedAt: this.now,
+    };
+    this.s.payments.set(row.id, row);
+    return structuredClone(row);
+  }
+
+  async lockLiveForOrder(orderId: string) {
+    const p = this.live(orderId);
+    return p && structuredClone(p);
+  }
+
+  async lock(paymentId: string) {
+    const p = this.s.payments.get(paymentId);
+    return p && structuredClone(p);
+  }
+
+  async takeOverStale(paymentId: string, staleAfterMs: number) {
+    const p = this.s.payments.get(paymentId);
+    if (!p || p.status !== 'AUTHORIZED') return false;
+    if (this.now.getTime() - p.updatedAt.getTime() <= staleAfterMs) return false;
+    p.updatedAt = this.now;
+    return true;
+  }
+
+  async setStatus(paymentId: string, status: PaymentStatus, declineCode?: string) {
+    const p = this.s.payments.get(paymentId)!;
+    if ((status === 'FAILED') !== (declineCode !== undefined))
+      throw new Error('decline_code CHECK violated');
+    p.status = status;
+    p.declineCode = declineCode ?? null;
+    p.updatedAt = this.now;
+    return structuredClone(p);
+  }
+
+  async insertRefund(id: string, paymentId: string, amount: number) {
+    if (this.s.refunds.has(paymentId)) throw new Error('refunds_payment_id_key violated');
+    this.s.refunds.set(paymentId, { id, amount });
+  }
+
+  async publish(event: EventEnvelope) {
+    this.s.events.push(event);
+  }
+}
