@@ -32,78 +32,75 @@ export const analyticsConfigSchema = platformConfigSchema
     SERVICE_NAME: z
       .string()
       .min(1)
-      .describe('Name in logs, metrics and traces.')
-      .default('analytics'),
-    PORT: int(0).max(65535).describe('HTTP port.').default(3005),
+      .default('analytics')
+      .describe('Name in logs, metrics and traces.'),
+    PORT: int(0).max(65535).default(3005).describe('HTTP port.'),
     NODE_ENV: z
       .enum(['development', 'test', 'production'])
-      .describe('Deployment environment; production refuses the development admin token.')
-      .default('development'),
+      .default('development')
+      .describe('Deployment environment; production refuses the development admin token.'),
     DATABASE_URL: z
       .string()
       .url()
-      .describe('Postgres database of the aggregates and the inbox.')
-      .default('postgres://postgres@127.0.0.1:5432/rc_analytics'),
-    DATABASE_POOL_MAX: int(1).max(100).describe('Most connections in the pool.').default(10),
+      .default('postgres://postgres@127.0.0.1:5432/rc_analytics')
+      .describe('Postgres database of the aggregates and the inbox.'),
+    DATABASE_POOL_MAX: int(1).max(100).default(10).describe('Most connections in the pool.'),
     REDIS_URL: z
       .string()
       .url()
+      .default('redis://127.0.0.1:6379')
       .describe(
         'Redis of the shared per-client rate limit (a local limit applies while it is down).',
-      )
-      .default('redis://127.0.0.1:6379'),
+      ),
     KAFKA_BROKERS: commaList
-      .describe('Kafka bootstrap brokers, comma-separated host:port.')
-      .default(['127.0.0.1:9092']),
+      .default(['127.0.0.1:9092'])
+      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
     ANALYTICS_TOPICS: commaList
-      .describe('Topics consumed (each with its <topic>.dlq), comma-separated.')
-      .default([...DOMAIN_TOPICS]),
+      .default([...DOMAIN_TOPICS])
+      .describe('Topics consumed (each with its <topic>.dlq), comma-separated.'),
     ANALYTICS_CONSUMER_GROUP: z
       .string()
       .min(1)
-      .describe('Kafka consumer group (and inbox group).')
-      .default('analytics'),
+      .default('analytics')
+      .describe('Kafka consumer group (and inbox group).'),
     ANALYTICS_MAX_ATTEMPTS: int(1)
       .max(20)
-      .describe('Handler attempts per delivery before a transient failure is dead-lettered.')
-      .default(5),
+      .default(5)
+      .describe('Handler attempts per delivery before a transient failure is dead-lettered.'),
     ANALYTICS_REPORTING_CURRENCY: z
       .string()
       .regex(/^[A-Z]{3}$/)
-      .describe('Currency of the summary when the request names none.')
-      .default('EUR'),
+      .default('EUR')
+      .describe('Currency of the summary when the request names none.'),
     ANALYTICS_TOP_PRODUCTS: int(1)
       .max(100)
-      .describe('Top products listed by default in the summary.')
-      .default(5),
+      .default(5)
+      .describe('Top products listed by default in the summary.'),
     REDRIVE_DEFAULT_LIMIT: int(1)
       .max(100_000)
-      .describe('Messages one redrive moves when no limit is given.')
-      .default(100),
+      .default(100)
+      .describe('Messages one redrive moves when no limit is given.'),
     REDRIVE_TIMEOUT_MS: int(1_000)
-      .describe('Longest one redrive runs before returning what it moved.')
-      .default(30_000),
+      .default(30_000)
+      .describe('Longest one redrive runs before returning what it moved.'),
     IDEMPOTENCY_TTL_SECONDS: int(60)
-      .describe('How long an Idempotency-Key of the admin API and its response are kept.')
-      .default(24 * 3600),
+      .default(24 * 3600)
+      .describe('How long an Idempotency-Key of the admin API and its response are kept.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .default(1_000)
       .describe(
         'Requests per second one client (x-client-id) may make per route; high by default so a load test is not limited.',
-      )
-      .default(1_000),
+      ),
     FAULT_RULES: jsonText
+      .default([])
       .describe(
         'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      )
-      .default([]),
-    ADMIN_TOKEN: secret(
-      z
-        .string()
-        .min(16)
-        .describe(
-          'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
-        ),
-    ).default(DEVELOPMENT_ADMIN_TOKEN),
+      ),
+    ADMIN_TOKEN: secret(z.string().min(16))
+      .default(DEVELOPMENT_ADMIN_TOKEN)
+      .describe(
+        'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
+      ),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {

@@ -31,39 +31,36 @@ export const recommendationsConfigSchema = platformConfigSchema
     SERVICE_NAME: z
       .string()
       .min(1)
-      .describe('Name in logs, metrics and traces.')
-      .default('recommendations'),
-    PORT: int(0).max(65535).describe('HTTP port.').default(3004),
+      .default('recommendations')
+      .describe('Name in logs, metrics and traces.'),
+    PORT: int(0).max(65535).default(3004).describe('HTTP port.'),
     NODE_ENV: z
       .enum(['development', 'test', 'production'])
-      .describe('Deployment environment; production refuses the development admin token.')
-      .default('development'),
+      .default('development')
+      .describe('Deployment environment; production refuses the development admin token.'),
     REDIS_URL: z
       .string()
       .url()
-      .describe('Redis holding the model and the cache.')
-      .default('redis://127.0.0.1:6379'),
+      .default('redis://127.0.0.1:6379')
+      .describe('Redis holding the model and the cache.'),
     REDIS_COMMAND_TIMEOUT_MS: int(1)
-      .describe('Longest wait for one Redis command; past it the fallbacks answer.')
-      .default(50),
+      .default(50)
+      .describe('Longest wait for one Redis command; past it the fallbacks answer.'),
     RECO_KEY_PREFIX: z
       .string()
       .min(1)
-      .describe('Prefix of every Redis key of the service.')
-      .default('reco:'),
+      .default('reco:')
+      .describe('Prefix of every Redis key of the service.'),
     RECO_FRESH_TTL_MS: int(0)
-      .describe('A cached answer younger than this is served as is.')
-      .default(30_000),
+      .default(30_000)
+      .describe('A cached answer younger than this is served as is.'),
     RECO_STALE_TTL_MS: int(1_000)
-      .describe('How long a cached answer may still be served when the model cannot answer.')
-      .default(3_600_000),
+      .default(3_600_000)
+      .describe('How long a cached answer may still be served when the model cannot answer.'),
     RECO_LOCAL_CACHE_ENTRIES: int(0)
-      .describe('Answers kept in process for when Redis itself is unreachable (LRU).')
-      .default(10_000),
+      .default(10_000)
+      .describe('Answers kept in process for when Redis itself is unreachable (LRU).'),
     RECO_STATIC_BESTSELLERS: commaList
-      .describe(
-        'The last-resort answer: best-sellers, comma-separated SKUs (the seed catalogue by default).',
-      )
       .default([
         'FUEL-CAN-230',
         'SOCK-MERINO-3',
@@ -73,54 +70,54 @@ export const recommendationsConfigSchema = platformConfigSchema
         'KIT-FIRST-AID',
         'MAT-FOAM-ZZ',
         'POT-TI-750',
-      ]),
+      ])
+      .describe(
+        'The last-resort answer: best-sellers, comma-separated SKUs (the seed catalogue by default).',
+      ),
     RECO_DEFAULT_LIMIT: int(1)
       .max(20)
-      .describe('Suggestions returned when the request names no limit.')
-      .default(4),
+      .default(4)
+      .describe('Suggestions returned when the request names no limit.'),
     RECO_CANDIDATES_PER_SKU: int(1)
       .max(1_000)
-      .describe('Best partners read per requested SKU (bounds the work of one request).')
-      .default(50),
+      .default(50)
+      .describe('Best partners read per requested SKU (bounds the work of one request).'),
     RECO_DEDUP_TTL_SECONDS: int(60)
+      .default(8 * 24 * 3600)
       .describe(
         'How long an applied OrderPlaced id is remembered (longer than the topic retention).',
-      )
-      .default(8 * 24 * 3600),
+      ),
     RECO_REDIS_BREAKER_OPEN_MS: int(100)
+      .default(2_000)
       .describe(
         'After Redis proved failing or slow, how long the fallbacks answer before Redis is probed again.',
-      )
-      .default(2_000),
+      ),
     KAFKA_BROKERS: commaList
-      .describe('Kafka bootstrap brokers, comma-separated host:port.')
-      .default(['127.0.0.1:9092']),
+      .default(['127.0.0.1:9092'])
+      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
     RECO_ORDERS_TOPIC: z
       .string()
       .min(1)
-      .describe('Topic the model learns from (OrderPlaced).')
-      .default('orders'),
+      .default('orders')
+      .describe('Topic the model learns from (OrderPlaced).'),
     RECO_CONSUMER_GROUP: z
       .string()
       .min(1)
-      .describe('Kafka consumer group of the model.')
-      .default('recommendations'),
+      .default('recommendations')
+      .describe('Kafka consumer group of the model.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .default(1_000)
       .describe(
         'Requests per second one client (x-client-id) may make; high by default so a load test is not limited.',
-      )
-      .default(1_000),
+      ),
     FAULT_RULES: jsonText
+      .default([])
       .describe(
         'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      )
-      .default([]),
-    ADMIN_TOKEN: secret(
-      z
-        .string()
-        .min(16)
-        .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
-    ).default(DEVELOPMENT_ADMIN_TOKEN),
+      ),
+    ADMIN_TOKEN: secret(z.string().min(16))
+      .default(DEVELOPMENT_ADMIN_TOKEN)
+      .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
