@@ -1,0 +1,120 @@
+import { call, checkoutBody, eventually, fresh } from './support/http';
+import { E2EPlatform } from './support/platform';
+
+// Graceful degradation by tier: lower tiers die or slow down, checkout keeps answering.
+describe('degradation: checkout survives its dependencies failing', () => {
+  const e2e = new E2EPlatform(3120);
+
+  beforeAll(() => e2e.start(), 120_000);
+  afterAll(() => e2e.stop(), 60_000);
+
+  const checkout = (body: unknown) =>
+    call('POST', e2e.url('checkout', '/v1/checkout'), {
+      body,
+      headers: { 'idempotency-key': fresh('k').key },
+    });
+
+  it('(d) when the recommendations process is killed, then every checkout still succeeds and says it was degraded', async () => {
+    const product = await e2e.productWithStock(20);
+    await e2e.platform.service('recommendations').kill();
+    try {
+      const results = [];
+      for (let i = 0; i < 8; i++) {
+        results.push(
+          await checkout(
+            checkoutBody(fresh('reco-down').customerId, [{ sku: product.sku, quantity: 1 }]),
+          ),
+        );
+      }
+
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+      for (const r of results) {
+        expect(r.headers.get('x-degraded')).toContain('recommendations');
+        expect(Array.isArray(r.body.recommendations)).toBe(true);
+      }
+    } finally {
+      await e2e.platform.service('recommendations').start();
+    }
+  });
+
+  it('(e) when the cart process is killed, then a checkout with the items in the body succeeds', async () => {
+    const product = await e2e.productWithStock(5);
+    await e2e.platform.service('cart').kill();
+    try {
+      const { customerId } = fresh('cart-down');
+
+      const res = await checkout(
+        checkoutBody(
+          customerId,
+          [{ sku: product.sku, quantity: 1 }],
+          'tok_visa',
+          'cart-that-cannot-be-read',
+        ),
+      );
+
+      expect(res.status).toBe(201);
+      expect(res.body.status).toBe('CONFIRMED');
+      expect(res.headers.get('x-degraded')).toContain('cart');
+    } finally {
+      await e2e.platform.service('cart').start();
+    }
+  });
+
+  it('(h) when payment is slowed past its timeout, then the breaker opens and checkouts fail fast with problem+json inside the deadline; when payment recovers, so does checkout', async () => {
+    const product = await e2e.productWithStock(40);
+    // Every call from checkout to payment now hangs for 10 s (far past the attempt timeout).
+    await e2e.setFaults('checkout', [
+      {
+        id: 'slow-payment',
+        target: 'dependency',
+        name: 'payment',
+        probability: 1,
+        enabled: true,
+        fault: { kind: 'latency', ms: 10_000 },
+      },
+    ]);
+    let recovered = false;
+    try {
+      const results = [];
+      for (let i = 0; i < 12; i++) {
+        results.push(
+          await checkout(
+            checkoutBody(fresh('slow-pay').customerId, [{ sku: product.sku, quantity: 1 }]),
+          ),
+        );
+      }
+
+      // Every answer is a problem+json 503 within the checkout deadline (3 s by default) ...
+      for (const r of results) {
+        expect(r.status).toBe(503);
+        expect(r.headers.get('content-type')).toMatch(/problem\+json/);
+        expect(r.body.code).toBe('CHECKOUT.PAYMENT_UNAVAILABLE');
+        expect(r.ms).toBeLessThan(3_500);
+      }
+      // ... and once the breaker is open they stop waiting at all.
+      const lastThree = results.slice(-3).map((r) => r.ms);
+      expect(Math.max(...lastThree)).toBeLessThan(500);
+      const metrics = await (await fetch(e2e.url('checkout', '/metrics'))).text();
+      expect(metrics).toMatch(
+        /resilience_circuit_breaker_state\{[^}]*dependency="payment"[^}]*\} 2/,
+      );
+
+      await e2e.clearFaults('checkout');
+      const ok = await eventually(
+        'checkout recovering after payment recovered',
+        async () => {
+          const r = await checkout(
+            checkoutBody(fresh('recovered').customerId, [{ sku: product.sku, quantity: 1 }]),
+          );
+          return r.status === 201 ? r : undefined;
+        },
+        60_000,
+        1_000,
+      );
+      recovered = true;
+      expect(ok.body.status).toBe('CONFIRMED');
+    } finally {
+      if (!recovered) await e2e.clearFaults('checkout').catch(() => undefined);
+    }
+  });
+});

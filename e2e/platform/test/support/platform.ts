@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import {
+  PlatformUnderTest,
+  requireKafka,
+  requirePostgres,
+  requireRedis,
+  testEnv,
+} from '@rc/testing';
+import { call, type JsonResponse } from './http';
+
+/** Repository root (e2e/platform/test/support → ../../../..). */
+export const ROOT = join(__dirname, '..', '..', '..', '..');
+
+type Name = 'checkout' | 'cart' | 'payment' | 'inventory' | 'recommendations' | 'analytics';
+
+/**
+ * One platform run for a suite: the six services as processes, plus direct database access to
+ * check what was (or was not) written, plus helpers for the fault-injection admin APIs.
+ */
+export class E2EPlatform {
+  readonly platform: PlatformUnderTest;
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(
+    portBase: number,
+    env: ConstructorParameters<typeof PlatformUnderTest>[0]['env'] = {},
+  ) {
+    this.platform = new PlatformUnderTest({ root: ROOT, portBase, env });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
+    await this.platform.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.platform.stop();
+    await Promise.all([...this.pools.values()].map((p) => p.end()));
+  }
+
+  url(name: Name, path = ''): string {
+    return `${this.platform.url(name)}${path}`;
+  }
+
+  /** Rows from a service's own database (`rc_<service>`). */
+  async sql<T extends Record<string, unknown>>(
+    db: 'checkout' | 'payment' | 'inventory' | 'analytics',
+    text: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
+    let pool = this.pools.get(db);
+    if (!pool) {
+      const u = new URL(testEnv().databaseUrl);
+      u.pathname = `/rc_${db}`;
+      pool = new Pool({ connectionString: u.toString(), max: 2 });
+      this.pools.set(db, pool);
+    }
+    return (await pool.query<T>(text, params)).rows;
+  }
+
+  /** Replaces the fault rules of a service through its admin API. */
+  async setFaults(name: Name, rules: unknown[]): Promise<JsonResponse> {
+    const res = await call('PUT', this.url(name, '/admin/faults'), {
+      body: { rules },
+      headers: { authorization: `Bearer ${this.platform.adminToken}` },
+    });
+    if (res.status !== 200)
+      throw new Error(
+        `setting faults on ${name} failed: ${res.status} ${JSON.stringify(res.body)}`,
+      );
+    return res;
+  }
+
+  /** Turns every fault of a service off. */
+  async clearFaults(name: Name): Promise<void> {
+    const res = await call('DELETE', this.url(name, '/admin/faults'), {
+      headers: { authorization: `Bearer ${this.platform.adminToken}` },
+    });
+    if (res.status !== 204) throw new Error(`clearing faults on ${name} failed: ${res.status}`);
+  }
+
+  /** A product with at least `min` units available. */
+  async productWithStock(
+    min: number,
+    exclude: string[] = [],
+  ): Promise<{ sku: string; price: number; available: number }> {
+    const res = await call('GET', this.url('inventory', '/v1/products'));
+    const items = res.body.items as { sku: string; price: number; available: number }[];
+    const found = items
+      .filter((p) => p.available >= min && !exclude.includes(p.sku))
+      .sort((a, b) => b.available - a.available)[0];
+    if (!found) throw new Error(`no product with ${min} units available`);
+    return found;
+  }
+
+  /** Units of `sku` available now. */
+  async available(sku: string): Promise<number> {
+    const res = await call('GET', this.url('inventory', `/v1/products/${sku}`));
+    return res.body.available as number;
+  }
+}
