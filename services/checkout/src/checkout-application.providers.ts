@@ -28,14 +28,30 @@ export const checkoutApplicationProviders: Provider[] = [
   },
   {
     provide: OrderSaga,
-    inject: [ORDER_REPOSITORY, RESERVATION_PORT, PAYMENT_PORT, Compensation, JsonLogger],
+    inject: [
+      ORDER_REPOSITORY,
+      RESERVATION_PORT,
+      PAYMENT_PORT,
+      Compensation,
+      JsonLogger,
+      SERVICE_CONFIG,
+    ],
     useFactory: (
       orders: OrderRepository,
       reservations: ReservationPort,
       payments: PaymentPort,
       compensation: Compensation,
       logger: JsonLogger,
-    ) => new OrderSaga(orders, reservations, payments, compensation, logger),
+      config: CheckoutConfig,
+    ) =>
+      new OrderSaga(
+        orders,
+        reservations,
+        payments,
+        compensation,
+        logger,
+        config.CHECKOUT_COMPENSATION_RESERVE_MS,
+      ),
   },
   {
     provide: PlaceOrderHandler,

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -7,13 +7,15 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ZodValidationPipe } from '@rc/platform';
+import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PlaceOrderHandler } from '../application/place-order.command';
+import type { CheckoutConfig } from '../config/checkout.config';
 import { checkoutBodySchema, checkoutResponseSchema, type CheckoutBody } from './checkout.dto';
 import { DEGRADED_HEADER, toCheckoutResponse } from './checkout.mapper';
 import { openApiSchema } from './open-api-schema';
+import { runWithRequestDeadline } from './request-deadline';
 
 /**
  * The checkout saga over HTTP. CRITICAL (shed last), idempotent per customer and
@@ -23,7 +25,10 @@ import { openApiSchema } from './open-api-schema';
 @Criticality('CRITICAL')
 @Controller('v1/checkout')
 export class CheckoutController {
-  constructor(private readonly placeOrder: PlaceOrderHandler) {}
+  constructor(
+    private readonly placeOrder: PlaceOrderHandler,
+    @Inject(SERVICE_CONFIG) private readonly config: CheckoutConfig,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -58,15 +63,22 @@ export class CheckoutController {
   async checkout(
     @Headers('idempotency-key') idempotencyKey: string,
     @Body(new ZodValidationPipe(checkoutBodySchema)) body: CheckoutBody,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const placed = await this.placeOrder.execute({
-      customerId: body.customerId,
-      idempotencyKey,
-      cartId: body.cartId,
-      items: body.items,
-      paymentToken: body.payment.token,
-    });
+    const budget = {
+      defaultTimeoutMs: this.config.CHECKOUT_DEFAULT_DEADLINE_MS,
+      maxTimeoutMs: this.config.CHECKOUT_MAX_DEADLINE_MS,
+    };
+    const placed = await runWithRequestDeadline(request, budget, () =>
+      this.placeOrder.execute({
+        customerId: body.customerId,
+        idempotencyKey,
+        cartId: body.cartId,
+        items: body.items,
+        paymentToken: body.payment.token,
+      }),
+    );
     if (placed.degraded.length > 0) void reply.header(DEGRADED_HEADER, placed.degraded.join(','));
     void reply.header('location', `/v1/orders/${placed.order.id}`);
     return toCheckoutResponse(placed);

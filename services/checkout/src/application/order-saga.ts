@@ -1,3 +1,4 @@
+import { currentDeadline, runWithDeadline } from '@rc/resilience';
 import {
   InventoryUnavailableError,
   FAILURE_CODES,
@@ -29,6 +30,13 @@ export class OrderSaga {
     private readonly payments: PaymentPort,
     private readonly compensation: Compensation,
     private readonly logger: CheckoutLogger,
+    /**
+     * Part of the request deadline kept back from the reserve and charge calls, so that a
+     * dependency that hangs until the deadline still leaves time to compensate (release the
+     * stock, look for a capture) before answering, instead of leaving all of it to the recovery
+     * worker. 0 disables it.
+     */
+    private readonly compensationReserveMs = 0,
   ) {}
 
   /** Runs the saga; resolves with the CONFIRMED order. */
@@ -43,7 +51,9 @@ export class OrderSaga {
   }
 
   private async reserve(order: Order, progress: SagaProgress): Promise<void> {
-    const result = await this.reservations.reserve(order.id, order.items);
+    const result = await this.keepingReserve(() =>
+      this.reservations.reserve(order.id, order.items),
+    );
     switch (result.kind) {
       case 'reserved':
         if (!(await this.orders.markReserved(order.id))) throw new OrderTakenOverError(order.id);
@@ -73,7 +83,7 @@ export class OrderSaga {
 
   private async charge(order: Order, token: string, progress: SagaProgress): Promise<string> {
     const request = { orderId: order.id, amount: order.total, currency: order.currency, token };
-    const result = await this.payments.charge(request);
+    const result = await this.keepingReserve(() => this.payments.charge(request));
     const settled = { checkPayments: false, paymentSettled: true };
     switch (result.kind) {
       case 'captured':
@@ -109,6 +119,13 @@ export class OrderSaga {
         });
         throw new PaymentUnavailableError(order.id, result.cause);
     }
+  }
+
+  /** Runs a forward step under the request deadline minus the compensation reserve. */
+  private keepingReserve<T>(step: () => Promise<T>): Promise<T> {
+    const deadlineAt = currentDeadline();
+    if (deadlineAt === undefined || this.compensationReserveMs === 0) return step();
+    return runWithDeadline(deadlineAt - this.compensationReserveMs, step);
   }
 
   /** Records the intent (COMPENSATING + code), undoes what it can, and FAILs the order if all is undone. */

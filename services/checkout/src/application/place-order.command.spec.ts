@@ -12,6 +12,7 @@ import {
   UnknownSkuError,
 } from '../domain/checkout.errors';
 import { checkoutOrderId } from '../domain/order-id';
+import { currentDeadline, runWithDeadline } from '@rc/resilience';
 import { checkoutCommand, checkoutFixture } from '../../test/support/checkout-fixture';
 
 describe('PlaceOrderHandler (saga against in-memory ports)', () => {
@@ -389,6 +390,32 @@ describe('PlaceOrderHandler (saga against in-memory ports)', () => {
       expect(second.order.id).not.toBe(first.order.id);
       expect(f.payments.chargeCalls).toHaveLength(2);
     });
+  });
+
+  it('when the request has a deadline, then reserve and charge run with the compensation reserve kept back, compensation with all of it', async () => {
+    // Arrange
+    const f = checkoutFixture({ compensationReserveMs: 300 });
+    const seen: Record<string, number | undefined> = {};
+    const charge = f.payments.charge.bind(f.payments);
+    f.payments.charge = (request) => {
+      seen.charge = currentDeadline();
+      return charge(request);
+    };
+    f.payments.chargeBehaviour = 'decline';
+    const release = f.reservations.release.bind(f.reservations);
+    f.reservations.release = (orderId) => {
+      seen.release = currentDeadline();
+      return release(orderId);
+    };
+    const deadlineAt = Date.now() + 3_000;
+
+    // Act
+    await runWithDeadline(deadlineAt, () => f.placeOrder.execute(checkoutCommand())).catch(
+      () => undefined,
+    );
+
+    // Assert
+    expect(seen).toEqual({ charge: deadlineAt - 300, release: deadlineAt });
   });
 
   it('when a port fails unexpectedly after the order is stored, then the answer is IN_PROGRESS and the error is logged', async () => {

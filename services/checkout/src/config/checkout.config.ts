@@ -81,6 +81,11 @@ export const checkoutConfigSchema = platformConfigSchema
     CHECKOUT_MAX_DEADLINE_MS: int(100)
       .describe('Largest budget a caller may ask for (x-request-timeout-ms is clamped to it).')
       .default(10_000),
+    CHECKOUT_COMPENSATION_RESERVE_MS: int(0)
+      .describe(
+        'Part of the checkout budget kept back from the reserve and charge calls, so a dependency hanging until the deadline still leaves time to release stock and look for a capture.',
+      )
+      .default(300),
     CHECKOUT_MAX_LINES: int(1)
       .max(100)
       .describe('Most order lines (SKUs) in one checkout.')
@@ -149,6 +154,11 @@ export const checkoutConfigSchema = platformConfigSchema
       issue(
         'CHECKOUT_DEFAULT_DEADLINE_MS',
         `must be <= CHECKOUT_MAX_DEADLINE_MS (${config.CHECKOUT_MAX_DEADLINE_MS})`,
+      );
+    if (config.CHECKOUT_COMPENSATION_RESERVE_MS >= config.CHECKOUT_DEFAULT_DEADLINE_MS)
+      issue(
+        'CHECKOUT_COMPENSATION_RESERVE_MS',
+        `must be < CHECKOUT_DEFAULT_DEADLINE_MS (${config.CHECKOUT_DEFAULT_DEADLINE_MS})`,
       );
     if (config.RECOVERY_STALE_AFTER_MS <= config.CHECKOUT_MAX_DEADLINE_MS)
       issue(

@@ -47,7 +47,7 @@ export class RecordingLogger implements CheckoutLogger {
 export const STALE_AFTER_MS = 30_000;
 
 /** The whole application layer wired to in-memory fakes of every port. */
-export function checkoutFixture() {
+export function checkoutFixture(options: { compensationReserveMs?: number } = {}) {
   const orders = new InMemoryOrderRepository();
   const cart = new FakeCart();
   const catalog = new FakeCatalog().add('MUG', 1_200).add('TEA', 450);
@@ -57,7 +57,14 @@ export function checkoutFixture() {
   const metrics = new RecordingMetrics();
   const logger = new RecordingLogger();
   const compensation = new Compensation(reservations, payments, logger);
-  const saga = new OrderSaga(orders, reservations, payments, compensation, logger);
+  const saga = new OrderSaga(
+    orders,
+    reservations,
+    payments,
+    compensation,
+    logger,
+    options.compensationReserveMs ?? 0,
+  );
   const placeOrder = new PlaceOrderHandler({
     orders,
     cart,

@@ -1,0 +1,261 @@
+import { parseEvent } from '@rc/contracts';
+import { RecoveryWorker } from '../../src/infrastructure/recovery.worker';
+import { checkoutOrderId } from '../../src/domain/order-id';
+import { startCheckoutApp, type CheckoutApp } from '../support/checkout-app';
+import { FakePlatform } from '../support/fake-platform';
+
+let fake: FakePlatform;
+let app: CheckoutApp;
+let seq = 0;
+
+beforeAll(async () => {
+  fake = await FakePlatform.start();
+  app = await startCheckoutApp(fake.url);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+});
+
+beforeEach(() => {
+  fake.payment = 'up';
+  fake.cart = 'up';
+  fake.recommendations = 'up';
+  fake.server.requests.length = 0;
+});
+
+/** A fresh customer and key per test: tests never share orders. */
+function request(overrides: Record<string, unknown> = {}) {
+  const n = ++seq;
+  return {
+    key: `key-${n}-${Date.now()}`,
+    body: {
+      customerId: `cust-${n}`,
+      items: [
+        { sku: 'MUG', quantity: 1 },
+        { sku: 'TEA', quantity: 2 },
+      ],
+      payment: { token: 'tok_visa' },
+      ...overrides,
+    },
+  };
+}
+
+async function outboxTypes(orderId: string): Promise<string[]> {
+  const { rows } = await app.db.pool.query<{ type: string; payload: unknown }>(
+    'SELECT type, payload FROM outbox WHERE key = $1 ORDER BY id',
+    [orderId],
+  );
+  for (const row of rows) expect(parseEvent(row.payload).ok).toBe(true);
+  return rows.map((r) => r.type);
+}
+
+describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking the contracts)', () => {
+  it('when everything is up, then 201 with the confirmed order, its location and recommendations', async () => {
+    const { key, body } = request({ items: undefined, cartId: 'cart-a' });
+    fake.carts.set('cart-a', [{ sku: 'MUG', quantity: 2 }]);
+
+    const res = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(res.status).toBe(201);
+    const orderId = checkoutOrderId(body.customerId, key);
+    expect(await res.json()).toEqual({
+      orderId,
+      status: 'CONFIRMED',
+      total: 2_400,
+      currency: 'EUR',
+      items: [{ sku: 'MUG', quantity: 2, unitPrice: 1_200 }],
+      recommendations: ['REC-1', 'REC-2'],
+    });
+    expect(res.headers.get('location')).toBe(`/v1/orders/${orderId}`);
+    expect(res.headers.get('x-degraded')).toBeNull();
+    const [charge] = fake.server.received('POST', '/v1/payments');
+    expect(charge?.headers['idempotency-key']).toBe(`order:${orderId}:charge`);
+    expect(charge?.headers['x-request-timeout-ms']).toBeDefined();
+    expect(await outboxTypes(orderId)).toEqual(['OrderPlaced']);
+  });
+
+  it('when the order is read back, then GET /v1/orders/:orderId shows it CONFIRMED with its payment', async () => {
+    const { key, body } = request();
+    await app.checkout(body, { 'idempotency-key': key });
+    const orderId = checkoutOrderId(body.customerId, key);
+
+    const res = await fetch(`${app.url}/v1/orders/${orderId}`);
+
+    expect(res.status).toBe(200);
+    const order = (await res.json()) as Record<string, unknown>;
+    expect(order).toMatchObject({
+      orderId,
+      customerId: body.customerId,
+      status: 'CONFIRMED',
+      total: 2_100,
+      failureCode: null,
+    });
+    expect(typeof order.paymentId).toBe('string');
+  });
+
+  it('when the client retries with the same key, then the stored answer is replayed and nothing is charged again', async () => {
+    const { key, body } = request();
+    const first = await app.checkout(body, { 'idempotency-key': key });
+
+    const second = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    expect(fake.server.received('POST', '/v1/payments')).toHaveLength(1);
+  });
+
+  it('when the same key comes with another body, then 422 IDEMPOTENCY.KEY_REUSED', async () => {
+    const { key, body } = request();
+    await app.checkout(body, { 'idempotency-key': key });
+
+    const res = await app.checkout(
+      { ...body, items: [{ sku: 'MUG', quantity: 9 }] },
+      { 'idempotency-key': key },
+    );
+
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { code: string }).code).toBe('IDEMPOTENCY.KEY_REUSED');
+  });
+
+  it('when the key is missing, then 400 IDEMPOTENCY.KEY_MISSING as problem+json', async () => {
+    const res = await app.checkout(request().body);
+
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(((await res.json()) as { code: string }).code).toBe('IDEMPOTENCY.KEY_MISSING');
+  });
+
+  it('when a SKU appears twice in the body, then 400 HTTP.VALIDATION_FAILED and nothing is called', async () => {
+    const { key, body } = request({
+      items: [
+        { sku: 'MUG', quantity: 1 },
+        { sku: 'MUG', quantity: 1 },
+      ],
+    });
+
+    const res = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(res.status).toBe(400);
+    expect(fake.server.requests).toHaveLength(0);
+  });
+
+  it('when the cart is down and recommendations are slow, then the checkout still succeeds and says x-degraded: cart,recommendations', async () => {
+    fake.cart = 'down';
+    fake.recommendations = 'slow';
+    const { key, body } = request({ cartId: 'cart-b' });
+    const started = Date.now();
+
+    const res = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-degraded')).toBe('cart,recommendations');
+    expect(((await res.json()) as { recommendations: string[] }).recommendations).toEqual([
+      'BEST-1',
+      'BEST-2',
+    ]);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('when the card is declined, then 402 CHECKOUT.PAYMENT_DECLINED, the stock is released, and a retry replays the 402', async () => {
+    const { key, body } = request({ payment: { token: 'tok_declined' } });
+    const orderId = checkoutOrderId(body.customerId, key);
+
+    const res = await app.checkout(body, { 'idempotency-key': key });
+    const retry = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(res.status).toBe(402);
+    const problem = (await res.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({
+      code: 'CHECKOUT.PAYMENT_DECLINED',
+      orderId,
+      declineCode: 'card_declined',
+    });
+    expect(fake.reservations.get(orderId)).toBe('RELEASED');
+    expect(await outboxTypes(orderId)).toEqual(['OrderFailed']);
+    expect(retry.status).toBe(402);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('when stock is short, then 409 CHECKOUT.OUT_OF_STOCK names the SKU and nothing is charged', async () => {
+    const { key, body } = request({ items: [{ sku: 'TEA', quantity: 5_000 }] });
+
+    const res = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'CHECKOUT.OUT_OF_STOCK', skus: ['TEA'] });
+    expect(fake.server.received('POST', '/v1/payments')).toHaveLength(0);
+  });
+
+  it('when the payment provider is down, then 503 CHECKOUT.PAYMENT_UNAVAILABLE, the order FAILED and its stock released', async () => {
+    fake.payment = 'down';
+    const { key, body } = request();
+    const orderId = checkoutOrderId(body.customerId, key);
+
+    const res = await app.checkout(body, { 'idempotency-key': key });
+
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { code: string }).code).toBe('CHECKOUT.PAYMENT_UNAVAILABLE');
+    expect(fake.reservations.get(orderId)).toBe('RELEASED');
+    const order = await fetch(`${app.url}/v1/orders/${orderId}`).then((r) => r.json());
+    expect(order).toMatchObject({ status: 'FAILED', failureCode: 'CHECKOUT.PAYMENT_UNAVAILABLE' });
+  });
+
+  it("when payment hangs, then the answer comes within the caller's budget, the stock is already released and the order waits COMPENSATING for the worker", async () => {
+    fake.payment = 'hang';
+    const { key, body } = request();
+    const orderId = checkoutOrderId(body.customerId, key);
+    const started = Date.now();
+
+    const res = await app.checkout(body, {
+      'idempotency-key': key,
+      'x-request-timeout-ms': '1200',
+    });
+
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { code: string }).code).toBe('CHECKOUT.PAYMENT_UNAVAILABLE');
+    expect(elapsed).toBeLessThan(1_500);
+    expect(fake.reservations.get(orderId)).toBe('RELEASED');
+    // No payment visible yet, but a capture could still land: the worker decides later.
+    const order = await fetch(`${app.url}/v1/orders/${orderId}`).then((r) => r.json());
+    expect(order).toMatchObject({ status: 'COMPENSATING' });
+  });
+});
+
+describe('recovery worker over the real adapters', () => {
+  it('when a crashed checkout left a RESERVED order with a captured payment, then a pass refunds it, releases the stock and fails the order', async () => {
+    // Arrange: what a crash right after the capture leaves behind
+    const orderId = checkoutOrderId('crash-customer', `key-${Date.now()}`);
+    await app.db.pool.query(
+      `INSERT INTO orders (id, customer_id, status, total_minor, currency, updated_at)
+       VALUES ($1, 'crash-customer', 'RESERVED', 1200, 'EUR', now() - interval '10 minutes')`,
+      [orderId],
+    );
+    await app.db.pool.query(
+      `INSERT INTO order_items (order_id, sku, quantity, unit_price_minor) VALUES ($1, 'MUG', 1, 1200)`,
+      [orderId],
+    );
+    fake.reservations.set(orderId, 'RESERVED');
+    fake.payments.push({
+      paymentId: 'pay-crash',
+      orderId,
+      amount: 1_200,
+      currency: 'EUR',
+      status: 'CAPTURED',
+    });
+
+    // Act
+    await app.service.app.get(RecoveryWorker).runOnce();
+
+    // Assert
+    expect(fake.capturedFor(orderId)).toBe(0);
+    expect(fake.reservations.get(orderId)).toBe('RELEASED');
+    const order = await fetch(`${app.url}/v1/orders/${orderId}`).then((r) => r.json());
+    expect(order).toMatchObject({ status: 'FAILED', failureCode: 'CHECKOUT.INTERRUPTED' });
+    expect(await outboxTypes(orderId)).toEqual(['OrderFailed']);
+  });
+});
