@@ -56,14 +56,15 @@ export async function waitFor(
   }
 }
 
-/** Every message currently in a one-partition `topic`, in offset order. */
+/** Every message currently in `topic`, partition by partition in offset order. */
 export async function readAll(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const [end] = await admin.fetchTopicOffsets(topic);
+  const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  if (!end || end.high === end.low) return [];
-  const messages: KafkaMessage[] = [];
+  const remaining = new Map(ends.filter((p) => p.high !== p.low).map((p) => [p.partition, p.high]));
+  if (remaining.size === 0) return [];
+  const byPartition = new Map<number, KafkaMessage[]>();
   const consumer = kafka.consumer({
     groupId: uniqueName('reader'),
     sessionTimeout: FAST_GROUP.sessionTimeoutMs,
@@ -76,14 +77,17 @@ export async function readAll(kafka: Kafka, topic: string): Promise<KafkaMessage
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
-      messages.push(message);
-      if (BigInt(message.offset) + 1n >= BigInt(end.high)) done();
+    eachMessage: async ({ partition, message }) => {
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), message]);
+      if (BigInt(message.offset) + 1n >= BigInt(remaining.get(partition) ?? '0')) {
+        remaining.delete(partition);
+      }
+      if (remaining.size === 0) done();
     },
   });
   const timer = setTimeout(done, 20_000);
   await finished;
   clearTimeout(timer);
   await consumer.disconnect();
-  return messages;
+  return [...byPartition.keys()].sort().flatMap((p) => byPartition.get(p)!);
 }

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+
+const MAX_LENGTH = 64;
+
+/**
+ * Who is calling, for rate-limit buckets and idempotency-key scopes: the `x-client-id` header
+ * (checkout sends its service name), `anonymous` without one. Long or odd values are hashed so
+ * a caller cannot grow keys or smuggle separators into them.
+ */
+export function clientIdOf(request: FastifyRequest): string {
+  const raw = request.headers['x-client-id'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return 'anonymous';
+  if (value.length <= MAX_LENGTH && /^[A-Za-z0-9._:-]+$/.test(value)) return value;
+  return `h:${createHash('sha256').update(value).digest('hex').slice(0, 32)}`;
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodValidationPipe } from '@rc/platform';
+import { Criticality, Idempotent } from '@rc/resilience/nest';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { ChargePayment } from '../application/charge-payment.command';
+import { GetPayment } from '../application/get-payment.query';
+import { ListPayments } from '../application/list-payments.query';
+import { RefundPayment } from '../application/refund-payment.command';
+import {
+  type ChargeBody,
+  chargeBodySchema,
+  listQuerySchema,
+  paymentIdSchema,
+  paymentView,
+} from './payment.dto';
+
+const paymentId = new ZodValidationPipe(paymentIdSchema);
+const idempotencyHeader = {
+  name: 'Idempotency-Key',
+  required: true,
+  description:
+    'Checkout sends order:<orderId>:charge. A retry replays the first answer, a decline (402) included.',
+};
+
+/** Charges and refunds: the checkout saga's payment step and its compensation. */
+@ApiTags('payments')
+@Criticality('CRITICAL')
+@Controller('v1/payments')
+export class PaymentsController {
+  constructor(
+    @Inject(ChargePayment) private readonly chargePayment: ChargePayment,
+    @Inject(RefundPayment) private readonly refundPayment: RefundPayment,
+    @Inject(GetPayment) private readonly getPayment: GetPayment,
+    @Inject(ListPayments) private readonly listPayments: ListPayments,
+  ) {}
+
+  /** 201 when this call captured; 200 with the payment when the same charge was captured before. */
+  @Post()
+  @Idempotent()
+  @ApiHeader(idempotencyHeader)
+  @ApiBody({ schema: z.toJSONSchema(chargeBodySchema) as object })
+  @ApiOperation({
+    summary: 'Charge a card for an order; 402 PAYMENT.DECLINED, 503 PAYMENT.PROVIDER_UNAVAILABLE',
+  })
+  async charge(
+    @Body(new ZodValidationPipe(chargeBodySchema)) body: ChargeBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { payment, created } = await this.chargePayment.execute(body);
+    if (!created) void reply.status(200);
+    return paymentView(payment);
+  }
+
+  @Post(':paymentId/refund')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiHeader(idempotencyHeader)
+  @ApiOperation({
+    summary: 'Refund a captured payment in full (idempotent); 409 PAYMENT.NOT_REFUNDABLE',
+  })
+  async refund(@Param('paymentId', paymentId) id: string) {
+    return paymentView(await this.refundPayment.execute(id));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every payment attempt of an order, oldest first' })
+  async list(
+    @Query(new ZodValidationPipe(listQuerySchema)) query: z.infer<typeof listQuerySchema>,
+  ) {
+    return { items: (await this.listPayments.execute(query.orderId)).map(paymentView) };
+  }
+
+  @Get(':paymentId')
+  @ApiOperation({ summary: 'One payment; 404 PAYMENT.NOT_FOUND' })
+  async get(@Param('paymentId', paymentId) id: string) {
+    return paymentView(await this.getPayment.execute(id));
+  }
+}

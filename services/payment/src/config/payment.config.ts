@@ -1,0 +1,162 @@
+import { platformConfigSchema, secret } from '@rc/platform';
+import { policyConfigSchema, type PolicyConfigInput } from '@rc/resilience';
+import { z } from 'zod';
+
+/** Secrets used when none is configured: accepted outside production only (see superRefine). */
+export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
+export const DEVELOPMENT_FINGERPRINT_SECRET = 'dev-token-fingerprint-secret-change-me';
+
+/**
+ * The `provider` policy unless PROVIDER_POLICY overrides keys of it: an attempt may take 800 ms
+ * and is retried once (safe: the payment id is the provider's idempotency key), so a charge
+ * gives up within ~1.7 s — inside checkout's own attempt budget for the payment call. Breaker,
+ * bulkhead and retry budget keep the library defaults (see libs/resilience/README.md).
+ */
+export const PROVIDER_POLICY_DEFAULTS: PolicyConfigInput = {
+  attemptTimeoutMs: 800,
+  retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 },
+};
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const jsonText = z.string().transform((text, ctx): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
+
+/** PROVIDER_POLICY_DEFAULTS with `override`'s keys on top (one level deep per section). */
+export function providerPolicy(override: unknown): PolicyConfigInput {
+  const o = (override ?? {}) as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...PROVIDER_POLICY_DEFAULTS, ...o };
+  for (const section of ['retry', 'breaker', 'bulkhead', 'budget'] as const) {
+    const base = (PROVIDER_POLICY_DEFAULTS as Record<string, unknown>)[section];
+    if (typeof base === 'object' && typeof o[section] === 'object') {
+      merged[section] = { ...base, ...(o[section] as object) };
+    }
+  }
+  return merged;
+}
+
+/**
+ * Configuration of the payment service: every key documented, every key with a default that
+ * works on a developer machine (`npm start`). Validated once at start-up by the platform
+ * bootstrap; a bad value refuses to start, naming the key.
+ */
+export const paymentConfigSchema = platformConfigSchema
+  .extend({
+    SERVICE_NAME: z
+      .string()
+      .min(1)
+      .default('payment')
+      .describe('Name in logs, metrics and traces.'),
+    PORT: int(0, 65_535).default(3002).describe('HTTP port.'),
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'])
+      .default('development')
+      .describe('Deployment environment; production refuses the development secrets.'),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .default('postgres://postgres@127.0.0.1:5432/rc_payment')
+      .describe('Postgres database owned by this service (payments, refunds, outbox).'),
+    DATABASE_POOL_MAX: int(2, 200)
+      .default(20)
+      .describe('Most Postgres connections this process opens.'),
+    REDIS_URL: z
+      .string()
+      .url()
+      .default('redis://127.0.0.1:6379')
+      .describe('Redis for the shared per-client rate limit buckets (fail-open when down).'),
+    KAFKA_BROKERS: commaList
+      .default(['127.0.0.1:9092'])
+      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    PAYMENTS_TOPIC: z
+      .string()
+      .min(1)
+      .default('payments')
+      .describe(
+        'Topic of PaymentCaptured/PaymentFailed/PaymentRefunded (produced through the outbox).',
+      ),
+    TOKEN_FINGERPRINT_SECRET: secret(z.string().min(16))
+      .default(DEVELOPMENT_FINGERPRINT_SECRET)
+      .describe(
+        'HMAC key of the card-token fingerprints stored with payments; a secret. Defaults to a development value, refused in production.',
+      ),
+    PROVIDER_POLICY: jsonText
+      .default({})
+      .describe(
+        'Overrides of the `provider` resilience policy as JSON, e.g. {"attemptTimeoutMs":1500,"retry":{"maxAttempts":3}}; defaults: 800 ms attempts, 2 attempts, library breaker/bulkhead/budget.',
+      ),
+    AUTHORIZATION_STALE_AFTER_MS: int(1_000)
+      .default(30_000)
+      .describe(
+        'After this long an AUTHORIZED payment whose request died may be resumed by a retry of the same charge.',
+      ),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .default(1_000)
+      .describe(
+        'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
+      ),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
+      .default(30_000)
+      .describe(
+        'Lease of a running idempotent request; must exceed the longest request (its deadline).',
+      ),
+    IDEMPOTENCY_TTL_SECONDS: int(60)
+      .default(24 * 3600)
+      .describe('How long an Idempotency-Key and its response (a decline included) are kept.'),
+    FAULT_RULES: jsonText
+      .default([])
+      .describe(
+        'Fault-injection rules at start-up, a JSON array (see the resilience docs; dependency `provider`); none by default.',
+      ),
+    ADMIN_TOKEN: secret(z.string().min(16))
+      .default(DEVELOPMENT_ADMIN_TOKEN)
+      .describe(
+        'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
+      ),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production') {
+      if (config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_TOKEN'],
+          message: 'must be set in production (the development default is refused)',
+        });
+      }
+      if (config.TOKEN_FINGERPRINT_SECRET === DEVELOPMENT_FINGERPRINT_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TOKEN_FINGERPRINT_SECRET'],
+          message: 'must be set in production (the development default is refused)',
+        });
+      }
+    }
+    const policy = policyConfigSchema.safeParse(providerPolicy(config.PROVIDER_POLICY));
+    if (!policy.success) {
+      const issues = policy.error.issues.map(
+        (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+      );
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PROVIDER_POLICY'],
+        message: `invalid policy: ${issues.join('; ')}`,
+      });
+    }
+  });
+
+/** The validated payment configuration. */
+export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
