@@ -38,6 +38,12 @@ describe('checkout config', () => {
     );
   });
 
+  it('when a value is out of range, then the refusal names the key and its documentation', () => {
+    expect(() => loadConfig(checkoutConfigSchema, { DATABASE_POOL_MAX: '1' })).toThrow(
+      /DATABASE_POOL_MAX: .*\(Connections in the Postgres pool\.\)/,
+    );
+  });
+
   it('when production runs with the development admin token, then it refuses to start', () => {
     expect(() => loadConfig(checkoutConfigSchema, { NODE_ENV: 'production' })).toThrow(
       /ADMIN_TOKEN: must be set in production/,

@@ -22,7 +22,7 @@ const jsonText = z.string().transform((text, ctx): unknown => {
 
 const jsonObject = jsonText.pipe(z.record(z.string(), z.unknown()));
 const int = (min: number) => z.coerce.number().int().min(min);
-const url = (what: string, value: string) => z.string().url().describe(what).default(value);
+const url = (what: string, value: string) => z.string().url().default(value).describe(what);
 
 /**
  * Configuration of the checkout service (tier 1). Every key is documented and defaulted for a
@@ -34,32 +34,36 @@ export const checkoutConfigSchema = platformConfigSchema
     SERVICE_NAME: z
       .string()
       .min(1)
-      .describe('Name in logs, metrics and traces.')
-      .default('checkout'),
-    PORT: int(0).max(65535).describe('HTTP port.').default(3000),
+
+      .default('checkout')
+      .describe('Name in logs, metrics and traces.'),
+    PORT: int(0).max(65535).default(3000).describe('HTTP port.'),
     NODE_ENV: z
       .enum(['development', 'test', 'production'])
-      .describe('Deployment environment; production refuses the development admin token.')
-      .default('development'),
+
+      .default('development')
+      .describe('Deployment environment; production refuses the development admin token.'),
     DATABASE_URL: url(
       'Postgres database of orders, idempotency keys and the outbox.',
       'postgres://postgres@127.0.0.1:5432/rc_checkout',
     ),
-    DATABASE_POOL_MAX: int(2).max(200).describe('Connections in the Postgres pool.').default(20),
+    DATABASE_POOL_MAX: int(2).max(200).default(20).describe('Connections in the Postgres pool.'),
     REDIS_URL: url(
       'Redis of the per-client rate limiter (checkout runs without it: fail-open).',
       'redis://127.0.0.1:6379',
     ),
     KAFKA_BROKERS: commaList
+
+      .default(['127.0.0.1:9092'])
       .describe(
         'Kafka bootstrap brokers, comma-separated host:port (the outbox relay publishes there).',
-      )
-      .default(['127.0.0.1:9092']),
+      ),
     OUTBOX_RELAY_ENABLED: envBoolean
+
+      .default(true)
       .describe(
         'Run the outbox relay (one leader among the replicas publishes OrderPlaced/OrderFailed).',
-      )
-      .default(true),
+      ),
     INVENTORY_URL: url(
       'Base URL of the inventory service (prices, reservations).',
       'http://127.0.0.1:3003',
@@ -71,33 +75,34 @@ export const checkoutConfigSchema = platformConfigSchema
     CART_URL: url('Base URL of the cart service.', 'http://127.0.0.1:3001'),
     RECOMMENDATIONS_URL: url('Base URL of the recommendations service.', 'http://127.0.0.1:3004'),
     OUTBOUND_POLICIES_JSON: jsonObject
+
+      .default({})
       .describe(
         'Overrides of the outbound policies per dependency (inventory, payment, cart, recommendations), JSON, key by key; see the README policy table.',
-      )
-      .default({}),
+      ),
     CHECKOUT_DEFAULT_DEADLINE_MS: int(100)
-      .describe('Budget of a checkout whose caller sent no x-request-timeout-ms.')
-      .default(3_000),
+      .default(3_000)
+      .describe('Budget of a checkout whose caller sent no x-request-timeout-ms.'),
     CHECKOUT_MAX_DEADLINE_MS: int(100)
-      .describe('Largest budget a caller may ask for (x-request-timeout-ms is clamped to it).')
-      .default(10_000),
+      .default(10_000)
+      .describe('Largest budget a caller may ask for (x-request-timeout-ms is clamped to it).'),
     CHECKOUT_COMPENSATION_RESERVE_MS: int(0)
+      .default(300)
       .describe(
         'Part of the checkout budget kept back from the reserve and charge calls, so a dependency hanging until the deadline still leaves time to release stock and look for a capture.',
-      )
-      .default(300),
+      ),
     CHECKOUT_MAX_LINES: int(1)
       .max(100)
-      .describe('Most order lines (SKUs) in one checkout.')
-      .default(50),
+
+      .default(50)
+      .describe('Most order lines (SKUs) in one checkout.'),
     RECOMMENDATIONS_LIMIT: int(1)
       .max(20)
-      .describe('Recommendations returned with a confirmed order.')
-      .default(4),
+
+      .default(4)
+      .describe('Recommendations returned with a confirmed order.'),
     RECOMMENDATIONS_FALLBACK_SKUS: commaList
-      .describe(
-        'Static best-sellers answered when recommendations are slow or down (comma-separated SKUs).',
-      )
+
       .default([
         'FUEL-CAN-230',
         'SOCK-MERINO-3',
@@ -105,45 +110,47 @@ export const checkoutConfigSchema = platformConfigSchema
         'LAMP-HEAD-400',
         'FILTER-SQZ',
         'KIT-FIRST-AID',
-      ]),
-    RECOVERY_ENABLED: envBoolean.describe('Run the recovery worker in this replica.').default(true),
-    RECOVERY_INTERVAL_MS: int(100).describe('Pause between two recovery passes.').default(5_000),
+      ])
+      .describe(
+        'Static best-sellers answered when recommendations are slow or down (comma-separated SKUs).',
+      ),
+    RECOVERY_ENABLED: envBoolean.default(true).describe('Run the recovery worker in this replica.'),
+    RECOVERY_INTERVAL_MS: int(100).default(5_000).describe('Pause between two recovery passes.'),
     RECOVERY_STALE_AFTER_MS: int(1_000)
+      .default(30_000)
       .describe(
         'An unfinished order untouched this long is taken over by the recovery worker. Must exceed CHECKOUT_MAX_DEADLINE_MS plus the longest a charge can stay in flight at payment.',
-      )
-      .default(30_000),
+      ),
     RECOVERY_BATCH_SIZE: int(1)
       .max(1_000)
-      .describe('Most orders recovered in one pass.')
-      .default(50),
+
+      .default(50)
+      .describe('Most orders recovered in one pass.'),
     RECOVERY_ORDER_BUDGET_MS: int(100)
-      .describe('Time budget of the calls (release, refund) made to recover one order.')
-      .default(5_000),
+      .default(5_000)
+      .describe('Time budget of the calls (release, refund) made to recover one order.'),
     IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
+      .default(30_000)
       .describe(
         'Lease of an in-flight Idempotency-Key; must exceed CHECKOUT_MAX_DEADLINE_MS or a slow request could run twice.',
-      )
-      .default(30_000),
+      ),
     IDEMPOTENCY_TTL_MS: int(60_000)
-      .describe('How long an Idempotency-Key and its response are kept.')
-      .default(24 * 3_600_000),
+      .default(24 * 3_600_000)
+      .describe('How long an Idempotency-Key and its response are kept.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
+      .default(1_000)
       .describe(
         'Checkouts per second one customer (or x-client-id for reads) may start; high by default so a load test is not limited.',
-      )
-      .default(1_000),
+      ),
     FAULT_RULES: jsonText
+
+      .default([])
       .describe(
         'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      )
-      .default([]),
-    ADMIN_TOKEN: secret(
-      z
-        .string()
-        .min(16)
-        .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
-    ).default(DEVELOPMENT_ADMIN_TOKEN),
+      ),
+    ADMIN_TOKEN: secret(z.string().min(16))
+      .default(DEVELOPMENT_ADMIN_TOKEN)
+      .describe('Bearer token of the admin API (/admin/faults); a secret. Required in production.'),
   })
   .superRefine((config, ctx) => {
     const issue = (path: string, message: string) =>
