@@ -64,6 +64,11 @@ export const checkoutConfigSchema = platformConfigSchema
       .describe(
         'Run the outbox relay (one leader among the replicas publishes OrderPlaced/OrderFailed).',
       ),
+    OUTBOX_RETENTION_MS: int(60_000)
+      .default(7 * 24 * 3_600_000)
+      .describe(
+        'Published outbox rows older than this are deleted (hourly); unpublished rows never.',
+      ),
     INVENTORY_URL: url(
       'Base URL of the inventory service (prices, reservations).',
       'http://127.0.0.1:3003',

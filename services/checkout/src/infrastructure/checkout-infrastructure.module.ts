@@ -33,6 +33,7 @@ import { RecommendationHttpAdapter } from './http/recommendation.http-adapter';
 import { ReservationHttpAdapter } from './http/reservation.http-adapter';
 import { ensureTopicsInBackground } from './kafka-topics.startup';
 import { PgOrderRepository } from './order.pg-repository';
+import { startOutboxPruner } from './outbox-pruner';
 
 /** DI token of the service's Postgres pool (migrated before anything uses it). */
 export const CHECKOUT_PG_POOL = Symbol('CheckoutPgPool');
@@ -172,9 +173,15 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
         });
         if (config.OUTBOX_RELAY_ENABLED) {
           const stopTopics = ensureTopicsInBackground(kafka, [TOPICS.orders], logger);
+          const stopPruner = startOutboxPruner(
+            pool,
+            { retentionMs: config.OUTBOX_RETENTION_MS, intervalMs: 3_600_000 },
+            logger,
+          );
           relay.start();
           shutdown.onShutdown('outbox-relay', async () => {
             stopTopics();
+            stopPruner();
             await relay.stop();
           });
         }
