@@ -55,14 +55,24 @@ describe('Compensation', () => {
     expect(result).toBe('incomplete');
   });
 
-  it('when the charge may still be in flight but a settled payment record exists, then the result is done', async () => {
+  it('when the charge may still be in flight and only a FAILED attempt is visible, then the result is incomplete (a retried attempt may still capture)', async () => {
     const s = setup();
     s.payments.record({ orderId: 'o-1', amount: 500 }, 'FAILED');
 
     const result = await s.compensation.run('o-1', { checkPayments: true, paymentSettled: false });
 
+    expect(result).toBe('incomplete');
+    expect(s.reservations.reservations.get('o-1')).toBe('RELEASED');
+  });
+
+  it('when the charge may still be in flight and its capture is found, then it is refunded and the result is done', async () => {
+    const s = setup();
+    s.payments.record({ orderId: 'o-1', amount: 500 }, 'CAPTURED');
+
+    const result = await s.compensation.run('o-1', { checkPayments: true, paymentSettled: false });
+
     expect(result).toBe('done');
-    expect(s.payments.refundCalls).toEqual([]);
+    expect(s.payments.capturedFor('o-1')).toBe(0);
   });
 
   it('when payments need no check, then payment is not asked at all', async () => {

@@ -46,8 +46,12 @@ export class Compensation {
       }
       // A payment still AUTHORIZED is a charge in progress: its outcome is not known yet.
       if (payments.some((p) => p.status === 'AUTHORIZED')) return false;
-      // Any settled payment record answers for the order's one charge key; none may mean "not yet".
-      return plan.paymentSettled || payments.length > 0;
+      if (plan.paymentSettled) return true;
+      // While a charge may still be in flight only a live payment (captured, now refunded)
+      // settles it: payment allows one live payment per order, so no other capture can follow.
+      // A FAILED record does not: payment frees the order's slot after a failed attempt, and a
+      // retried attempt may still be on its way.
+      return payments.some((p) => p.status === 'CAPTURED' || p.status === 'REFUNDED');
     } catch (error) {
       this.logger.write('warn', 'compensation: refund not possible now', {
         orderId,
