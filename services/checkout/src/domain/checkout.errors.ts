@@ -145,7 +145,7 @@ export class CheckoutInterruptedError extends CheckoutError {
   readonly httpStatus = 503;
   constructor(orderId: string) {
     super(
-      'The checkout was interrupted and cancelled; nothing was charged. Start a new checkout with a new Idempotency-Key.',
+      'The checkout was interrupted and cancelled; its stock is released and any charge refunded. Start a new checkout with a new Idempotency-Key.',
       { orderId, retryAfterMs: 1_000 },
     );
   }
