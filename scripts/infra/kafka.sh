@@ -45,8 +45,12 @@ kafka_up() {
     log "kafka: ready on 127.0.0.1:9092 (already running, pid $(cat "$KAFKA_PID"))"
     return 0
   fi
+  if ! kafka_running && kafka_answers; then
+    log "kafka: ready on 127.0.0.1:9092 (a broker not started by this checkout; left alone by down)"
+    return 0
+  fi
   if ! kafka_running; then
-    port_free 9092 || die "port 9092 is taken by another process; stop it or free the port"
+    port_free 9092 || die "port 9092 is taken by another process that is not a Kafka broker; stop it or free the port"
     port_free 9093 || die "port 9093 (KRaft controller) is taken by another process"
     kafka_fetch_jars
     mkdir -p "$KAFKA_HOME/data" "$KAFKA_HOME/logs"
