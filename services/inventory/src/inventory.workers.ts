@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { EventConsumer, OutboxRelay } from '@rc/messaging';
 import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
 import type { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { orderEventHandlers } from './api/order-events.handlers';
 import { CommitReservation } from './application/commit-reservation.command';
@@ -46,6 +47,9 @@ export class InventoryWorkers implements OnApplicationBootstrap {
       pool: this.pool,
       kafka: this.kafka,
       registry,
+      // Fewer kafkajs retries per send: the relay retries forever with its own
+      // (interruptible) backoff, so a stop is not held up by a long send to a dead broker.
+      producerRetries: 2,
       logger,
     });
     relay.start();
@@ -95,7 +99,9 @@ export class InventoryWorkers implements OnApplicationBootstrap {
     );
     shutdown.onShutdown('order-consumer', async () => {
       stopping.abort();
-      if (await started) await consumer.stop();
+      // A start stuck on an unreachable broker must not hold the shutdown up for long.
+      await Promise.race([started, sleep(2_000, undefined, { ref: false })]);
+      await consumer.stop();
     });
   }
 }

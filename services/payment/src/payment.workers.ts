@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { OutboxRelay } from '@rc/messaging';
 import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
 import type { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { PaymentConfig } from './config/payment.config';
 import { messagingLogger } from './infrastructure/infrastructure.module';
@@ -31,6 +32,9 @@ export class PaymentWorkers implements OnApplicationBootstrap {
       pool: this.pool,
       kafka: this.kafka,
       registry: this.metrics.registry,
+      // Fewer kafkajs retries per send: the relay retries forever with its own
+      // (interruptible) backoff, so a stop is not held up by a long send to a dead broker.
+      producerRetries: 2,
       logger,
     });
     relay.start();
@@ -43,7 +47,8 @@ export class PaymentWorkers implements OnApplicationBootstrap {
     });
     this.shutdown.onShutdown('ensure-topics', async () => {
       stopping.abort();
-      await topics;
+      // Creating topics on an unreachable broker must not hold the shutdown up for long.
+      await Promise.race([topics, sleep(2_000, undefined, { ref: false })]);
     });
   }
 }

@@ -64,6 +64,9 @@ export function messagingLogger(logger: JsonLogger): MessagingLogger {
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
           logger: messagingLogger(logger),
+          // Short client-level retries: every caller here (relay, consumer, start-up) retries
+          // forever with its own backoff, and a long kafkajs retry would hold a shutdown up.
+          retry: { retries: 2, maxRetryTime: 2_000 },
         }),
     },
     {
