@@ -66,13 +66,11 @@ describe('crash recovery', () => {
       500,
     );
     expect(orders.length).toBeGreaterThan(0);
-    let confirmed = 0;
     for (const order of orders) {
       const payments = (await call('GET', e2e.url('payment', `/v1/payments?orderId=${order.id}`)))
         .body.items as { status: string }[];
       const captured = payments.filter((p) => p.status === 'CAPTURED').length;
       if (order.status === 'CONFIRMED') {
-        confirmed++;
         expect(captured).toBe(1);
         await eventually(`reservation of ${order.id} committed`, async () => {
           const r = await call('GET', e2e.url('inventory', `/v1/reservations/${order.id}`));

@@ -71,7 +71,7 @@ export class ServiceProcess {
     for (const stream of [child.stdout, child.stderr]) {
       stream?.pipe(this.log, { end: false });
       if (this.options.echo) {
-        createInterface({ input: stream! }).on('line', (line) =>
+        createInterface({ input: stream }).on('line', (line) =>
           process.stdout.write(`[${this.options.name}] ${line}\n`),
         );
       }
