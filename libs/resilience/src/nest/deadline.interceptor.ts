@@ -4,7 +4,7 @@ import {
   Injectable,
   type NestInterceptor,
 } from '@nestjs/common';
-import { catchError, type Observable, throwError } from 'rxjs';
+import { catchError, Observable, throwError } from 'rxjs';
 import {
   DeadlineExceededError,
   deadlineFromHttpHeaders,
@@ -43,8 +43,13 @@ export class DeadlineInterceptor implements NestInterceptor {
     if (deadlineAt === undefined) return next.handle();
     const left = deadlineAt - this.registry.clock.now();
     if (left <= 0) return throwError(() => new RequestDeadlineExceededError(left, true));
-    // next.handle() binds the async context when called: call it inside the deadline scope.
-    return runWithDeadline(deadlineAt, () => next.handle()).pipe(
+    // Subscribe inside the deadline scope, not just build the chain there: inner interceptors
+    // that await something (a Redis rate-limit call, an idempotency insert) register their
+    // continuations at subscription time, and those must carry the deadline to the handler.
+    const at = deadlineAt;
+    return new Observable<unknown>((subscriber) =>
+      runWithDeadline(at, () => next.handle().subscribe(subscriber)),
+    ).pipe(
       catchError((e: unknown) =>
         throwError(() =>
           e instanceof DeadlineExceededError && !(e instanceof RequestDeadlineExceededError)

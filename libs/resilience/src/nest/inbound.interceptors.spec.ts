@@ -97,6 +97,12 @@ class TestController {
     return { remaining: remainingMs(clock) };
   }
 
+  @Get('limited-budget')
+  @RateLimit('budgeted')
+  limitedBudget(): { remaining: number | undefined } {
+    return { remaining: remainingMs(clock) };
+  }
+
   @Get('out-of-time')
   outOfTime(): never {
     throw new DeadlineExceededError(-3, true, { dependency: 'payment' });
@@ -123,6 +129,7 @@ describe('ResilienceModule inbound interceptors (Fastify)', () => {
       routes: {
         'GET /t/default': { limit: 2, windowMs: 10_000, fallback: 'local' },
         shared: { limit: 1, windowMs: 1000, fallback: 'local' },
+        budgeted: { limit: 100, windowMs: 1000, fallback: 'local' },
         'GET /t/health': { limit: 1, windowMs: 1000, fallback: 'local' },
       },
       clock,
@@ -238,6 +245,13 @@ describe('ResilienceModule inbound interceptors (Fastify)', () => {
     // Assert
     expect(response.json()).toEqual({ remaining: 1500 });
     expect(none.json()).toEqual({});
+  });
+
+  it('when an asynchronous interceptor (rate limit) runs before the handler, then the handler still sees the deadline', async () => {
+    const response = await get('/t/limited-budget', { 'x-request-timeout-ms': '1200' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ remaining: 1200 });
   });
 
   it('when the budget is already spent on arrival, then 504 comes back without running the handler', async () => {
