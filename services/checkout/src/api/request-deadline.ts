@@ -6,17 +6,12 @@ import {
 import type { FastifyRequest } from 'fastify';
 
 /**
- * Runs `work` under the request's deadline (`x-request-timeout-ms`, else the default budget,
- * clamped to the maximum).
- *
- * Why the handler sets it again although the resilience adapter's DeadlineInterceptor already
- * does: that interceptor binds the deadline to the async context of `next.handle()`, but the
- * rate-limit and idempotency interceptors inside it call `next.handle()` from a promise
- * continuation subscribed in Nest's outer context, so the handler no longer sees the deadline
- * (measured: `currentDeadline()` is undefined in the handler with the full interceptor chain).
- * Setting it here again is harmless — a nested deadline can only shorten the outer one — and
- * keeps every outbound call of the saga bounded. The global interceptor still answers an
- * already expired or malformed header (504 / 400) before anything runs.
+ * Runs `work` under the checkout saga's own budget: the caller's `x-request-timeout-ms`, else
+ * CHECKOUT_DEFAULT_DEADLINE_MS, clamped to CHECKOUT_MAX_DEADLINE_MS. The resilience adapter's
+ * DeadlineInterceptor already scopes every request to the module-wide budget; this nested,
+ * route-specific deadline can only shorten it, and bounds every outbound call of the saga. The
+ * global interceptor still answers an already expired or malformed header (504 / 400) before
+ * anything runs.
  */
 export function runWithRequestDeadline<T>(
   request: FastifyRequest,
