@@ -77,6 +77,8 @@ import {
             replayHeaders: ['content-type', 'location', DEGRADED_HEADER],
             finalErrorResponse: finalCheckoutResponse,
             purgeIntervalMs: 60_000,
+            // Checkout bodies carry the card token: fingerprints are keyed (HMAC).
+            fingerprintKey: config.IDEMPOTENCY_FINGERPRINT_KEY,
           },
         };
       },

@@ -85,7 +85,12 @@ function resilienceOptions(
     faultAdminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
     clientId: clientIdOf,
-    idempotency: { purgeIntervalMs: 60_000, finalErrorResponse },
+    idempotency: {
+      purgeIntervalMs: 60_000,
+      finalErrorResponse,
+      // Charge bodies carry the card token: fingerprints are keyed so they reveal nothing of it.
+      fingerprintKey: config.TOKEN_FINGERPRINT_SECRET,
+    },
   };
 }
 

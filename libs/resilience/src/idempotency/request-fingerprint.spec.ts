@@ -72,4 +72,18 @@ describe('requestFingerprint', () => {
     // Assert
     expect(fromBuffer).toBe(fromString);
   });
+
+  it('when a key is given, then the fingerprint is an HMAC: stable per key, and a plain hash of the body cannot be matched', () => {
+    const input = {
+      method: 'POST',
+      path: '/v1/payments',
+      body: { token: 'tok_visa', amount: 100 },
+    };
+
+    const keyed = requestFingerprint(input, 'k1-0123456789abcdef');
+
+    expect(requestFingerprint(input, 'k1-0123456789abcdef')).toBe(keyed);
+    expect(requestFingerprint(input, 'k2-0123456789abcdef')).not.toBe(keyed);
+    expect(requestFingerprint(input)).not.toBe(keyed);
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every level, so two requests that differ only in key order
@@ -34,11 +34,14 @@ export interface FingerprintInput {
 }
 
 /**
- * SHA-256 (hex) of method, path and canonical body. A retry with the same key must produce the
- * same fingerprint; a different one means the key was reused for another request (422).
+ * SHA-256 (hex) of method, path and canonical body — or HMAC-SHA256 under `key` when one is
+ * given. A retry with the same key must produce the same fingerprint; a different one means the
+ * key was reused for another request (422). Use a key when bodies carry secrets (card tokens):
+ * a plain hash of a low-entropy token can be reversed by trying candidates, an HMAC cannot
+ * without the key.
  */
-export function requestFingerprint({ method, path, body }: FingerprintInput): string {
-  const hash = createHash('sha256');
+export function requestFingerprint({ method, path, body }: FingerprintInput, key?: string): string {
+  const hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
   hash.update(`${method.toUpperCase()}\n${path}\n`);
   if (Buffer.isBuffer(body)) hash.update(body);
   else if (typeof body === 'string') hash.update(body);

@@ -65,11 +65,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new IdempotencyKeyInvalidError('expected one value of 1 to 255 characters');
     }
     const scope = this.registry.clientIdOf(request);
-    const fingerprint = requestFingerprint({
-      method: request.method,
-      path: request.url,
-      body: request.body,
-    });
+    const fingerprint = requestFingerprint(
+      { method: request.method, path: request.url, body: request.body },
+      this.registry.options.idempotency?.fingerprintKey,
+    );
     return from(store.begin(scope, key, fingerprint)).pipe(
       mergeMap((begun) => {
         switch (begun.outcome) {

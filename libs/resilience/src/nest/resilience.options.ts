@@ -65,6 +65,12 @@ export interface IdempotencyHttpOptions {
   purgeIntervalMs?: number;
   /** Keys deleted per purge run at most. Default 1000. */
   purgeBatchSize?: number;
+  /**
+   * HMAC key for request fingerprints. Set it (from a secret) when request bodies carry secrets
+   * such as card tokens, so the stored fingerprint reveals nothing about them. Default: plain
+   * SHA-256. Every replica must use the same key, or retries on another replica get 422.
+   */
+  fingerprintKey?: string;
 }
 
 /** Static choices of the module (made when the module is imported, before config resolves). */

@@ -4,6 +4,9 @@ import { z } from 'zod';
 /** Admin token used when none is configured: accepted outside production only. */
 export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
 
+/** Fingerprint key used when none is configured: accepted outside production only. */
+export const DEVELOPMENT_FINGERPRINT_KEY = 'dev-fingerprint-key-change-me';
+
 const commaList = z.string().transform((v) =>
   v
     .split(',')
@@ -156,12 +159,25 @@ export const checkoutConfigSchema = platformConfigSchema
     ADMIN_TOKEN: secret(z.string().min(16))
       .default(DEVELOPMENT_ADMIN_TOKEN)
       .describe('Bearer token of the admin API (/admin/faults); a secret. Required in production.'),
+    IDEMPOTENCY_FINGERPRINT_KEY: secret(z.string().min(16))
+      .default(DEVELOPMENT_FINGERPRINT_KEY)
+      .describe(
+        'HMAC key of the Idempotency-Key request fingerprints (checkout bodies carry the card token); a secret, the same on every replica. Required in production.',
+      ),
   })
   .superRefine((config, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message });
     if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN)
       issue('ADMIN_TOKEN', 'must be set in production (the development default is refused)');
+    if (
+      config.NODE_ENV === 'production' &&
+      config.IDEMPOTENCY_FINGERPRINT_KEY === DEVELOPMENT_FINGERPRINT_KEY
+    )
+      issue(
+        'IDEMPOTENCY_FINGERPRINT_KEY',
+        'must be set in production (the development default is refused)',
+      );
     if (config.CHECKOUT_DEFAULT_DEADLINE_MS > config.CHECKOUT_MAX_DEADLINE_MS)
       issue(
         'CHECKOUT_DEFAULT_DEADLINE_MS',
