@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { call, checkoutBody, eventually, fresh } from './support/http';
-import { readTopic } from './support/kafka-events';
+import { readTopic, waitForGroupCaughtUp } from './support/kafka-events';
 import { E2EPlatform, ROOT } from './support/platform';
 
 const infra = (command: string) =>
@@ -36,6 +36,13 @@ describe('event durability', () => {
   };
 
   /** How many times analytics applied the OrderPlaced events of these orders (its inbox). */
+  /** Orders placed as analytics counts them, once it has consumed every order event so far. */
+  const settledOrdersPlaced = async (): Promise<number> => {
+    await waitForGroupCaughtUp('analytics', 'orders');
+    return (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body
+      .ordersPlaced as number;
+  };
+
   const applied = async (ids: string[]): Promise<number> => {
     const eventIds = (await readTopic('orders'))
       .filter((m) => ids.includes(m.key) && m.value.type === 'OrderPlaced')
@@ -49,8 +56,7 @@ describe('event durability', () => {
   };
 
   it('(f) when analytics is killed while orders flow and then restarted, then it catches up: nothing lost, nothing counted twice', async () => {
-    const before = (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body
-      .ordersPlaced as number;
+    const before = await settledOrdersPlaced();
     await e2e.platform.service('analytics').kill();
 
     const ids = await placeOrders('analytics-down', 5);
@@ -68,8 +74,7 @@ describe('event durability', () => {
   });
 
   it('(g) when the Kafka broker is stopped while orders flow, then checkouts keep succeeding and, once it is back, every event is delivered once', async () => {
-    const before = (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body
-      .ordersPlaced as number;
+    const before = await settledOrdersPlaced();
     infra('kafka-stop');
 
     let ids: string[];

@@ -53,3 +53,38 @@ export async function readTopic(topic: string): Promise<TopicMessage[]> {
   await consumer.disconnect();
   return messages;
 }
+
+/**
+ * Resolves once consumer group `groupId` has committed every message of `topic` that exists now
+ * (lag 0 on each partition): a baseline taken after this is not moved by an older backlog.
+ */
+export async function waitForGroupCaughtUp(
+  groupId: string,
+  topic: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'e2e-lag',
+    brokers: testEnv().kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const behind = ends.filter((end) => {
+        const c = committed?.partitions.find((p) => p.partition === end.partition);
+        return Number(end.high) > Math.max(0, Number(c?.offset ?? -1));
+      });
+      if (behind.length === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(`${groupId} still behind on ${topic} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
