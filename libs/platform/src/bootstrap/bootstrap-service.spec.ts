@@ -83,6 +83,9 @@ describe('bootstrapService', () => {
     expect(sampleValue(text, 'http_server_requests_total', unmatched)).toBe(1);
     expect(text).not.toContain('abc-123');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect(text).toMatch(
+      /service_info\{version="0\.1\.0",config_hash="[0-9a-f]{12}",service="demo"\} 1/,
+    );
   });
 
   it('when a request carries an x-request-id, then it is echoed and every log line of the request carries it with the trace id', async () => {

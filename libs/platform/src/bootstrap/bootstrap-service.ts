@@ -6,7 +6,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { z } from 'zod';
 import { requestIdFrom } from '../context/request-context';
 import { type PlatformConfig, type platformConfigSchema } from '../config/config-schema';
-import { ConfigError, loadConfig, redactConfig } from '../config/load-config';
+import { ConfigError, configHash, loadConfig, redactConfig } from '../config/load-config';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { HealthRegistry } from '../health/health-registry';
 import { installJsonBodyParser } from '../http/json-body-parser';
@@ -69,7 +69,11 @@ export async function bootstrapService<S extends ServiceSchema>(
     samplingRatio: config.OTEL_SAMPLING_RATIO,
     ...(options.traceExporter ? { exporter: options.traceExporter } : {}),
   });
-  const metrics = new ServiceMetrics(config.SERVICE_NAME, config.SERVICE_VERSION);
+  const metrics = new ServiceMetrics(
+    config.SERVICE_NAME,
+    config.SERVICE_VERSION,
+    configHash(options.schema, config),
+  );
   const health = new HealthRegistry();
   const shutdownRegistry = new ShutdownRegistry();
 

@@ -5,4 +5,4 @@ export {
   isSecret,
   envBoolean,
 } from './config-schema';
-export { ConfigError, loadConfig, redactConfig } from './load-config';
+export { ConfigError, configHash, loadConfig, redactConfig } from './load-config';

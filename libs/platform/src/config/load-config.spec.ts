@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { platformConfigSchema, secret } from './config-schema';
-import { ConfigError, loadConfig, redactConfig } from './load-config';
+import { ConfigError, configHash, loadConfig, redactConfig } from './load-config';
 
 const schema = platformConfigSchema.extend({
   DATABASE_URL: z.string().url().describe('Postgres URL.').default('postgres://localhost/db'),
@@ -51,5 +51,14 @@ describe('loadConfig', () => {
     const config = loadConfig(schema, { ADMIN_TOKEN: 'a-very-secret-token' });
 
     expect(redactConfig(schema, config)).toMatchObject({ ADMIN_TOKEN: '***', PORT: 3000 });
+  });
+
+  it('when two replicas have the same config, then they report the same hash; any difference changes it', () => {
+    const a = loadConfig(schema, { PORT: '8080' });
+    const b = loadConfig(schema, { PORT: '8080' });
+    const drifted = loadConfig(schema, { PORT: '8080', BODY_LIMIT_BYTES: '2048' });
+
+    expect(configHash(schema, a)).toBe(configHash(schema, b));
+    expect(configHash(schema, drifted)).not.toBe(configHash(schema, a));
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeKey, isSecret } from './config-schema';
 
@@ -53,4 +54,18 @@ export function redactConfig<S extends z.ZodObject>(
     out[key] = field && isSecret(field) ? '***' : value;
   }
   return out;
+}
+
+/**
+ * A short, stable hash of the effective config (secrets redacted, keys sorted), exported as the
+ * `config_hash` label of `service_info`: replicas of one service must agree on it.
+ */
+export function configHash<S extends z.ZodObject>(schema: S, config: z.infer<S>): string {
+  const redacted = redactConfig(schema, config);
+  const canonical = JSON.stringify(
+    Object.keys(redacted)
+      .sort()
+      .map((k) => [k, redacted[k]]),
+  );
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Buckets (seconds) from 5 ms to 10 s: covers fast reads and deadline-bound checkouts. */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,7 +15,7 @@ export class ServiceMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status_class'>;
   readonly requests: Counter<'method' | 'route' | 'status_class'>;
 
-  constructor(service: string, version: string, registry = new Registry()) {
+  constructor(service: string, version: string, configHash = 'unknown', registry = new Registry()) {
     this.registry = registry;
     registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
@@ -32,14 +32,16 @@ export class ServiceMetrics {
       labelNames: ['method', 'route', 'status_class'],
       registers: [registry],
     });
-    new Counter({
+    // Replicas of one service reporting different config_hash values is configuration drift
+    // (an alert in deploy/prometheus compares them).
+    new Gauge({
       name: 'service_info',
-      help: 'Always 1; labels carry the service version.',
-      labelNames: ['version'],
+      help: 'Always 1; labels carry the service version and a hash of its effective config.',
+      labelNames: ['version', 'config_hash'],
       registers: [registry],
     })
-      .labels(version)
-      .inc();
+      .labels(version, configHash)
+      .set(1);
   }
 
   /** Records one finished request. */
