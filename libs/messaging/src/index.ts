@@ -26,6 +26,8 @@ export {
 } from './kafka/ensure-topics';
 export { EVENT_HEADERS, encodeEvent, headersToRecord } from './kafka/message-codec';
 export { EventPublisher } from './kafka/event-publisher';
+export { whenKafkaReady, ensureTopicsInBackground } from './kafka/when-kafka-ready';
+export { BackgroundConsumer, type BackgroundConsumerOptions } from './consumer/background-consumer';
 export { injectTraceContext, extractTraceContext } from './observability/trace-context';
 export { OUTBOX_MIGRATION_SQL, applyOutboxMigration } from './outbox/outbox.migration';
 export { outbox, type OutboxAddOptions } from './outbox/outbox';

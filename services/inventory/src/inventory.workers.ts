@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { EventConsumer, OutboxRelay } from '@rc/messaging';
+import { EventConsumer, OutboxRelay, whenKafkaReady } from '@rc/messaging';
 import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
 import type { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +12,6 @@ import type { InventoryConfig } from './config/inventory.config';
 import { ExpiryWorker } from './infrastructure/expiry.worker';
 import { messagingLogger } from './infrastructure/infrastructure.module';
 import { KAFKA, PG_POOL } from './infrastructure/inventory.tokens';
-import { whenKafkaReady } from './infrastructure/kafka-startup';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
 
 /**

@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { OutboxRelay } from '@rc/messaging';
+import { OutboxRelay, whenKafkaReady } from '@rc/messaging';
 import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
 import type { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { PaymentConfig } from './config/payment.config';
 import { messagingLogger } from './infrastructure/infrastructure.module';
-import { whenKafkaReady } from './infrastructure/kafka-startup';
 import { KAFKA, PG_POOL } from './infrastructure/payment.tokens';
 
 /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafka } from '@rc/messaging';
+import { BackgroundConsumer, createKafka } from '@rc/messaging';
 import {
   createPgPool,
   createRedis,
@@ -22,7 +22,6 @@ import { createAnalyticsConsumer } from './analytics-consumer.factory';
 import { migrateAnalyticsDatabase } from './analytics.migrations';
 import { PgAnalyticsProjection } from './analytics.pg-projection';
 import { PgAnalyticsReadModel } from './analytics.pg-read-model';
-import { BackgroundConsumer } from './background-consumer';
 import { KafkaDeadLetterRedriver } from './kafka-dead-letter.redriver';
 
 /** DI tokens of the service's clients. */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafka } from '@rc/messaging';
+import { createKafka, ensureTopicsInBackground } from '@rc/messaging';
 import {
   createRedis,
   HealthRegistry,
@@ -17,7 +17,6 @@ import { CART_EVENT_SINK } from '../domain/cart-events.port';
 import { CART_REPOSITORY } from '../domain/cart.repository';
 import { BufferedCartEventPublisher } from './buffered-cart-event-publisher';
 import { RedisCartRepository } from './cart.redis-repository';
-import { ensureTopicsInBackground } from './ensure-topics-in-background';
 import { KafkaEventBatchSender } from './kafka-event-batch-sender';
 
 /**

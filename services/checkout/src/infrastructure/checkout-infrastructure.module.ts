@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TOPICS } from '@rc/contracts';
-import { createKafka, OutboxRelay } from '@rc/messaging';
+import { createKafka, ensureTopicsInBackground, OutboxRelay } from '@rc/messaging';
 import {
   createPgPool,
   createRedis,
@@ -31,7 +31,6 @@ import { buildOutboundPolicies, type OutboundDependency } from './http/outbound-
 import { PaymentHttpAdapter } from './http/payment.http-adapter';
 import { RecommendationHttpAdapter } from './http/recommendation.http-adapter';
 import { ReservationHttpAdapter } from './http/reservation.http-adapter';
-import { ensureTopicsInBackground } from './kafka-topics.startup';
 import { PgOrderRepository } from './order.pg-repository';
 import { startOutboxPruner } from './outbox-pruner';
 
@@ -172,7 +171,11 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
           logger: log,
         });
         if (config.OUTBOX_RELAY_ENABLED) {
-          const stopTopics = ensureTopicsInBackground(kafka, [TOPICS.orders], logger);
+          const stopTopics = ensureTopicsInBackground(
+            kafka,
+            [TOPICS.orders],
+            (level, msg, fields) => logger.write(level, msg, fields),
+          );
           const stopPruner = startOutboxPruner(
             pool,
             { retentionMs: config.OUTBOX_RETENTION_MS, intervalMs: 3_600_000 },

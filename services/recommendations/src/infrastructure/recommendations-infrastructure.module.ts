@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafka, EventConsumer } from '@rc/messaging';
+import { BackgroundConsumer, createKafka, EventConsumer } from '@rc/messaging';
 import {
   createRedis,
   JsonLogger,
@@ -13,7 +13,6 @@ import { orderEventHandlers } from '../api/order-placed.handler';
 import { GetRecommendations } from '../application/get-recommendations.query';
 import { RecordOrder } from '../application/record-order.command';
 import type { RecommendationsConfig } from '../config/recommendations.config';
-import { BackgroundConsumer } from './background-consumer';
 import { RedisCoPurchaseModel } from './co-purchase-model.redis';
 import { RedisRecommendationCache } from './recommendation-cache.redis';
 

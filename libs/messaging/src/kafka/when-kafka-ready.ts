@@ -1,4 +1,6 @@
-import { ensureTopics, fullJitterDelay, type MessagingLogger } from '@rc/messaging';
+import { fullJitterDelay } from '../shared/backoff';
+import type { MessagingLogger } from '../shared/messaging-logger';
+import { ensureTopics } from './ensure-topics';
 import type { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -30,4 +32,24 @@ export async function whenKafkaReady(
     }
   }
   return false;
+}
+
+/**
+ * Ensures `topics` (and their DLQs) in the background, for services whose start-up must not wait
+ * for Kafka (events wait in the outbox, or are best-effort). Returns the function that stops
+ * trying (call it on shutdown).
+ */
+export function ensureTopicsInBackground(
+  kafka: Kafka,
+  topics: readonly string[],
+  logger: MessagingLogger,
+): () => void {
+  const stopping = new AbortController();
+  void whenKafkaReady(
+    kafka,
+    topics,
+    async () => logger('info', 'kafka topics ready', { topics: [...topics] }),
+    { signal: stopping.signal, logger },
+  );
+  return () => stopping.abort();
 }

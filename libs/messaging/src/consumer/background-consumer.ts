@@ -1,9 +1,7 @@
-import {
-  ensureTopics,
-  fullJitterDelay,
-  type EventConsumer,
-  type MessagingLogger,
-} from '@rc/messaging';
+import { ensureTopics } from '../kafka/ensure-topics';
+import { fullJitterDelay } from '../shared/backoff';
+import type { MessagingLogger } from '../shared/messaging-logger';
+import type { EventConsumer } from './event-consumer';
 import type { Kafka } from 'kafkajs';
 
 /** Options of {@link BackgroundConsumer}. */
