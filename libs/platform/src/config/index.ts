@@ -6,3 +6,4 @@ export {
   envBoolean,
 } from './config-schema';
 export { ConfigError, configHash, loadConfig, redactConfig } from './load-config';
+export { DEVELOPMENT_ADMIN_TOKEN, commaList, jsonText, envInt } from './env-parsers';

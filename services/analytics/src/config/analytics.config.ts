@@ -1,27 +1,13 @@
 import { DOMAIN_TOPICS } from '@rc/contracts';
-import { platformConfigSchema, secret } from '@rc/platform';
+import {
+  commaList,
+  DEVELOPMENT_ADMIN_TOKEN,
+  envInt as int,
+  jsonText,
+  platformConfigSchema,
+  secret,
+} from '@rc/platform';
 import { z } from 'zod';
-
-/** Admin token used when none is configured: accepted in development only (see superRefine). */
-export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
-
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const jsonText = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-    return z.NEVER;
-  }
-});
-
-const int = (min: number) => z.coerce.number().int().min(min);
 
 /**
  * Configuration of the analytics service (tier 4). Every key documented and defaulted for a

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@rc/platform';
-import { cartConfigSchema, DEVELOPMENT_ADMIN_TOKEN } from './cart.config';
+import { DEVELOPMENT_ADMIN_TOKEN } from '@rc/platform';
+import { cartConfigSchema } from './cart.config';
 
 describe('cart config', () => {
   it('when nothing is set, then the defaults make a working development service', () => {

@@ -1,24 +1,11 @@
-import { platformConfigSchema, secret } from '@rc/platform';
+import {
+  commaList,
+  DEVELOPMENT_ADMIN_TOKEN,
+  jsonText,
+  platformConfigSchema,
+  secret,
+} from '@rc/platform';
 import { z } from 'zod';
-
-/** Admin token used when none is configured: accepted in development only (see superRefine). */
-export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
-
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const jsonText = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-    return z.NEVER;
-  }
-});
 
 /**
  * Configuration of the cart service: every key documented, every key with a default that

@@ -1,30 +1,18 @@
-import { envBoolean, platformConfigSchema, secret } from '@rc/platform';
+import {
+  commaList,
+  DEVELOPMENT_ADMIN_TOKEN,
+  envBoolean,
+  envInt as int,
+  jsonText,
+  platformConfigSchema,
+  secret,
+} from '@rc/platform';
 import { z } from 'zod';
-
-/** Admin token used when none is configured: accepted outside production only. */
-export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
 
 /** Fingerprint key used when none is configured: accepted outside production only. */
 export const DEVELOPMENT_FINGERPRINT_KEY = 'dev-fingerprint-key-change-me';
 
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const jsonText = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-    return z.NEVER;
-  }
-});
-
 const jsonObject = jsonText.pipe(z.record(z.string(), z.unknown()));
-const int = (min: number) => z.coerce.number().int().min(min);
 const url = (what: string, value: string) => z.string().url().default(value).describe(what);
 
 /**

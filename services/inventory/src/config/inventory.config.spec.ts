@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, platformConfigSchema } from '@rc/platform';
-import { DEVELOPMENT_ADMIN_TOKEN, inventoryConfigSchema } from './inventory.config';
+import { DEVELOPMENT_ADMIN_TOKEN } from '@rc/platform';
+import { inventoryConfigSchema } from './inventory.config';
 
 describe('inventory config', () => {
   it('when nothing is set, then every key has a working development default', () => {

@@ -1,27 +1,12 @@
-import { platformConfigSchema, secret } from '@rc/platform';
+import {
+  commaList,
+  DEVELOPMENT_ADMIN_TOKEN,
+  envInt as int,
+  jsonText,
+  platformConfigSchema,
+  secret,
+} from '@rc/platform';
 import { z } from 'zod';
-
-/** Admin token used when none is configured: accepted outside production only (see superRefine). */
-export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
-
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const jsonText = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-    return z.NEVER;
-  }
-});
-
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max);
 
 /**
  * Configuration of the inventory service: every key documented, every key with a default that

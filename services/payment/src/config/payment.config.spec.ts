@@ -1,6 +1,10 @@
-import { ConfigError, loadConfig, platformConfigSchema } from '@rc/platform';
 import {
+  ConfigError,
   DEVELOPMENT_ADMIN_TOKEN,
+  loadConfig,
+  platformConfigSchema,
+} from '@rc/platform';
+import {
   DEVELOPMENT_FINGERPRINT_SECRET,
   paymentConfigSchema,
   providerPolicy,

@@ -1,9 +1,14 @@
-import { platformConfigSchema, secret } from '@rc/platform';
+import {
+  commaList,
+  DEVELOPMENT_ADMIN_TOKEN,
+  envInt as int,
+  jsonText,
+  platformConfigSchema,
+  secret,
+} from '@rc/platform';
 import { policyConfigSchema, type PolicyConfigInput } from '@rc/resilience';
 import { z } from 'zod';
 
-/** Secrets used when none is configured: accepted outside production only (see superRefine). */
-export const DEVELOPMENT_ADMIN_TOKEN = 'dev-admin-token-change-me';
 export const DEVELOPMENT_FINGERPRINT_SECRET = 'dev-token-fingerprint-secret-change-me';
 
 /**
@@ -16,25 +21,6 @@ export const PROVIDER_POLICY_DEFAULTS: PolicyConfigInput = {
   attemptTimeoutMs: 800,
   retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 200 },
 };
-
-const commaList = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
-
-const jsonText = z.string().transform((text, ctx): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-    return z.NEVER;
-  }
-});
-
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max);
 
 /** PROVIDER_POLICY_DEFAULTS with `override`'s keys on top (one level deep per section). */
 export function providerPolicy(override: unknown): PolicyConfigInput {
