@@ -45,10 +45,15 @@ describe('checkout: the core business path', () => {
     const orderId = res.body.orderId as string;
     // stock: reserved at once, committed when inventory consumes OrderPlaced
     expect(await e2e.available(first.sku)).toBe(availableBefore - 2);
-    await eventually('reservation committed', async () => {
-      const r = await call('GET', e2e.url('inventory', `/v1/reservations/${orderId}`));
-      return r.body?.status === 'COMMITTED' ? r : undefined;
-    });
+    // (inventory's consumer may first have to rejoin its group and work through older events)
+    await eventually(
+      'reservation committed',
+      async () => {
+        const r = await call('GET', e2e.url('inventory', `/v1/reservations/${orderId}`));
+        return r.body?.status === 'COMMITTED' ? r : undefined;
+      },
+      90_000,
+    );
     // exactly one captured payment
     const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`));
     expect(
