@@ -13,3 +13,4 @@ export { uniqueName } from './unique-name';
 export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';
+export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';

@@ -7,7 +7,7 @@ import { ExpiryWorker } from '../../src/infrastructure/expiry.worker';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
 import { addProduct, backdateExpiry, outboxEvents, stockOf } from '../support/inventory-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 describe('reservation expiry against Postgres', () => {
   let db: ThrowawayDatabase;

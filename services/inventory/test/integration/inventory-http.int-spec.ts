@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { inventoryConfigSchema } from '../../src/config/inventory.config';
 import { InventoryModule } from '../../src/inventory.module';
 import { deleteTopics } from '../support/kafka-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

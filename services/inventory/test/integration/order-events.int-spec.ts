@@ -12,7 +12,7 @@ import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.mig
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
 import { addProduct, stockOf } from '../support/inventory-fixture';
 import { createTopics, FAST_GROUP, readAll, testKafka, waitFor } from '../support/kafka-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 describe('order events and outbox against Kafka', () => {
   let db: ThrowawayDatabase;

@@ -9,7 +9,7 @@ import {
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
 import { addProduct, outboxEvents, stockOf } from '../support/inventory-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 describe('reservations against Postgres', () => {
   let db: ThrowawayDatabase;

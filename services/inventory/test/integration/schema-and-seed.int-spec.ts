@@ -2,7 +2,7 @@ import { seedCatalogue } from '../../src/infrastructure/catalogue.seeder';
 import { SEED_CATALOGUE } from '../../src/infrastructure/catalogue.seed-data';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
 import { PgInventoryReader } from '../../src/infrastructure/pg-inventory.reader';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 describe('schema and seed catalogue', () => {
   let db: ThrowawayDatabase;

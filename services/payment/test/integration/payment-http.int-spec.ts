@@ -6,7 +6,7 @@ import { paymentConfigSchema } from '../../src/config/payment.config';
 import { PaymentModule } from '../../src/payment.module';
 import { deleteTopics, readAll, testKafka, waitFor } from '../support/kafka-fixture';
 import { databaseContains, paymentRows, providerFault } from '../support/payment-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

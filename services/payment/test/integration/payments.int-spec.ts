@@ -16,7 +16,7 @@ import {
   providerFault,
   providerStack,
 } from '../support/payment-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 describe('payments against Postgres', () => {
   let db: ThrowawayDatabase;

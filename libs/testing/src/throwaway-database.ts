@@ -1,4 +1,6 @@
-import { requirePostgres, testEnv, uniqueName } from '@rc/testing';
+import { testEnv } from './config/test-env';
+import { requirePostgres } from './require-infra';
+import { uniqueName } from './unique-name';
 import { Client, Pool } from 'pg';
 
 /** A database created for one test file, dropped afterwards. */
