@@ -20,7 +20,13 @@ import { PgAnalyticsReadModel } from '../../src/infrastructure/analytics.pg-read
 import { KafkaDeadLetterRedriver } from '../../src/infrastructure/kafka-dead-letter.redriver';
 import { cartItemAdded, orderPlaced, payment, stockCommitted } from '../support/events';
 import { createAnalyticsDatabase } from '../support/isolated-database';
-import { createTopics, messageCount, readHeaders, testKafka } from '../support/kafka-fixture';
+import {
+  createTopics,
+  deleteGroups,
+  messageCount,
+  readHeaders,
+  testKafka,
+} from '../support/kafka-fixture';
 import { metricValue } from '../support/metric-value';
 import { waitFor } from '../support/poll';
 
@@ -44,6 +50,7 @@ class BuggyUntilFixed implements AnalyticsProjection {
 describe('analytics consumer (real Kafka and Postgres)', () => {
   const kafka = testKafka();
   const registry = new Registry();
+  const groupId = uniqueName('analytics');
   let db: Awaited<ReturnType<typeof createAnalyticsDatabase>>;
   let topics: Record<'orders' | 'payments' | 'inventory' | 'carts', string>;
   let removeTopics: () => Promise<void>;
@@ -62,7 +69,7 @@ describe('analytics consumer (real Kafka and Postgres)', () => {
     summary = new GetSummary(new PgAnalyticsReadModel(db.pool));
     consumer = createAnalyticsConsumer({
       kafka,
-      groupId: uniqueName('analytics'),
+      groupId,
       topics: created.topics,
       handlers: analyticsEventHandlers(new RecordEvent(projection)),
       maxAttempts: 3,
@@ -83,6 +90,7 @@ describe('analytics consumer (real Kafka and Postgres)', () => {
   afterAll(async () => {
     await consumer?.stop();
     await producer?.disconnect();
+    if (topics) await deleteGroups(kafka, [groupId, `redrive.${topics.orders}.dlq`]);
     await removeTopics?.();
     await db?.drop();
   });

@@ -7,7 +7,7 @@ import { AnalyticsModule } from '../../src/analytics.module';
 import { runRedriveCli } from '../../src/cli/redrive.cli';
 import { analyticsConfigSchema, type AnalyticsConfig } from '../../src/config/analytics.config';
 import { orderPlaced, payment } from '../support/events';
-import { createTopics, messageCount, testKafka } from '../support/kafka-fixture';
+import { createTopics, deleteGroups, messageCount, testKafka } from '../support/kafka-fixture';
 import { waitFor } from '../support/poll';
 import { createThrowawayDatabase } from '../support/throwaway-database';
 
@@ -21,6 +21,7 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
   let env: Record<string, string>;
   let service: RunningService<AnalyticsConfig>;
   let producer: Producer;
+  const groupId = uniqueName('analytics');
 
   beforeAll(async () => {
     database = await createThrowawayDatabase();
@@ -33,7 +34,7 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
       REDIS_URL: testEnv().redisUrl,
       KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
       ANALYTICS_TOPICS: topics.join(','),
-      ANALYTICS_CONSUMER_GROUP: uniqueName('analytics'),
+      ANALYTICS_CONSUMER_GROUP: groupId,
       ADMIN_TOKEN: TOKEN,
       REDRIVE_TIMEOUT_MS: '10000',
     };
@@ -51,6 +52,7 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
   afterAll(async () => {
     await producer?.disconnect();
     await service?.shutdown('test');
+    if (topics) await deleteGroups(kafka, [groupId, `redrive.${topics[0]}.dlq`]);
     await removeTopics?.();
     await database?.drop();
   });
@@ -80,7 +82,10 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
 
     // Assert
     await waitFor(
-      async () => (await json(await api('/v1/analytics/summary'))).paymentsCaptured === 1,
+      async () => {
+        const summary = await json(await api('/v1/analytics/summary'));
+        return summary.paymentsCaptured === 1 && summary.ordersPlaced === 1;
+      },
       20_000,
       'the events to be counted',
     );

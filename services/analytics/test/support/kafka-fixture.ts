@@ -45,7 +45,8 @@ export async function messageCount(kafka: Kafka, topic: string): Promise<number>
 
 /** The headers of every message in a single-partition topic such as a DLQ. */
 export async function readHeaders(kafka: Kafka, topic: string, count: number) {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  const groupId = uniqueName('reader');
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   const seen: Array<Record<string, string>> = [];
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -71,5 +72,17 @@ export async function readHeaders(kafka: Kafka, topic: string, count: number) {
     return seen;
   } finally {
     await consumer.disconnect();
+    await deleteGroups(kafka, [groupId]);
+  }
+}
+
+/** Deletes consumer groups a test created (members must have left); failures are ignored. */
+export async function deleteGroups(kafka: Kafka, groups: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
   }
 }

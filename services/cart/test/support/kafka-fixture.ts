@@ -46,7 +46,8 @@ export async function createTopic(kafka: Kafka, name: string) {
 
 /** Reads `count` messages from the start of `topic` (fails after `timeoutMs`). */
 export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 15_000) {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  const groupId = uniqueName('reader');
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   const seen: Array<{ key: string; value: unknown; headers: Record<string, string> }> = [];
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -76,6 +77,7 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
     return seen;
   } finally {
     await consumer.disconnect();
+    await deleteGroups(kafka, [groupId]);
   }
 }
 
@@ -86,4 +88,15 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** Deletes consumer groups a test created (members must have left); failures are ignored. */
+export async function deleteGroups(kafka: Kafka, groups: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
 }

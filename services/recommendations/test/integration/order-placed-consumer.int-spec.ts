@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { orderEventHandlers } from '../../src/api/order-placed.handler';
 import { RecordOrder } from '../../src/application/record-order.command';
 import { RedisCoPurchaseModel } from '../../src/infrastructure/co-purchase-model.redis';
-import { createTopic, testKafka } from '../support/kafka-fixture';
+import { createTopic, deleteGroups, testKafka } from '../support/kafka-fixture';
 import { metricValue } from '../support/metric-value';
 import { waitFor } from '../support/poll';
 import { createRedisFixture } from '../support/redis-fixture';
@@ -20,6 +20,7 @@ describe('OrderPlaced consumer (real Kafka and Redis)', () => {
   let consumer: EventConsumer;
   let producer: Producer;
   const registry = new Registry();
+  const groupId = uniqueName('recommendations');
 
   beforeAll(async () => {
     fixture = await createRedisFixture('reco-consumer');
@@ -31,7 +32,7 @@ describe('OrderPlaced consumer (real Kafka and Redis)', () => {
     });
     consumer = new EventConsumer({
       kafka,
-      groupId: uniqueName('recommendations'),
+      groupId,
       topics: [topic],
       handlers: orderEventHandlers(new RecordOrder(model)),
       registry,
@@ -49,6 +50,7 @@ describe('OrderPlaced consumer (real Kafka and Redis)', () => {
   afterAll(async () => {
     await consumer?.stop();
     await producer?.disconnect();
+    await deleteGroups(kafka, [groupId]);
     await removeTopic?.();
     await fixture?.drop();
   });

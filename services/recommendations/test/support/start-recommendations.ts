@@ -1,6 +1,7 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
 import { requireRedis, testEnv, uniqueName } from '@rc/testing';
 import { Redis } from 'ioredis';
+import { deleteGroups, testKafka } from './kafka-fixture';
 import {
   recommendationsConfigSchema,
   type RecommendationsConfig,
@@ -21,6 +22,7 @@ export async function startRecommendations(
 ): Promise<StartedRecommendations> {
   await requireRedis();
   const prefix = `test:${uniqueName('reco-http')}:`;
+  const groupId = uniqueName('reco-group');
   const service = await bootstrapService({
     module: RecommendationsModule,
     schema: recommendationsConfigSchema,
@@ -31,7 +33,7 @@ export async function startRecommendations(
       REDIS_URL: testEnv().redisUrl,
       KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
       RECO_KEY_PREFIX: prefix,
-      RECO_CONSUMER_GROUP: uniqueName('reco-group'),
+      RECO_CONSUMER_GROUP: groupId,
       RECO_STATIC_BESTSELLERS: 'BEST-1,BEST-2,BEST-3',
       ...env,
     },
@@ -45,6 +47,7 @@ export async function startRecommendations(
     prefix,
     stop: async () => {
       await service.shutdown('test');
+      await deleteGroups(testKafka(), [groupId]);
       const redis = new Redis(testEnv().redisUrl);
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
