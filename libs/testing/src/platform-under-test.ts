@@ -70,6 +70,26 @@ export class PlatformUnderTest {
     return svc;
   }
 
+  /**
+   * Stops one service and starts it again with `env` merged over its environment (e.g. a
+   * feature switched off for a comparison run).
+   */
+  async restartWith(name: ServiceName, env: Record<string, string>): Promise<void> {
+    await this.service(name).stop('SIGTERM', 15_000);
+    const port = this.port(name);
+    this.processes.set(
+      name,
+      new ServiceProcess({
+        name,
+        root: this.options.root,
+        port,
+        env: { ...this.defaultEnv(name), ...this.options.env?.[name], ...env },
+        readyTimeoutMs: 60_000,
+      }),
+    );
+    await this.service(name).start();
+  }
+
   /** Starts every service (in parallel: readiness checks only a service's own dependencies). */
   async start(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.start()));

@@ -48,17 +48,23 @@ import {
           windowMs: 1_000,
           fallback: 'fail-open' as const,
         };
+        // RESILIENCE_PIPELINE_ENABLED=false (benchmark baseline): no shedding, no rate limiting.
+        const protection = config.RESILIENCE_PIPELINE_ENABLED;
         return {
-          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-          rateLimiter: new RateLimiter({
-            redis,
-            keyPrefix: 'checkout:rl',
-            routes: {
-              'POST /v1/checkout': perClient,
-              'GET /v1/orders/:orderId': { ...perClient, fallback: 'local' as const },
-            },
-            registry,
-          }),
+          loadShedder: protection
+            ? new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry })
+            : undefined,
+          rateLimiter: !protection
+            ? undefined
+            : new RateLimiter({
+                redis,
+                keyPrefix: 'checkout:rl',
+                routes: {
+                  'POST /v1/checkout': perClient,
+                  'GET /v1/orders/:orderId': { ...perClient, fallback: 'local' as const },
+                },
+                registry,
+              }),
           idempotencyStore: new IdempotencyStore({
             pool,
             lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,

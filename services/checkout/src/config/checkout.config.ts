@@ -147,6 +147,11 @@ export const checkoutConfigSchema = platformConfigSchema
     ADMIN_TOKEN: secret(z.string().min(16))
       .default(DEVELOPMENT_ADMIN_TOKEN)
       .describe('Bearer token of the admin API (/admin/faults); a secret. Required in production.'),
+    RESILIENCE_PIPELINE_ENABLED: envBoolean
+      .default(true)
+      .describe(
+        'false switches the resilience pipeline off (no inbound shedding or rate limiting; outbound calls: one attempt, no breaker, bulkhead or budget) — for the on/off benchmark only.',
+      ),
     IDEMPOTENCY_FINGERPRINT_KEY: secret(z.string().min(16))
       .default(DEVELOPMENT_FINGERPRINT_KEY)
       .describe(

@@ -85,7 +85,11 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
       provide: PolicyRegistry,
       inject: [SERVICE_CONFIG, ServiceMetrics],
       useFactory: (config: CheckoutConfig, metrics: ServiceMetrics) =>
-        buildOutboundPolicies(config.OUTBOUND_POLICIES_JSON, metrics.registry),
+        buildOutboundPolicies(
+          config.OUTBOUND_POLICIES_JSON,
+          metrics.registry,
+          config.RESILIENCE_PIPELINE_ENABLED,
+        ),
     },
     {
       provide: ENDPOINTS,

@@ -36,4 +36,17 @@ describe('outbound policies', () => {
   it('when an override names an unknown dependency, then building refuses', () => {
     expect(() => buildOutboundPolicies({ paymnet: {} }, new Registry())).toThrow(/paymnet/);
   });
+
+  it('when the pipeline is switched off, then every dependency gets one attempt and no breaker or bulkhead', () => {
+    const policies = buildOutboundPolicies({}, new Registry(), false);
+
+    for (const name of OUTBOUND_DEPENDENCIES) {
+      expect(policies.get(name).config).toMatchObject({
+        retry: { maxAttempts: 1 },
+        breaker: { enabled: false },
+        bulkhead: { enabled: false },
+        budget: { enabled: false },
+      });
+    }
+  });
 });

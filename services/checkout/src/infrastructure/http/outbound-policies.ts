@@ -49,6 +49,19 @@ export const OUTBOUND_POLICY_DEFAULTS: Readonly<Record<OutboundDependency, Polic
 };
 
 /**
+ * The outbound pipeline switched off (config RESILIENCE_PIPELINE_ENABLED=false), for the
+ * benchmark's on/off comparison: one attempt, no breaker, no bulkhead, no budget, and an
+ * attempt timeout long enough never to matter.
+ */
+export const PASS_THROUGH_POLICY = {
+  attemptTimeoutMs: 30_000,
+  retry: { maxAttempts: 1 },
+  budget: { enabled: false },
+  breaker: { enabled: false, slowCallDurationMs: 30_000 },
+  bulkhead: { enabled: false },
+} as const;
+
+/**
  * Builds the named policies: the defaults above, overridden key by key by `overrides`
  * (config `OUTBOUND_POLICIES_JSON`, e.g. `{"payment":{"attemptTimeoutMs":1500}}`). Everything is
  * validated up front; a bad key refuses to start, naming it.
@@ -57,6 +70,7 @@ export const OUTBOUND_POLICY_DEFAULTS: Readonly<Record<OutboundDependency, Polic
 export function buildOutboundPolicies(
   overrides: Readonly<Record<string, unknown>> = {},
   registry?: Registry,
+  pipelineEnabled = true,
 ): PolicyRegistry {
   const unknown = Object.keys(overrides).filter(
     (name) => !(OUTBOUND_DEPENDENCIES as readonly string[]).includes(name),
@@ -68,7 +82,9 @@ export function buildOutboundPolicies(
   const dependencies = Object.fromEntries(
     OUTBOUND_DEPENDENCIES.map((name) => [
       name,
-      merge(OUTBOUND_POLICY_DEFAULTS[name], overrides[name]),
+      pipelineEnabled
+        ? merge(OUTBOUND_POLICY_DEFAULTS[name], overrides[name])
+        : merge(OUTBOUND_POLICY_DEFAULTS[name], PASS_THROUGH_POLICY),
     ]),
   );
   return PolicyRegistry.fromConfig({ dependencies }, registry ? { registry } : {});
