@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { PlatformUnderTest, testEnv } from '@rc/testing';
 import { runStep, type StepResult } from './open-loop';
 
-// npm run bench:checkout [-- --json] [-- --quick] [-- --slo-ms 1000]
+// npm run bench:checkout [-- --json] [-- --quick] [-- --slo-ms 1000]   (the npm script builds first:
+// at run time the workspace libs resolve to their compiled output)
 // Open-loop load on POST /v1/checkout of the real platform (six processes, Postgres, Redis,
 // Kafka): capacity (highest rate with p99 under the SLO and < 0.1% errors), p50/p99 at half
 // capacity, and goodput with the resilience pipeline on vs off at an overload rate.
@@ -30,15 +31,6 @@ async function restock(databaseUrl: string, skus: string[]): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  progress('building the services (nx run-many -t build) ...');
-  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--parallel=2'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NX_DAEMON: 'false' },
-  });
-  if (build.status !== 0) throw new Error('build failed');
-  // Loaded after the build: workspace libs resolve to their compiled output at run time.
-  const { PlatformUnderTest, testEnv } = await import('@rc/testing');
   const platform = new PlatformUnderTest({
     root: ROOT,
     portBase: 3200,
