@@ -62,10 +62,16 @@ describe('event durability', () => {
     const ids = await placeOrders('analytics-down', 5);
     await e2e.platform.service('analytics').start();
 
-    const summary = await eventually('analytics caught up', async () => {
-      const s = (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body;
-      return s.ordersPlaced >= before + 5 ? s : undefined;
-    });
+    // The killed member's session must expire (~30 s) before its partitions are reassigned.
+    const summary = await eventually(
+      'analytics caught up',
+      async () => {
+        const s = (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body;
+        return s.ordersPlaced >= before + 5 ? s : undefined;
+      },
+      90_000,
+      1_000,
+    );
     await new Promise((r) => setTimeout(r, 2000)); // any duplicate delivery would land by now
     const after = (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body;
     expect(summary.ordersPlaced).toBe(before + 5);
