@@ -3,12 +3,14 @@ import { Redis, type RedisOptions } from 'ioredis';
 
 /**
  * How the service configures its Redis client (see config): no offline queue and a command
- * timeout, so a dead or stalled Redis fails commands fast instead of queueing them.
+ * timeout, so a dead or stalled Redis fails commands fast instead of queueing them. The timeout
+ * is longer than the service's 50 ms so a busy test machine does not turn a healthy Redis into
+ * a fallback.
  */
 export const FAIL_FAST: RedisOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
-  commandTimeout: 100,
+  commandTimeout: 500,
 };
 
 /** A Redis client on the test server and a key prefix no other run uses; `drop` cleans up. */

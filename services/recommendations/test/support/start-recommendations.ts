@@ -35,6 +35,8 @@ export async function startRecommendations(
       RECO_KEY_PREFIX: prefix,
       RECO_CONSUMER_GROUP: groupId,
       RECO_STATIC_BESTSELLERS: 'BEST-1,BEST-2,BEST-3',
+      // Generous: these tests are about behaviour, not timeouts, and run on a shared machine.
+      REDIS_COMMAND_TIMEOUT_MS: '1000',
       ...env,
     },
     logSink: () => undefined,
