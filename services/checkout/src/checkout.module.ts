@@ -48,7 +48,8 @@ import {
           windowMs: 1_000,
           fallback: 'fail-open' as const,
         };
-        // RESILIENCE_PIPELINE_ENABLED=false (benchmark baseline): no shedding, no rate limiting.
+        // RESILIENCE_PIPELINE_ENABLED=false (the benchmark's baseline): no deadline, no
+        // shedding, no rate limiting — a missing component switches its interceptor off.
         const protection = config.RESILIENCE_PIPELINE_ENABLED;
         return {
           loadShedder: protection
@@ -76,6 +77,7 @@ import {
           defaultCriticality: 'CRITICAL',
           clientId: clientIdOf,
           deadline: {
+            enabled: protection,
             defaultTimeoutMs: config.CHECKOUT_DEFAULT_DEADLINE_MS,
             maxTimeoutMs: config.CHECKOUT_MAX_DEADLINE_MS,
           },

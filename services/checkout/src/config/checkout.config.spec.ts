@@ -18,7 +18,24 @@ describe('checkout config', () => {
       RECOVERY_STALE_AFTER_MS: 30_000,
       OUTBOUND_POLICIES_JSON: {},
       RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
+      RESILIENCE_PIPELINE_ENABLED: true,
     });
+  });
+
+  it('when the resilience pipeline is switched off, then development accepts it and production refuses it', () => {
+    const off = { RESILIENCE_PIPELINE_ENABLED: 'false' };
+
+    const development = loadConfig(checkoutConfigSchema, off);
+    const production = () =>
+      loadConfig(checkoutConfigSchema, {
+        ...off,
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'a-real-admin-token-0123456789',
+        IDEMPOTENCY_FINGERPRINT_KEY: 'a-real-fingerprint-key-0123456789',
+      });
+
+    expect(development.RESILIENCE_PIPELINE_ENABLED).toBe(false);
+    expect(production).toThrow(/RESILIENCE_PIPELINE_ENABLED: must stay true in production/);
   });
 
   it('when the recovery worker could take over a live checkout, then it refuses to start', () => {

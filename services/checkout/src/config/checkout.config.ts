@@ -150,7 +150,7 @@ export const checkoutConfigSchema = platformConfigSchema
     RESILIENCE_PIPELINE_ENABLED: envBoolean
       .default(true)
       .describe(
-        'false switches the resilience pipeline off (no inbound shedding or rate limiting; outbound calls: one attempt, no breaker, bulkhead or budget) — for the on/off benchmark only.',
+        'false switches the resilience pipeline off — no request deadline, inbound shedding or rate limiting; outbound calls: one attempt, no breaker, bulkhead or retry budget, a 30 s attempt timeout. The baseline of the on/off benchmark only; refused in production.',
       ),
     IDEMPOTENCY_FINGERPRINT_KEY: secret(z.string().min(16))
       .default(DEVELOPMENT_FINGERPRINT_KEY)
@@ -170,6 +170,12 @@ export const checkoutConfigSchema = platformConfigSchema
       issue(
         'IDEMPOTENCY_FINGERPRINT_KEY',
         'must be set in production (the development default is refused)',
+      );
+    // Without the deadline a checkout may outlive RECOVERY_STALE_AFTER_MS and its key lease.
+    if (config.NODE_ENV === 'production' && !config.RESILIENCE_PIPELINE_ENABLED)
+      issue(
+        'RESILIENCE_PIPELINE_ENABLED',
+        'must stay true in production (false is the benchmark baseline without deadline, shedding, retries or breakers)',
       );
     if (config.CHECKOUT_DEFAULT_DEADLINE_MS > config.CHECKOUT_MAX_DEADLINE_MS)
       issue(
