@@ -1,0 +1,68 @@
+/** Command-line options of `npm run bench:checkout -- …`. */
+export interface BenchOptions {
+  /** `--json`: one JSON object on stdout instead of the table. */
+  json: boolean;
+  /** `--quick`: shorter steps, for a smoke run (figures are noisier). */
+  quick: boolean;
+  /** `--slo-ms N`: p99 objective of the capacity search, ms (default 1000). */
+  sloP99Ms: number;
+  /** `--skip-build`: do not run `nx run-many -t build` first (the dist folders are current). */
+  skipBuild: boolean;
+}
+
+/** Durations and rates of one run, derived from the options. */
+export interface BenchPlan {
+  /** Arrival rates of the capacity search, ascending, requests/s. */
+  rates: readonly number[];
+  /** Load window of each capacity step, s. */
+  stepSeconds: number;
+  /** Load window of the half-capacity step, s. */
+  halfSeconds: number;
+  /** Load window of each pipeline on/off step, s. */
+  comparisonSeconds: number;
+  /** Warm-up before the measured steps (and after the restart), s. */
+  warmupSeconds: number;
+  /** The pipeline comparison runs at this multiple of the measured capacity. */
+  overloadFactor: number;
+  /** A request unanswered this long after its scheduled send time is an error, ms. */
+  requestTimeoutMs: number;
+  /** Error ratio that fails a capacity step. */
+  maxErrorRatio: number;
+}
+
+const USAGE = 'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build]';
+
+/**
+ * Parses the benchmark's arguments.
+ * @throws RangeError on an unknown flag or a bad `--slo-ms` value, with the usage line.
+ */
+export function parseBenchOptions(args: readonly string[]): BenchOptions {
+  const options: BenchOptions = { json: false, quick: false, sloP99Ms: 1000, skipBuild: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--json') options.json = true;
+    else if (arg === '--quick') options.quick = true;
+    else if (arg === '--skip-build') options.skipBuild = true;
+    else if (arg === '--slo-ms') {
+      const value = Number(args[++i]);
+      if (!Number.isInteger(value) || value < 10 || value > 60_000)
+        throw new RangeError(`--slo-ms needs an integer from 10 to 60000 (ms)\n${USAGE}`);
+      options.sloP99Ms = value;
+    } else throw new RangeError(`unknown argument ${String(arg)}\n${USAGE}`);
+  }
+  return options;
+}
+
+/** The run's plan: ~4–5 min by default, ~1.5 min with `--quick`. */
+export function benchPlan(options: BenchOptions): BenchPlan {
+  return {
+    rates: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140, 160, 200, 250, 300],
+    stepSeconds: options.quick ? 4 : 8,
+    halfSeconds: options.quick ? 6 : 20,
+    comparisonSeconds: options.quick ? 6 : 15,
+    warmupSeconds: options.quick ? 2 : 4,
+    overloadFactor: 2,
+    requestTimeoutMs: 10_000,
+    maxErrorRatio: 0.001,
+  };
+}
