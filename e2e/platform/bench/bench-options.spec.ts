@@ -1,0 +1,28 @@
+import { benchPlan, parseBenchOptions } from './bench-options';
+
+describe('bench options', () => {
+  it('when no flag is given, then the table, the full plan and a 1000 ms SLO are used', () => {
+    const options = parseBenchOptions([]);
+
+    expect(options).toEqual({ json: false, quick: false, sloP99Ms: 1_000, skipBuild: false });
+    expect(benchPlan(options)).toMatchObject({ stepSeconds: 8, halfSeconds: 20 });
+  });
+
+  it('when flags are given, then each is honoured and --quick shortens every step', () => {
+    const options = parseBenchOptions(['--json', '--quick', '--slo-ms', '250', '--skip-build']);
+
+    expect(options).toEqual({ json: true, quick: true, sloP99Ms: 250, skipBuild: true });
+    const quick = benchPlan(options);
+    const full = benchPlan({ ...options, quick: false });
+    expect(quick.stepSeconds).toBeLessThan(full.stepSeconds);
+    expect(quick.halfSeconds).toBeLessThan(full.halfSeconds);
+    expect(quick.comparisonSeconds).toBeLessThan(full.comparisonSeconds);
+  });
+
+  it('when --slo-ms has no valid value or a flag is unknown, then parsing refuses with the usage', () => {
+    expect(() => parseBenchOptions(['--slo-ms'])).toThrow(/--slo-ms needs an integer/);
+    expect(() => parseBenchOptions(['--slo-ms', 'fast'])).toThrow(/--slo-ms needs an integer/);
+    expect(() => parseBenchOptions(['--slo-ms', '0'])).toThrow(RangeError);
+    expect(() => parseBenchOptions(['--qiuck'])).toThrow(/unknown argument --qiuck\nusage:/);
+  });
+});

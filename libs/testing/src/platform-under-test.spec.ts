@@ -1,0 +1,69 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlatformUnderTest } from './platform-under-test';
+
+// A stand-in checkout: a real process that is ready at once and shows its pid and environment.
+const FAKE_MAIN = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  if (req.url === '/env') {
+    const { LOG_LEVEL, INVENTORY_URL, FEATURE } = process.env;
+    return res.end(JSON.stringify({ pid: process.pid, LOG_LEVEL, INVENTORY_URL, FEATURE }));
+  }
+  res.end();
+});
+server.listen(Number(process.env.PORT), process.env.HOST);
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('PlatformUnderTest', () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'platform-'));
+    mkdirSync(join(root, 'services', 'checkout', 'dist'), { recursive: true });
+    writeFileSync(join(root, 'services', 'checkout', 'dist', 'main.js'), FAKE_MAIN);
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('when a service is restarted with extra environment, then a new process serves the same port with the defaults, the run options and the extra', async () => {
+    const portBase = await freePort();
+    const platform = new PlatformUnderTest({
+      root,
+      portBase,
+      only: ['checkout'],
+      env: { checkout: { LOG_LEVEL: 'warn' } },
+    });
+    const env = async () =>
+      (await (await fetch(`${platform.url('checkout')}/env`)).json()) as Record<string, unknown>;
+    await platform.start();
+    try {
+      const before = await env();
+
+      await platform.restartWith('checkout', { FEATURE: 'off' });
+      const after = await env();
+
+      expect(before.LOG_LEVEL).toBe('warn');
+      expect(before).not.toHaveProperty('FEATURE');
+      expect(after).toMatchObject({
+        LOG_LEVEL: 'warn',
+        INVENTORY_URL: `http://127.0.0.1:${portBase + 3}`,
+        FEATURE: 'off',
+      });
+      expect(after.pid).not.toBe(before.pid);
+    } finally {
+      await platform.stop();
+    }
+  });
+});
