@@ -45,4 +45,6 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`  - ${p}`);
   process.exit(1);
 }
-console.log(`check-compose: ok — ${Object.keys(doc.services).length} services in docker-compose.yml`);
+console.log(
+  `check-compose: ok — ${Object.keys(doc.services).length} services in docker-compose.yml`,
+);

@@ -42,7 +42,8 @@ const problems = [];
 const exported = exportedMetricSeries(root);
 const rules = loadRules(rulesDir);
 const recorded = new Set(rules.filter((r) => r.record).map((r) => r.record));
-const known = (name) => exported.has(name) || recorded.has(name) || PROMETHEUS_SERIES.includes(name);
+const known = (name) =>
+  exported.has(name) || recorded.has(name) || PROMETHEUS_SERIES.includes(name);
 
 // 1. Metric names, in rules and dashboards.
 const queries = [];
@@ -74,16 +75,22 @@ for (const q of queries) {
 }
 
 // 2. Dashboards: unique uids, provisioned data sources.
-const datasources = provisionedDatasourceUids(join(root, 'deploy/grafana/provisioning/datasources'));
+const datasources = provisionedDatasourceUids(
+  join(root, 'deploy/grafana/provisioning/datasources'),
+);
 const uids = new Map();
 for (const { file, dashboard } of dashboards) {
   if (!dashboard.uid) problems.push(`dashboards/${file}: no uid`);
   else if (uids.has(dashboard.uid)) {
-    problems.push(`dashboards/${file}: uid "${dashboard.uid}" also used by ${uids.get(dashboard.uid)}`);
+    problems.push(
+      `dashboards/${file}: uid "${dashboard.uid}" also used by ${uids.get(dashboard.uid)}`,
+    );
   } else uids.set(dashboard.uid, file);
   for (const q of dashboardQueries(dashboard)) {
     if (q.datasource && !q.datasource.startsWith('$') && !datasources.has(q.datasource)) {
-      problems.push(`dashboards/${file}: ${q.where} uses data source "${q.datasource}", not provisioned`);
+      problems.push(
+        `dashboards/${file}: ${q.where} uses data source "${q.datasource}", not provisioned`,
+      );
     }
   }
 }
@@ -92,7 +99,9 @@ for (const { file, dashboard } of dashboards) {
 for (const rule of rules.filter((r) => r.annotations.dashboard)) {
   const uid = /\/d\/([^/?#]+)/.exec(rule.annotations.dashboard)?.[1];
   if (!uid || !uids.has(uid)) {
-    problems.push(`rules/${rule.file}: alert ${rule.alert} links to unknown dashboard ${rule.annotations.dashboard}`);
+    problems.push(
+      `rules/${rule.file}: alert ${rule.alert} links to unknown dashboard ${rule.annotations.dashboard}`,
+    );
   }
 }
 
@@ -108,7 +117,10 @@ if (spawnSync(promtool, ['--version']).status === 0) {
       groups: [
         {
           name: 'dashboard-queries',
-          rules: checked.map((q, i) => ({ record: `dashboard_query_${i}`, expr: withoutGrafanaVariables(q.expr) })),
+          rules: checked.map((q, i) => ({
+            record: `dashboard_query_${i}`,
+            expr: withoutGrafanaVariables(q.expr),
+          })),
         },
       ],
     }),
@@ -116,14 +128,19 @@ if (spawnSync(promtool, ['--version']).status === 0) {
   const result = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });
   rmSync(dir, { recursive: true, force: true });
   if (result.status !== 0) {
-    const detail = `${result.stdout}\n${result.stderr}`.replace(/dashboard_query_(\d+)/g, (_, i) => {
-      const q = checked[Number(i)];
-      return `${q.source} ${q.where}`;
-    });
+    const detail = `${result.stdout}\n${result.stderr}`.replace(
+      /dashboard_query_(\d+)/g,
+      (_, i) => {
+        const q = checked[Number(i)];
+        return `${q.source} ${q.where}`;
+      },
+    );
     problems.push(`dashboard queries do not parse as PromQL:\n${detail.trim()}`);
   }
 } else {
-  console.log('check-dashboards: promtool not found: dashboard queries not parsed (names still checked)');
+  console.log(
+    'check-dashboards: promtool not found: dashboard queries not parsed (names still checked)',
+  );
 }
 
 if (problems.length > 0) {

@@ -104,7 +104,9 @@ export function dockerfileOf(service) {
 /** Hosts and ports named by a URL-like value (`scheme://[user@]host[:port]/…`, or `h:p,h:p`). */
 export function endpointsIn(value) {
   const text = interpolateDefaults(value);
-  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([a-zA-Z0-9.-]+)(?::(\d+))?(\/[^?#]*)?/.exec(text);
+  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([a-zA-Z0-9.-]+)(?::(\d+))?(\/[^?#]*)?/.exec(
+    text,
+  );
   if (url) return [{ host: url[1], port: url[2], path: url[3] ?? '' }];
   if (/^[a-zA-Z0-9.-]+:\d+(,[a-zA-Z0-9.-]+:\d+)*$/.test(text)) {
     return text.split(',').map((hp) => {

@@ -85,7 +85,8 @@ export function composeProblems(doc, repo) {
       const context = typeof s.build === 'string' ? s.build : (s.build.context ?? '.');
       if (!repo.exists(context)) problems.push(`${where}: build context ${context} does not exist`);
       const dockerfile = dockerfileOf(s);
-      if (!repo.exists(dockerfile)) problems.push(`${where}: Dockerfile ${dockerfile} does not exist`);
+      if (!repo.exists(dockerfile))
+        problems.push(`${where}: Dockerfile ${dockerfile} does not exist`);
     }
 
     const depends = s.depends_on;
@@ -101,27 +102,33 @@ export function composeProblems(doc, repo) {
         if (spec?.condition !== 'service_healthy') {
           problems.push(`${where}: depends on ${target} without condition: service_healthy`);
         }
-        if (!healthcheckOf(t, repo)) problems.push(`${where}: depends on ${target}, which has no health check`);
+        if (!healthcheckOf(t, repo))
+          problems.push(`${where}: depends on ${target}, which has no health check`);
         const mine = profilesOf(s);
         const theirs = profilesOf(t);
         if (theirs.length > 0 && !theirs.some((p) => mine.includes(p))) {
-          problems.push(`${where}: depends on ${target}, which only starts with profile ${theirs.join('/')}`);
+          problems.push(
+            `${where}: depends on ${target}, which only starts with profile ${theirs.join('/')}`,
+          );
         }
       }
     }
 
     for (const p of publishedPorts(s)) {
       const key = `${p.published}/${p.protocol}`;
-      if (ports.has(key)) problems.push(`${where}: host port ${key} also published by ${ports.get(key)}`);
+      if (ports.has(key))
+        problems.push(`${where}: host port ${key} also published by ${ports.get(key)}`);
       else ports.set(key, name);
     }
 
     const { binds, named } = mountsOf(s);
     for (const { source } of binds) {
-      if (!repo.exists(source)) problems.push(`${where}: bind mount source ${source} does not exist`);
+      if (!repo.exists(source))
+        problems.push(`${where}: bind mount source ${source} does not exist`);
     }
     for (const v of named) {
-      if (!declaredVolumes.has(v)) problems.push(`${where}: volume ${v} is not declared under volumes`);
+      if (!declaredVolumes.has(v))
+        problems.push(`${where}: volume ${v} is not declared under volumes`);
     }
 
     const env = environmentOf(s);
@@ -136,7 +143,9 @@ export function composeProblems(doc, repo) {
       }
       const port = String(env.PORT ?? config?.port);
       if (config?.port !== undefined && port !== String(config.port)) {
-        problems.push(`${where}: PORT ${port} differs from the service's contract port ${config.port}`);
+        problems.push(
+          `${where}: PORT ${port} differs from the service's contract port ${config.port}`,
+        );
       }
       if (!publishedPorts(s).some((p) => p.published === port && p.target === port)) {
         problems.push(`${where}: does not publish its port ${port} as ${port}`);
@@ -152,12 +161,16 @@ export function composeProblems(doc, repo) {
         }
         const expected = appPort.get(e.host);
         if (expected && e.port && e.port !== expected) {
-          problems.push(`${where}: ${key} uses port ${e.port} of ${e.host}, which listens on ${expected}`);
+          problems.push(
+            `${where}: ${key} uses port ${e.port} of ${e.host}, which listens on ${expected}`,
+          );
         }
         if (key === 'DATABASE_URL') {
           const db = e.path.replace(/^\//, '');
           if (db && !initDatabases(target, repo).has(db)) {
-            problems.push(`${where}: DATABASE_URL names database ${db}, which no init script of ${e.host} creates`);
+            problems.push(
+              `${where}: DATABASE_URL names database ${db}, which no init script of ${e.host} creates`,
+            );
           }
         }
       }

@@ -4,7 +4,8 @@
 import { baseImage, findStage, isNode24, parseStages } from './dockerfile.mjs';
 
 const NPM_INSTALL = /\bnpm\s+(?:ci|install|i)\b/;
-const PROD_ONLY = /--omit[= ]dev\b|--only[= ]prod(?:uction)?\b|--production\b|\bNODE_ENV=production\b/;
+const PROD_ONLY =
+  /--omit[= ]dev\b|--only[= ]prod(?:uction)?\b|--production\b|\bNODE_ENV=production\b/;
 const NPM_PRUNE_PROD = /\bnpm\s+prune\b[^&;|]*(?:--omit[= ]dev|--production)/;
 
 /** Each npm install command of a RUN instruction (split on && ; |). */
@@ -61,7 +62,8 @@ export function dockerfileProblems(text) {
   if (!runtime) return ['no FROM instruction'];
 
   const runtimeBase = baseImage(stages, runtime);
-  if (!isNode24(runtimeBase)) problems.push(`runtime stage is based on "${runtimeBase}", not node:24`);
+  if (!isNode24(runtimeBase))
+    problems.push(`runtime stage is based on "${runtimeBase}", not node:24`);
   for (const stage of stages) {
     const base = baseImage(stages, stage);
     if (base !== runtimeBase && !isNode24(base)) {

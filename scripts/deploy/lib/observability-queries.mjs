@@ -48,7 +48,9 @@ export function loadDashboards(dir) {
  */
 export function loadRules(dir) {
   const rules = [];
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const doc = parse(readFileSync(join(dir, file), 'utf8'));
     for (const group of doc?.groups ?? []) {
       for (const rule of group.rules ?? []) {

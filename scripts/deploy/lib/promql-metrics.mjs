@@ -40,7 +40,10 @@ export function metricNamesInPromQL(expr) {
   s = s.replace(/\boffset\s+-?[0-9a-z]+/gi, ' ');
   s = s.replace(/@\s*[0-9.]+/g, ' ');
   // Numbers (1, 0.5, 1e3, 0x1f, 5m) unless part of an identifier.
-  s = s.replace(/(?<![a-zA-Z0-9_:])(?:0x[0-9a-f]+|[0-9]+(?:\.[0-9]*)?(?:e[+-]?[0-9]+)?[a-z]*)/gi, ' ');
+  s = s.replace(
+    /(?<![a-zA-Z0-9_:])(?:0x[0-9a-f]+|[0-9]+(?:\.[0-9]*)?(?:e[+-]?[0-9]+)?[a-z]*)/gi,
+    ' ',
+  );
   const names = [];
   for (const match of s.matchAll(IDENTIFIER)) {
     const name = match[0];

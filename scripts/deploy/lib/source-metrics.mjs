@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const DEFINITION = /\b(new\s+)?(Counter|Gauge|Histogram|Summary|counter|gauge|histogram|summary)\s*(?:<[^>]*>)?\s*\(/g;
+const DEFINITION =
+  /\b(new\s+)?(Counter|Gauge|Histogram|Summary|counter|gauge|histogram|summary)\s*(?:<[^>]*>)?\s*\(/g;
 const NAME = /\bname:\s*['"]([a-zA-Z_:][a-zA-Z0-9_:]*)['"]/g;
 
 /** Series a metric of `type` exposes besides its own name. */
