@@ -18,7 +18,7 @@ export interface BenchPlan {
   stepSeconds: number;
   /** Load window of the half-capacity step, s. */
   halfSeconds: number;
-  /** Load window of each pipeline on/off step, s. */
+  /** Load window of each pipeline on/off step (at capacity, then overloaded), s. */
   comparisonSeconds: number;
   /** Warm-up before the measured steps (and after the restart), s. */
   warmupSeconds: number;
@@ -59,7 +59,7 @@ export function benchPlan(options: BenchOptions): BenchPlan {
     rates: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140, 160, 200, 250, 300],
     stepSeconds: options.quick ? 4 : 8,
     halfSeconds: options.quick ? 6 : 20,
-    comparisonSeconds: options.quick ? 6 : 15,
+    comparisonSeconds: options.quick ? 6 : 12,
     warmupSeconds: options.quick ? 2 : 4,
     overloadFactor: 2,
     requestTimeoutMs: 10_000,

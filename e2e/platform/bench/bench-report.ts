@@ -1,5 +1,6 @@
 import type { SearchStep } from './capacity-search';
 import type { MachineContext } from './machine-context';
+import type { PipelineComparison } from './pipeline-comparison';
 import type { StepResult } from './step-result';
 
 /** Everything one run measured: the `--json` output. */
@@ -17,8 +18,12 @@ export interface CheckoutBenchResult {
   pipelineOnOffThroughputRatio: number;
   /** The same ratio counting only successes answered within the SLO. */
   pipelineOnOffGoodputWithinSloRatio: number;
+  /** The overload step with the pipeline on. */
   pipelineOn: StepResult;
+  /** The overload step with the pipeline off. */
   pipelineOff: StepResult;
+  /** The same comparison at capacity: what the pipeline costs when nothing is overloaded. */
+  pipelineAtCapacity: PipelineComparison & { throughputRatio: number };
   sloP99Ms: number;
   maxErrorRatio: number;
   quick: boolean;
@@ -48,12 +53,15 @@ export function renderReport(r: CheckoutBenchResult): string {
     `at half capacity (${r.halfCapacityRps} rps, ${r.halfCapacity.seconds} s): p50 ${r.p50MsAtHalfCapacity} ms, p99 ${r.p99MsAtHalfCapacity} ms`,
     `pipeline on vs off at ${r.comparisonRps} rps: goodput ${r.pipelineOn.goodputRps}/s vs ${r.pipelineOff.goodputRps}/s -> ratio ${r.pipelineOnOffThroughputRatio}` +
       ` (within the SLO: ${r.pipelineOn.goodputWithinSloRps}/s vs ${r.pipelineOff.goodputWithinSloRps}/s -> ${r.pipelineOnOffGoodputWithinSloRatio})`,
+    `pipeline on vs off at capacity (${r.pipelineAtCapacity.rateRps} rps): goodput ${r.pipelineAtCapacity.on.goodputRps}/s vs ${r.pipelineAtCapacity.off.goodputRps}/s -> ratio ${r.pipelineAtCapacity.throughputRatio}`,
     '',
     table([
       ...r.steps.map((s) => row(`${s.rateRps}${s.attempt > 1 ? ' (again)' : ''}`, s)),
       row('half', r.halfCapacity),
-      row('on', r.pipelineOn),
-      row('off', r.pipelineOff),
+      row(`on ${r.pipelineAtCapacity.rateRps}`, r.pipelineAtCapacity.on),
+      row(`off ${r.pipelineAtCapacity.rateRps}`, r.pipelineAtCapacity.off),
+      row(`on ${r.comparisonRps}`, r.pipelineOn),
+      row(`off ${r.comparisonRps}`, r.pipelineOff),
     ]),
   );
   if (r.machine.otherPlatformPorts.length > 0)

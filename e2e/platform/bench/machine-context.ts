@@ -10,7 +10,7 @@ export interface MachineContext {
   node: string;
   /** 1-minute load average when the run started. */
   loadAverage1m: number;
-  /** Ports of other platform runs found listening (e2e suites 3110–3159, `npm start` 3000–3005). */
+  /** Ports of other platform runs found listening (e2e suites 3110–3165, `npm start` 3000–3005). */
   otherPlatformPorts: number[];
 }
 
@@ -18,7 +18,7 @@ export interface MachineContext {
 export async function machineContext(): Promise<MachineContext> {
   const ports = [
     ...range(3000, 3005),
-    ...range(3110, 3159).filter((p) => p % 10 <= 5), // a suite's six services: base + 0..5
+    ...range(3110, 3165).filter((p) => p % 10 <= 5), // a suite's six services: base + 0..5
   ];
   const listening = await Promise.all(ports.map(async (p) => ((await isListening(p)) ? p : 0)));
   return {

@@ -1,0 +1,48 @@
+import type { PlatformUnderTest } from '@rc/testing';
+import type { LoadRunner } from './load-runner';
+import type { StepResult } from './step-result';
+
+/** Checkout's resilience pipeline on vs off at one arrival rate. */
+export interface PipelineComparison {
+  rateRps: number;
+  on: StepResult;
+  off: StepResult;
+}
+
+/**
+ * Runs the same steps — at capacity (what the pipeline costs when nothing is wrong), then at an
+ * overload rate (what it buys) — against checkout with RESILIENCE_PIPELINE_ENABLED=true, then
+ * false. Each side starts from a freshly restarted checkout and the same warm-up, so neither
+ * inherits the other's JIT state, breaker or adaptive-limit history.
+ */
+export async function comparePipeline(
+  platform: PlatformUnderTest,
+  runner: LoadRunner,
+  plan: {
+    capacityRps: number;
+    overloadRps: number;
+    warmupRps: number;
+    warmupSeconds: number;
+    seconds: number;
+  },
+  log: (label: string, step?: StepResult) => void,
+): Promise<{ atCapacity: PipelineComparison; overload: PipelineComparison }> {
+  const side = async (enabled: boolean) => {
+    const name = `pipeline ${enabled ? 'on' : 'off'}`;
+    log(`${name}: restarting checkout with RESILIENCE_PIPELINE_ENABLED=${enabled}, warm-up`);
+    await platform.restartWith('checkout', { RESILIENCE_PIPELINE_ENABLED: String(enabled) });
+    await runner.reconnect();
+    await runner.step(plan.warmupRps, plan.warmupSeconds);
+    const atCapacity = await runner.step(plan.capacityRps, plan.seconds);
+    log(`${name} at ${plan.capacityRps} rps`, atCapacity);
+    const overload = await runner.step(plan.overloadRps, plan.seconds);
+    log(`${name} at ${plan.overloadRps} rps`, overload);
+    return { atCapacity, overload };
+  };
+  const on = await side(true);
+  const off = await side(false);
+  return {
+    atCapacity: { rateRps: plan.capacityRps, on: on.atCapacity, off: off.atCapacity },
+    overload: { rateRps: plan.overloadRps, on: on.overload, off: off.overload },
+  };
+}
