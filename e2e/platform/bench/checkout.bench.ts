@@ -1,173 +1,45 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { PlatformUnderTest } from '@rc/testing';
-import { benchPlan, parseBenchOptions, type BenchOptions, type BenchPlan } from './bench-options';
-import { onOffRatio, renderReport, type CheckoutBenchResult } from './bench-report';
-import { searchCapacity } from './capacity-search';
-import { catalogueSkus, checkoutTraffic, topUpStock } from './checkout-traffic';
-import { LoadRunner } from './load-runner';
-import { machineContext, type MachineContext } from './machine-context';
-import { comparePipeline } from './pipeline-comparison';
-import type { StepResult } from './step-result';
+import { parseBenchOptions } from './bench-options';
 import { buildWorkspace } from './workspace-build';
 
-// npm run bench:checkout [-- --json] [-- --quick] [-- --slo-ms 1000] [-- --skip-build]
+// npm run bench:checkout [-- --json] [--quick] [--slo-ms 1000] [--skip-build]
 //
-// Open-loop load on POST /v1/checkout of the real platform — six service processes, Postgres,
-// Redis and Kafka — in one run: (1) capacity: the highest arrival rate with p99 within the SLO
-// and < 0.1 % errors; (2) p50/p99 at half capacity; (3) goodput at capacity and at twice
-// capacity with checkout's resilience pipeline on, then off (checkout restarted with
-// RESILIENCE_PIPELINE_ENABLED=false). Progress on stderr; the report (or --json) on stdout.
-// e2e/platform/README.md explains the method and the figures measured on the dev machine.
+// Builds the workspace (cached), then runs the measurement (checkout-measurement.ts) in a fresh
+// process: the services run from their dist folders, and at run time the workspace libraries
+// it imports (@rc/testing) resolve to their compiled output — which must be the new build.
+// The measurement inherits stdout (the report, or exactly one JSON object with --json) and
+// stderr (progress). e2e/platform/README.md explains the method and the measured figures.
 
 const ROOT = join(__dirname, '..', '..', '..');
-const PORT_BASE = 3200; // apart from npm start (3000+) and the e2e suites (3110–3165)
-const SERVICES = ['checkout', 'cart', 'payment', 'inventory', 'recommendations', 'analytics'];
-const progress = (msg: string) => process.stderr.write(`[bench:checkout] ${msg}\n`);
 
 /** Entry point (scripts/bench/run.mjs calls it with the arguments after the file). */
 export async function main(args: string[]): Promise<void> {
-  const options = parseBenchOptions(args);
-  const plan = benchPlan(options);
+  const options = parseBenchOptions(args); // refuse bad arguments before building anything
   if (!options.skipBuild) {
-    progress('building the workspace (nx run-many -t build, cached) ...');
+    process.stderr.write('[bench:checkout] building the workspace (nx run-many -t build) ...\n');
     await buildWorkspace(ROOT);
   }
-  // Loaded after the build: at run time the workspace libs resolve to their dist output.
-  const testing = await import('@rc/testing');
-  await Promise.all([testing.requirePostgres(), testing.requireRedis(), testing.requireKafka()]);
-  const machine = await machineContext();
-  if (machine.otherPlatformPorts.length > 0)
-    progress(
-      `warning: other platform processes listen on ${machine.otherPlatformPorts.join(', ')} — they share the CPU: figures will be noisy`,
-    );
-
-  const platform = new testing.PlatformUnderTest({
-    root: ROOT,
-    portBase: PORT_BASE,
-    // Logs at warn: per-request info lines would bill log formatting to the figures.
-    env: Object.fromEntries(SERVICES.map((s) => [s, { LOG_LEVEL: 'warn' }])),
-  });
-  // Never leave six orphaned services behind: on Ctrl-C, kill or a crash, stop them first.
-  const abort = (why: string, code: number) => {
-    progress(`${why}: stopping the services`);
-    void platform.stop().finally(() => process.exit(code));
-  };
-  const onSignal = (signal: NodeJS.Signals) => abort(signal, 130);
-  const onCrash = (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    abort('crashed', 1);
-  };
-  process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('uncaughtException', onCrash);
-  progress(`starting the six services on ports ${PORT_BASE}-${PORT_BASE + 5} ...`);
-  await platform.start();
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'scripts', 'bench', 'run.mjs'),
+      join(__dirname, 'checkout-measurement.ts'),
+      ...args,
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  // A signal sent to this process alone (kill <pid>) must still let the measurement stop the
+  // services it started.
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward).on('SIGTERM', forward);
   try {
-    const inventoryDb = new URL(testing.testEnv().databaseUrl);
-    inventoryDb.pathname = '/rc_inventory';
-    const toppedUp = await topUpStock(inventoryDb.toString(), 50_000);
-    progress(`stock: ${toppedUp} SKUs topped up to 50000 available units`);
-    const skus = await catalogueSkus(platform.url('inventory'));
-    const result = await measure(platform, skus, options, plan, machine);
-    // Another run may have started meanwhile: report every platform seen, at the start or end.
-    const seen = new Set([
-      ...machine.otherPlatformPorts,
-      ...(await machineContext()).otherPlatformPorts,
-    ]);
-    result.machine.otherPlatformPorts = [...seen].sort((a, b) => a - b);
-    process.stdout.write(
-      options.json ? `${JSON.stringify(result)}\n` : `\n${renderReport(result)}\n`,
-    );
+    const code = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
+    });
+    if (code !== 0) process.exitCode = code;
   } finally {
-    progress('stopping the services');
-    await platform.stop();
-    process
-      .removeListener('SIGINT', onSignal)
-      .removeListener('SIGTERM', onSignal)
-      .removeListener('uncaughtException', onCrash);
-  }
-}
-
-async function measure(
-  platform: PlatformUnderTest,
-  skus: string[],
-  options: BenchOptions,
-  plan: BenchPlan,
-  machine: MachineContext,
-): Promise<CheckoutBenchResult> {
-  const started = Date.now();
-  const runner = new LoadRunner({
-    origin: platform.url('checkout'),
-    next: checkoutTraffic(skus, started.toString(36)),
-    okStatus: 201,
-    timeoutMs: plan.requestTimeoutMs,
-    sloMs: options.sloP99Ms,
-    onBusy: (busy) => progress(`(the CPU is still ${busy}% busy after 10 s; measuring anyway)`),
-  });
-  const log = (label: string, s?: StepResult) =>
-    progress(
-      s
-        ? `${label}: ok ${s.ok}/${s.sent}, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, goodput ${s.goodputRps}/s, cpu ${s.cpuBusyPct}% ${JSON.stringify(s.statuses)}`
-        : label,
-    );
-  try {
-    log(`warm-up: 10 rps for ${plan.warmupSeconds} s`);
-    await runner.step(10, plan.warmupSeconds);
-    const slo = { p99Ms: options.sloP99Ms, maxErrorRatio: plan.maxErrorRatio };
-    log(`capacity search: ${plan.stepSeconds} s per rate, SLO p99 <= ${slo.p99Ms} ms`);
-    const search = await searchCapacity(
-      plan.rates,
-      slo,
-      (rate) => runner.step(rate, plan.stepSeconds),
-      (s) =>
-        log(`${s.rateRps} rps${s.attempt > 1 ? ' (again)' : ''}${s.metSlo ? '' : ' MISSED'}`, s),
-    );
-    const halfRate = Math.max(5, Math.round(search.capacityRps / 2));
-    log(`half capacity: ${halfRate} rps for ${plan.halfSeconds} s`);
-    const half = await runner.step(halfRate, plan.halfSeconds);
-    log(`${halfRate} rps`, half);
-
-    const capacityRps = Math.max(10, search.capacityRps);
-    const { atCapacity, overload } = await comparePipeline(
-      platform,
-      runner,
-      {
-        capacityRps,
-        overloadRps: Math.round(capacityRps * plan.overloadFactor),
-        warmupRps: halfRate,
-        warmupSeconds: plan.warmupSeconds,
-        seconds: plan.comparisonSeconds,
-      },
-      log,
-    );
-    return {
-      capacityRps: search.capacityRps,
-      firstMissedRps: search.firstMissedRps ?? null,
-      halfCapacityRps: halfRate,
-      p50MsAtHalfCapacity: half.p50Ms,
-      p99MsAtHalfCapacity: half.p99Ms,
-      comparisonRps: overload.rateRps,
-      pipelineOnOffThroughputRatio: onOffRatio(overload.on.goodputRps, overload.off.goodputRps),
-      pipelineOnOffGoodputWithinSloRatio: onOffRatio(
-        overload.on.goodputWithinSloRps,
-        overload.off.goodputWithinSloRps,
-      ),
-      pipelineOn: overload.on,
-      pipelineOff: overload.off,
-      pipelineAtCapacity: {
-        ...atCapacity,
-        throughputRatio: onOffRatio(atCapacity.on.goodputRps, atCapacity.off.goodputRps),
-      },
-      sloP99Ms: options.sloP99Ms,
-      maxErrorRatio: plan.maxErrorRatio,
-      quick: options.quick,
-      steps: search.steps,
-      halfCapacity: half,
-      machine,
-      startedAt: new Date(started).toISOString(),
-      durationSeconds: Math.round((Date.now() - started) / 1000),
-    };
-  } finally {
-    await runner.close();
+    process.removeListener('SIGINT', forward).removeListener('SIGTERM', forward);
   }
 }
