@@ -53,7 +53,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
   return options;
 }
 
-/** The run's plan: ~4–5 min by default, ~1.5 min with `--quick`. */
+/** The run's plan: ~3–4 min by default, ~2 min with `--quick`. */
 export function benchPlan(options: BenchOptions): BenchPlan {
   return {
     rates: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140, 160, 200, 250, 300],
