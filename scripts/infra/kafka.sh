@@ -41,6 +41,9 @@ kafka_java() {
 }
 
 kafka_up() {
+  # The readiness probe uses the services' own client; without it every probe would fail and
+  # `up` would wait out its whole timeout before saying so.
+  [ -d "$ROOT/node_modules/kafkajs" ] || die "node_modules/kafkajs is missing: run \`npm ci\` first (the broker readiness check uses it)"
   if kafka_running && kafka_answers; then
     log "kafka: ready on 127.0.0.1:9092 (already running, pid $(cat "$KAFKA_PID"))"
     return 0

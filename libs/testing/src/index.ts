@@ -10,6 +10,7 @@ export {
   requireRedis,
 } from './require-infra';
 export { uniqueName } from './unique-name';
+export { closedPort } from './closed-port';
 export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';

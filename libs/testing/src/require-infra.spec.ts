@@ -1,15 +1,8 @@
-import { createServer, type Server } from 'node:net';
+import { closedPort } from './closed-port';
 import { InfrastructureUnavailableError, requirePostgres, requireRedis } from './require-infra';
 import { testEnv } from './config/test-env';
 
 /** A loopback port with nothing listening on it (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('requireInfra', () => {
   it('when Postgres is unreachable, then it fails with a message naming infra:up', async () => {

@@ -17,7 +17,12 @@ export async function whenKafkaReady(
   options: { signal: AbortSignal; logger: MessagingLogger },
 ): Promise<boolean> {
   for (let attempt = 0; !options.signal.aborted; attempt++) {
-    const admin = kafka.admin();
+    // No kafkajs retries inside an attempt: this loop retries with its own backoff, which an
+    // abort interrupts, so a stop never waits out kafkajs' retry schedule (seconds per attempt).
+    const admin = kafka.admin({ retry: { retries: 0 } });
+    // An abort also closes the connection in use, so a request in flight ends now.
+    const closeOnAbort = (): void => void admin.disconnect().catch(() => undefined);
+    options.signal.addEventListener('abort', closeOnAbort, { once: true });
     try {
       await admin.connect();
       await ensureTopics(admin, topics);
@@ -28,6 +33,7 @@ export async function whenKafkaReady(
       options.logger('warn', 'kafka not ready yet, retrying', { err: String(e), retryInMs: delay });
       await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
     } finally {
+      options.signal.removeEventListener('abort', closeOnAbort);
       await admin.disconnect().catch(() => undefined);
     }
   }
@@ -37,19 +43,24 @@ export async function whenKafkaReady(
 /**
  * Ensures `topics` (and their DLQs) in the background, for services whose start-up must not wait
  * for Kafka (events wait in the outbox, or are best-effort). Returns the function that stops
- * trying (call it on shutdown).
+ * trying (call it on shutdown): it resolves once the attempt in flight has ended, or after
+ * `stopTimeoutMs` (default 2 s) when a broker does not answer even a disconnect.
  */
 export function ensureTopicsInBackground(
   kafka: Kafka,
   topics: readonly string[],
   logger: MessagingLogger,
-): () => void {
+  stopTimeoutMs = 2_000,
+): () => Promise<void> {
   const stopping = new AbortController();
-  void whenKafkaReady(
+  const done = whenKafkaReady(
     kafka,
     topics,
     async () => logger('info', 'kafka topics ready', { topics: [...topics] }),
     { signal: stopping.signal, logger },
   );
-  return () => stopping.abort();
+  return async () => {
+    stopping.abort();
+    await Promise.race([done, sleep(stopTimeoutMs, undefined, { ref: false })]);
+  };
 }

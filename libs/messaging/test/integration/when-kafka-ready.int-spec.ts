@@ -1,16 +1,7 @@
-import { createServer } from 'node:net';
-import { requireKafka, uniqueName } from '@rc/testing';
+import { requireKafka, uniqueName, closedPort } from '@rc/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { whenKafkaReady, type MessagingLogger } from '../../src';
+import { ensureTopicsInBackground, whenKafkaReady, type MessagingLogger } from '../../src';
 import { testKafka } from './support/kafka-fixture';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('whenKafkaReady', () => {
   it('when the broker answers, then the topics exist and the follow-up runs once', async () => {
@@ -57,5 +48,36 @@ describe('whenKafkaReady', () => {
 
     await expect(result).resolves.toBe(false);
     expect(warnings.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('ensureTopicsInBackground', () => {
+  it('when stopped while kafkajs is still retrying an unreachable broker, then the stop resolves within its bound and nothing runs after it', async () => {
+    const port = await closedPort();
+    // kafkajs' default retry policy: a single connect attempt keeps going for seconds.
+    const kafka = new Kafka({
+      clientId: 'it-unreachable-bg',
+      brokers: [`127.0.0.1:${port}`],
+      logLevel: logLevel.NOTHING,
+    });
+    const logged: string[] = [];
+    const stop = ensureTopicsInBackground(
+      kafka,
+      ['never'],
+      (_level, message) => {
+        logged.push(message);
+      },
+      1_000,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    const started = Date.now();
+    await stop();
+    const stopMs = Date.now() - started;
+    const loggedAtStop = logged.length;
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    expect(stopMs).toBeLessThan(1_500);
+    expect(logged.length).toBe(loggedAtStop);
   });
 });

@@ -1,18 +1,9 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { requireKafka, requirePostgres, requireRedis, testEnv } from '@rc/testing';
+import { requireKafka, requirePostgres, requireRedis, testEnv, closedPort } from '@rc/testing';
 import { createPgPool, createRedis } from '../../src/connections';
 import { HealthRegistry, kafkaCheck, postgresCheck, redisCheck } from '../../src/health';
 import { ShutdownRegistry } from '../../src/lifecycle';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('readiness checks against the real infrastructure', () => {
   const env = testEnv();

@@ -1,4 +1,4 @@
-import { requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { requireRedis, testEnv, uniqueName, closedPort } from '@rc/testing';
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -158,14 +158,6 @@ describe('RateLimiter when Redis is unreachable or slow', () => {
     sockets.forEach((s) => s.destroy());
     await new Promise((r) => blackHole.close(r));
   });
-
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as { port: number };
-    await new Promise((r) => server.close(r));
-    return port;
-  }
 
   async function decide(port: number, fallback: RateLimitFallback, calls: number) {
     // disconnectTimeout: ioredis otherwise keeps a 2 s timer for a socket that already failed

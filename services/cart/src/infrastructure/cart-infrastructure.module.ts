@@ -112,7 +112,7 @@ export const CART_KAFKA = Symbol('CartKafka');
         });
         publisher.start();
         shutdown.onShutdown('cart-events', async () => {
-          stopTopics();
+          await stopTopics();
           await publisher.stop();
         });
         return publisher;

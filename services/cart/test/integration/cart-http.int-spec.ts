@@ -1,17 +1,9 @@
+import { closedPort } from '@rc/testing';
 import { ServiceMetrics } from '@rc/platform';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { metricValue } from '../support/metric-value';
 import { waitFor } from '../support/poll';
 import { startCart, type StartedCart } from '../support/start-cart';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', () => {
   let cart: StartedCart;

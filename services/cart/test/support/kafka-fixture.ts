@@ -1,7 +1,6 @@
 import { createKafka, ensureTopics, headersToRecord } from '@rc/messaging';
-import { requireKafka, testEnv, uniqueName } from '@rc/testing';
+import { requireKafka, testEnv, uniqueName, closedPort } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
-import { createServer } from 'node:net';
 
 /** A kafkajs client on the test broker. */
 export function testKafka(): Kafka {
@@ -79,15 +78,6 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
     await consumer.disconnect();
     await deleteGroups(kafka, [groupId]);
   }
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Deletes consumer groups a test created (members must have left); failures are ignored. */

@@ -187,8 +187,8 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
           );
           relay.start();
           shutdown.onShutdown('outbox-relay', async () => {
-            stopTopics();
             stopPruner();
+            await stopTopics();
             await relay.stop();
           });
         }

@@ -1,5 +1,5 @@
+import { closedPort } from '@rc/testing';
 import { FaultInjector, HttpDependencyError, runWithDeadline } from '@rc/resilience';
-import { createServer } from 'node:net';
 import { Registry } from 'prom-client';
 import { CartHttpAdapter } from '../../src/infrastructure/http/cart.http-adapter';
 import { CatalogHttpAdapter } from '../../src/infrastructure/http/catalog.http-adapter';
@@ -55,11 +55,7 @@ function endpoint(
 
 /** A URL where nothing listens (connection refused). */
 async function closedPortUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 describe('cart adapter (GET /v1/carts/:cartId)', () => {

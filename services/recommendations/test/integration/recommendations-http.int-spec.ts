@@ -1,24 +1,15 @@
 import { createEvent } from '@rc/contracts';
 import { createIdempotentProducer, encodeEvent } from '@rc/messaging';
-import { testEnv } from '@rc/testing';
+import { testEnv, closedPort } from '@rc/testing';
 import { Redis } from 'ioredis';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createTopic, testKafka } from '../support/kafka-fixture';
 import { waitFor } from '../support/poll';
 import {
   startRecommendations,
   type StartedRecommendations,
 } from '../support/start-recommendations';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const get = async (base: string, query: string) => {
   const res = await fetch(`${base}/v1/recommendations?${query}`);
