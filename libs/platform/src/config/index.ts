@@ -5,5 +5,11 @@ export {
   isSecret,
   envBoolean,
 } from './config-schema';
-export { ConfigError, configHash, loadConfig, redactConfig } from './load-config';
+export {
+  ConfigError,
+  configHash,
+  loadConfig,
+  PER_INSTANCE_CONFIG_KEYS,
+  redactConfig,
+} from './load-config';
 export { DEVELOPMENT_ADMIN_TOKEN, commaList, jsonText, envInt } from './env-parsers';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { platformConfigSchema, secret } from './config-schema';
 import { ConfigError, configHash, loadConfig, redactConfig } from './load-config';
+import { withoutUrlPassword } from '../logging/redact';
 
 const schema = platformConfigSchema.extend({
   DATABASE_URL: z.string().url().describe('Postgres URL.').default('postgres://localhost/db'),
@@ -51,6 +52,33 @@ describe('loadConfig', () => {
     const config = loadConfig(schema, { ADMIN_TOKEN: 'a-very-secret-token' });
 
     expect(redactConfig(schema, config)).toMatchObject({ ADMIN_TOKEN: '***', PORT: 3000 });
+  });
+
+  it('when a URL in the config carries a password, then the redacted copy and the error message hide it', () => {
+    const config = loadConfig(schema, { DATABASE_URL: 'postgres://app:s3cr3t-pw@db:5432/orders' });
+
+    const redacted = redactConfig(schema, config);
+
+    expect(redacted.DATABASE_URL).toBe('postgres://app:***@db:5432/orders');
+    expect(withoutUrlPassword('redis://:pw@cache:6379 and amqp://u:p@q/v')).toBe(
+      'redis://:***@cache:6379 and amqp://u:***@q/v',
+    );
+    expect(withoutUrlPassword('postgres://app@db/orders')).toBe('postgres://app@db/orders');
+  });
+
+  it('when only the listening port differs between replicas, then their hashes agree', () => {
+    const a = loadConfig(schema, { PORT: '8080', HOST: '10.0.0.1' });
+    const b = loadConfig(schema, { PORT: '8081', HOST: '10.0.0.2' });
+
+    expect(configHash(schema, a)).toBe(configHash(schema, b));
+  });
+
+  it('when only a secret differs between replicas, then the hashes differ and contain no part of it', () => {
+    const a = loadConfig(schema, { ADMIN_TOKEN: 'a-very-secret-token' });
+    const b = loadConfig(schema, { ADMIN_TOKEN: 'another-secret-token' });
+
+    expect(configHash(schema, a)).not.toBe(configHash(schema, b));
+    expect(configHash(schema, a)).toMatch(/^[0-9a-f]{12}$/);
   });
 
   it('when two replicas have the same config, then they report the same hash; any difference changes it', () => {

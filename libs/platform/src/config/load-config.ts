@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { withoutUrlPassword } from '../logging/redact';
 import { describeKey, isSecret } from './config-schema';
 
 /**
@@ -39,11 +40,15 @@ export function loadConfig<S extends z.ZodObject>(
 
 function describeValue(value: string | undefined): string {
   if (value === undefined) return '';
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  const safe = withoutUrlPassword(value);
+  const shown = safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
   return `, got ${JSON.stringify(shown)}`;
 }
 
-/** A copy of `config` safe to log: values of keys marked `secret()` become `***`. */
+/**
+ * A copy of `config` safe to log: values of keys marked `secret()` become `***`, and passwords
+ * inside URLs (`postgres://user:pw@host`) become `***` wherever they appear.
+ */
 export function redactConfig<S extends z.ZodObject>(
   schema: S,
   config: z.infer<S>,
@@ -51,21 +56,42 @@ export function redactConfig<S extends z.ZodObject>(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     const field = (schema.shape as Record<string, z.ZodType | undefined>)[key];
-    out[key] = field && isSecret(field) ? '***' : value;
+    out[key] = field && isSecret(field) ? '***' : redactUrls(value);
   }
   return out;
 }
 
+function redactUrls(value: unknown): unknown {
+  if (typeof value === 'string') return withoutUrlPassword(value);
+  if (Array.isArray(value)) return value.map(redactUrls);
+  return value;
+}
+
 /**
- * A short, stable hash of the effective config (secrets redacted, keys sorted), exported as the
- * `config_hash` label of `service_info`: replicas of one service must agree on it.
+ * Keys that legitimately differ between replicas of one service (where each listens), so they
+ * are not part of {@link configHash}.
+ */
+export const PER_INSTANCE_CONFIG_KEYS: ReadonlySet<string> = new Set(['PORT', 'HOST']);
+
+/**
+ * A short, stable hash of the effective config (keys sorted), exported as the `config_hash`
+ * label of `service_info`: replicas of one service must agree on it. Per-instance keys
+ * ({@link PER_INSTANCE_CONFIG_KEYS}) are left out. Secrets take part through a SHA-256 digest of
+ * their value: a secret that differs between replicas (a fingerprint key rotated on only one of
+ * them breaks idempotency across them) is drift too, and the metric only ever carries a
+ * truncated one-way hash.
  */
 export function configHash<S extends z.ZodObject>(schema: S, config: z.infer<S>): string {
-  const redacted = redactConfig(schema, config);
-  const canonical = JSON.stringify(
-    Object.keys(redacted)
-      .sort()
-      .map((k) => [k, redacted[k]]),
-  );
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
+  const entries = Object.entries(config as Record<string, unknown>)
+    .filter(([key]) => !PER_INSTANCE_CONFIG_KEYS.has(key))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => {
+      const field = (schema.shape as Record<string, z.ZodType | undefined>)[key];
+      if (!field || !isSecret(field)) return [key, value];
+      const digest = createHash('sha256')
+        .update(JSON.stringify(value ?? null))
+        .digest('hex');
+      return [key, `sha256:${digest}`];
+    });
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 12);
 }

@@ -1,2 +1,2 @@
 export { JsonLogger, type LogLevel, type LogSink, stdoutSink } from './json-logger';
-export { redact, isSensitiveKey } from './redact';
+export { redact, isSensitiveKey, withoutUrlPassword } from './redact';

@@ -43,6 +43,17 @@ describe('JsonLogger', () => {
     expect(lines[0]).toMatchObject({ payment: { amount: 100 } });
   });
 
+  it('when a string field holds a URL with a password, then the password is masked', () => {
+    const { lines, sink } = capture();
+    const logger = new JsonLogger('checkout', 'info', sink);
+
+    logger.write('error', 'pool error', {
+      err: 'connect failed for postgres://app:hunter2-pw@db:5432/checkout',
+    });
+
+    expect(lines[0]!.err).toBe('connect failed for postgres://app:***@db:5432/checkout');
+  });
+
   it('when judging field names, then whole words decide, not substrings', () => {
     const sensitive = [
       'token',

@@ -28,9 +28,18 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 /**
+ * `value` with the password of any `scheme://user:password@host` URL in it replaced by `***`
+ * (a DATABASE_URL or REDIS_URL carries its credentials; they must not reach logs).
+ */
+export function withoutUrlPassword(value: string): string {
+  return value.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^@\s/]+@/gi, '$1***@');
+}
+
+/**
  * A copy of `fields` in which the value of every key that looks sensitive (authorization,
  * token, secret, password, card, cookie, api key …) is replaced by `[redacted]`, recursively.
- * Card data, tokens and secrets never reach a log line through structured fields.
+ * Card data, tokens and secrets never reach a log line through structured fields; passwords
+ * inside URLs in string values (a connection string in an error message) become `***`.
  */
 export function redact(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -45,7 +54,7 @@ export function redact(fields: Record<string, unknown>, depth = 0): Record<strin
       !(value instanceof Error)
     )
       out[key] = redact(value as Record<string, unknown>, depth + 1);
-    else out[key] = value;
+    else out[key] = typeof value === 'string' ? withoutUrlPassword(value) : value;
   }
   return out;
 }
