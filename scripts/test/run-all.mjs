@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The one test command (`npm test`, which CI also runs): format check, lint, type check, build,
-// then the unit, integration and end-to-end suites of every project through Nx. Every stage runs
-// even when an earlier one failed, so one run shows everything that is wrong. It ends with one
-// line `N passed, N failed`: N counts Jest tests across the three suites, plus one per static
-// stage (format, lint, typecheck, build) and one failure per suite that crashed without a report.
-// The same line is written to reports/totals.txt. Exit code: 0 only when nothing failed.
+// the deployment checks (scripts/deploy/check-all.sh), then the unit, integration and end-to-end
+// suites of every project through Nx. Every stage runs even when an earlier one failed, so one
+// run shows everything that is wrong. It ends with one line `N passed, N failed`: N counts Jest
+// tests across the three suites, plus one per static stage (format, lint, typecheck, build,
+// deploy) and one failure per suite that crashed without a report. The same line is written to
+// reports/totals.txt. Exit code: 0 only when nothing failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,6 +38,9 @@ const stages = [
   { name: 'lint', cmd: ['npx', 'nx', 'run-many', '-t', 'lint', '--parallel=2'] },
   { name: 'typecheck', cmd: ['npx', 'nx', 'run-many', '-t', 'typecheck', '--parallel=2'] },
   { name: 'build', cmd: ['npx', 'nx', 'run-many', '-t', 'build', '--parallel=2'] },
+  // Deployment assets: promtool rule tests, dashboards vs exported metrics, compose file,
+  // Dockerfiles, and each service's production build started from its output.
+  { name: 'deploy', cmd: ['bash', 'scripts/deploy/check-all.sh'] },
   { name: 'unit', suite: 'unit', cmd: ['npx', 'nx', 'run-many', '-t', 'test', '--parallel=2'] },
   {
     name: 'integration',
