@@ -44,6 +44,8 @@ export async function main(args: string[]): Promise<void> {
   const platform = new PlatformUnderTest({
     root: ROOT,
     portBase: PORT_BASE,
+    // Waits (with progress on stderr) while an end-to-end suite holds the platform lock.
+    lockWaitMs: 600_000,
     // Logs at warn: per-request info lines would bill log formatting to the figures.
     env: Object.fromEntries(SERVICES.map((s) => [s, { LOG_LEVEL: 'warn' }])),
   });

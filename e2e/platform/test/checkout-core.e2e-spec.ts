@@ -1,12 +1,12 @@
 import { call, checkoutBody, eventually, fresh } from './support/http';
 import { readTopic } from './support/kafka-events';
-import { E2EPlatform } from './support/platform';
+import { E2EPlatform, START_TIMEOUT_MS } from './support/platform';
 
 // The core path on the real platform: six service processes, Postgres, Redis and Kafka.
 describe('checkout: the core business path', () => {
   const e2e = new E2EPlatform(3110);
 
-  beforeAll(() => e2e.start(), 120_000);
+  beforeAll(() => e2e.start(), START_TIMEOUT_MS);
   afterAll(() => e2e.stop(), 60_000);
 
   const checkout = (key: string | undefined, body: unknown, headers: Record<string, string> = {}) =>

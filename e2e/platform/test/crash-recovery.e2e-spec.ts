@@ -1,5 +1,5 @@
 import { call, checkoutBody, eventually, fresh } from './support/http';
-import { E2EPlatform } from './support/platform';
+import { E2EPlatform, START_TIMEOUT_MS } from './support/platform';
 
 interface OrderRow extends Record<string, unknown> {
   id: string;
@@ -18,7 +18,7 @@ describe('crash recovery', () => {
     },
   });
 
-  beforeAll(() => e2e.start(), 120_000);
+  beforeAll(() => e2e.start(), START_TIMEOUT_MS);
   afterAll(() => e2e.stop(), 60_000);
 
   it('(j) when checkout is killed mid-saga and restarted, then every order ends CONFIRMED or FAILED with money and stock consistent', async () => {

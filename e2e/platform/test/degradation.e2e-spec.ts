@@ -1,11 +1,11 @@
 import { call, checkoutBody, eventually, fresh } from './support/http';
-import { E2EPlatform } from './support/platform';
+import { E2EPlatform, START_TIMEOUT_MS } from './support/platform';
 
 // Graceful degradation by tier: lower tiers die or slow down, checkout keeps answering.
 describe('degradation: checkout survives its dependencies failing', () => {
   const e2e = new E2EPlatform(3120);
 
-  beforeAll(() => e2e.start(), 120_000);
+  beforeAll(() => e2e.start(), START_TIMEOUT_MS);
   afterAll(() => e2e.stop(), 60_000);
 
   const checkout = (body: unknown) =>

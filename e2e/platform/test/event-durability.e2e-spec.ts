@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { call, checkoutBody, eventually, fresh } from './support/http';
 import { readTopic, waitForGroupCaughtUp } from './support/kafka-events';
-import { E2EPlatform, ROOT } from './support/platform';
+import { E2EPlatform, ROOT, START_TIMEOUT_MS } from './support/platform';
 
 const infra = (command: string) =>
   execFileSync('bash', [join(ROOT, 'scripts/infra/infra.sh'), command], {
@@ -14,7 +14,7 @@ const infra = (command: string) =>
 describe('event durability', () => {
   const e2e = new E2EPlatform(3130);
 
-  beforeAll(() => e2e.start(), 120_000);
+  beforeAll(() => e2e.start(), START_TIMEOUT_MS);
   afterAll(async () => {
     infra('kafka-start');
     await e2e.stop();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { call, checkoutBody, eventually, fresh } from './support/http';
 import { OtlpReceiver } from './support/otlp-receiver';
-import { E2EPlatform } from './support/platform';
+import { E2EPlatform, START_TIMEOUT_MS } from './support/platform';
 
 // One checkout is one trace: checkout → inventory → payment over HTTP, then → Kafka → analytics
 // (and the other consumers), with every service exporting over OTLP like it would to a collector.
@@ -25,7 +25,7 @@ describe('distributed tracing', () => {
       analytics: otel,
     });
     await e2e.start();
-  }, 120_000);
+  }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await e2e.stop();

@@ -14,4 +14,5 @@ export { closedPort } from './closed-port';
 export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';
+export { acquirePlatformLock, PLATFORM_LOCK_KEY, type PlatformLockOptions } from './platform-lock';
 export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';

@@ -44,6 +44,8 @@ describe('PlatformUnderTest', () => {
       portBase,
       only: ['checkout'],
       env: { checkout: { LOG_LEVEL: 'warn' } },
+      // A stand-in process that touches no shared database: no platform lock (no Postgres).
+      exclusive: false,
     });
     const env = async () =>
       (await (await fetch(`${platform.url('checkout')}/env`)).json()) as Record<string, unknown>;

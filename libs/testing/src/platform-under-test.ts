@@ -1,6 +1,7 @@
 import { type PlatformService, PLATFORM_SERVICES } from './platform-services';
 import { ServiceProcess } from './service-process';
 import { testEnv } from './config/test-env';
+import { acquirePlatformLock } from './platform-lock';
 
 type ServiceName = PlatformService['name'];
 
@@ -16,6 +17,14 @@ export interface PlatformUnderTestOptions {
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Admin token for the fault-injection APIs. */
   adminToken?: string;
+  /**
+   * How long {@link PlatformUnderTest.start} waits for another platform run (another suite, a
+   * benchmark) to end: runs share the databases, topics and consumer groups, so they take turns
+   * on a Postgres advisory lock. Default 100 s.
+   */
+  lockWaitMs?: number;
+  /** Whether to take the platform lock at all (default true; false for stand-in processes). */
+  exclusive?: boolean;
 }
 
 const OFFSETS: Record<ServiceName, number> = {
@@ -35,6 +44,7 @@ const OFFSETS: Record<ServiceName, number> = {
 export class PlatformUnderTest {
   readonly adminToken: string;
   private readonly processes = new Map<ServiceName, ServiceProcess>();
+  private lock: { release: () => Promise<void> } | undefined;
 
   constructor(private readonly options: PlatformUnderTestOptions) {
     this.adminToken = options.adminToken ?? 'e2e-admin-token-0123456789';
@@ -90,14 +100,34 @@ export class PlatformUnderTest {
     await this.service(name).start();
   }
 
-  /** Starts every service (in parallel: readiness checks only a service's own dependencies). */
+  /**
+   * Takes the platform lock (waiting for any other platform run to end), then starts every
+   * service in parallel (readiness checks only a service's own dependencies).
+   */
   async start(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.start()));
+    if (this.options.exclusive !== false)
+      this.lock ??= await acquirePlatformLock({
+        databaseUrl: testEnv().databaseUrl,
+        label: `rc-platform pid=${process.pid} ports=${this.port('checkout')}+`,
+        waitMs: this.options.lockWaitMs ?? 100_000,
+      });
+    try {
+      await Promise.all([...this.processes.values()].map((p) => p.start()));
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
   }
 
-  /** Stops every running service gracefully. */
+  /** Stops every running service gracefully, then lets the next platform run start. */
   async stop(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.stop('SIGTERM', 15_000)));
+    try {
+      await Promise.all([...this.processes.values()].map((p) => p.stop('SIGTERM', 15_000)));
+    } finally {
+      const lock = this.lock;
+      this.lock = undefined;
+      await lock?.release();
+    }
   }
 
   private defaultEnv(name: ServiceName): Record<string, string> {

@@ -12,6 +12,12 @@ import { call, type JsonResponse } from './http';
 /** Repository root (e2e/platform/test/support → ../../../..). */
 export const ROOT = join(__dirname, '..', '..', '..', '..');
 
+/** How long a suite waits for another platform run; `beforeAll` timeouts add start-up on top. */
+export const LOCK_WAIT_MS = 240_000;
+
+/** The `beforeAll` timeout of a suite that starts the platform (lock wait + start-up). */
+export const START_TIMEOUT_MS = LOCK_WAIT_MS + 120_000;
+
 type Name = 'checkout' | 'cart' | 'payment' | 'inventory' | 'recommendations' | 'analytics';
 
 /**
@@ -26,7 +32,8 @@ export class E2EPlatform {
     portBase: number,
     env: ConstructorParameters<typeof PlatformUnderTest>[0]['env'] = {},
   ) {
-    this.platform = new PlatformUnderTest({ root: ROOT, portBase, env });
+    // Another suite or a benchmark on this machine may hold the platform lock for a few minutes.
+    this.platform = new PlatformUnderTest({ root: ROOT, portBase, env, lockWaitMs: LOCK_WAIT_MS });
   }
 
   async start(): Promise<void> {
