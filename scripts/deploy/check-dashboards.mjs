@@ -6,6 +6,7 @@
 // recorded by a rule, or one Prometheus writes itself (up, scrape_*, ALERTS).
 // Also: dashboard uids unique, data sources provisioned, the dashboards the alerts link to exist,
 // and (when promtool is installed) every dashboard query parses as PromQL.
+// The live counterpart, against real /metrics scrapes: e2e/platform/test/observability.e2e-spec.ts.
 // Usage: node scripts/deploy/check-dashboards.mjs   (exit code 1 on any problem)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,49 +16,22 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import {
   dashboardQueries,
-  loadDashboards,
-  loadRules,
   provisionedDatasourceUids,
   withoutGrafanaVariables,
 } from './lib/observability-queries.mjs';
 import { metricNamesInPromQL } from './lib/promql-metrics.mjs';
+import { observabilityQueries, PROMETHEUS_SERIES } from './lib/queried-metrics.mjs';
 import { exportedMetricSeries } from './lib/source-metrics.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dashboardsDir = join(root, 'deploy/grafana/dashboards');
-const rulesDir = join(root, 'deploy/prometheus/rules');
-
-/** Series Prometheus itself writes for every target and alert. */
-const PROMETHEUS_SERIES = [
-  'up',
-  'scrape_duration_seconds',
-  'scrape_samples_scraped',
-  'scrape_samples_post_metric_relabeling',
-  'scrape_series_added',
-  'ALERTS',
-  'ALERTS_FOR_STATE',
-];
-
 const problems = [];
 const exported = exportedMetricSeries(root);
-const rules = loadRules(rulesDir);
+const { rules, dashboards, queries } = observabilityQueries(root);
 const recorded = new Set(rules.filter((r) => r.record).map((r) => r.record));
 const known = (name) =>
   exported.has(name) || recorded.has(name) || PROMETHEUS_SERIES.includes(name);
 
 // 1. Metric names, in rules and dashboards.
-const queries = [];
-for (const rule of rules) {
-  queries.push({
-    source: `rules/${rule.file}`,
-    where: rule.record ? `record ${rule.record}` : `alert ${rule.alert}`,
-    expr: rule.expr,
-  });
-}
-const dashboards = loadDashboards(dashboardsDir);
-for (const { file, dashboard } of dashboards) {
-  for (const q of dashboardQueries(dashboard)) queries.push({ source: `dashboards/${file}`, ...q });
-}
 const used = new Map();
 for (const q of queries) {
   const names = metricNamesInPromQL(q.expr);

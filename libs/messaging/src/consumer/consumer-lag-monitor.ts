@@ -50,20 +50,27 @@ export class ConsumerLagMonitor {
     });
   }
 
-  /** Starts sampling in the background (the timer does not keep the process alive). */
+  /**
+   * Starts sampling in the background (the timer does not keep the process alive). The first
+   * sample is taken at once: until then the group has no lag series at all, which a dashboard
+   * shows as "no data" and a lag alert cannot tell from "no lag".
+   */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.inFlight ??= this.sample()
-        .catch((e: unknown) =>
-          this.log('warn', 'consumer lag sample failed', {
-            group: this.options.groupId,
-            error: e instanceof Error ? e.message : String(e),
-          }),
-        )
-        .finally(() => (this.inFlight = undefined));
-    }, this.options.intervalMs ?? 15_000);
+    this.timer = setInterval(() => this.sampleInBackground(), this.options.intervalMs ?? 15_000);
     this.timer.unref();
+    this.sampleInBackground();
+  }
+
+  private sampleInBackground(): void {
+    this.inFlight ??= this.sample()
+      .catch((e: unknown) =>
+        this.log('warn', 'consumer lag sample failed', {
+          group: this.options.groupId,
+          error: e instanceof Error ? e.message : String(e),
+        }),
+      )
+      .finally(() => (this.inFlight = undefined));
   }
 
   /** Takes one sample now, updates the gauge and returns it. */

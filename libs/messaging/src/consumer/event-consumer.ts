@@ -6,7 +6,11 @@ import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
 import { defaultClassifyError, type ErrorClassifier } from './error-classifier';
 import type { EventHandlers } from './event-handler';
-import { eventConsumerMetrics, type EventConsumerMetrics } from './event-consumer.metrics';
+import {
+  eventConsumerMetrics,
+  initialiseConsumerSeries,
+  type EventConsumerMetrics,
+} from './event-consumer.metrics';
 import { MessageProcessor } from './message-processor';
 
 /** Options of {@link EventConsumer}. */
@@ -76,6 +80,7 @@ export class EventConsumer {
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
     this.log = options.logger ?? silentLogger;
     this.metrics = eventConsumerMetrics(options.registry);
+    initialiseConsumerSeries(this.metrics, options.groupId, options.topics);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,

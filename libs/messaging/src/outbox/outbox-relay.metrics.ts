@@ -39,3 +39,14 @@ export function outboxRelayMetrics(registry: Registry | undefined) {
 
 /** The relay's metrics. */
 export type OutboxRelayMetrics = ReturnType<typeof outboxRelayMetrics>;
+
+/**
+ * Exports the relay's series at 0 before anything happens: not leader yet, no failure, never
+ * fenced. A labelled counter otherwise appears only on its first increment, and `increase()`
+ * cannot see that first failure or fencing.
+ */
+export function initialiseRelaySeries(metrics: OutboxRelayMetrics, relay: string): void {
+  metrics.leader.set({ relay }, 0);
+  metrics.failures.inc({ relay }, 0);
+  metrics.fenced.inc({ relay }, 0);
+}

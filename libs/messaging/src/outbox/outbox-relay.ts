@@ -7,7 +7,11 @@ import { RelayFencedError } from '../messaging.errors';
 import { fullJitterDelay, sleep, type BackoffOptions } from '../shared/backoff';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
 import { KafkaPublishError, OutboxBatchPublisher } from './outbox-batch-publisher';
-import { outboxRelayMetrics, type OutboxRelayMetrics } from './outbox-relay.metrics';
+import {
+  initialiseRelaySeries,
+  outboxRelayMetrics,
+  type OutboxRelayMetrics,
+} from './outbox-relay.metrics';
 import { RelayLeadership } from './relay-leadership';
 
 /** Options of {@link OutboxRelay}. */
@@ -68,7 +72,7 @@ export class OutboxRelay {
       },
     );
     this.log = options.logger ?? silentLogger;
-    this.metrics.leader.set({ relay: options.name }, 0);
+    initialiseRelaySeries(this.metrics, options.name);
   }
 
   /** The relay name (shared by the replicas competing for it). */

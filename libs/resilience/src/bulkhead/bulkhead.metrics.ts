@@ -46,6 +46,10 @@ export class BulkheadMetrics {
     });
     this.rejectedFull = rejected.labels({ dependency, reason: 'full' });
     this.rejectedQueueTimeout = rejected.labels({ dependency, reason: 'queue_timeout' });
+    // Exported at 0 from the start, so rate() sees the first rejection (a labelled counter
+    // otherwise appears only once incremented).
+    this.rejectedFull.inc(0);
+    this.rejectedQueueTimeout.inc(0);
     this.publish();
   }
 

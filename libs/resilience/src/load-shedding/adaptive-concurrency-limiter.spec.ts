@@ -159,11 +159,16 @@ describe('AdaptiveConcurrencyLimiter', () => {
     expect(await metric('resilience_load_shedding_inflight')).toEqual([
       { limiter: 'checkout', n: 1 },
     ]);
+    // (every class has its series from the start, at 0 until something happens)
     expect(await metric('resilience_load_shedding_shed_total')).toEqual([
+      { limiter: 'checkout', criticality: 'CRITICAL', n: 0 },
+      { limiter: 'checkout', criticality: 'DEGRADED', n: 0 },
       { limiter: 'checkout', criticality: 'SHEDDABLE', n: 2 },
     ]);
     expect(await metric('resilience_load_shedding_admitted_total')).toEqual([
       { limiter: 'checkout', criticality: 'CRITICAL', n: 1 },
+      { limiter: 'checkout', criticality: 'DEGRADED', n: 0 },
+      { limiter: 'checkout', criticality: 'SHEDDABLE', n: 0 },
     ]);
   });
 

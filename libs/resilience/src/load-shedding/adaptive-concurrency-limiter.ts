@@ -2,6 +2,7 @@ import { type Registry, register as defaultRegistry } from 'prom-client';
 import { type Clock, systemClock } from '../clock';
 import { counter, gauge } from '../metrics';
 import {
+  CRITICALITIES,
   type Criticality,
   type CriticalityShares,
   DEFAULT_CRITICALITY_SHARES,
@@ -84,6 +85,13 @@ export class AdaptiveConcurrencyLimiter {
       help: 'Requests admitted by the adaptive concurrency limit, by criticality.',
       labelNames: byClass,
     });
+    // Every class's series exists from the start, at 0: the first shed is then an increase that
+    // rate() and the alert on CRITICAL sheds see, not a new series that appears already at 1.
+    for (const criticality of CRITICALITIES) {
+      const labels = { limiter: options.name, criticality };
+      this.shed.inc(labels, 0);
+      this.admitted.inc(labels, 0);
+    }
     this.publish();
   }
 

@@ -98,6 +98,11 @@ export class ResiliencePolicy implements AttemptHost {
       help: 'Attempts abandoned at their attempt timeout',
       labelNames: ['dependency'],
     }).labels({ dependency: name });
+    // Exported at 0 from the start, so rate() sees the first cut (a labelled counter otherwise
+    // appears only once incremented).
+    this.deadlineBefore.inc(0);
+    this.deadlineDuring.inc(0);
+    this.timedOut.inc(0);
   }
 
   /**

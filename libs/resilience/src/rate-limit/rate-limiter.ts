@@ -34,6 +34,9 @@ export interface RateLimiterOptions {
 /** ioredis statuses in which a command would only wait in the offline queue. */
 const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
 const MAX_CLIENT_KEY_LENGTH = 128;
+/** Why a call to the Redis bucket fell back: the `reason` label of the failure counter. */
+const REDIS_FAILURE_REASONS = ['timeout', 'disconnected', 'error'] as const;
+type RedisFailureReason = (typeof REDIS_FAILURE_REASONS)[number];
 
 /**
  * Token-bucket rate limiting per (route, client), shared by every instance through one atomic
@@ -72,6 +75,8 @@ export class RateLimiter {
       help: 'Rate limit store calls that fell back, by reason (timeout|disconnected|error).',
       labelNames: ['reason'] as const,
     });
+    // Exported at 0 from the start, so rate() sees the first fallback.
+    for (const reason of REDIS_FAILURE_REASONS) this.redisFailures.inc({ reason }, 0);
   }
 
   /** Whether `route` has a policy (routes without one are not limited). */
@@ -123,7 +128,7 @@ export class RateLimiter {
     }
   }
 
-  private markDown(reason: 'timeout' | 'disconnected' | 'error'): undefined {
+  private markDown(reason: RedisFailureReason): undefined {
     this.redisFailures.inc({ reason });
     this.redisDownUntil = this.clock.now() + this.retryIntervalMs;
     return undefined;

@@ -56,6 +56,8 @@ export class RetryBudget {
       help: 'Retries skipped because the dependency retry budget was exhausted',
       labelNames: ['dependency'],
     }).labels({ dependency: name });
+    // Exported at 0 from the start: the alert on rate() > 0 then fires on the first refusal.
+    this.exhausted.inc(0);
   }
 
   /**

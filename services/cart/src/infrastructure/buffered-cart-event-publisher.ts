@@ -11,7 +11,7 @@ import type { Registry } from 'prom-client';
 import type { CartLineChange } from '../domain/cart-line-change';
 import type { CartEventSink } from '../domain/cart-events.port';
 import { BoundedQueue } from './bounded-queue';
-import { cartEventMetrics, type CartEventMetrics } from './cart-events.metrics';
+import { cartEventMetrics, type CartEventMetrics, type DropReason } from './cart-events.metrics';
 import type { EventBatchSender } from './event-batch-sender';
 
 /** Options of {@link BufferedCartEventPublisher}. */
@@ -156,7 +156,7 @@ export class BufferedCartEventPublisher implements CartEventSink {
     }
   }
 
-  private drop(reason: 'buffer_full' | 'shutdown' | 'invalid', count: number): void {
+  private drop(reason: DropReason, count: number): void {
     if (count > 0) this.metrics.dropped.inc({ reason }, count);
   }
 

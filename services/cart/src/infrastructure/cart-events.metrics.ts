@@ -10,9 +10,15 @@ export interface CartEventMetrics {
   buffered: Gauge<string>;
 }
 
+/** Why cart events are dropped: the `reason` label of `cart_events_dropped_total`. */
+export const DROP_REASONS = ['buffer_full', 'shutdown', 'invalid'] as const;
+
+/** One of {@link DROP_REASONS}. */
+export type DropReason = (typeof DROP_REASONS)[number];
+
 /** Gets or creates the cart event metrics on `registry`. */
 export function cartEventMetrics(registry: Registry): CartEventMetrics {
-  return {
+  const metrics: CartEventMetrics = {
     recorded: counter(registry, {
       name: 'cart_events_recorded_total',
       help: 'Cart change events handed to the background publisher, by event type.',
@@ -39,4 +45,7 @@ export function cartEventMetrics(registry: Registry): CartEventMetrics {
       labelNames: [] as const,
     }),
   };
+  // Drops are rare: every reason is exported at 0 from the start, so increase() sees the first.
+  for (const reason of DROP_REASONS) metrics.dropped.inc({ reason }, 0);
+  return metrics;
 }

@@ -5,6 +5,10 @@ import type {
   SagaResult,
   SagaStep,
 } from '../application/checkout-metrics';
+import { UNFINISHED_STATUSES } from '../domain/order-status';
+
+/** What the worker can do with an order it found unfinished (`error` has no order status). */
+const RECOVERY_OUTCOMES: readonly RecoveryAction[] = ['confirmed', 'compensated', 'retry_later'];
 
 /**
  * Saga and recovery metrics in prom-client (labels are closed sets):
@@ -37,6 +41,12 @@ export class PromCheckoutMetrics implements CheckoutMetrics {
       labelNames: ['action', 'from_status'],
       registers: [registry],
     });
+    // Recovery is rare: every series it can produce is exported at 0 from the start, so the
+    // dashboard's increase() shows the first recovery instead of a series born at 1.
+    for (const action of RECOVERY_OUTCOMES) {
+      for (const from of UNFINISHED_STATUSES) this.recoveries.inc({ action, from_status: from }, 0);
+    }
+    this.recoveries.inc({ action: 'error', from_status: 'unknown' }, 0);
   }
 
   sagaFinished(result: SagaResult, step: SagaStep, seconds: number): void {
