@@ -65,8 +65,11 @@ function metricsServicesMustExport(): Map<string, string[]> {
   return new Map(Object.entries(JSON.parse(json) as Record<string, string[]>));
 }
 
-/** A route label is a template (`/v1/orders/:orderId`) or `unmatched`, never a concrete path. */
-const ROUTE_TEMPLATE = /^(?:unmatched|(?:\/(?:[a-z][a-z0-9-]*|:[a-zA-Z]+))+)$/;
+/**
+ * A route label is a template (`/v1/orders/:orderId`) or `unmatched`, never a concrete path:
+ * literal segments are words (or a version, `v1`); a segment with digits in it is an id.
+ */
+const ROUTE_TEMPLATE = /^(?:unmatched|(?:\/(?:v[0-9]+|[a-z]+(?:-[a-z]+)*|:[a-zA-Z]+))+)$/;
 
 // Issue 5: with the platform running, every metric the dashboards and alerts query is exported,
 // every service exports its golden signals, and no label grows with ids. The static check
