@@ -18,6 +18,11 @@ type Service = (typeof SERVICES)[number];
 const HTTP_HISTOGRAM = 'http_server_request_duration_seconds';
 /** Event-loop delay from prom-client's default metrics (the dashboards chart the p99). */
 const EVENT_LOOP = ['nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds'];
+/** A Postgres pool's use and its waiting callers (the services owning a database). */
+const PG_POOL = {
+  db_client_connections: { label: 'state', values: ['idle', 'used'] },
+  db_client_connections_pending_requests: { label: 'pool', values: ['postgres'] },
+};
 /** Saturation gauges per service: each one's pools, limiters and queues (label: what it is). */
 const SATURATION: Record<Service, Record<string, { label: string; values: string[] }>> = {
   checkout: {
@@ -27,15 +32,18 @@ const SATURATION: Record<Service, Record<string, { label: string; values: string
       values: ['inventory', 'payment', 'cart', 'recommendations'],
     },
     messaging_outbox_backlog: { label: 'relay', values: ['checkout'] },
+    ...PG_POOL,
   },
   payment: {
     resilience_load_shedding_inflight: { label: 'limiter', values: ['payment'] },
     resilience_bulkhead_in_flight: { label: 'dependency', values: ['provider'] },
     messaging_outbox_backlog: { label: 'relay', values: ['payment'] },
+    ...PG_POOL,
   },
   inventory: {
     resilience_load_shedding_inflight: { label: 'limiter', values: ['inventory'] },
     messaging_outbox_backlog: { label: 'relay', values: ['inventory'] },
+    ...PG_POOL,
     messaging_consumer_lag: { label: 'group', values: ['inventory'] },
   },
   cart: {
@@ -49,6 +57,7 @@ const SATURATION: Record<Service, Record<string, { label: string; values: string
   analytics: {
     resilience_load_shedding_inflight: { label: 'limiter', values: ['analytics'] },
     messaging_consumer_lag: { label: 'group', values: ['analytics'] },
+    ...PG_POOL,
   },
 };
 /** Most label sets one metric may have in one service (histogram buckets not counted). */

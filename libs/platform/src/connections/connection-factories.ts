@@ -1,14 +1,17 @@
 import Redis from 'ioredis';
 import { Pool } from 'pg';
+import type { Registry } from 'prom-client';
 import type { ShutdownRegistry } from '../lifecycle/shutdown-registry';
+import { exportPgPoolMetrics } from '../metrics/pg-pool-metrics';
 
 /**
  * A pg pool with bounded waits: a query never hangs forever on a saturated pool or a dead
- * server. Registered for shutdown when a registry is given.
+ * server. Registered for shutdown when a shutdown registry is given; its saturation
+ * (`db_client_connections*`, labelled with `name`) exported when a metrics registry is given.
  */
 export function createPgPool(
   url: string,
-  options: { max?: number; shutdown?: ShutdownRegistry; name?: string } = {},
+  options: { max?: number; shutdown?: ShutdownRegistry; name?: string; metrics?: Registry } = {},
 ): Pool {
   const pool = new Pool({
     connectionString: url,
@@ -21,6 +24,7 @@ export function createPgPool(
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   options.shutdown?.onShutdown(options.name ?? 'postgres', () => pool.end());
+  if (options.metrics) exportPgPoolMetrics(options.metrics, pool, options.name ?? 'postgres');
   return pool;
 }
 

@@ -1,2 +1,3 @@
 export { ServiceMetrics, HTTP_DURATION_BUCKETS } from './http-metrics';
 export { MetricsController } from './metrics.controller';
+export { exportPgPoolMetrics } from './pg-pool-metrics';

@@ -48,14 +48,19 @@ const logTo =
   providers: [
     {
       provide: ANALYTICS_PG,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger],
+      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger, ServiceMetrics],
       useFactory: async (
         config: AnalyticsConfig,
         shutdown: ShutdownRegistry,
         health: HealthRegistry,
         logger: JsonLogger,
+        metrics: ServiceMetrics,
       ) => {
-        const pool = createPgPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, shutdown });
+        const pool = createPgPool(config.DATABASE_URL, {
+          max: config.DATABASE_POOL_MAX,
+          shutdown,
+          metrics: metrics.registry,
+        });
         const applied = await migrateAnalyticsDatabase(pool);
         if (applied.length > 0) logger.write('info', 'database migrated', { applied });
         health.register('postgres', postgresCheck(pool));

@@ -53,16 +53,18 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
   providers: [
     {
       provide: CHECKOUT_PG_POOL,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry],
+      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, ServiceMetrics],
       useFactory: async (
         config: CheckoutConfig,
         shutdown: ShutdownRegistry,
         health: HealthRegistry,
+        metrics: ServiceMetrics,
       ) => {
         const pool = createPgPool(config.DATABASE_URL, {
           max: config.DATABASE_POOL_MAX,
           shutdown,
           name: 'postgres',
+          metrics: metrics.registry,
         });
         await migrateCheckoutDatabase(pool);
         health.register('postgres', postgresCheck(pool));

@@ -7,6 +7,7 @@ import {
   JsonLogger,
   postgresCheck,
   SERVICE_CONFIG,
+  ServiceMetrics,
   ShutdownRegistry,
 } from '@rc/platform';
 import type { Pool } from 'pg';
@@ -32,14 +33,19 @@ export function messagingLogger(logger: JsonLogger): MessagingLogger {
   providers: [
     {
       provide: PG_POOL,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger],
+      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger, ServiceMetrics],
       useFactory: async (
         config: InventoryConfig,
         shutdown: ShutdownRegistry,
         health: HealthRegistry,
         logger: JsonLogger,
+        metrics: ServiceMetrics,
       ): Promise<Pool> => {
-        const pool = createPgPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, shutdown });
+        const pool = createPgPool(config.DATABASE_URL, {
+          max: config.DATABASE_POOL_MAX,
+          shutdown,
+          metrics: metrics.registry,
+        });
         const applied = await migrateInventoryDatabase(pool);
         const seeded = config.SEED_CATALOGUE ? await seedCatalogue(pool) : 0;
         logger.write('info', 'database ready', {

@@ -35,14 +35,19 @@ export function messagingLogger(logger: JsonLogger): MessagingLogger {
   providers: [
     {
       provide: PG_POOL,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger],
+      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger, ServiceMetrics],
       useFactory: async (
         config: PaymentConfig,
         shutdown: ShutdownRegistry,
         health: HealthRegistry,
         logger: JsonLogger,
+        metrics: ServiceMetrics,
       ): Promise<Pool> => {
-        const pool = createPgPool(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, shutdown });
+        const pool = createPgPool(config.DATABASE_URL, {
+          max: config.DATABASE_POOL_MAX,
+          shutdown,
+          metrics: metrics.registry,
+        });
         const applied = await migratePaymentDatabase(pool);
         logger.write('info', 'database ready', { migrationsApplied: applied });
         health.register('postgres', postgresCheck(pool));
