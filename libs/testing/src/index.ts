@@ -1,6 +1,7 @@
 /**
  * @rc/testing — helpers shared by the integration and end-to-end suites: the test environment
- * contract, fail-fast infrastructure checks and collision-free names.
+ * contract, fail-fast infrastructure checks, collision-free names, throw-away databases and
+ * schemas, and Kafka test helpers (topics, groups, reading what was published).
  */
 export { type TestEnv, testEnv } from './config/test-env';
 export {
@@ -16,3 +17,19 @@ export { ServiceProcess, type ServiceProcessOptions } from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';
 export { acquirePlatformLock, PLATFORM_LOCK_KEY, type PlatformLockOptions } from './platform-lock';
 export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';
+export { createThrowawaySchema, type ThrowawaySchema } from './throwaway-schema';
+export { waitFor, withTimeout } from './wait-for';
+export {
+  createTestTopics,
+  deleteGroups,
+  deleteTopics,
+  type EnsureTestTopics,
+  FAST_GROUP,
+  fastConsumerConfig,
+  messageCount,
+  readAll,
+  readMessages,
+  type TestTopics,
+  type TestTopicsOptions,
+  withAdmin,
+} from './kafka';

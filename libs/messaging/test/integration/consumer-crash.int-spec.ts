@@ -1,4 +1,4 @@
-import { uniqueName } from '@rc/testing';
+import { uniqueName, waitFor, withTimeout } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ConsumerLagMonitor, encodeEvent, FatalHandlerError, type EventConsumer } from '../../src';
@@ -10,13 +10,7 @@ import {
   testConsumer,
 } from './support/consumer-fixture';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import {
-  committedOffsets,
-  createTopics,
-  testKafka,
-  waitFor,
-  withTimeout,
-} from './support/kafka-fixture';
+import { committedOffsets, createTopics, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
 
 describe('consumer crash mid-handler', () => {

@@ -1,3 +1,4 @@
+import { readAll, waitFor } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { DLQ_HEADERS, encodeEvent, PermanentHandlerError, type EventConsumer } from '../../src';
 import {
@@ -9,13 +10,7 @@ import {
   testConsumer,
 } from './support/consumer-fixture';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import {
-  committedOffsets,
-  createTopics,
-  readAll,
-  testKafka,
-  waitFor,
-} from './support/kafka-fixture';
+import { committedOffsets, createTopics, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
 
 // One consumer group serves every test of this file (group joins are the slow part); each test

@@ -1,6 +1,7 @@
+import { messageCount, readAll } from '@rc/testing';
 import { createEvent } from '@rc/contracts';
 import { EventPublisher } from '../../src';
-import { createTopics, messageCount, readAll, testKafka } from './support/kafka-fixture';
+import { createTopics, testKafka } from './support/kafka-fixture';
 
 describe('EventPublisher (direct, no outbox)', () => {
   const kafka = testKafka();

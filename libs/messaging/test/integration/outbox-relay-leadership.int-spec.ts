@@ -1,7 +1,8 @@
+import { readAll, waitFor } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
 import type { OutboxRelay } from '../../src';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import { createTopics, readAll, testKafka, waitFor } from './support/kafka-fixture';
+import { createTopics, testKafka } from './support/kafka-fixture';
 import {
   addCommitted,
   metricValue,

@@ -1,4 +1,4 @@
-import { uniqueName } from '@rc/testing';
+import { messageCount, readAll, uniqueName, waitFor } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   DLQ_HEADERS,
@@ -16,14 +16,7 @@ import {
   testConsumer,
 } from './support/consumer-fixture';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import {
-  committedOffsets,
-  createTopics,
-  messageCount,
-  readAll,
-  testKafka,
-  waitFor,
-} from './support/kafka-fixture';
+import { committedOffsets, createTopics, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
 
 describe('redrive', () => {

@@ -6,7 +6,7 @@ import {
   PermanentHandlerError,
   type EventConsumer,
 } from '@rc/messaging';
-import { uniqueName } from '@rc/testing';
+import { deleteGroups, FAST_GROUP, messageCount, uniqueName, waitFor } from '@rc/testing';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { analyticsEventHandlers } from '../../src/api/analytics-events.handler';
@@ -20,15 +20,8 @@ import { PgAnalyticsReadModel } from '../../src/infrastructure/analytics.pg-read
 import { KafkaDeadLetterRedriver } from '../../src/infrastructure/kafka-dead-letter.redriver';
 import { cartItemAdded, orderPlaced, payment, stockCommitted } from '../support/events';
 import { createAnalyticsDatabase } from '../support/isolated-database';
-import {
-  createTopics,
-  deleteGroups,
-  messageCount,
-  readHeaders,
-  testKafka,
-} from '../support/kafka-fixture';
+import { createTopics, readHeaders, testKafka } from '../support/kafka-fixture';
 import { metricValue } from '../support/metric-value';
-import { waitFor } from '../support/poll';
 
 /**
  * The real pg projection behind a switch that simulates a bug for chosen customers: their
@@ -77,9 +70,7 @@ describe('analytics consumer (real Kafka and Postgres)', () => {
       registry,
       logger: () => undefined,
       onFatal: () => undefined,
-      sessionTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      maxWaitTimeMs: 200,
+      ...FAST_GROUP,
       lagSampleIntervalMs: 0,
     });
     await consumer.start();

@@ -1,21 +1,27 @@
 import { createIdempotentProducer, encodeEvent } from '@rc/messaging';
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { testEnv, uniqueName } from '@rc/testing';
+import {
+  createThrowawayDatabase,
+  deleteGroups,
+  messageCount,
+  testEnv,
+  type ThrowawayDatabase,
+  uniqueName,
+  waitFor,
+} from '@rc/testing';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { AnalyticsModule } from '../../src/analytics.module';
 import { runRedriveCli } from '../../src/cli/redrive.cli';
 import { analyticsConfigSchema, type AnalyticsConfig } from '../../src/config/analytics.config';
 import { orderPlaced, payment } from '../support/events';
-import { createTopics, deleteGroups, messageCount, testKafka } from '../support/kafka-fixture';
-import { waitFor } from '../support/poll';
-import { createThrowawayDatabase } from '../support/throwaway-database';
+import { createTopics, testKafka } from '../support/kafka-fixture';
 
 const TOKEN = 'test-admin-token-0123456789';
 
 describe('analytics over HTTP (service in-process, real Postgres and Kafka)', () => {
   const kafka = testKafka();
-  let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+  let database: ThrowawayDatabase;
   let topics: string[];
   let removeTopics: () => Promise<void>;
   let env: Record<string, string>;
@@ -24,7 +30,7 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
   const groupId = uniqueName('analytics');
 
   beforeAll(async () => {
-    database = await createThrowawayDatabase();
+    database = await createThrowawayDatabase('rc_analytics_it');
     ({ topics, remove: removeTopics } = await createTopics(kafka, ['orders', 'payments']));
     env = {
       PORT: '0',

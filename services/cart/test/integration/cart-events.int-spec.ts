@@ -1,12 +1,12 @@
+import { waitFor } from '@rc/testing';
 import { Registry } from 'prom-client';
 import { RemoveCartItem } from '../../src/application/remove-cart-item.command';
 import { SetCartItem } from '../../src/application/set-cart-item.command';
 import { BufferedCartEventPublisher } from '../../src/infrastructure/buffered-cart-event-publisher';
 import { RedisCartRepository } from '../../src/infrastructure/cart.redis-repository';
 import { KafkaEventBatchSender } from '../../src/infrastructure/kafka-event-batch-sender';
-import { createTopic, readMessages, testKafka, unreachableKafka } from '../support/kafka-fixture';
+import { createTopic, readEvents, testKafka, unreachableKafka } from '../support/kafka-fixture';
 import { metricValue } from '../support/metric-value';
-import { waitFor } from '../support/poll';
 import { createRedisFixture } from '../support/redis-fixture';
 
 describe('cart events (real Redis and Kafka)', () => {
@@ -59,7 +59,7 @@ describe('cart events (real Redis and Kafka)', () => {
       await removeItem.execute({ cartId: 'k-up', sku: 'SKU-1' });
 
       // Assert
-      const messages = await readMessages(kafka, topic, 3);
+      const messages = await readEvents(kafka, topic, 3);
       expect(messages.map((m) => m.key)).toEqual(['k-up', 'k-up', 'k-up']);
       expect(messages.map((m) => m.value)).toEqual([
         expect.objectContaining({

@@ -1,8 +1,7 @@
-import { closedPort } from '@rc/testing';
+import { closedPort, waitFor } from '@rc/testing';
 import { ServiceMetrics } from '@rc/platform';
 import { randomUUID } from 'node:crypto';
 import { metricValue } from '../support/metric-value';
-import { waitFor } from '../support/poll';
 import { startCart, type StartedCart } from '../support/start-cart';
 
 describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', () => {

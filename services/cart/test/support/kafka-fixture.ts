@@ -1,8 +1,8 @@
 import { createKafka, ensureTopics, headersToRecord } from '@rc/messaging';
-import { requireKafka, testEnv, uniqueName, closedPort } from '@rc/testing';
+import { closedPort, createTestTopics, readMessages, testEnv, uniqueName } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
 
-/** A kafkajs client on the test broker. */
+/** A kafkajs client on the test broker, built as the service builds its own. */
 export function testKafka(): Kafka {
   return createKafka({ clientId: uniqueName('cart-it'), brokers: testEnv().kafkaBrokers });
 }
@@ -21,72 +21,18 @@ export async function unreachableKafka(): Promise<Kafka> {
   });
 }
 
-/** A topic (and its DLQ) no other run uses; `remove` deletes both. */
+/** A one-partition topic (and its DLQ) no other run uses; `remove` deletes both. */
 export async function createTopic(kafka: Kafka, name: string) {
-  await requireKafka();
-  const topic = uniqueName(`it-${name}`);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [topic], { partitions: 1 });
-  } finally {
-    await admin.disconnect();
-  }
-  return {
-    topic,
-    remove: async () => {
-      const cleanup = kafka.admin();
-      await cleanup.connect();
-      await cleanup.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-      await cleanup.disconnect();
-    },
-  };
+  const { topics, remove } = await createTestTopics(kafka, [name], { ensure: ensureTopics });
+  return { topic: topics[0]!, remove };
 }
 
-/** Reads `count` messages from the start of `topic` (fails after `timeoutMs`). */
-export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 15_000) {
-  const groupId = uniqueName('reader');
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
-  const seen: Array<{ key: string; value: unknown; headers: Record<string, string> }> = [];
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push({
-          key: message.key?.toString() ?? '',
-          value: JSON.parse(message.value?.toString() ?? 'null'),
-          headers: headersToRecord(message.headers),
-        });
-        if (seen.length >= count) done();
-      },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      finished,
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`only ${seen.length}/${count} messages in ${topic}`)),
-          timeoutMs,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-    return seen;
-  } finally {
-    await consumer.disconnect();
-    await deleteGroups(kafka, [groupId]);
-  }
-}
-
-/** Deletes consumer groups a test created (members must have left); failures are ignored. */
-export async function deleteGroups(kafka: Kafka, groups: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteGroups(groups).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
+/** The first `count` cart events in `topic`, decoded: key, JSON value and headers. */
+export async function readEvents(kafka: Kafka, topic: string, count: number) {
+  const messages = await readMessages(kafka, topic, count);
+  return messages.map((message) => ({
+    key: message.key?.toString() ?? '',
+    value: JSON.parse(message.value?.toString() ?? 'null') as unknown,
+    headers: headersToRecord(message.headers),
+  }));
 }

@@ -1,10 +1,15 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { testEnv, uniqueName } from '@rc/testing';
+import {
+  createThrowawayDatabase,
+  deleteTopics,
+  testEnv,
+  type ThrowawayDatabase,
+  uniqueName,
+} from '@rc/testing';
 import { randomUUID } from 'node:crypto';
 import { inventoryConfigSchema } from '../../src/config/inventory.config';
 import { InventoryModule } from '../../src/inventory.module';
-import { deleteTopics } from '../support/kafka-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
+import { testKafka } from '../support/kafka-fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -39,7 +44,10 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
   afterAll(async () => {
     await service?.shutdown('test');
     await db?.drop();
-    await deleteTopics(topics.flatMap((t) => [t, `${t}.dlq`]));
+    await deleteTopics(
+      testKafka(),
+      topics.flatMap((t) => [t, `${t}.dlq`]),
+    );
   });
 
   function call(

@@ -1,6 +1,13 @@
 import { createEvent, type EventEnvelope } from '@rc/contracts';
 import { createIdempotentProducer, encodeEvent, EventConsumer, OutboxRelay } from '@rc/messaging';
-import { uniqueName } from '@rc/testing';
+import {
+  createThrowawayDatabase,
+  FAST_GROUP,
+  readAll,
+  type ThrowawayDatabase,
+  uniqueName,
+  waitFor,
+} from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -11,8 +18,7 @@ import { ReserveStock } from '../../src/application/reserve-stock.command';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
 import { addProduct, stockOf } from '../support/inventory-fixture';
-import { createTopics, FAST_GROUP, readAll, testKafka, waitFor } from '../support/kafka-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
+import { createTopics, testKafka } from '../support/kafka-fixture';
 
 describe('order events and outbox against Kafka', () => {
   let db: ThrowawayDatabase;

@@ -1,12 +1,19 @@
 import type { EventEnvelope } from '@rc/contracts';
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { testEnv, uniqueName } from '@rc/testing';
+import {
+  createThrowawayDatabase,
+  deleteTopics,
+  readAll,
+  testEnv,
+  type ThrowawayDatabase,
+  uniqueName,
+  waitFor,
+} from '@rc/testing';
 import { randomUUID } from 'node:crypto';
 import { paymentConfigSchema } from '../../src/config/payment.config';
 import { PaymentModule } from '../../src/payment.module';
-import { deleteTopics, readAll, testKafka, waitFor } from '../support/kafka-fixture';
+import { testKafka } from '../support/kafka-fixture';
 import { databaseContains, paymentRows, providerFault } from '../support/payment-fixture';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -42,7 +49,7 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
   afterAll(async () => {
     await service?.shutdown('test');
     await db?.drop();
-    await deleteTopics([topic, `${topic}.dlq`]);
+    await deleteTopics(testKafka(), [topic, `${topic}.dlq`]);
   });
 
   function call(

@@ -1,15 +1,14 @@
 import { createEvent } from '@rc/contracts';
 import { createIdempotentProducer, encodeEvent, EventConsumer } from '@rc/messaging';
-import { uniqueName } from '@rc/testing';
+import { deleteGroups, FAST_GROUP, uniqueName, waitFor } from '@rc/testing';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { orderEventHandlers } from '../../src/api/order-placed.handler';
 import { RecordOrder } from '../../src/application/record-order.command';
 import { RedisCoPurchaseModel } from '../../src/infrastructure/co-purchase-model.redis';
-import { createTopic, deleteGroups, testKafka } from '../support/kafka-fixture';
+import { createTopic, testKafka } from '../support/kafka-fixture';
 import { metricValue } from '../support/metric-value';
-import { waitFor } from '../support/poll';
 import { createRedisFixture } from '../support/redis-fixture';
 
 describe('OrderPlaced consumer (real Kafka and Redis)', () => {
@@ -37,10 +36,7 @@ describe('OrderPlaced consumer (real Kafka and Redis)', () => {
       handlers: orderEventHandlers(new RecordOrder(model)),
       registry,
       lagSampleIntervalMs: 0,
-      sessionTimeoutMs: 6_000,
-      rebalanceTimeoutMs: 6_000,
-      heartbeatIntervalMs: 500,
-      maxWaitTimeMs: 200,
+      ...FAST_GROUP,
     });
     await consumer.start();
     producer = createIdempotentProducer(kafka);

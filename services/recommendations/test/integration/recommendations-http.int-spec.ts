@@ -1,11 +1,10 @@
 import { createEvent } from '@rc/contracts';
 import { createIdempotentProducer, encodeEvent } from '@rc/messaging';
-import { testEnv, closedPort } from '@rc/testing';
+import { closedPort, testEnv, waitFor } from '@rc/testing';
 import { Redis } from 'ioredis';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { createTopic, testKafka } from '../support/kafka-fixture';
-import { waitFor } from '../support/poll';
 import {
   startRecommendations,
   type StartedRecommendations,

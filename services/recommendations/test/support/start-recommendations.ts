@@ -1,7 +1,7 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { deleteGroups, requireRedis, testEnv, uniqueName } from '@rc/testing';
 import { Redis } from 'ioredis';
-import { deleteGroups, testKafka } from './kafka-fixture';
+import { testKafka } from './kafka-fixture';
 import {
   recommendationsConfigSchema,
   type RecommendationsConfig,

@@ -1,4 +1,4 @@
-import { uniqueName } from '@rc/testing';
+import { FAST_GROUP, uniqueName } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
@@ -9,7 +9,6 @@ import {
   type EventConsumerOptions,
   type EventHandlers,
 } from '../../../src';
-import { FAST_GROUP } from './kafka-fixture';
 
 /** Table the test handlers write to through the inbox: one row per applied event. */
 export async function createAppliedTable(pool: Pool): Promise<void> {
