@@ -1,5 +1,17 @@
 import { counter } from '@rc/resilience';
 import type { Counter, Registry } from 'prom-client';
+import type { RecommendationSource } from '../domain/recommendation';
+
+/** Every source an answer can come from. */
+const SOURCES: readonly RecommendationSource[] = ['model', 'cache', 'stale-cache', 'bestsellers'];
+/** Every fallback the read path can take: the source served and why (a cold start has no copy). */
+const FALLBACKS = [
+  { source: 'stale-cache', reason: 'cache_unavailable' },
+  { source: 'stale-cache', reason: 'model_unavailable' },
+  { source: 'bestsellers', reason: 'cache_unavailable' },
+  { source: 'bestsellers', reason: 'model_unavailable' },
+  { source: 'bestsellers', reason: 'cold_start' },
+] as const;
 
 /** Metrics of the recommendation read path. */
 export interface RecommendationMetrics {
@@ -15,7 +27,7 @@ export interface RecommendationMetrics {
 
 /** Gets or creates the recommendation metrics on `registry`. */
 export function recommendationMetrics(registry: Registry): RecommendationMetrics {
-  return {
+  const metrics: RecommendationMetrics = {
     answers: counter(registry, {
       name: 'recommendations_answers_total',
       help: 'Recommendation answers by source (model, cache, stale-cache, bestsellers).',
@@ -37,4 +49,9 @@ export function recommendationMetrics(registry: Registry): RecommendationMetrics
       labelNames: [] as const,
     }),
   };
+  // Every answer source and fallback is exported at 0 from the start: a degraded answer is rare
+  // and depends on the data, and a labelled counter otherwise appears only once incremented.
+  for (const source of SOURCES) metrics.answers.inc({ source }, 0);
+  for (const labels of FALLBACKS) metrics.fallbacks.inc(labels, 0);
+  return metrics;
 }
