@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { instrumentDataStores } from './data-store-instrumentations';
 
 /** What {@link startTelemetry} needs. */
 export interface TelemetryOptions {
@@ -24,9 +25,11 @@ export interface TelemetryOptions {
 
 /**
  * Starts the OpenTelemetry tracer provider for the process: W3C trace-context propagation, an
- * AsyncLocalStorage context manager, a parent-based ratio sampler and an OTLP/HTTP exporter.
- * Off by default (no provider, no overhead: the API stays a no-op). Returns the shutdown
- * function, which flushes pending spans.
+ * AsyncLocalStorage context manager, a parent-based ratio sampler, an OTLP/HTTP exporter and
+ * the pg / ioredis instrumentations (CLIENT spans for queries made inside a span; see
+ * {@link instrumentDataStores}). Off by default (no provider, no patching, no overhead: the API
+ * stays a no-op). Returns the shutdown function, which removes the instrumentations and flushes
+ * pending spans.
  */
 export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
   if (!options.enabled && !options.exporter) return async () => undefined;
@@ -45,5 +48,9 @@ export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
     spanProcessors: [processor],
   });
   provider.register();
-  return () => provider.shutdown();
+  const uninstrument = instrumentDataStores(provider);
+  return () => {
+    uninstrument();
+    return provider.shutdown();
+  };
 }
