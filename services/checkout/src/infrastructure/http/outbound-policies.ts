@@ -23,12 +23,19 @@ export const OUTBOUND_POLICY_DEFAULTS: Readonly<Record<OutboundDependency, Polic
   },
   // Tier 1 with a slow third party behind it. Retried only because every charge carries its
   // idempotency key; a Retry-After longer than 250 ms (e.g. an open breaker's wait) ends the
-  // call at once, so an outage answers fast instead of waiting out the deadline.
+  // call at once, so an outage answers fast instead of waiting out the deadline. The breaker
+  // judges the last 20 calls, not the last 10 s: a slow payment makes each checkout last up to
+  // its 3 s deadline, so at low traffic a 10 s window never holds the 10 calls it needs and the
+  // breaker would never open.
   payment: {
     attemptTimeoutMs: 2_000,
     retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 200, maxRetryAfterMs: 250 },
     budget: { ratio: 0.1, minPerSecond: 1 },
-    breaker: { slowCallDurationMs: 1_500, minimumNumberOfCalls: 10 },
+    breaker: {
+      window: { type: 'count', size: 20 },
+      slowCallDurationMs: 1_500,
+      minimumNumberOfCalls: 10,
+    },
     bulkhead: { maxConcurrent: 20, maxQueue: 20, maxQueueWaitMs: 200 },
   },
   // Tier 2 with a fallback (the body's items): give it little time, one quick retry.
