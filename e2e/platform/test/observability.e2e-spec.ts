@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { driveRepresentativeTraffic } from './support/observability-traffic';
-import { E2EPlatform, ROOT } from './support/platform';
+import { E2EPlatform, ROOT, START_TIMEOUT_MS } from './support/platform';
 import { parsePrometheusText, seriesOf, type Scrape } from './support/prometheus-text';
 
 const SERVICES = [
@@ -96,7 +96,7 @@ describe('observability: the live /metrics of every service', () => {
       const res = await fetch(e2e.url(name, '/metrics'));
       scrapes.set(name, parsePrometheusText(await res.text()));
     }
-  }, 150_000);
+  }, START_TIMEOUT_MS + 30_000);
   afterAll(() => e2e.stop(), 60_000);
 
   const scrape = (service: Service) => scrapes.get(service)!;
