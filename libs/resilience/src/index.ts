@@ -18,3 +18,4 @@ export * from './rate-limit';
 export * from './load-shedding';
 export * from './idempotency';
 export * from './fault-injection';
+export * from './tracing';

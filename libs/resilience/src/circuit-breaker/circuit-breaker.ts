@@ -8,6 +8,7 @@ import {
   type CircuitBreakerConfigInput,
 } from './circuit-breaker.config';
 import { CircuitOpenError } from './circuit-breaker.errors';
+import { recordCircuitStateChange } from '../tracing/resilience-events';
 import { CircuitBreakerMetrics, OUTCOME } from './circuit-breaker.metrics';
 import type { CircuitState, CircuitStateListener } from './circuit-state';
 import { CountOutcomeWindow, TimeOutcomeWindow, type OutcomeWindow } from './outcome-window';
@@ -199,6 +200,7 @@ export class CircuitBreaker {
     }
     this.metrics.transition(from, to);
     const change = { name: this.name, from, to, at: this.clock.now(), reason, openForMs };
+    recordCircuitStateChange(change);
     for (const listener of this.listeners) {
       try {
         listener(change);

@@ -2,6 +2,7 @@ import { type Span, trace } from '@opentelemetry/api';
 import { type Registry, register as defaultRegistry } from 'prom-client';
 import { type Clock, systemClock } from '../clock';
 import { counter } from '../metrics';
+import { RESILIENCE_EVENTS } from '../tracing/resilience-events';
 import { corruptValue } from './corrupt-value';
 import { InjectedFaultError } from './fault-injection.errors';
 import { type FaultRule, type FaultTarget, matchesName, parseFaultRules } from './fault-rule';
@@ -169,7 +170,7 @@ export class FaultInjector {
 
   private record(rule: FaultRule, name: string): void {
     this.injected.inc({ target: rule.target, name: rule.name, kind: rule.fault.kind });
-    this.activeSpan()?.addEvent('fault_injected', {
+    this.activeSpan()?.addEvent(RESILIENCE_EVENTS.faultInjected, {
       'fault.rule_id': rule.id,
       'fault.kind': rule.fault.kind,
       'fault.target': rule.target,

@@ -9,6 +9,12 @@ export interface HttpRequestOptions<T> {
   method?: HttpMethod;
   /** Path relative to the client's base URL, e.g. `/v1/reservations`. */
   path: string;
+  /**
+   * The path's route template, e.g. `/v1/reservations/:orderId/release`: names the attempt's
+   * CLIENT span and is its `url.template`. Without it the span is named by the method alone
+   * (a concrete path holds ids, which would make span names unbounded).
+   */
+  urlTemplate?: string;
   query?: QueryParams;
   /** Serialised as JSON when defined. */
   body?: unknown;

@@ -4,6 +4,7 @@ import { setOutboundDeadlineHeader } from '../deadline/deadline-headers';
 import type { AttemptContext } from '../policy/attempt-context';
 import type { ResiliencePolicy } from '../policy/resilience-policy';
 import { parseRetryAfter } from '../retry/retry-after';
+import { recordClientError, recordResponseStatus, startClientSpan } from './client-span';
 import { HttpDependencyError, type HttpCallSite } from './http-dependency.error';
 import type {
   HttpMethod,
@@ -37,9 +38,10 @@ type Options = Omit<HttpRequestOptions<unknown>, 'method' | 'path' | 'body'>;
 
 /**
  * JSON-over-HTTP client for one dependency, every call run through the dependency's
- * {@link ResiliencePolicy}. Per attempt it sends the budget left (`x-request-timeout-ms`, the
- * smaller of attempt timeout and request deadline), W3C trace context (`traceparent` via the
- * OpenTelemetry propagator; a no-op without an SDK) and the `Idempotency-Key`. It classifies
+ * {@link ResiliencePolicy}. Each attempt is a CLIENT span (`<METHOD> <urlTemplate>`, with the
+ * status code; a no-op without an OpenTelemetry SDK) and sends the budget left
+ * (`x-request-timeout-ms`, the smaller of attempt timeout and request deadline), that span's W3C
+ * trace context (`traceparent`) and the `Idempotency-Key`. It classifies
  * responses for the policy — 5xx count against the breaker, 408/429/502/503/504 are retried
  * (after `Retry-After` if sent), 4xx are neither, `x-retry: no` stops retries — and returns a
  * typed 2xx or throws {@link HttpDependencyError}.
@@ -75,7 +77,6 @@ export class ResilientHttpClient {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (req.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = req.idempotencyKey;
-    propagation.inject(context.active(), headers);
     return this.options.policy.execute(
       (attempt) => this.send(attempt, url, method, headers, body, site, req),
       {
@@ -140,7 +141,40 @@ export class ResilientHttpClient {
     site: HttpCallSite,
     req: HttpRequestOptions<T>,
   ): Promise<HttpResponse<T>> {
+    const { span, context: spanContext } = startClientSpan({
+      dependency: site.dependency,
+      method,
+      url: new URL(url),
+      urlTemplate: req.urlTemplate,
+      attempt: attempt.attempt,
+    });
     const headers = setOutboundDeadlineHeader({ ...baseHeaders }, attempt.deadlineAt, this.clock);
+    // Each attempt carries its own span as parent: the dependency's server span hangs off the
+    // attempt that reached it, so a retried call shows which attempt did what.
+    propagation.inject(spanContext, headers);
+    try {
+      const response = await context.with(spanContext, () =>
+        this.exchange(attempt, url, method, headers, body, site, req),
+      );
+      recordResponseStatus(span, response.status);
+      return response;
+    } catch (error) {
+      recordClientError(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async exchange<T>(
+    attempt: AttemptContext,
+    url: string,
+    method: HttpMethod,
+    headers: Record<string, string>,
+    body: string | undefined,
+    site: HttpCallSite,
+    req: HttpRequestOptions<T>,
+  ): Promise<HttpResponse<T>> {
     let response: Response;
     let text: string;
     try {

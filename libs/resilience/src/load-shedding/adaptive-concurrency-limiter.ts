@@ -1,6 +1,7 @@
 import { type Registry, register as defaultRegistry } from 'prom-client';
 import { type Clock, systemClock } from '../clock';
 import { counter, gauge } from '../metrics';
+import { recordShed } from '../tracing/resilience-events';
 import {
   CRITICALITIES,
   type Criticality,
@@ -118,6 +119,7 @@ export class AdaptiveConcurrencyLimiter {
     const labels = { limiter: this.options.name, criticality };
     if (this.inFlight >= this.capacityFor(criticality)) {
       this.shed.inc(labels);
+      recordShed('concurrency_limit', criticality, { limiter: this.options.name });
       return undefined;
     }
     this.admitted.inc(labels);

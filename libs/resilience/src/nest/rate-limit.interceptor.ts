@@ -6,9 +6,11 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, mergeMap, type Observable } from 'rxjs';
+import type { Criticality } from '../load-shedding';
 import { RateLimitedError, RateLimiterUnavailableError, rateLimitHeaders } from '../rate-limit';
+import { recordShed } from '../tracing/resilience-events';
 import { handlerMetadata, httpExchange, isExempt, routeName, setHeaders } from './http-context';
-import { RATE_LIMIT_METADATA } from './resilience.decorators';
+import { CRITICALITY_METADATA, RATE_LIMIT_METADATA } from './resilience.decorators';
 import { ResilienceRegistry } from './resilience.registry';
 
 /**
@@ -37,7 +39,14 @@ export class RateLimitInterceptor implements NestInterceptor {
       mergeMap((decision) => {
         setHeaders(exchange.reply, rateLimitHeaders(decision));
         if (decision.allowed) return next.handle();
-        throw decision.source === 'fail-closed'
+        const unavailable = decision.source === 'fail-closed';
+        recordShed(
+          unavailable ? 'rate_limiter_unavailable' : 'rate_limited',
+          handlerMetadata<Criticality>(this.reflector, context, CRITICALITY_METADATA) ??
+            this.registry.defaultCriticality,
+          { route },
+        );
+        throw unavailable
           ? new RateLimiterUnavailableError(decision)
           : new RateLimitedError(decision);
       }),

@@ -2,6 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { counter } from '../metrics';
 import { isResilienceError } from '../resilience.errors';
+import { RESILIENCE_EVENTS } from '../tracing/resilience-events';
 
 /** Result of {@link withFallback}: the value, and whether it is the degraded one. */
 export interface FallbackResult<T> {
@@ -54,7 +55,7 @@ export async function withFallback<T>(
       labelNames: ['dependency', 'reason'],
     }).inc({ dependency, reason });
     const span = trace.getActiveSpan();
-    span?.addEvent('resilience.fallback', {
+    span?.addEvent(RESILIENCE_EVENTS.fallback, {
       'resilience.dependency': dependency,
       'resilience.reason': reason,
     });

@@ -5,6 +5,7 @@ import { DeadlineExceededError } from '../deadline/deadline.errors';
 import { counter } from '../metrics';
 import { parseConfig } from '../policy/resilience-config.error';
 import type { RetryBudget } from '../retry-budget/retry-budget';
+import { recordRetry, recordRetryGaveUp } from '../tracing/resilience-events';
 import { Backoff, BackoffProgress } from './backoff';
 import { defaultErrorClassifier, type ErrorClassifier } from './error-classifier';
 import { retryConfigSchema, type RetryConfig, type RetryConfigInput } from './retry.config';
@@ -97,22 +98,29 @@ export class Retry {
     minRemainingMs = 0,
   ): RetryDecision {
     const c = this.classify(error);
-    if (request?.signal?.aborted) return this.giveUp('cancelled');
-    if (!c.transient) return this.giveUp('not_transient');
-    if (c.doNotRetry) return this.giveUp('do_not_retry');
-    if (attempt >= this.config.maxAttempts) return this.giveUp('max_attempts');
-    if (!c.requestNotSent && !isSafeToRepeat(request)) return this.giveUp('non_idempotent');
+    if (request?.signal?.aborted) return this.giveUp('cancelled', attempt);
+    if (!c.transient) return this.giveUp('not_transient', attempt);
+    if (c.doNotRetry) return this.giveUp('do_not_retry', attempt);
+    if (attempt >= this.config.maxAttempts) return this.giveUp('max_attempts', attempt);
+    if (!c.requestNotSent && !isSafeToRepeat(request)) {
+      return this.giveUp('non_idempotent', attempt);
+    }
     const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
     let delayMs = progress.nextDelayMs();
     if (typeof retryAfterMs === 'number') {
-      if (retryAfterMs > this.config.maxRetryAfterMs) return this.giveUp('retry_after_too_long');
+      if (retryAfterMs > this.config.maxRetryAfterMs) {
+        return this.giveUp('retry_after_too_long', attempt);
+      }
       delayMs = Math.max(delayMs, retryAfterMs);
     }
     if (deadlineAt !== undefined && this.clock.now() + delayMs + minRemainingMs > deadlineAt) {
-      return this.giveUp('deadline');
+      return this.giveUp('deadline', attempt);
     }
-    if (this.budget && !this.budget.tryAcquireRetry()) return this.giveUp('budget_exhausted');
+    if (this.budget && !this.budget.tryAcquireRetry()) {
+      return this.giveUp('budget_exhausted', attempt);
+    }
     this.retries.inc({ dependency: this.name, reason: c.reason });
+    recordRetry(this.name, attempt, delayMs, c.reason);
     return { retry: true, delayMs };
   }
 
@@ -139,8 +147,13 @@ export class Retry {
     }
   }
 
-  private giveUp(reason: GiveUpReason): RetryDecision {
+  private giveUp(reason: GiveUpReason, attempt: number): RetryDecision {
     this.gaveUp.inc({ dependency: this.name, reason });
+    // An error that is not worth retrying, or a caller that gave up, is no retry decision: only
+    // a transient failure left unretried is (why did this outage not get a second try?).
+    if (reason !== 'not_transient' && reason !== 'cancelled') {
+      recordRetryGaveUp(this.name, attempt, reason);
+    }
     return { retry: false, reason };
   }
 }

@@ -1,0 +1,1 @@
+export { RESILIENCE_EVENTS, type ShedReason } from './resilience-events';
