@@ -11,7 +11,6 @@ import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { HealthRegistry } from '../health/health-registry';
 import { installJsonBodyParser } from '../http/json-body-parser';
 import { installRequestLifecycle } from '../http/request-lifecycle';
-import { RequestContextInterceptor } from '../http/request-context.interceptor';
 import { ShutdownRegistry } from '../lifecycle/shutdown-registry';
 import { JsonLogger, type LogSink } from '../logging/json-logger';
 import { ServiceMetrics } from '../metrics/http-metrics';
@@ -99,7 +98,6 @@ export async function bootstrapService<S extends ServiceSchema>(
   });
   installJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
   if (options.openApi) {
     const doc = new DocumentBuilder()
       .setTitle(options.openApi.title)

@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import { INTERCEPTOR_TRACE_ID } from '../../test/fixtures/demo.module';
 import { startDemo } from '../../test/fixtures/start-demo';
 
 describe('tracing', () => {
@@ -21,6 +22,25 @@ describe('tracing', () => {
       });
       const handlerLog = demo.logs.find((l) => l.msg === 'item read');
       expect(handlerLog?.trace_id).toBe(traceId);
+    } finally {
+      await demo.service.shutdown('test');
+    }
+  });
+
+  it("when a service's own global interceptor runs, then the request's server span is already active in it", async () => {
+    // Arrange: the resilience adapter's interceptors (shedding, rate limit, faults) are such
+    // interceptors, and record their decisions on the active span
+    const demo = await startDemo();
+    const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
+    try {
+      // Act
+      const res = await fetch(`${demo.url}/v1/items/3`, {
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      });
+
+      // Assert
+      expect(res.status).toBe(200);
+      expect(res.headers.get(INTERCEPTOR_TRACE_ID)).toBe(traceId);
     } finally {
       await demo.service.shutdown('test');
     }
