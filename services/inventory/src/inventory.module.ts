@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   FaultInjector,
@@ -10,7 +10,6 @@ import {
 import { ResilienceModule, type ResilienceModuleOptions } from '@rc/resilience/nest';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
-import { clientIdOf } from './api/client-id';
 import { ProductsController } from './api/products.controller';
 import { ReservationsController } from './api/reservations.controller';
 import { CommitReservation } from './application/commit-reservation.command';

@@ -1,6 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventConsumer, OutboxRelay, whenKafkaReady } from '@rc/messaging';
-import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
+import {
+  JsonLogger,
+  logFunction,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
 import type { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
@@ -10,7 +16,6 @@ import { ExpireReservations } from './application/expire-reservations.command';
 import { ReleaseReservation } from './application/release-reservation.command';
 import type { InventoryConfig } from './config/inventory.config';
 import { ExpiryWorker } from './infrastructure/expiry.worker';
-import { messagingLogger } from './infrastructure/infrastructure.module';
 import { KAFKA, PG_POOL } from './infrastructure/inventory.tokens';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
 
@@ -38,7 +43,7 @@ export class InventoryWorkers implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const { config, metrics, shutdown } = this;
-    const logger = messagingLogger(this.logger);
+    const logger = logFunction(this.logger);
     const registry = metrics.registry;
 
     const relay = new OutboxRelay({

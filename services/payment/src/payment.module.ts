@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { isAppError, SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
+import { clientIdOf, isAppError, SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   type FaultInjector,
@@ -11,7 +11,6 @@ import {
 import { ResilienceModule, type ResilienceModuleOptions } from '@rc/resilience/nest';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
-import { clientIdOf } from './api/client-id';
 import { PaymentsController } from './api/payments.controller';
 import { ChargePayment } from './application/charge-payment.command';
 import { GetPayment } from './application/get-payment.query';

@@ -1,11 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { OutboxRelay, whenKafkaReady } from '@rc/messaging';
-import { JsonLogger, SERVICE_CONFIG, ServiceMetrics, ShutdownRegistry } from '@rc/platform';
+import { ensureTopicsInBackground, OutboxRelay } from '@rc/messaging';
+import {
+  JsonLogger,
+  logFunction,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
 import type { Kafka } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { PaymentConfig } from './config/payment.config';
-import { messagingLogger } from './infrastructure/infrastructure.module';
 import { KAFKA, PG_POOL } from './infrastructure/payment.tokens';
 
 /**
@@ -25,7 +29,7 @@ export class PaymentWorkers implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const logger = messagingLogger(this.logger);
+    const logger = logFunction(this.logger);
     const relay = new OutboxRelay({
       name: this.config.SERVICE_NAME,
       pool: this.pool,
@@ -39,15 +43,8 @@ export class PaymentWorkers implements OnApplicationBootstrap {
     relay.start();
     this.shutdown.onShutdown('outbox-relay', () => relay.stop());
 
-    const stopping = new AbortController();
-    const topics = whenKafkaReady(this.kafka, [this.config.PAYMENTS_TOPIC], async () => undefined, {
-      signal: stopping.signal,
-      logger,
-    });
-    this.shutdown.onShutdown('ensure-topics', async () => {
-      stopping.abort();
-      // Creating topics on an unreachable broker must not hold the shutdown up for long.
-      await Promise.race([topics, sleep(2_000, undefined, { ref: false })]);
-    });
+    // Creating topics on an unreachable broker must not hold the shutdown up for long (2 s).
+    const stopTopics = ensureTopicsInBackground(this.kafka, [this.config.PAYMENTS_TOPIC], logger);
+    this.shutdown.onShutdown('ensure-topics', stopTopics);
   }
 }

@@ -13,3 +13,15 @@ export {
   redactConfig,
 } from './load-config';
 export { DEVELOPMENT_ADMIN_TOKEN, commaList, jsonText, envInt } from './env-parsers';
+export {
+  adminTokenKey,
+  databaseUrlKey,
+  faultRulesKey,
+  idempotencyLockTimeoutKey,
+  idempotencyTtlSecondsKey,
+  kafkaBrokersKey,
+  nodeEnvKey,
+  rateLimitPerClientKey,
+  redisUrlKey,
+  refuseDevelopmentDefaults,
+} from './service-keys';

@@ -1,11 +1,17 @@
 import { DOMAIN_TOPICS } from '@rc/contracts';
 import {
+  adminTokenKey,
   commaList,
-  DEVELOPMENT_ADMIN_TOKEN,
+  databaseUrlKey,
   envInt as int,
-  jsonText,
+  faultRulesKey,
+  idempotencyTtlSecondsKey,
+  kafkaBrokersKey,
+  nodeEnvKey,
   platformConfigSchema,
-  secret,
+  rateLimitPerClientKey,
+  redisUrlKey,
+  refuseDevelopmentDefaults,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -21,26 +27,16 @@ export const analyticsConfigSchema = platformConfigSchema
       .default('analytics')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0).max(65535).default(3005).describe('HTTP port.'),
-    NODE_ENV: z
-      .enum(['development', 'test', 'production'])
-      .default('development')
-      .describe('Deployment environment; production refuses the development admin token.'),
-    DATABASE_URL: z
-      .string()
-      .url()
-      .default('postgres://postgres@127.0.0.1:5432/rc_analytics')
-      .describe('Postgres database of the aggregates and the inbox.'),
+    NODE_ENV: nodeEnvKey(),
+    DATABASE_URL: databaseUrlKey(
+      'rc_analytics',
+      'Postgres database of the aggregates and the inbox.',
+    ),
     DATABASE_POOL_MAX: int(1).max(100).default(10).describe('Most connections in the pool.'),
-    REDIS_URL: z
-      .string()
-      .url()
-      .default('redis://127.0.0.1:6379')
-      .describe(
-        'Redis of the shared per-client rate limit (a local limit applies while it is down).',
-      ),
-    KAFKA_BROKERS: commaList
-      .default(['127.0.0.1:9092'])
-      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    REDIS_URL: redisUrlKey(
+      'Redis of the shared per-client rate limit (a local limit applies while it is down).',
+    ),
+    KAFKA_BROKERS: kafkaBrokersKey,
     ANALYTICS_TOPICS: commaList
       .default([...DOMAIN_TOPICS])
       .describe('Topics consumed (each with its <topic>.dlq), comma-separated.'),
@@ -69,34 +65,18 @@ export const analyticsConfigSchema = platformConfigSchema
     REDRIVE_TIMEOUT_MS: int(1_000)
       .default(30_000)
       .describe('Longest one redrive runs before returning what it moved.'),
-    IDEMPOTENCY_TTL_SECONDS: int(60)
-      .default(24 * 3600)
-      .describe('How long an Idempotency-Key of the admin API and its response are kept.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
-      .default(1_000)
-      .describe(
-        'Requests per second one client (x-client-id) may make per route; high by default so a load test is not limited.',
-      ),
-    FAULT_RULES: jsonText
-      .default([])
-      .describe(
-        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      ),
-    ADMIN_TOKEN: secret(z.string().min(16))
-      .default(DEVELOPMENT_ADMIN_TOKEN)
-      .describe(
-        'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
-      ),
+    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+      'How long an Idempotency-Key of the admin API and its response are kept.',
+    ),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(
+      'Requests per second one client (x-client-id) may make per route; high by default so a load test is not limited.',
+    ),
+    FAULT_RULES: faultRulesKey(),
+    ADMIN_TOKEN: adminTokenKey(
+      'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
+    ),
   })
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ADMIN_TOKEN'],
-        message: 'must be set in production (the development default is refused)',
-      });
-    }
-  });
+  .superRefine((config, ctx) => refuseDevelopmentDefaults(config, ctx));
 
 /** The validated analytics configuration. */
 export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;

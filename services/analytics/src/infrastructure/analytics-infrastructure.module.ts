@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BackgroundConsumer, createKafka } from '@rc/messaging';
 import {
-  createPgPool,
-  createRedis,
-  HealthRegistry,
   JsonLogger,
-  postgresCheck,
+  logFunction,
+  pgPoolProvider,
+  redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
   ShutdownRegistry,
@@ -29,16 +28,6 @@ export const ANALYTICS_PG = Symbol('AnalyticsPg');
 export const ANALYTICS_REDIS = Symbol('AnalyticsRedis');
 export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
 
-type Log = (
-  level: 'debug' | 'info' | 'warn' | 'error',
-  msg: string,
-  fields?: Record<string, unknown>,
-) => void;
-const logTo =
-  (logger: JsonLogger): Log =>
-  (level, msg, fields) =>
-    logger.write(level, msg, fields);
-
 /**
  * The analytics adapters and use cases. Postgres is the readiness dependency (the API reads
  * it; the migrations run against it before the service listens). Kafka is not: while it is
@@ -46,33 +35,14 @@ const logTo =
  */
 @Module({
   providers: [
-    {
+    pgPoolProvider<AnalyticsConfig>({
       provide: ANALYTICS_PG,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger, ServiceMetrics],
-      useFactory: async (
-        config: AnalyticsConfig,
-        shutdown: ShutdownRegistry,
-        health: HealthRegistry,
-        logger: JsonLogger,
-        metrics: ServiceMetrics,
-      ) => {
-        const pool = createPgPool(config.DATABASE_URL, {
-          max: config.DATABASE_POOL_MAX,
-          shutdown,
-          metrics: metrics.registry,
-        });
+      prepare: async (pool, _config, logger) => {
         const applied = await migrateAnalyticsDatabase(pool);
         if (applied.length > 0) logger.write('info', 'database migrated', { applied });
-        health.register('postgres', postgresCheck(pool));
-        return pool;
       },
-    },
-    {
-      provide: ANALYTICS_REDIS,
-      inject: [SERVICE_CONFIG, ShutdownRegistry],
-      useFactory: (config: AnalyticsConfig, shutdown: ShutdownRegistry) =>
-        createRedis(config.REDIS_URL, { shutdown, name: 'redis', commandTimeoutMs: 100 }),
-    },
+    }),
+    redisProvider(ANALYTICS_REDIS, 100),
     {
       provide: ANALYTICS_KAFKA,
       inject: [SERVICE_CONFIG, JsonLogger],
@@ -80,7 +50,7 @@ const logTo =
         createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
-          logger: logTo(logger),
+          logger: logFunction(logger),
         }),
     },
     {
@@ -103,7 +73,7 @@ const logTo =
       inject: [ANALYTICS_KAFKA, SERVICE_CONFIG, JsonLogger],
       useFactory: (kafka: Kafka, config: AnalyticsConfig, logger: JsonLogger) =>
         new RedriveDeadLetters(
-          new KafkaDeadLetterRedriver(kafka, config.REDRIVE_TIMEOUT_MS, logTo(logger)),
+          new KafkaDeadLetterRedriver(kafka, config.REDRIVE_TIMEOUT_MS, logFunction(logger)),
           config.ANALYTICS_TOPICS,
         ),
     },
@@ -125,7 +95,7 @@ const logTo =
         logger: JsonLogger,
         shutdown: ShutdownRegistry,
       ) => {
-        const log = logTo(logger);
+        const log = logFunction(logger);
         const handlers = analyticsEventHandlers(
           new RecordEvent(new PgAnalyticsProjection(pool, config.ANALYTICS_CONSUMER_GROUP)),
         );

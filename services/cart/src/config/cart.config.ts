@@ -1,9 +1,13 @@
 import {
-  commaList,
-  DEVELOPMENT_ADMIN_TOKEN,
-  jsonText,
+  adminTokenKey,
+  faultRulesKey,
+  idempotencyTtlSecondsKey,
+  kafkaBrokersKey,
+  nodeEnvKey,
   platformConfigSchema,
-  secret,
+  rateLimitPerClientKey,
+  redisUrlKey,
+  refuseDevelopmentDefaults,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -16,15 +20,8 @@ export const cartConfigSchema = platformConfigSchema
   .extend({
     SERVICE_NAME: z.string().min(1).default('cart').describe('Name in logs, metrics and traces.'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3001).describe('HTTP port.'),
-    NODE_ENV: z
-      .enum(['development', 'test', 'production'])
-      .default('development')
-      .describe('Deployment environment; production refuses the development admin token.'),
-    REDIS_URL: z
-      .string()
-      .url()
-      .default('redis://127.0.0.1:6379')
-      .describe('Redis holding the carts.'),
+    NODE_ENV: nodeEnvKey(),
+    REDIS_URL: redisUrlKey('Redis holding the carts.'),
     REDIS_COMMAND_TIMEOUT_MS: z.coerce
       .number()
       .int()
@@ -57,9 +54,7 @@ export const cartConfigSchema = platformConfigSchema
       .max(1000)
       .default(100)
       .describe('Most distinct SKUs in one cart (422 CART.TOO_MANY_LINES beyond).'),
-    KAFKA_BROKERS: commaList
-      .default(['127.0.0.1:9092'])
-      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    KAFKA_BROKERS: kafkaBrokersKey,
     CART_EVENTS_TOPIC: z
       .string()
       .min(1)
@@ -92,38 +87,16 @@ export const cartConfigSchema = platformConfigSchema
       .min(0)
       .default(2_000)
       .describe('At shutdown, longest time spent publishing what is still buffered.'),
-    IDEMPOTENCY_TTL_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(60)
-      .default(24 * 3600)
-      .describe('How long an Idempotency-Key and its stored response are kept (Redis).'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(1_000)
-      .describe(
-        'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
-      ),
-    FAULT_RULES: jsonText
-      .default([])
-      .describe(
-        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      ),
-    ADMIN_TOKEN: secret(z.string().min(16))
-      .default(DEVELOPMENT_ADMIN_TOKEN)
-      .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
+    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+      'How long an Idempotency-Key and its stored response are kept (Redis).',
+    ),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
+    FAULT_RULES: faultRulesKey(),
+    ADMIN_TOKEN: adminTokenKey(
+      'Bearer token of the admin API (/admin/faults). Required in production.',
+    ),
   })
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ADMIN_TOKEN'],
-        message: 'must be set in production (the development default is refused)',
-      });
-    }
-  });
+  .superRefine((config, ctx) => refuseDevelopmentDefaults(config, ctx));
 
 /** The validated cart configuration. */
 export type CartConfig = z.infer<typeof cartConfigSchema>;

@@ -4,6 +4,7 @@ import {
   createRedis,
   HealthRegistry,
   JsonLogger,
+  logFunction,
   redisCheck,
   SERVICE_CONFIG,
   ServiceMetrics,
@@ -68,7 +69,7 @@ export const CART_KAFKA = Symbol('CartKafka');
         createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
-          logger: (level, message, fields) => logger.write(level, message, fields),
+          logger: logFunction(logger),
           connectionTimeoutMs: 1_000,
           // Few, short retries: the publisher has its own backoff, and nothing waits on Kafka.
           retry: { retries: 2, maxRetryTime: 2_000 },
@@ -94,11 +95,7 @@ export const CART_KAFKA = Symbol('CartKafka');
         logger: JsonLogger,
         shutdown: ShutdownRegistry,
       ) => {
-        const log = (
-          level: 'debug' | 'info' | 'warn' | 'error',
-          msg: string,
-          fields?: Record<string, unknown>,
-        ) => logger.write(level, msg, fields);
+        const log = logFunction(logger);
         const stopTopics = ensureTopicsInBackground(kafka, [config.CART_EVENTS_TOPIC], log);
         const publisher = new BufferedCartEventPublisher({
           sender: new KafkaEventBatchSender(kafka, config.CART_EVENTS_TOPIC),

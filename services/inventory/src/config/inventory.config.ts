@@ -1,10 +1,16 @@
 import {
-  commaList,
-  DEVELOPMENT_ADMIN_TOKEN,
+  adminTokenKey,
+  databaseUrlKey,
   envInt as int,
-  jsonText,
+  faultRulesKey,
+  idempotencyLockTimeoutKey,
+  idempotencyTtlSecondsKey,
+  kafkaBrokersKey,
+  nodeEnvKey,
   platformConfigSchema,
-  secret,
+  rateLimitPerClientKey,
+  redisUrlKey,
+  refuseDevelopmentDefaults,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -21,26 +27,18 @@ export const inventoryConfigSchema = platformConfigSchema
       .default('inventory')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0, 65_535).default(3003).describe('HTTP port.'),
-    NODE_ENV: z
-      .enum(['development', 'test', 'production'])
-      .default('development')
-      .describe('Deployment environment; production refuses the development admin token.'),
-    DATABASE_URL: z
-      .string()
-      .url()
-      .default('postgres://postgres@127.0.0.1:5432/rc_inventory')
-      .describe('Postgres database owned by this service (products, stock, reservations, outbox).'),
+    NODE_ENV: nodeEnvKey(),
+    DATABASE_URL: databaseUrlKey(
+      'rc_inventory',
+      'Postgres database owned by this service (products, stock, reservations, outbox).',
+    ),
     DATABASE_POOL_MAX: int(2, 200)
       .default(20)
       .describe('Most Postgres connections this process opens.'),
-    REDIS_URL: z
-      .string()
-      .url()
-      .default('redis://127.0.0.1:6379')
-      .describe('Redis for the shared per-client rate limit buckets (fail-open when down).'),
-    KAFKA_BROKERS: commaList
-      .default(['127.0.0.1:9092'])
-      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    REDIS_URL: redisUrlKey(
+      'Redis for the shared per-client rate limit buckets (fail-open when down).',
+    ),
+    KAFKA_BROKERS: kafkaBrokersKey,
     ORDERS_TOPIC: z
       .string()
       .min(1)
@@ -72,39 +70,17 @@ export const inventoryConfigSchema = platformConfigSchema
       .transform((v) => v === 'true')
       .default(true)
       .describe('Load the demo catalogue at start-up when the products table is empty.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
-      .default(1_000)
-      .describe(
-        'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
-      ),
-    IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
-      .default(30_000)
-      .describe(
-        'Lease of a running idempotent request; must exceed the longest request (its deadline).',
-      ),
-    IDEMPOTENCY_TTL_SECONDS: int(60)
-      .default(24 * 3600)
-      .describe('How long an Idempotency-Key and its response are kept.'),
-    FAULT_RULES: jsonText
-      .default([])
-      .describe(
-        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      ),
-    ADMIN_TOKEN: secret(z.string().min(16))
-      .default(DEVELOPMENT_ADMIN_TOKEN)
-      .describe(
-        'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
-      ),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: idempotencyLockTimeoutKey(),
+    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+      'How long an Idempotency-Key and its response are kept.',
+    ),
+    FAULT_RULES: faultRulesKey(),
+    ADMIN_TOKEN: adminTokenKey(
+      'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
+    ),
   })
-  .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ADMIN_TOKEN'],
-        message: 'must be set in production (the development default is refused)',
-      });
-    }
-  });
+  .superRefine((config, ctx) => refuseDevelopmentDefaults(config, ctx));
 
 /** The validated inventory configuration. */
 export type InventoryConfig = z.infer<typeof inventoryConfigSchema>;

@@ -1,9 +1,17 @@
 import {
-  commaList,
-  DEVELOPMENT_ADMIN_TOKEN,
+  adminTokenKey,
+  databaseUrlKey,
   envInt as int,
+  faultRulesKey,
+  idempotencyLockTimeoutKey,
+  idempotencyTtlSecondsKey,
   jsonText,
+  kafkaBrokersKey,
+  nodeEnvKey,
   platformConfigSchema,
+  rateLimitPerClientKey,
+  redisUrlKey,
+  refuseDevelopmentDefaults,
   secret,
 } from '@rc/platform';
 import { policyConfigSchema, type PolicyConfigInput } from '@rc/resilience';
@@ -48,26 +56,18 @@ export const paymentConfigSchema = platformConfigSchema
       .default('payment')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0, 65_535).default(3002).describe('HTTP port.'),
-    NODE_ENV: z
-      .enum(['development', 'test', 'production'])
-      .default('development')
-      .describe('Deployment environment; production refuses the development secrets.'),
-    DATABASE_URL: z
-      .string()
-      .url()
-      .default('postgres://postgres@127.0.0.1:5432/rc_payment')
-      .describe('Postgres database owned by this service (payments, refunds, outbox).'),
+    NODE_ENV: nodeEnvKey('Deployment environment; production refuses the development secrets.'),
+    DATABASE_URL: databaseUrlKey(
+      'rc_payment',
+      'Postgres database owned by this service (payments, refunds, outbox).',
+    ),
     DATABASE_POOL_MAX: int(2, 200)
       .default(20)
       .describe('Most Postgres connections this process opens.'),
-    REDIS_URL: z
-      .string()
-      .url()
-      .default('redis://127.0.0.1:6379')
-      .describe('Redis for the shared per-client rate limit buckets (fail-open when down).'),
-    KAFKA_BROKERS: commaList
-      .default(['127.0.0.1:9092'])
-      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    REDIS_URL: redisUrlKey(
+      'Redis for the shared per-client rate limit buckets (fail-open when down).',
+    ),
+    KAFKA_BROKERS: kafkaBrokersKey,
     PAYMENTS_TOPIC: z
       .string()
       .min(1)
@@ -90,47 +90,22 @@ export const paymentConfigSchema = platformConfigSchema
       .describe(
         'After this long an AUTHORIZED payment whose request died may be resumed by a retry of the same charge.',
       ),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
-      .default(1_000)
-      .describe(
-        'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
-      ),
-    IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
-      .default(30_000)
-      .describe(
-        'Lease of a running idempotent request; must exceed the longest request (its deadline).',
-      ),
-    IDEMPOTENCY_TTL_SECONDS: int(60)
-      .default(24 * 3600)
-      .describe('How long an Idempotency-Key and its response (a decline included) are kept.'),
-    FAULT_RULES: jsonText
-      .default([])
-      .describe(
-        'Fault-injection rules at start-up, a JSON array (see the resilience docs; dependency `provider`); none by default.',
-      ),
-    ADMIN_TOKEN: secret(z.string().min(16))
-      .default(DEVELOPMENT_ADMIN_TOKEN)
-      .describe(
-        'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
-      ),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: idempotencyLockTimeoutKey(),
+    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+      'How long an Idempotency-Key and its response (a decline included) are kept.',
+    ),
+    FAULT_RULES: faultRulesKey(
+      'Fault-injection rules at start-up, a JSON array (see the resilience docs; dependency `provider`); none by default.',
+    ),
+    ADMIN_TOKEN: adminTokenKey(
+      'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
+    ),
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production') {
-      if (config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['ADMIN_TOKEN'],
-          message: 'must be set in production (the development default is refused)',
-        });
-      }
-      if (config.TOKEN_FINGERPRINT_SECRET === DEVELOPMENT_FINGERPRINT_SECRET) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['TOKEN_FINGERPRINT_SECRET'],
-          message: 'must be set in production (the development default is refused)',
-        });
-      }
-    }
+    refuseDevelopmentDefaults(config, ctx, {
+      TOKEN_FINGERPRINT_SECRET: DEVELOPMENT_FINGERPRINT_SECRET,
+    });
     const policy = policyConfigSchema.safeParse(providerPolicy(config.PROVIDER_POLICY));
     if (!policy.success) {
       const issues = policy.error.issues.map(

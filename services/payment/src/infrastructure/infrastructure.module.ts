@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { createKafka, type MessagingLogger } from '@rc/messaging';
+import { createKafka } from '@rc/messaging';
 import {
-  createPgPool,
-  createRedis,
-  HealthRegistry,
   JsonLogger,
-  postgresCheck,
+  logFunction,
+  pgPoolProvider,
+  redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
-  ShutdownRegistry,
 } from '@rc/platform';
 import { FaultInjector, PolicyRegistry } from '@rc/resilience';
 import type { Pool } from 'pg';
@@ -20,11 +18,6 @@ import { PgPaymentUnitOfWork } from './pg-payment.unit-of-work';
 import { PROVIDER_DEPENDENCY, ResilientPaymentProvider } from './resilient-payment.provider';
 import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
-/** The platform logger as the messaging library's log sink. */
-export function messagingLogger(logger: JsonLogger): MessagingLogger {
-  return (level, message, fields) => logger.write(level, message, fields);
-}
-
 /**
  * Connections and adapters. The pool exists only after the schema is migrated. Readiness checks
  * Postgres only (see the README for why Kafka and Redis are not readiness dependencies). The
@@ -33,33 +26,14 @@ export function messagingLogger(logger: JsonLogger): MessagingLogger {
  */
 @Module({
   providers: [
-    {
+    pgPoolProvider<PaymentConfig>({
       provide: PG_POOL,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, JsonLogger, ServiceMetrics],
-      useFactory: async (
-        config: PaymentConfig,
-        shutdown: ShutdownRegistry,
-        health: HealthRegistry,
-        logger: JsonLogger,
-        metrics: ServiceMetrics,
-      ): Promise<Pool> => {
-        const pool = createPgPool(config.DATABASE_URL, {
-          max: config.DATABASE_POOL_MAX,
-          shutdown,
-          metrics: metrics.registry,
-        });
+      prepare: async (pool, _config, logger) => {
         const applied = await migratePaymentDatabase(pool);
         logger.write('info', 'database ready', { migrationsApplied: applied });
-        health.register('postgres', postgresCheck(pool));
-        return pool;
       },
-    },
-    {
-      provide: REDIS,
-      inject: [SERVICE_CONFIG, ShutdownRegistry],
-      useFactory: (config: PaymentConfig, shutdown: ShutdownRegistry) =>
-        createRedis(config.REDIS_URL, { shutdown, commandTimeoutMs: 100 }),
-    },
+    }),
+    redisProvider(REDIS, 100),
     {
       provide: KAFKA,
       inject: [SERVICE_CONFIG, JsonLogger],
@@ -67,7 +41,7 @@ export function messagingLogger(logger: JsonLogger): MessagingLogger {
         createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
-          logger: messagingLogger(logger),
+          logger: logFunction(logger),
           // Short client-level retries: every caller here (relay, consumer, start-up) retries
           // forever with its own backoff, and a long kafkajs retry would hold a shutdown up.
           retry: { retries: 2, maxRetryTime: 2_000 },

@@ -1,10 +1,14 @@
 import {
+  adminTokenKey,
   commaList,
-  DEVELOPMENT_ADMIN_TOKEN,
   envInt as int,
-  jsonText,
+  faultRulesKey,
+  kafkaBrokersKey,
+  nodeEnvKey,
   platformConfigSchema,
-  secret,
+  rateLimitPerClientKey,
+  redisUrlKey,
+  refuseDevelopmentDefaults,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -20,15 +24,8 @@ export const recommendationsConfigSchema = platformConfigSchema
       .default('recommendations')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0).max(65535).default(3004).describe('HTTP port.'),
-    NODE_ENV: z
-      .enum(['development', 'test', 'production'])
-      .default('development')
-      .describe('Deployment environment; production refuses the development admin token.'),
-    REDIS_URL: z
-      .string()
-      .url()
-      .default('redis://127.0.0.1:6379')
-      .describe('Redis holding the model and the cache.'),
+    NODE_ENV: nodeEnvKey(),
+    REDIS_URL: redisUrlKey('Redis holding the model and the cache.'),
     REDIS_COMMAND_TIMEOUT_MS: int(1)
       .default(50)
       .describe('Longest wait for one Redis command; past it the fallbacks answer.'),
@@ -78,9 +75,7 @@ export const recommendationsConfigSchema = platformConfigSchema
       .describe(
         'After Redis proved failing or slow, how long the fallbacks answer before Redis is probed again.',
       ),
-    KAFKA_BROKERS: commaList
-      .default(['127.0.0.1:9092'])
-      .describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    KAFKA_BROKERS: kafkaBrokersKey,
     RECO_ORDERS_TOPIC: z
       .string()
       .min(1)
@@ -91,28 +86,16 @@ export const recommendationsConfigSchema = platformConfigSchema
       .min(1)
       .default('recommendations')
       .describe('Kafka consumer group of the model.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
-      .default(1_000)
-      .describe(
-        'Requests per second one client (x-client-id) may make; high by default so a load test is not limited.',
-      ),
-    FAULT_RULES: jsonText
-      .default([])
-      .describe(
-        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      ),
-    ADMIN_TOKEN: secret(z.string().min(16))
-      .default(DEVELOPMENT_ADMIN_TOKEN)
-      .describe('Bearer token of the admin API (/admin/faults). Required in production.'),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(
+      'Requests per second one client (x-client-id) may make; high by default so a load test is not limited.',
+    ),
+    FAULT_RULES: faultRulesKey(),
+    ADMIN_TOKEN: adminTokenKey(
+      'Bearer token of the admin API (/admin/faults). Required in production.',
+    ),
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ADMIN_TOKEN'],
-        message: 'must be set in production (the development default is refused)',
-      });
-    }
+    refuseDevelopmentDefaults(config, ctx);
     if (config.RECO_STALE_TTL_MS < config.RECO_FRESH_TTL_MS) {
       ctx.addIssue({
         code: 'custom',

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BackgroundConsumer, createKafka, EventConsumer } from '@rc/messaging';
 import {
-  createRedis,
   JsonLogger,
+  logFunction,
+  redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
   ShutdownRegistry,
@@ -19,16 +20,6 @@ import { RedisRecommendationCache } from './recommendation-cache.redis';
 /** DI token of the service's Redis client. */
 export const RECO_REDIS = Symbol('RecommendationsRedis');
 
-type Log = (
-  level: 'debug' | 'info' | 'warn' | 'error',
-  msg: string,
-  fields?: Record<string, unknown>,
-) => void;
-const logTo =
-  (logger: JsonLogger): Log =>
-  (level, msg, fields) =>
-    logger.write(level, msg, fields);
-
 /**
  * The recommendation adapters and use cases. Nothing here is a readiness dependency: with
  * Redis down the service still answers (stale copies, static best-sellers) and with Kafka down
@@ -36,15 +27,7 @@ const logTo =
  */
 @Module({
   providers: [
-    {
-      provide: RECO_REDIS,
-      inject: [SERVICE_CONFIG, ShutdownRegistry],
-      useFactory: (config: RecommendationsConfig, shutdown: ShutdownRegistry) =>
-        createRedis(config.REDIS_URL, {
-          shutdown,
-          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-        }),
-    },
+    redisProvider<RecommendationsConfig>(RECO_REDIS, (config) => config.REDIS_COMMAND_TIMEOUT_MS),
     {
       provide: RedisCoPurchaseModel,
       inject: [RECO_REDIS, SERVICE_CONFIG],
@@ -90,7 +73,7 @@ const logTo =
           ),
           clock: systemClock,
           registry: metrics.registry,
-          logger: logTo(logger),
+          logger: logFunction(logger),
         }),
     },
     {
@@ -103,7 +86,7 @@ const logTo =
         logger: JsonLogger,
         shutdown: ShutdownRegistry,
       ) => {
-        const log = logTo(logger);
+        const log = logFunction(logger);
         const kafka = createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,

@@ -6,7 +6,8 @@ const MAX_LENGTH = 64;
 /**
  * Who is calling, for rate-limit buckets and idempotency-key scopes: the `x-client-id` header
  * (checkout sends its service name), `anonymous` without one. Long or odd values are hashed so
- * a caller cannot grow keys or smuggle separators into them.
+ * a caller cannot grow keys or smuggle separators into them, while each caller keeps a bucket
+ * of its own.
  */
 export function clientIdOf(request: FastifyRequest): string {
   const raw = request.headers['x-client-id'];

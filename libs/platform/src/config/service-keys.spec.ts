@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { isSecret } from './config-schema';
+import { DEVELOPMENT_ADMIN_TOKEN } from './env-parsers';
+import {
+  adminTokenKey,
+  databaseUrlKey,
+  faultRulesKey,
+  idempotencyTtlSecondsKey,
+  kafkaBrokersKey,
+  nodeEnvKey,
+  rateLimitPerClientKey,
+  refuseDevelopmentDefaults,
+} from './service-keys';
+
+/** A schema as a service writes one: shared key definitions, named by the service. */
+const schema = z
+  .object({
+    NODE_ENV: nodeEnvKey(),
+    DATABASE_URL: databaseUrlKey('rc_demo', 'The demo database.'),
+    KAFKA_BROKERS: kafkaBrokersKey,
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
+    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey('How long keys are kept.'),
+    FAULT_RULES: faultRulesKey(),
+    ADMIN_TOKEN: adminTokenKey('Admin bearer token.'),
+    SIGNING_KEY: z.string().default('dev-signing-key-change-me'),
+  })
+  .superRefine((config, ctx) =>
+    refuseDevelopmentDefaults(config, ctx, { SIGNING_KEY: 'dev-signing-key-change-me' }),
+  );
+
+const issuesOf = (env: Record<string, string>) =>
+  schema.safeParse(env).error?.issues.map((i) => [i.path.join('.'), i.message]) ?? [];
+
+describe('shared service config keys', () => {
+  it('when nothing is set, then every key takes its development default', () => {
+    // Act
+    const config = schema.parse({});
+
+    // Assert
+    expect(config).toEqual({
+      NODE_ENV: 'development',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_demo',
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
+      IDEMPOTENCY_TTL_SECONDS: 86_400,
+      FAULT_RULES: [],
+      ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN,
+      SIGNING_KEY: 'dev-signing-key-change-me',
+    });
+  });
+
+  it('when values are out of bounds, then each key is named with its problem', () => {
+    // Act
+    const issues = issuesOf({
+      RATE_LIMIT_PER_CLIENT_PER_SECOND: '0',
+      IDEMPOTENCY_TTL_SECONDS: '59',
+      FAULT_RULES: '[not json',
+      ADMIN_TOKEN: 'short',
+    });
+
+    // Assert
+    expect(issues.map(([key]) => key)).toEqual([
+      'RATE_LIMIT_PER_CLIENT_PER_SECOND',
+      'IDEMPOTENCY_TTL_SECONDS',
+      'FAULT_RULES',
+      'ADMIN_TOKEN',
+    ]);
+  });
+
+  it('when KAFKA_BROKERS lists brokers with spaces, then they are trimmed', () => {
+    expect(schema.parse({ KAFKA_BROKERS: 'a:9092, b:9092 ,' }).KAFKA_BROKERS).toEqual([
+      'a:9092',
+      'b:9092',
+    ]);
+  });
+
+  it('when the admin token is declared, then it is marked a secret', () => {
+    expect(isSecret(adminTokenKey('x'))).toBe(true);
+  });
+
+  it('when production keeps the development secrets, then each is refused by name', () => {
+    // Act
+    const issues = issuesOf({ NODE_ENV: 'production' });
+
+    // Assert
+    const refused = 'must be set in production (the development default is refused)';
+    expect(issues).toEqual([
+      ['ADMIN_TOKEN', refused],
+      ['SIGNING_KEY', refused],
+    ]);
+  });
+
+  it('when production sets its own secrets, or it is not production, then nothing is refused', () => {
+    // Act
+    const production = issuesOf({
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: 'a-real-token-0123456789',
+      SIGNING_KEY: 'a-real-signing-key',
+    });
+    const test = issuesOf({ NODE_ENV: 'test' });
+
+    // Assert
+    expect(production).toEqual([]);
+    expect(test).toEqual([]);
+  });
+});
