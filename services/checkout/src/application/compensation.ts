@@ -1,6 +1,7 @@
 import type { PaymentPort } from '../domain/ports/payment.port';
 import type { ReservationPort } from '../domain/ports/reservation.port';
 import { describeError, type CheckoutLogger } from './checkout-logger';
+import { SAGA_SPANS, sagaStep } from './saga-tracing';
 
 /** What a compensation must undo. */
 export interface CompensationPlan {
@@ -22,7 +23,8 @@ export type CompensationResult = 'done' | 'incomplete';
  * reservation. Both are idempotent at the other end (keys `order:<id>:refund` and
  * `order:<id>:release`), so running a compensation twice — the request, then the recovery
  * worker — is harmless. It never throws: a step that fails makes the result `incomplete`, and
- * the other step is still attempted.
+ * the other step is still attempted. Traced as `saga.compensate` (outcome `done`/`incomplete`)
+ * with a child span per step (`saga.compensation.refund_payment`, `…release_inventory`).
  */
 export class Compensation {
   constructor(
@@ -32,26 +34,28 @@ export class Compensation {
   ) {}
 
   /** Refunds (per `plan`) and releases; reports whether everything is undone. */
-  async run(orderId: string, plan: CompensationPlan): Promise<CompensationResult> {
-    const refunded = plan.checkPayments ? await this.refundCaptured(orderId, plan) : true;
-    const released = await this.release(orderId);
-    return refunded && released ? 'done' : 'incomplete';
+  run(orderId: string, plan: CompensationPlan): Promise<CompensationResult> {
+    return sagaStep(
+      SAGA_SPANS.compensate,
+      orderId,
+      async (): Promise<CompensationResult> => {
+        const refunded = plan.checkPayments ? await this.refundCaptured(orderId, plan) : true;
+        const released = await this.release(orderId);
+        return refunded && released ? 'done' : 'incomplete';
+      },
+      (result) => result,
+      { 'saga.compensation.check_payments': plan.checkPayments },
+    );
   }
 
   private async refundCaptured(orderId: string, plan: CompensationPlan): Promise<boolean> {
     try {
-      const payments = await this.payments.paymentsOf(orderId);
-      for (const payment of payments) {
-        if (payment.status === 'CAPTURED') await this.payments.refund(orderId, payment.paymentId);
-      }
-      // A payment still AUTHORIZED is a charge in progress: its outcome is not known yet.
-      if (payments.some((p) => p.status === 'AUTHORIZED')) return false;
-      if (plan.paymentSettled) return true;
-      // While a charge may still be in flight only a live payment (captured, now refunded)
-      // settles it: payment allows one live payment per order, so no other capture can follow.
-      // A FAILED record does not: payment frees the order's slot after a failed attempt, and a
-      // retried attempt may still be on its way.
-      return payments.some((p) => p.status === 'CAPTURED' || p.status === 'REFUNDED');
+      return await sagaStep(
+        SAGA_SPANS.refundPayment,
+        orderId,
+        () => this.refundAll(orderId, plan),
+        (settled) => (settled ? 'settled' : 'unsettled'),
+      );
     } catch (error) {
       this.logger.write('warn', 'compensation: refund not possible now', {
         orderId,
@@ -61,9 +65,30 @@ export class Compensation {
     }
   }
 
+  /** Refunds every captured payment of the order; says whether its payments are settled. */
+  private async refundAll(orderId: string, plan: CompensationPlan): Promise<boolean> {
+    const payments = await this.payments.paymentsOf(orderId);
+    for (const payment of payments) {
+      if (payment.status === 'CAPTURED') await this.payments.refund(orderId, payment.paymentId);
+    }
+    // A payment still AUTHORIZED is a charge in progress: its outcome is not known yet.
+    if (payments.some((p) => p.status === 'AUTHORIZED')) return false;
+    if (plan.paymentSettled) return true;
+    // While a charge may still be in flight only a live payment (captured, now refunded)
+    // settles it: payment allows one live payment per order, so no other capture can follow.
+    // A FAILED record does not: payment frees the order's slot after a failed attempt, and a
+    // retried attempt may still be on its way.
+    return payments.some((p) => p.status === 'CAPTURED' || p.status === 'REFUNDED');
+  }
+
   private async release(orderId: string): Promise<boolean> {
     try {
-      await this.reservations.release(orderId);
+      await sagaStep(
+        SAGA_SPANS.releaseInventory,
+        orderId,
+        () => this.reservations.release(orderId),
+        () => 'released',
+      );
       return true;
     } catch (error) {
       this.logger.write('warn', 'compensation: release not possible now', {

@@ -16,12 +16,15 @@ import { describeError, type CheckoutLogger } from './checkout-logger';
 import type { Compensation, CompensationPlan } from './compensation';
 import { OrderTakenOverError } from './order-taken-over.error';
 import type { SagaProgress } from './saga-progress';
+import { SAGA_SPANS, sagaStep } from './saga-tracing';
 
 /**
  * Steps 4–6 of a checkout, for an order just stored PENDING: reserve → charge → confirm, each
  * remote effect followed by a guarded status transition (the recovery point), and compensation
  * when a step fails after something may have been done. Throws the order's outcome as a
- * `CheckoutError`, or {@link OrderTakenOverError} when another actor moved the order.
+ * `CheckoutError`, or {@link OrderTakenOverError} when another actor moved the order. Each step
+ * is a span (`saga.reserve_inventory`, `saga.charge_payment`, `saga.confirm_order`) with its
+ * outcome; compensation spans are the {@link Compensation}'s.
  */
 export class OrderSaga {
   constructor(
@@ -46,13 +49,22 @@ export class OrderSaga {
     progress.step = 'charge';
     const paymentId = await this.charge(order, paymentToken, progress);
     progress.step = 'confirm';
-    if (!(await this.orders.confirm(order.id))) throw new OrderTakenOverError(order.id);
+    const confirmed = await sagaStep(
+      SAGA_SPANS.confirmOrder,
+      order.id,
+      () => this.orders.confirm(order.id),
+      (done) => (done ? 'confirmed' : 'taken_over'),
+    );
+    if (!confirmed) throw new OrderTakenOverError(order.id);
     return { ...order, status: 'CONFIRMED', paymentId, updatedAt: new Date() };
   }
 
   private async reserve(order: Order, progress: SagaProgress): Promise<void> {
-    const result = await this.keepingReserve(() =>
-      this.reservations.reserve(order.id, order.items),
+    const result = await sagaStep(
+      SAGA_SPANS.reserveInventory,
+      order.id,
+      () => this.keepingReserve(() => this.reservations.reserve(order.id, order.items)),
+      (r) => r.kind,
     );
     switch (result.kind) {
       case 'reserved':
@@ -83,7 +95,12 @@ export class OrderSaga {
 
   private async charge(order: Order, token: string, progress: SagaProgress): Promise<string> {
     const request = { orderId: order.id, amount: order.total, currency: order.currency, token };
-    const result = await this.keepingReserve(() => this.payments.charge(request));
+    const result = await sagaStep(
+      SAGA_SPANS.chargePayment,
+      order.id,
+      () => this.keepingReserve(() => this.payments.charge(request)),
+      (r) => r.kind,
+    );
     const settled = { checkPayments: false, paymentSettled: true };
     switch (result.kind) {
       case 'captured':
@@ -156,7 +173,12 @@ export class OrderSaga {
    */
   private async refundOrphan(orderId: string, paymentId: string): Promise<void> {
     try {
-      await this.payments.refund(orderId, paymentId);
+      await sagaStep(
+        SAGA_SPANS.refundOrphanCapture,
+        orderId,
+        () => this.payments.refund(orderId, paymentId),
+        () => 'refunded',
+      );
       this.logger.write('warn', 'refunded a capture that arrived after the order was taken over', {
         orderId,
         paymentId,

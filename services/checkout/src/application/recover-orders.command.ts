@@ -5,6 +5,7 @@ import type { OrderRepository, RecoveryDecision } from '../domain/ports/order.re
 import { describeError, type CheckoutLogger } from './checkout-logger';
 import type { CheckoutMetrics, RecoveryAction } from './checkout-metrics';
 import type { Compensation } from './compensation';
+import { SAGA_SPANS, sagaStep } from './saga-tracing';
 
 /** Settings of {@link RecoverOrdersHandler}. */
 export interface RecoverOrdersOptions {
@@ -60,7 +61,7 @@ export class RecoverOrdersHandler {
       let recovered: { order: Order; decision: RecoveryDecision } | undefined;
       try {
         recovered = await this.orders.recoverNext(this.options.staleAfterMs, (order) =>
-          runWithDeadline(this.now() + this.options.orderBudgetMs, () => this.decide(order)),
+          runWithDeadline(this.now() + this.options.orderBudgetMs, () => this.traced(order)),
         );
       } catch (error) {
         // Database trouble: stop this pass; the next one starts over.
@@ -81,6 +82,16 @@ export class RecoverOrdersHandler {
       else counts.retryLater++;
     }
     return counts;
+  }
+
+  /**
+   * {@link decide} as a `saga.recover` span — a trace of its own, since the worker runs outside
+   * any request; made only for an order actually found stalled, so idle passes trace nothing.
+   */
+  private traced(order: Order): Promise<RecoveryDecision> {
+    return sagaStep(SAGA_SPANS.recover, order.id, () => this.decide(order), actionOf, {
+      'checkout.order.status': order.status,
+    });
   }
 
   private async decide(order: Order): Promise<RecoveryDecision> {

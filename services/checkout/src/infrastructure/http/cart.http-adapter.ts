@@ -12,6 +12,7 @@ export class CartHttpAdapter implements CartPort {
   async getLines(cartId: string): Promise<CartLine[]> {
     const result = await callDependency(this.endpoint, {
       path: `/v1/carts/${encodeURIComponent(cartId)}`,
+      urlTemplate: '/v1/carts/:cartId',
       parse: (body) => cartSchema.parse(body),
     });
     if (!result.ok) throw result.error;

@@ -13,6 +13,7 @@ export class CatalogHttpAdapter implements CatalogPort {
   async priceOf(sku: string): Promise<CatalogPrice | undefined> {
     const result = await callDependency(this.endpoint, {
       path: `/v1/products/${encodeURIComponent(sku)}`,
+      urlTemplate: '/v1/products/:sku',
       parse: (body) => productSchema.parse(body),
     });
     if (result.ok) {

@@ -34,6 +34,7 @@ export class PaymentHttpAdapter implements PaymentPort {
     const result = await callDependency(this.endpoint, {
       method: 'POST',
       path: '/v1/payments',
+      urlTemplate: '/v1/payments',
       body: { orderId, amount, currency, token },
       idempotencyKey: `order:${orderId}:charge`,
       parse: (body) => chargeSchema.parse(body),
@@ -56,6 +57,7 @@ export class PaymentHttpAdapter implements PaymentPort {
   async paymentsOf(orderId: string): Promise<PaymentSummary[]> {
     const result = await callDependency(this.endpoint, {
       path: '/v1/payments',
+      urlTemplate: '/v1/payments',
       query: { orderId },
       parse: (body) => paymentsSchema.parse(body),
     });
@@ -67,6 +69,7 @@ export class PaymentHttpAdapter implements PaymentPort {
     const result = await callDependency(this.endpoint, {
       method: 'POST',
       path: `/v1/payments/${encodeURIComponent(paymentId)}/refund`,
+      urlTemplate: '/v1/payments/:paymentId/refund',
       body: {},
       idempotencyKey: `order:${orderId}:refund`,
     });

@@ -34,6 +34,7 @@ export class RecommendationHttpAdapter implements RecommendationPort {
       async () => {
         const result = await callDependency(this.endpoint, {
           path: '/v1/recommendations',
+          urlTemplate: '/v1/recommendations',
           query: { skus: skus.join(','), limit: this.options.limit },
           parse: (body) => recommendationsSchema.parse(body),
         });

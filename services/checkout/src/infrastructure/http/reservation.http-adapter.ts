@@ -24,6 +24,7 @@ export class ReservationHttpAdapter implements ReservationPort {
     const result = await callDependency(this.endpoint, {
       method: 'POST',
       path: '/v1/reservations',
+      urlTemplate: '/v1/reservations',
       body: { orderId, items: lines.map(({ sku, quantity }) => ({ sku, quantity })) },
       idempotencyKey: `order:${orderId}:reserve`,
       parse: (body) => reservationSchema.parse(body),
@@ -51,6 +52,7 @@ export class ReservationHttpAdapter implements ReservationPort {
     const result = await callDependency(this.endpoint, {
       method: 'POST',
       path: `/v1/reservations/${encodeURIComponent(orderId)}/release`,
+      urlTemplate: '/v1/reservations/:orderId/release',
       body: {},
       idempotencyKey: `order:${orderId}:release`,
       parse: (body) => reservationSchema.parse(body),
