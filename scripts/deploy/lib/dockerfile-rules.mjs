@@ -4,12 +4,12 @@
 import { baseImage, findStage, isNode24, parseStages } from './dockerfile.mjs';
 
 const NPM_INSTALL = /\bnpm\s+(?:ci|install|i)\b/;
-const PROD_ONLY =
+export const PROD_ONLY =
   /--omit[= ]dev\b|--only[= ]prod(?:uction)?\b|--production\b|\bNODE_ENV=production\b/;
 const NPM_PRUNE_PROD = /\bnpm\s+prune\b[^&;|]*(?:--omit[= ]dev|--production)/;
 
 /** Each npm install command of a RUN instruction (split on && ; |). */
-function npmInstalls(run) {
+export function npmInstalls(run) {
   return run.split(/&&|;|\|\|/).filter((cmd) => NPM_INSTALL.test(cmd));
 }
 

@@ -1,0 +1,99 @@
+// The environment a service's production build is started with by ../check-prod-start.mjs: the
+// image's ENV, then the service's `environment:` in docker-compose.yml with every Compose host
+// turned into the loopback infrastructure, then what this run owns — a fresh database, fresh
+// random secrets, its own Kafka consumer groups, a free port on 127.0.0.1. Pure: randomness and
+// names come in as arguments.
+import { interpolateDefaults } from './compose-model.mjs';
+
+/** `host:port` of a URL such as `postgres://u@127.0.0.1:5432/db` (with the scheme's default port). */
+function hostPort(url, defaultPort) {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || defaultPort}`;
+}
+
+/**
+ * Where each Compose host is reached from this machine: the infrastructure containers (by
+ * image: postgres, redis, kafka) at the loopback servers of `infra`, any other container at
+ * 127.0.0.1 on the same port (nothing listens there: the check starts one service at a time).
+ * @param {Record<string, {image?: string}>} composeServices
+ * @param {{databaseUrl: string, redisUrl: string, kafkaBrokers: string[]}} infra
+ * @returns {(host: string, port?: string) => string | undefined} `host:port` (or host) to use
+ */
+export function loopbackResolver(composeServices, infra) {
+  const infraOf = {
+    postgres: hostPort(infra.databaseUrl, '5432'),
+    redis: hostPort(infra.redisUrl, '6379'),
+    kafka: infra.kafkaBrokers[0],
+  };
+  return (host, port) => {
+    const service = composeServices[host];
+    if (!service) return undefined;
+    const kind = Object.keys(infraOf).find((k) => String(service.image ?? '').includes(k));
+    if (kind) return infraOf[kind];
+    return port ? `127.0.0.1:${port}` : '127.0.0.1';
+  };
+}
+
+/**
+ * A Compose value with the Compose hosts it names replaced: the host of a URL
+ * (`scheme://[user@]host[:port]…`) or of a `host:port[,host:port]` list. Other values (a
+ * SERVICE_NAME that is also a container's name) stay as they are.
+ */
+export function localize(value, resolve) {
+  const text = interpolateDefaults(value);
+  const swap = (whole, host, port) => resolve(host, port) ?? whole;
+  if (/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/.test(text)) {
+    return text.replace(/([\w.-]+):(\d+)/g, (whole, host, port) => swap(whole, host, port));
+  }
+  return text.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?)([\w.-]+)(?::(\d+))?/i,
+    (whole, lead, host, port) => lead + swap(whole.slice(lead.length), host, port),
+  );
+}
+
+/**
+ * The environment of one start.
+ * @param {{
+ *   imageEnv: Record<string, string>, composeEnv: Record<string, unknown>,
+ *   resolve: (host: string, port?: string) => string | undefined,
+ *   schemaKeys: Set<string>, secrets: Set<string>, database?: string, groupSuffix: string,
+ *   port: number, randomSecret: () => string, otlpEndpoint?: string,
+ * }} input `otlpEndpoint`: where OTLP exports go instead (a loopback collector stand-in)
+ * @returns {{env: Record<string, string>, notes: string[]}} `notes` name what was set and why
+ *   (never a secret's value)
+ */
+export function startEnvironment(input) {
+  const { imageEnv, composeEnv, resolve, schemaKeys, secrets, database, groupSuffix, port } = input;
+  const env = { ...imageEnv };
+  for (const [key, value] of Object.entries(composeEnv)) {
+    if (value !== undefined && value !== null) env[key] = localize(String(value), resolve);
+  }
+  const notes = [];
+  if (env.DATABASE_URL && database) {
+    const url = new URL(env.DATABASE_URL);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+    notes.push(`DATABASE_URL: a fresh database ${database} (dropped afterwards)`);
+  }
+  const secretNames = [...secrets].sort();
+  for (const key of secretNames) env[key] = input.randomSecret();
+  if (secretNames.length > 0) notes.push(`${secretNames.join(', ')}: random per run`);
+  for (const key of [...schemaKeys].filter((k) => /CONSUMER_GROUP$/.test(k)).sort()) {
+    env[key] = `${String(env.SERVICE_NAME ?? 'service')}-${groupSuffix}`;
+    notes.push(
+      `${key}=${env[key]}: its own group, placed at the end of every topic (deleted afterwards)`,
+    );
+  }
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT && input.otlpEndpoint) {
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = input.otlpEndpoint;
+    notes.push(
+      `OTEL_EXPORTER_OTLP_ENDPOINT=${input.otlpEndpoint}: a loopback OTLP sink in the collector's place`,
+    );
+  }
+  // Loopback only: the image listens on 0.0.0.0 inside its own network namespace.
+  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1' });
+  notes.push(
+    `PORT=${port} (free), HOST=127.0.0.1 (the image's ${imageEnv.HOST ?? 'HOST'} would listen on every interface here)`,
+  );
+  return { env, notes };
+}

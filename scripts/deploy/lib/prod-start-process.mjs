@@ -1,0 +1,165 @@
+// Running an image's commands as plain processes: the CMD (output kept in a log file and its
+// last lines in memory), the HEALTHCHECK command with its timeout, a graceful stop, a free port.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+
+/** The argv with the image's `node` replaced by this Node (the same major, checked by the caller). */
+export function localArgv(argv) {
+  return argv[0] === 'node' ? [process.execPath, ...argv.slice(1)] : argv;
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a command to its end (killed after `timeoutMs`); its exit code, null when killed. */
+export function runOnce(argv, { cwd, env, timeoutMs }) {
+  return new Promise((resolve) => {
+    const [cmd, ...args] = localArgv(argv);
+    const child = spawn(cmd, args, { cwd, env, stdio: 'ignore', timeout: timeoutMs });
+    child.once('error', () => resolve(null));
+    child.once('exit', (code) => resolve(code));
+  });
+}
+
+/** The image's CMD running as a process of the current user. */
+export class CmdProcess {
+  /** @param {{argv: string[], cwd: string, env: Record<string, string>, logFile: string}} options */
+  constructor(options) {
+    this.options = options;
+    this.lines = [];
+    const [cmd, ...args] = localArgv(options.argv);
+    this.log = createWriteStream(options.logFile);
+    this.child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.once('error', (e) => {
+        this.lines.push(`spawn failed: ${e.message}`);
+        resolve({ code: null, signal: null });
+      });
+      this.child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream.pipe(this.log, { end: false });
+      createInterface({ input: stream }).on('line', (line) => {
+        this.lines.push(line);
+        if (this.lines.length > 200) this.lines.shift();
+      });
+    }
+  }
+
+  /** Whether the process has not exited. */
+  get running() {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last `n` lines it wrote (stdout and stderr). */
+  lastLines(n) {
+    return this.lines.slice(-n);
+  }
+
+  /**
+   * Sends `signal`, waits up to `boundMs` for the exit, then SIGKILLs.
+   * @returns {Promise<{code: number|null, signal: string|null, ms: number, killed: boolean}>}
+   */
+  async stop(signal, boundMs) {
+    const started = Date.now();
+    if (this.running) this.child.kill(signal);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      this.child.kill('SIGKILL');
+    }, boundMs);
+    const { code, signal: by } = await this.exited;
+    clearTimeout(timer);
+    await new Promise((resolve) => this.log.end(resolve));
+    return { code, signal: by, ms: Date.now() - started, killed };
+  }
+}
+
+/**
+ * A loopback stand-in for the OpenTelemetry collector: accepts OTLP/HTTP exports (200, empty
+ * body) and counts them. Without one the exporter retries an unreachable endpoint while the
+ * service shuts down, which is the no-collector case, not the image's.
+ * @returns {Promise<{url: string, exports: () => number, close: () => Promise<void>}>}
+ */
+export async function otlpSink() {
+  let exports = 0;
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url?.startsWith('/v1/')) exports++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    exports: () => exports,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Runs the HEALTHCHECK command (each run bounded by its --timeout) every second, instead of its
+ * --interval, until it exits 0, the process exits, or `boundMs` passes.
+ * @returns {Promise<{outcome: 'healthy'|'exited'|'timeout', probes: number}>}
+ */
+export async function waitForHealthcheck(proc, health, { cwd, env, boundMs }) {
+  const deadline = Date.now() + boundMs;
+  for (let probes = 1; ; probes++) {
+    if (!proc.running) return { outcome: 'exited', probes: probes - 1 };
+    const code = await runOnce(health.argv, { cwd, env, timeoutMs: health.timeoutMs });
+    if (code === 0) return { outcome: 'healthy', probes };
+    if (Date.now() > deadline) return { outcome: 'timeout', probes };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+// Run inside the runtime tree: the built config schema (dist/config/*.config.js, exports with a
+// zod `shape`) and @rc/platform's own isSecret, resolved as the service resolves them.
+const SCHEMA_PROBE = `
+const { readdirSync, existsSync } = require('node:fs');
+const { isSecret } = require('@rc/platform');
+const out = { keys: [], secrets: [] };
+const dir = 'dist/config';
+for (const f of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.config.js')) : []) {
+  for (const v of Object.values(require('./' + dir + '/' + f))) {
+    const shape = v?.shape ?? v?.def?.in?.shape;
+    if (!shape || typeof shape !== 'object') continue;
+    for (const [k, s] of Object.entries(shape)) {
+      out.keys.push(k);
+      if (isSecret(s)) out.secrets.push(k);
+    }
+  }
+}
+process.stdout.write(JSON.stringify(out));`;
+
+/**
+ * The keys of the service's config schema and those it marks secret, asked of the built schema
+ * in the runtime tree (so a key made secret through any helper counts).
+ * @returns {{keys: Set<string>, secrets: Set<string>}}
+ */
+export function configFacts(cwd) {
+  const r = spawnSync(process.execPath, ['-e', SCHEMA_PROBE], { cwd, encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(
+      `reading the config schema failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+    );
+  const { keys, secrets } = JSON.parse(r.stdout);
+  return { keys: new Set(keys), secrets: new Set(secrets) };
+}
