@@ -1,7 +1,8 @@
 /**
  * @rc/testing — helpers shared by the integration and end-to-end suites: the test environment
- * contract, fail-fast infrastructure checks, collision-free names, throw-away databases and
- * schemas, and Kafka test helpers (topics, groups, reading what was published).
+ * contract, fail-fast infrastructure checks, collision-free names, throw-away databases, schemas
+ * and Redis key spaces, Kafka test helpers (topics, groups, reading what was published), polling
+ * and metric reading.
  */
 export { type TestEnv, testEnv } from './config/test-env';
 export {
@@ -19,6 +20,8 @@ export { acquirePlatformLock, PLATFORM_LOCK_KEY, type PlatformLockOptions } from
 export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';
 export { createThrowawaySchema, type ThrowawaySchema } from './throwaway-schema';
 export { waitFor, withTimeout } from './wait-for';
+export { metricValue, type MetricsSource } from './metric-value';
+export { createRedisFixture, type RedisFixture } from './redis-fixture';
 export {
   createTestTopics,
   deleteGroups,

@@ -1,15 +1,9 @@
-import { readAll, waitFor } from '@rc/testing';
+import { metricValue, readAll, waitFor } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
 import { createKafka, outbox, type OutboxRelay } from '../../src';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
 import { createTopics, testKafka } from './support/kafka-fixture';
-import {
-  addCommitted,
-  metricValue,
-  orderPlaced,
-  testRelay,
-  unpublished,
-} from './support/outbox-fixture';
+import { addCommitted, orderPlaced, testRelay, unpublished } from './support/outbox-fixture';
 
 describe('outbox + relay', () => {
   const kafka: Kafka = testKafka();

@@ -6,7 +6,14 @@ import {
   PermanentHandlerError,
   type EventConsumer,
 } from '@rc/messaging';
-import { deleteGroups, FAST_GROUP, messageCount, uniqueName, waitFor } from '@rc/testing';
+import {
+  deleteGroups,
+  FAST_GROUP,
+  messageCount,
+  metricValue,
+  uniqueName,
+  waitFor,
+} from '@rc/testing';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { analyticsEventHandlers } from '../../src/api/analytics-events.handler';
@@ -21,7 +28,6 @@ import { KafkaDeadLetterRedriver } from '../../src/infrastructure/kafka-dead-let
 import { cartItemAdded, orderPlaced, payment, stockCommitted } from '../support/events';
 import { createAnalyticsDatabase } from '../support/isolated-database';
 import { createTopics, readHeaders, testKafka } from '../support/kafka-fixture';
-import { metricValue } from '../support/metric-value';
 
 /**
  * The real pg projection behind a switch that simulates a bug for chosen customers: their

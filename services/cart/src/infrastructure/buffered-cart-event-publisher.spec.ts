@@ -1,7 +1,7 @@
+import { metricValue } from '@rc/testing';
 import type { EventEnvelope } from '@rc/contracts';
 import { FakeClock, flushMicrotasks } from '@rc/resilience';
 import { Registry } from 'prom-client';
-import { metricValue } from '../../test/support/metric-value';
 import type { CartLineChange } from '../domain/cart-line-change';
 import { BufferedCartEventPublisher } from './buffered-cart-event-publisher';
 import type { EventBatchSender } from './event-batch-sender';

@@ -1,4 +1,4 @@
-import { waitFor } from '@rc/testing';
+import { createRedisFixture, metricValue, waitFor } from '@rc/testing';
 import { Registry } from 'prom-client';
 import { RemoveCartItem } from '../../src/application/remove-cart-item.command';
 import { SetCartItem } from '../../src/application/set-cart-item.command';
@@ -6,8 +6,6 @@ import { BufferedCartEventPublisher } from '../../src/infrastructure/buffered-ca
 import { RedisCartRepository } from '../../src/infrastructure/cart.redis-repository';
 import { KafkaEventBatchSender } from '../../src/infrastructure/kafka-event-batch-sender';
 import { createTopic, readEvents, testKafka, unreachableKafka } from '../support/kafka-fixture';
-import { metricValue } from '../support/metric-value';
-import { createRedisFixture } from '../support/redis-fixture';
 
 describe('cart events (real Redis and Kafka)', () => {
   let fixture: Awaited<ReturnType<typeof createRedisFixture>>;

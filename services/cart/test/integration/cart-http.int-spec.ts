@@ -1,7 +1,6 @@
-import { closedPort, waitFor } from '@rc/testing';
+import { closedPort, metricValue, waitFor } from '@rc/testing';
 import { ServiceMetrics } from '@rc/platform';
 import { randomUUID } from 'node:crypto';
-import { metricValue } from '../support/metric-value';
 import { startCart, type StartedCart } from '../support/start-cart';
 
 describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', () => {

@@ -1,8 +1,8 @@
+import { createRedisFixture } from '@rc/testing';
 import { CartTooManyLinesError } from '../../src/domain/cart.errors';
 import { CartStoreUnavailableError } from '../../src/domain/cart.errors';
 import { RedisCartRepository } from '../../src/infrastructure/cart.redis-repository';
 import { Redis } from 'ioredis';
-import { createRedisFixture } from '../support/redis-fixture';
 
 describe('RedisCartRepository (real Redis)', () => {
   let fixture: Awaited<ReturnType<typeof createRedisFixture>>;

@@ -1,8 +1,7 @@
+import { createRedisFixture, metricValue } from '@rc/testing';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { RedisIdempotencyStore } from '../../src/infrastructure/redis-idempotency.store';
-import { createRedisFixture } from '../support/redis-fixture';
-import { metricValue } from '../support/metric-value';
 
 describe('RedisIdempotencyStore (real Redis)', () => {
   let fixture: Awaited<ReturnType<typeof createRedisFixture>>;

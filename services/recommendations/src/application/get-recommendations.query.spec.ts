@@ -1,6 +1,6 @@
+import { metricValue } from '@rc/testing';
 import { CircuitBreaker, FakeClock } from '@rc/resilience';
 import { Registry } from 'prom-client';
-import { metricValue } from '../../test/support/metric-value';
 import type { CoPurchaseModel } from '../domain/co-purchase-model.port';
 import { recommendationRequest } from '../domain/recommendation';
 import type {

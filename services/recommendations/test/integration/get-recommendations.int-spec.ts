@@ -1,5 +1,5 @@
 import { CircuitBreaker, FakeClock } from '@rc/resilience';
-import { testEnv } from '@rc/testing';
+import { metricValue, testEnv } from '@rc/testing';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -7,7 +7,6 @@ import { GetRecommendations } from '../../src/application/get-recommendations.qu
 import { recommendationRequest } from '../../src/domain/recommendation';
 import { RedisCoPurchaseModel } from '../../src/infrastructure/co-purchase-model.redis';
 import { RedisRecommendationCache } from '../../src/infrastructure/recommendation-cache.redis';
-import { metricValue } from '../support/metric-value';
 import { createRedisFixture } from '../support/redis-fixture';
 import { TcpProxy } from '../support/tcp-proxy';
 

@@ -1,6 +1,6 @@
 import { createEvent } from '@rc/contracts';
 import { createIdempotentProducer, encodeEvent, EventConsumer } from '@rc/messaging';
-import { deleteGroups, FAST_GROUP, uniqueName, waitFor } from '@rc/testing';
+import { deleteGroups, FAST_GROUP, metricValue, uniqueName, waitFor } from '@rc/testing';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -8,7 +8,6 @@ import { orderEventHandlers } from '../../src/api/order-placed.handler';
 import { RecordOrder } from '../../src/application/record-order.command';
 import { RedisCoPurchaseModel } from '../../src/infrastructure/co-purchase-model.redis';
 import { createTopic, testKafka } from '../support/kafka-fixture';
-import { metricValue } from '../support/metric-value';
 import { createRedisFixture } from '../support/redis-fixture';
 
 describe('OrderPlaced consumer (real Kafka and Redis)', () => {

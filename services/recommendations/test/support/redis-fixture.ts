@@ -1,4 +1,4 @@
-import { requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { createRedisFixture as createSharedFixture, testEnv } from '@rc/testing';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -13,15 +13,14 @@ export const FAIL_FAST: RedisOptions = {
   commandTimeout: 500,
 };
 
-/** A Redis client on the test server and a key prefix no other run uses; `drop` cleans up. */
+/**
+ * A Redis client on the test server and a key prefix no other run uses (`drop` cleans up), plus
+ * clients configured as the service configures its own.
+ */
 export async function createRedisFixture(name: string) {
-  await requireRedis();
-  const redis = new Redis(testEnv().redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  const prefix = `test:${uniqueName(name)}:`;
+  const fixture = await createSharedFixture(name);
   return {
-    redis,
-    prefix,
+    ...fixture,
     /** A connected client with the service's fail-fast options, on `port` of the Redis host. */
     failFastClient: async (port?: number) => {
       const url = new URL(testEnv().redisUrl);
@@ -33,11 +32,6 @@ export async function createRedisFixture(name: string) {
       });
       await client.connect();
       return client;
-    },
-    drop: async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
     },
   };
 }

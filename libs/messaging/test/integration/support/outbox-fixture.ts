@@ -65,10 +65,3 @@ export function testRelay(
   });
   return { relay, registry };
 }
-
-/** Current value of a single-series metric (0 when absent). */
-export async function metricValue(registry: Registry, name: string): Promise<number> {
-  const metric = registry.getSingleMetric(name);
-  const values = (await metric?.get())?.values ?? [];
-  return values.reduce((sum, v) => sum + v.value, 0);
-}
