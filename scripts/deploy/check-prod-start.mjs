@@ -61,6 +61,7 @@ class Failure extends Error {}
 function fail(message, lines = []) {
   throw Object.assign(new Failure(message), { lines });
 }
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** The start's environment, and what it owns on the infrastructure (cleaned up afterwards). */
@@ -214,7 +215,7 @@ if (down.length > 0) {
   process.exit(1);
 }
 console.log(
-  `check-prod-start: ${services.length} services, ${concurrency} at a time, Node ${process.version} as ${userInfo().username}; logs in ${relative(root, logDir)}/`,
+  `check-prod-start: ${plural(services.length, 'service')}, ${concurrency} at a time, Node ${process.version} as ${userInfo().username}; logs in ${relative(root, logDir)}/`,
 );
 const failed = [];
 const queue = [...services];
@@ -235,10 +236,10 @@ async function worker() {
 await Promise.all(Array.from({ length: Math.min(concurrency, services.length) }, worker));
 if (failed.length > 0) {
   console.error(
-    `check-prod-start: FAILED — ${failed.length} of ${services.length} services: ${failed.sort().join(', ')} (${secs(started)})`,
+    `check-prod-start: FAILED — ${failed.length} of ${plural(services.length, 'service')}: ${failed.sort().join(', ')} (${secs(started)})`,
   );
   process.exit(1);
 }
 console.log(
-  `check-prod-start: ok — ${services.length} services started from their Dockerfile's runtime tree with production dependencies only: HEALTHCHECK passed, /health/live 200, SIGTERM → exit 0 (${secs(started)})`,
+  `check-prod-start: ok — ${plural(services.length, 'service')} started from their Dockerfile's runtime tree with production dependencies only: HEALTHCHECK passed, /health/live 200, SIGTERM → exit 0 (${secs(started)})`,
 );
