@@ -78,7 +78,7 @@ describe('connection providers (real Postgres and Redis)', () => {
     const provider = redisProvider<typeof config & { TIMEOUT: number }>('REDIS', (c) => c.TIMEOUT);
 
     // Act
-    const redis: Redis = provider.useFactory({ ...config, TIMEOUT: 321 }, shutdown);
+    const redis: Redis = await provider.useFactory({ ...config, TIMEOUT: 321 }, shutdown);
     if (redis.status !== 'ready') await once(redis, 'ready');
     const pong = await redis.ping();
     const ended = once(redis, 'end');

@@ -1,27 +1,18 @@
-import { Pool } from 'pg';
-import { requirePostgres, testEnv, uniqueName } from '@rc/testing';
+import type { Pool } from 'pg';
+import { createThrowawaySchema, type ThrowawaySchema } from '@rc/testing';
 import { MigrationDriftError, runMigrations, withTransaction } from '../../src/database';
 
 describe('runMigrations', () => {
-  const schema = uniqueName('mig').replace(/-/g, '_');
-  let admin: Pool;
+  let db: ThrowawaySchema;
+  let schema: string;
   let pool: Pool;
 
   beforeAll(async () => {
-    await requirePostgres();
-    admin = new Pool({ connectionString: testEnv().databaseUrl, max: 1 });
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    pool = new Pool({
-      connectionString: testEnv().databaseUrl,
-      options: `-c search_path=${schema}`,
-    });
+    db = await createThrowawaySchema('mig', 10);
+    ({ schema, pool } = db);
   });
 
-  afterAll(async () => {
-    await pool.end();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
-  });
+  afterAll(() => db?.drop());
 
   const m1 = {
     id: '001_items',

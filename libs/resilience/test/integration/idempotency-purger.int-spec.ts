@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
-import { requirePostgres, testEnv, uniqueName } from '@rc/testing';
-import { Pool } from 'pg';
+import { createThrowawaySchema, type ThrowawaySchema, uniqueName } from '@rc/testing';
+import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import {
   applyIdempotencyMigration,
@@ -13,19 +13,18 @@ import { ResilienceModule } from '../../src/nest';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('IdempotencyPurger with the Postgres store', () => {
-  const schema = uniqueName('idem_purge').replace(/-/g, '_');
+  let db: ThrowawaySchema;
+  let schema: string;
   let pool: Pool;
 
   beforeAll(async () => {
-    await requirePostgres();
-    pool = new Pool({ connectionString: testEnv().databaseUrl, max: 3 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
+    db = await createThrowawaySchema('idem_purge', 3);
+    ({ schema, pool } = db);
     await applyIdempotencyMigration(pool, { schema });
   });
 
   afterAll(async () => {
-    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool?.end();
+    await db?.drop();
   });
 
   it('when a purge interval is configured, then expired keys disappear without anyone calling purgeExpired', async () => {

@@ -1,5 +1,5 @@
-import { requirePostgres, testEnv, uniqueName } from '@rc/testing';
-import { Pool } from 'pg';
+import { createThrowawaySchema, type ThrowawaySchema, uniqueName } from '@rc/testing';
+import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import {
   applyIdempotencyMigration,
@@ -13,19 +13,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fp = (body: unknown) => requestFingerprint({ method: 'POST', path: '/v1/orders', body });
 
 describe('IdempotencyStore against Postgres', () => {
-  const schema = uniqueName('idem_it').replace(/-/g, '_');
+  let db: ThrowawaySchema;
+  let schema: string;
   let pool: Pool;
 
   beforeAll(async () => {
-    await requirePostgres();
-    pool = new Pool({ connectionString: testEnv().databaseUrl, max: 12 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
+    db = await createThrowawaySchema('idem_it', 12);
+    ({ schema, pool } = db);
     await applyIdempotencyMigration(pool, { schema });
   });
 
   afterAll(async () => {
-    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool?.end();
+    await db?.drop();
   });
 
   const store = (options: Partial<IdempotencyStoreOptions> = {}) =>

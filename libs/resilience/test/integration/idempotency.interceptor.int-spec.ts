@@ -12,9 +12,9 @@ import {
 } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { requirePostgres, testEnv, uniqueName } from '@rc/testing';
+import { createThrowawaySchema, type ThrowawaySchema, uniqueName } from '@rc/testing';
 import type { FastifyReply } from 'fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { applyIdempotencyMigration, IdempotencyStore } from '../../src/idempotency';
 import { Idempotent, isHttpMappedError, ResilienceModule } from '../../src/nest';
@@ -67,14 +67,14 @@ class OrdersController {
 }
 
 describe('@Idempotent() over HTTP with the Postgres store', () => {
-  const schema = uniqueName('idem_http').replace(/-/g, '_');
+  let db: ThrowawaySchema;
+  let schema: string;
   let pool: Pool;
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    await requirePostgres();
-    pool = new Pool({ connectionString: testEnv().databaseUrl, max: 5 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
+    db = await createThrowawaySchema('idem_http', 5);
+    ({ schema, pool } = db);
     await applyIdempotencyMigration(pool, { schema });
     const store = new IdempotencyStore({
       pool,
@@ -100,8 +100,7 @@ describe('@Idempotent() over HTTP with the Postgres store', () => {
 
   afterAll(async () => {
     await app?.close();
-    await pool?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool?.end();
+    await db?.drop();
   });
 
   beforeEach(() => {
