@@ -45,4 +45,24 @@ describe('tracing', () => {
       await demo.service.shutdown('test');
     }
   });
+
+  it('when the sampling ratio is 0, then a new trace is not recorded but a sampled caller is followed', async () => {
+    // Arrange
+    const demo = await startDemo({ OTEL_SAMPLING_RATIO: '0' });
+    const traceId = '0e0e47364bf92f3577b34da6a3ce929d';
+    try {
+      // Act
+      await fetch(`${demo.url}/v1/items/1`);
+      await fetch(`${demo.url}/v1/items/2`, {
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      });
+      await new Promise((r) => setTimeout(r, 50));
+
+      // Assert
+      const recorded = demo.spans.getFinishedSpans().filter((s) => s.name === 'GET /v1/items/:id');
+      expect(recorded.map((s) => s.spanContext().traceId)).toEqual([traceId]);
+    } finally {
+      await demo.service.shutdown('test');
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -28,8 +29,8 @@ export interface TelemetryOptions {
  * AsyncLocalStorage context manager, a parent-based ratio sampler, an OTLP/HTTP exporter and
  * the pg / ioredis instrumentations (CLIENT spans for queries made inside a span; see
  * {@link instrumentDataStores}). Off by default (no provider, no patching, no overhead: the API
- * stays a no-op). Returns the shutdown function, which removes the instrumentations and flushes
- * pending spans.
+ * stays a no-op). Returns the shutdown function, which removes the instrumentations, flushes
+ * pending spans and unregisters the global provider, context manager and propagator.
  */
 export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
   if (!options.enabled && !options.exporter) return async () => undefined;
@@ -49,8 +50,12 @@ export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
   });
   provider.register();
   const uninstrument = instrumentDataStores(provider);
-  return () => {
+  return async () => {
     uninstrument();
-    return provider.shutdown();
+    await provider.shutdown();
+    // Unregister the globals, so a later start in the same process (tests) takes effect.
+    trace.disable();
+    context.disable();
+    propagation.disable();
   };
 }
