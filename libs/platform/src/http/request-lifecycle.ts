@@ -28,8 +28,9 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
  * Fastify hooks that see every request, including unknown routes and bodies rejected before a
- * handler runs: echo the request id, open a SERVER span continuing the caller's trace context,
- * and on response record the duration histogram, end the span and write the access log line.
+ * handler runs: echo the request id, open a SERVER span continuing the caller's trace context
+ * (not for health probes and metrics scrapes), and on response record the duration histogram,
+ * end the span and write the access log line.
  */
 export function installRequestLifecycle(
   fastify: FastifyInstance,
@@ -39,6 +40,9 @@ export function installRequestLifecycle(
   const tracer = trace.getTracer('@rc/platform');
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Probes and scrapes arrive every few seconds from every replica: traced, they would bury
+    // the traces of real work (they still get metrics and a debug access line).
+    if (QUIET_ROUTES.has(routeOf(request))) return;
     const parent = propagation.extract(context.active(), request.headers);
     (request as WithSpan)[SPAN] = tracer.startSpan(
       request.method,

@@ -65,4 +65,22 @@ describe('tracing', () => {
       await demo.service.shutdown('test');
     }
   });
+
+  it('when health is probed and metrics are scraped, then no span is recorded', async () => {
+    // Arrange
+    const demo = await startDemo();
+    try {
+      // Act
+      for (const path of ['/health/live', '/health/ready', '/metrics']) {
+        await fetch(`${demo.url}${path}`);
+      }
+      await fetch(`${demo.url}/v1/items/4`);
+      await new Promise((r) => setTimeout(r, 50));
+
+      // Assert
+      expect(demo.spans.getFinishedSpans().map((s) => s.name)).toEqual(['GET /v1/items/:id']);
+    } finally {
+      await demo.service.shutdown('test');
+    }
+  });
 });
