@@ -22,6 +22,7 @@ export { createThrowawaySchema, type ThrowawaySchema } from './throwaway-schema'
 export { waitFor, withTimeout } from './wait-for';
 export { metricValue, type MetricsSource } from './metric-value';
 export { createRedisFixture, type RedisFixture } from './redis-fixture';
+export { sendJson } from './send-json';
 export {
   createTestTopics,
   deleteGroups,

@@ -1,4 +1,4 @@
-import { closedPort, metricValue, waitFor } from '@rc/testing';
+import { closedPort, metricValue, sendJson, waitFor } from '@rc/testing';
 import { ServiceMetrics } from '@rc/platform';
 import { randomUUID } from 'node:crypto';
 import { startCart, type StartedCart } from '../support/start-cart';
@@ -18,21 +18,8 @@ describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', (
     await cart?.stop();
   });
 
-  const send = (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) =>
-    fetch(`${cart.url}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        'x-client-id': 'cart-it',
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    sendJson(cart.url, method, path, body, { 'x-client-id': 'cart-it', ...headers });
   const write = (method: string, path: string, body?: unknown) =>
     send(method, path, body, { 'idempotency-key': randomUUID() });
 

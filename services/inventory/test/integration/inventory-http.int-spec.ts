@@ -2,6 +2,7 @@ import { bootstrapService, type RunningService } from '@rc/platform';
 import {
   createThrowawayDatabase,
   deleteTopics,
+  sendJson,
   testEnv,
   type ThrowawayDatabase,
   uniqueName,
@@ -50,21 +51,8 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
     );
   });
 
-  function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    return fetch(`${service.url}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    sendJson(service.url, method, path, body, headers);
 
   it('when the service is up, then it is ready and serves the seeded catalogue', async () => {
     const ready = await call('GET', '/health/ready');

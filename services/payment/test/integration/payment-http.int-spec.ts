@@ -4,6 +4,7 @@ import {
   createThrowawayDatabase,
   deleteTopics,
   readAll,
+  sendJson,
   testEnv,
   type ThrowawayDatabase,
   uniqueName,
@@ -52,21 +53,8 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     await deleteTopics(testKafka(), [topic, `${topic}.dlq`]);
   });
 
-  function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    return fetch(`${service.url}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    sendJson(service.url, method, path, body, headers);
 
   const chargeBody = (orderId: string, token = 'tok_visa') => ({
     orderId,
