@@ -13,15 +13,4 @@ export {
   redactConfig,
 } from './load-config';
 export { DEVELOPMENT_ADMIN_TOKEN, commaList, jsonText, envInt } from './env-parsers';
-export {
-  adminTokenKey,
-  databaseUrlKey,
-  faultRulesKey,
-  idempotencyLockTimeoutKey,
-  idempotencyTtlSecondsKey,
-  kafkaBrokersKey,
-  nodeEnvKey,
-  rateLimitPerClientKey,
-  redisUrlKey,
-  refuseDevelopmentDefaults,
-} from './service-keys';
+export { refuseDevelopmentDefaults, serviceKeys } from './service-keys';

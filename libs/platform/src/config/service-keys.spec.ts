@@ -1,27 +1,19 @@
 import { z } from 'zod';
 import { isSecret } from './config-schema';
 import { DEVELOPMENT_ADMIN_TOKEN } from './env-parsers';
-import {
-  adminTokenKey,
-  databaseUrlKey,
-  faultRulesKey,
-  idempotencyTtlSecondsKey,
-  kafkaBrokersKey,
-  nodeEnvKey,
-  rateLimitPerClientKey,
-  refuseDevelopmentDefaults,
-} from './service-keys';
+import { refuseDevelopmentDefaults, serviceKeys } from './service-keys';
 
 /** A schema as a service writes one: shared key definitions, named by the service. */
 const schema = z
   .object({
-    NODE_ENV: nodeEnvKey(),
-    DATABASE_URL: databaseUrlKey('rc_demo', 'The demo database.'),
-    KAFKA_BROKERS: kafkaBrokersKey,
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
-    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey('How long keys are kept.'),
-    FAULT_RULES: faultRulesKey(),
-    ADMIN_TOKEN: adminTokenKey('Admin bearer token.'),
+    NODE_ENV: serviceKeys.nodeEnv(),
+    DATABASE_POOL_MAX: serviceKeys.databasePoolMax(),
+    DATABASE_URL: serviceKeys.databaseUrl('rc_demo', 'The demo database.'),
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
+    IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds('How long keys are kept.'),
+    FAULT_RULES: serviceKeys.faultRules(),
+    ADMIN_TOKEN: serviceKeys.adminToken('Admin bearer token.'),
     SIGNING_KEY: z.string().default('dev-signing-key-change-me'),
   })
   .superRefine((config, ctx) =>
@@ -40,6 +32,7 @@ describe('shared service config keys', () => {
     expect(config).toEqual({
       NODE_ENV: 'development',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_demo',
+      DATABASE_POOL_MAX: 20,
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
       IDEMPOTENCY_TTL_SECONDS: 86_400,
@@ -75,7 +68,7 @@ describe('shared service config keys', () => {
   });
 
   it('when the admin token is declared, then it is marked a secret', () => {
-    expect(isSecret(adminTokenKey('x'))).toBe(true);
+    expect(isSecret(serviceKeys.adminToken('x'))).toBe(true);
   });
 
   it('when production keeps the development secrets, then each is refused by name', () => {

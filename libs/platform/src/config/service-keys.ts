@@ -8,14 +8,14 @@ import { commaList, DEVELOPMENT_ADMIN_TOKEN, envInt, jsonText } from './env-pars
 // its own description where the key's role differs between services.
 
 /** `NODE_ENV`: development (default), test or production; production refuses dev secrets. */
-export function nodeEnvKey(
+function nodeEnv(
   description = 'Deployment environment; production refuses the development admin token.',
 ) {
   return z.enum(['development', 'test', 'production']).default('development').describe(description);
 }
 
 /** `DATABASE_URL`: the service's own database, `rc_<service>` on the local server by default. */
-export function databaseUrlKey(database: string, description: string) {
+function databaseUrl(database: string, description: string) {
   return z
     .string()
     .url()
@@ -23,39 +23,46 @@ export function databaseUrlKey(database: string, description: string) {
     .describe(description);
 }
 
+/** `DATABASE_POOL_MAX`: 2 to 200 connections, 20 by default. */
+function databasePoolMax(description = 'Most Postgres connections this process opens.') {
+  return envInt(2, 200).default(20).describe(description);
+}
+
 /** `REDIS_URL`: the local Redis by default; `description` says what the service keeps there. */
-export function redisUrlKey(description: string) {
+function redisUrl(description: string) {
   return z.string().url().default('redis://127.0.0.1:6379').describe(description);
 }
 
 /** `KAFKA_BROKERS`: comma-separated `host:port` list, the local broker by default. */
-export const kafkaBrokersKey = commaList
-  .default(['127.0.0.1:9092'])
-  .describe('Kafka bootstrap brokers, comma-separated host:port.');
+function kafkaBrokers() {
+  return commaList
+    .default(['127.0.0.1:9092'])
+    .describe('Kafka bootstrap brokers, comma-separated host:port.');
+}
 
 /** `RATE_LIMIT_PER_CLIENT_PER_SECOND`: 1 000 by default, so one load generator is not limited. */
-export function rateLimitPerClientKey(
+function rateLimitPerClient(
   description = 'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
 ) {
   return envInt(1).default(1_000).describe(description);
 }
 
 /** `IDEMPOTENCY_TTL_SECONDS`: at least a minute, a day by default. */
-export function idempotencyTtlSecondsKey(description: string) {
+function idempotencyTtlSeconds(description: string) {
   return envInt(60)
     .default(24 * 3600)
     .describe(description);
 }
 
 /** `IDEMPOTENCY_LOCK_TIMEOUT_MS`: lease of a running request, 30 s by default. */
-export function idempotencyLockTimeoutKey(
+function idempotencyLockTimeout(
   description = 'Lease of a running idempotent request; must exceed the longest request (its deadline).',
 ) {
   return envInt(1_000).default(30_000).describe(description);
 }
 
 /** `FAULT_RULES`: fault-injection rules at start-up as JSON, none by default. */
-export function faultRulesKey(
+function faultRules(
   description = 'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
 ) {
   return jsonText.default([]).describe(description);
@@ -65,9 +72,26 @@ export function faultRulesKey(
  * `ADMIN_TOKEN`: a secret of at least 16 characters; the development token by default, which
  * {@link refuseDevelopmentDefaults} refuses in production.
  */
-export function adminTokenKey(description: string) {
+function adminToken(description: string) {
   return secret(z.string().min(16)).default(DEVELOPMENT_ADMIN_TOKEN).describe(description);
 }
+
+/**
+ * The shared key definitions, named by what they define: a schema writes
+ * `KAFKA_BROKERS: serviceKeys.kafkaBrokers()`. Each returns a fresh zod schema.
+ */
+export const serviceKeys = {
+  nodeEnv,
+  databaseUrl,
+  databasePoolMax,
+  redisUrl,
+  kafkaBrokers,
+  rateLimitPerClient,
+  idempotencyTtlSeconds,
+  idempotencyLockTimeout,
+  faultRules,
+  adminToken,
+} as const;
 
 /** The message of a development default left in production. */
 const REFUSED = 'must be set in production (the development default is refused)';

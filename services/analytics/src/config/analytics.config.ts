@@ -1,17 +1,10 @@
 import { DOMAIN_TOPICS } from '@rc/contracts';
 import {
-  adminTokenKey,
   commaList,
-  databaseUrlKey,
   envInt as int,
-  faultRulesKey,
-  idempotencyTtlSecondsKey,
-  kafkaBrokersKey,
-  nodeEnvKey,
   platformConfigSchema,
-  rateLimitPerClientKey,
-  redisUrlKey,
   refuseDevelopmentDefaults,
+  serviceKeys,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -27,16 +20,16 @@ export const analyticsConfigSchema = platformConfigSchema
       .default('analytics')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0).max(65535).default(3005).describe('HTTP port.'),
-    NODE_ENV: nodeEnvKey(),
-    DATABASE_URL: databaseUrlKey(
+    NODE_ENV: serviceKeys.nodeEnv(),
+    DATABASE_URL: serviceKeys.databaseUrl(
       'rc_analytics',
       'Postgres database of the aggregates and the inbox.',
     ),
     DATABASE_POOL_MAX: int(1).max(100).default(10).describe('Most connections in the pool.'),
-    REDIS_URL: redisUrlKey(
+    REDIS_URL: serviceKeys.redisUrl(
       'Redis of the shared per-client rate limit (a local limit applies while it is down).',
     ),
-    KAFKA_BROKERS: kafkaBrokersKey,
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     ANALYTICS_TOPICS: commaList
       .default([...DOMAIN_TOPICS])
       .describe('Topics consumed (each with its <topic>.dlq), comma-separated.'),
@@ -65,14 +58,14 @@ export const analyticsConfigSchema = platformConfigSchema
     REDRIVE_TIMEOUT_MS: int(1_000)
       .default(30_000)
       .describe('Longest one redrive runs before returning what it moved.'),
-    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+    IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
       'How long an Idempotency-Key of the admin API and its response are kept.',
     ),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
       'Requests per second one client (x-client-id) may make per route; high by default so a load test is not limited.',
     ),
-    FAULT_RULES: faultRulesKey(),
-    ADMIN_TOKEN: adminTokenKey(
+    FAULT_RULES: serviceKeys.faultRules(),
+    ADMIN_TOKEN: serviceKeys.adminToken(
       'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
     ),
   })

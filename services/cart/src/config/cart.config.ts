@@ -1,14 +1,4 @@
-import {
-  adminTokenKey,
-  faultRulesKey,
-  idempotencyTtlSecondsKey,
-  kafkaBrokersKey,
-  nodeEnvKey,
-  platformConfigSchema,
-  rateLimitPerClientKey,
-  redisUrlKey,
-  refuseDevelopmentDefaults,
-} from '@rc/platform';
+import { platformConfigSchema, refuseDevelopmentDefaults, serviceKeys } from '@rc/platform';
 import { z } from 'zod';
 
 /**
@@ -20,8 +10,8 @@ export const cartConfigSchema = platformConfigSchema
   .extend({
     SERVICE_NAME: z.string().min(1).default('cart').describe('Name in logs, metrics and traces.'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3001).describe('HTTP port.'),
-    NODE_ENV: nodeEnvKey(),
-    REDIS_URL: redisUrlKey('Redis holding the carts.'),
+    NODE_ENV: serviceKeys.nodeEnv(),
+    REDIS_URL: serviceKeys.redisUrl('Redis holding the carts.'),
     REDIS_COMMAND_TIMEOUT_MS: z.coerce
       .number()
       .int()
@@ -54,7 +44,7 @@ export const cartConfigSchema = platformConfigSchema
       .max(1000)
       .default(100)
       .describe('Most distinct SKUs in one cart (422 CART.TOO_MANY_LINES beyond).'),
-    KAFKA_BROKERS: kafkaBrokersKey,
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     CART_EVENTS_TOPIC: z
       .string()
       .min(1)
@@ -87,12 +77,12 @@ export const cartConfigSchema = platformConfigSchema
       .min(0)
       .default(2_000)
       .describe('At shutdown, longest time spent publishing what is still buffered.'),
-    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+    IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
       'How long an Idempotency-Key and its stored response are kept (Redis).',
     ),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
-    FAULT_RULES: faultRulesKey(),
-    ADMIN_TOKEN: adminTokenKey(
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
+    FAULT_RULES: serviceKeys.faultRules(),
+    ADMIN_TOKEN: serviceKeys.adminToken(
       'Bearer token of the admin API (/admin/faults). Required in production.',
     ),
   })

@@ -1,16 +1,8 @@
 import {
-  adminTokenKey,
-  databaseUrlKey,
   envInt as int,
-  faultRulesKey,
-  idempotencyLockTimeoutKey,
-  idempotencyTtlSecondsKey,
-  kafkaBrokersKey,
-  nodeEnvKey,
   platformConfigSchema,
-  rateLimitPerClientKey,
-  redisUrlKey,
   refuseDevelopmentDefaults,
+  serviceKeys,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -27,18 +19,16 @@ export const inventoryConfigSchema = platformConfigSchema
       .default('inventory')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0, 65_535).default(3003).describe('HTTP port.'),
-    NODE_ENV: nodeEnvKey(),
-    DATABASE_URL: databaseUrlKey(
+    NODE_ENV: serviceKeys.nodeEnv(),
+    DATABASE_URL: serviceKeys.databaseUrl(
       'rc_inventory',
       'Postgres database owned by this service (products, stock, reservations, outbox).',
     ),
-    DATABASE_POOL_MAX: int(2, 200)
-      .default(20)
-      .describe('Most Postgres connections this process opens.'),
-    REDIS_URL: redisUrlKey(
+    DATABASE_POOL_MAX: serviceKeys.databasePoolMax(),
+    REDIS_URL: serviceKeys.redisUrl(
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
-    KAFKA_BROKERS: kafkaBrokersKey,
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     ORDERS_TOPIC: z
       .string()
       .min(1)
@@ -70,13 +60,13 @@ export const inventoryConfigSchema = platformConfigSchema
       .transform((v) => v === 'true')
       .default(true)
       .describe('Load the demo catalogue at start-up when the products table is empty.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
-    IDEMPOTENCY_LOCK_TIMEOUT_MS: idempotencyLockTimeoutKey(),
-    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(),
+    IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
       'How long an Idempotency-Key and its response are kept.',
     ),
-    FAULT_RULES: faultRulesKey(),
-    ADMIN_TOKEN: adminTokenKey(
+    FAULT_RULES: serviceKeys.faultRules(),
+    ADMIN_TOKEN: serviceKeys.adminToken(
       'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
     ),
   })

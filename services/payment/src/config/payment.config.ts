@@ -1,18 +1,10 @@
 import {
-  adminTokenKey,
-  databaseUrlKey,
   envInt as int,
-  faultRulesKey,
-  idempotencyLockTimeoutKey,
-  idempotencyTtlSecondsKey,
   jsonText,
-  kafkaBrokersKey,
-  nodeEnvKey,
   platformConfigSchema,
-  rateLimitPerClientKey,
-  redisUrlKey,
   refuseDevelopmentDefaults,
   secret,
+  serviceKeys,
 } from '@rc/platform';
 import { policyConfigSchema, type PolicyConfigInput } from '@rc/resilience';
 import { z } from 'zod';
@@ -56,18 +48,18 @@ export const paymentConfigSchema = platformConfigSchema
       .default('payment')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0, 65_535).default(3002).describe('HTTP port.'),
-    NODE_ENV: nodeEnvKey('Deployment environment; production refuses the development secrets.'),
-    DATABASE_URL: databaseUrlKey(
+    NODE_ENV: serviceKeys.nodeEnv(
+      'Deployment environment; production refuses the development secrets.',
+    ),
+    DATABASE_URL: serviceKeys.databaseUrl(
       'rc_payment',
       'Postgres database owned by this service (payments, refunds, outbox).',
     ),
-    DATABASE_POOL_MAX: int(2, 200)
-      .default(20)
-      .describe('Most Postgres connections this process opens.'),
-    REDIS_URL: redisUrlKey(
+    DATABASE_POOL_MAX: serviceKeys.databasePoolMax(),
+    REDIS_URL: serviceKeys.redisUrl(
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
-    KAFKA_BROKERS: kafkaBrokersKey,
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     PAYMENTS_TOPIC: z
       .string()
       .min(1)
@@ -90,15 +82,15 @@ export const paymentConfigSchema = platformConfigSchema
       .describe(
         'After this long an AUTHORIZED payment whose request died may be resumed by a retry of the same charge.',
       ),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(),
-    IDEMPOTENCY_LOCK_TIMEOUT_MS: idempotencyLockTimeoutKey(),
-    IDEMPOTENCY_TTL_SECONDS: idempotencyTtlSecondsKey(
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(),
+    IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
       'How long an Idempotency-Key and its response (a decline included) are kept.',
     ),
-    FAULT_RULES: faultRulesKey(
+    FAULT_RULES: serviceKeys.faultRules(
       'Fault-injection rules at start-up, a JSON array (see the resilience docs; dependency `provider`); none by default.',
     ),
-    ADMIN_TOKEN: adminTokenKey(
+    ADMIN_TOKEN: serviceKeys.adminToken(
       'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
     ),
   })

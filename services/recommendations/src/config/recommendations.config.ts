@@ -1,14 +1,9 @@
 import {
-  adminTokenKey,
   commaList,
   envInt as int,
-  faultRulesKey,
-  kafkaBrokersKey,
-  nodeEnvKey,
   platformConfigSchema,
-  rateLimitPerClientKey,
-  redisUrlKey,
   refuseDevelopmentDefaults,
+  serviceKeys,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -24,8 +19,8 @@ export const recommendationsConfigSchema = platformConfigSchema
       .default('recommendations')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0).max(65535).default(3004).describe('HTTP port.'),
-    NODE_ENV: nodeEnvKey(),
-    REDIS_URL: redisUrlKey('Redis holding the model and the cache.'),
+    NODE_ENV: serviceKeys.nodeEnv(),
+    REDIS_URL: serviceKeys.redisUrl('Redis holding the model and the cache.'),
     REDIS_COMMAND_TIMEOUT_MS: int(1)
       .default(50)
       .describe('Longest wait for one Redis command; past it the fallbacks answer.'),
@@ -75,7 +70,7 @@ export const recommendationsConfigSchema = platformConfigSchema
       .describe(
         'After Redis proved failing or slow, how long the fallbacks answer before Redis is probed again.',
       ),
-    KAFKA_BROKERS: kafkaBrokersKey,
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     RECO_ORDERS_TOPIC: z
       .string()
       .min(1)
@@ -86,11 +81,11 @@ export const recommendationsConfigSchema = platformConfigSchema
       .min(1)
       .default('recommendations')
       .describe('Kafka consumer group of the model.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: rateLimitPerClientKey(
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
       'Requests per second one client (x-client-id) may make; high by default so a load test is not limited.',
     ),
-    FAULT_RULES: faultRulesKey(),
-    ADMIN_TOKEN: adminTokenKey(
+    FAULT_RULES: serviceKeys.faultRules(),
+    ADMIN_TOKEN: serviceKeys.adminToken(
       'Bearer token of the admin API (/admin/faults). Required in production.',
     ),
   })
