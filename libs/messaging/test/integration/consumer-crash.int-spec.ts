@@ -2,39 +2,28 @@ import { uniqueName, waitFor, withTimeout } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ConsumerLagMonitor, encodeEvent, FatalHandlerError, type EventConsumer } from '../../src';
-import {
-  applyOnce,
-  appliedOrders,
-  createAppliedTable,
-  rawProducer,
-  testConsumer,
-} from './support/consumer-fixture';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import { committedOffsets, createTopics, testKafka } from './support/kafka-fixture';
+import { applyOnce, appliedOrders, testConsumer } from './support/consumer-fixture';
+import type { IsolatedDatabase } from './support/isolated-database';
+import { committedOffsets, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
+import { createConsumerTestbed, type ConsumerTestbed } from './support/testbed';
 
 describe('consumer crash mid-handler', () => {
   const kafka: Kafka = testKafka();
   let db: IsolatedDatabase;
   let topic: string;
-  let removeTopics: () => Promise<void>;
+  let bed: ConsumerTestbed;
   let producer: Producer;
   const consumers: EventConsumer[] = [];
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    await createAppliedTable(db.pool);
-    const created = await createTopics(kafka, ['orders'], 1);
-    topic = created.topics[0]!;
-    removeTopics = created.remove;
-    producer = await rawProducer(kafka);
+    bed = await createConsumerTestbed(kafka, 1);
+    ({ db, topic, producer } = bed);
   });
 
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.stop()));
-    await producer?.disconnect();
-    await removeTopics?.();
-    await db?.drop();
+    await bed?.remove();
   });
 
   it('when the handler dies before its work is durable, then the offset stays and the next member gets the message again', async () => {

@@ -1,17 +1,11 @@
 import { readAll, waitFor } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { DLQ_HEADERS, encodeEvent, PermanentHandlerError, type EventConsumer } from '../../src';
-import {
-  applyOnce,
-  appliedOrders,
-  createAppliedTable,
-  rawProducer,
-  sendRaw,
-  testConsumer,
-} from './support/consumer-fixture';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import { committedOffsets, createTopics, testKafka } from './support/kafka-fixture';
+import { applyOnce, appliedOrders, sendRaw, testConsumer } from './support/consumer-fixture';
+import type { IsolatedDatabase } from './support/isolated-database';
+import { committedOffsets, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
+import { createConsumerTestbed, type ConsumerTestbed } from './support/testbed';
 
 // One consumer group serves every test of this file (group joins are the slow part); each test
 // uses its own order ids and keys, and asserts only on those.
@@ -19,7 +13,7 @@ describe('event consumer', () => {
   const kafka: Kafka = testKafka();
   let db: IsolatedDatabase;
   let topic: string;
-  let removeTopics: () => Promise<void>;
+  let bed: ConsumerTestbed;
   let consumer: EventConsumer;
   let groupId: string;
   let producer: Producer;
@@ -27,12 +21,8 @@ describe('event consumer', () => {
   const outcomes = new Map<string, string[]>();
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    await createAppliedTable(db.pool);
-    const created = await createTopics(kafka, ['orders']);
-    topic = created.topics[0]!;
-    removeTopics = created.remove;
-    producer = await rawProducer(kafka);
+    bed = await createConsumerTestbed(kafka);
+    ({ db, topic, producer } = bed);
     const apply = applyOnce(db.pool, 'consumer-it');
     ({ consumer, groupId } = testConsumer(kafka, [topic], {
       OrderPlaced: async (event, ctx) => {
@@ -55,9 +45,7 @@ describe('event consumer', () => {
 
   afterAll(async () => {
     await consumer?.stop();
-    await producer?.disconnect();
-    await removeTopics?.();
-    await db?.drop();
+    await bed?.remove();
   });
 
   const dlqEntries = async (key: string) =>

@@ -1,28 +1,26 @@
 import { metricValue, readAll, waitFor } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
 import { createKafka, outbox, type OutboxRelay } from '../../src';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import { createTopics, testKafka } from './support/kafka-fixture';
+import type { IsolatedDatabase } from './support/isolated-database';
+import { testKafka } from './support/kafka-fixture';
 import { addCommitted, orderPlaced, testRelay, unpublished } from './support/outbox-fixture';
+import { createOutboxTestbed, type OutboxTestbed } from './support/testbed';
 
 describe('outbox + relay', () => {
   const kafka: Kafka = testKafka();
   let db: IsolatedDatabase;
   let topic: string;
-  let removeTopics: () => Promise<void>;
+  let bed: OutboxTestbed;
   const relays: OutboxRelay[] = [];
 
   beforeEach(async () => {
-    db = await createIsolatedDatabase();
-    const created = await createTopics(kafka, ['orders']);
-    topic = created.topics[0]!;
-    removeTopics = created.remove;
+    bed = await createOutboxTestbed(kafka);
+    ({ db, topic } = bed);
   });
 
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
-    await removeTopics();
-    await db.drop();
+    await bed.remove();
   });
 
   it('when the writing transaction rolls back, then its event is never published', async () => {

@@ -8,39 +8,28 @@ import {
   REDRIVE_COUNT_HEADER,
   type EventConsumer,
 } from '../../src';
-import {
-  applyOnce,
-  appliedOrders,
-  createAppliedTable,
-  rawProducer,
-  testConsumer,
-} from './support/consumer-fixture';
-import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
-import { committedOffsets, createTopics, testKafka } from './support/kafka-fixture';
+import { applyOnce, appliedOrders, testConsumer } from './support/consumer-fixture';
+import type { IsolatedDatabase } from './support/isolated-database';
+import { committedOffsets, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
+import { createConsumerTestbed, type ConsumerTestbed } from './support/testbed';
 
 describe('redrive', () => {
   const kafka: Kafka = testKafka();
   let db: IsolatedDatabase;
   let topic: string;
-  let removeTopics: () => Promise<void>;
+  let bed: ConsumerTestbed;
   let producer: Producer;
   let consumer: EventConsumer | undefined;
 
   beforeAll(async () => {
-    db = await createIsolatedDatabase();
-    await createAppliedTable(db.pool);
-    const created = await createTopics(kafka, ['orders']);
-    topic = created.topics[0]!;
-    removeTopics = created.remove;
-    producer = await rawProducer(kafka);
+    bed = await createConsumerTestbed(kafka);
+    ({ db, topic, producer } = bed);
   });
 
   afterAll(async () => {
     await consumer?.stop();
-    await producer?.disconnect();
-    await removeTopics?.();
-    await db?.drop();
+    await bed?.remove();
   });
 
   it('when the cause is fixed and the DLQ is redriven, then the message goes back to its topic and is applied', async () => {
