@@ -36,6 +36,16 @@ export interface ResilientHttpClientOptions {
 
 type Options = Omit<HttpRequestOptions<unknown>, 'method' | 'path' | 'body'>;
 
+/** One request as every attempt sends it (an attempt adds its deadline and trace headers). */
+interface PreparedRequest<T> {
+  readonly url: string;
+  readonly method: HttpMethod;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  readonly site: HttpCallSite;
+  readonly options: HttpRequestOptions<T>;
+}
+
 /**
  * JSON-over-HTTP client for one dependency, every call run through the dependency's
  * {@link ResiliencePolicy}. Each attempt is a CLIENT span (`<METHOD> <urlTemplate>`, with the
@@ -77,16 +87,14 @@ export class ResilientHttpClient {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (req.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = req.idempotencyKey;
-    return this.options.policy.execute(
-      (attempt) => this.send(attempt, url, method, headers, body, site, req),
-      {
-        method,
-        idempotencyKey: req.idempotencyKey,
-        idempotent: req.idempotent,
-        signal: req.signal,
-        deadlineAt: req.deadlineAt,
-      },
-    );
+    const prepared: PreparedRequest<T> = { url, method, headers, body, site, options: req };
+    return this.options.policy.execute((attempt) => this.send(attempt, prepared), {
+      method,
+      idempotencyKey: req.idempotencyKey,
+      idempotent: req.idempotent,
+      signal: req.signal,
+      deadlineAt: req.deadlineAt,
+    });
   }
 
   /** GET `path`. */
@@ -132,30 +140,24 @@ export class ResilientHttpClient {
     return this.request<T>({ ...options, method: 'DELETE', path });
   }
 
+  /** One attempt, as a CLIENT span. */
   private async send<T>(
     attempt: AttemptContext,
-    url: string,
-    method: HttpMethod,
-    baseHeaders: Record<string, string>,
-    body: string | undefined,
-    site: HttpCallSite,
-    req: HttpRequestOptions<T>,
+    req: PreparedRequest<T>,
   ): Promise<HttpResponse<T>> {
     const { span, context: spanContext } = startClientSpan({
-      dependency: site.dependency,
-      method,
-      url: new URL(url),
-      urlTemplate: req.urlTemplate,
+      dependency: req.site.dependency,
+      method: req.method,
+      url: new URL(req.url),
+      urlTemplate: req.options.urlTemplate,
       attempt: attempt.attempt,
     });
-    const headers = setOutboundDeadlineHeader({ ...baseHeaders }, attempt.deadlineAt, this.clock);
+    const headers = setOutboundDeadlineHeader({ ...req.headers }, attempt.deadlineAt, this.clock);
     // Each attempt carries its own span as parent: the dependency's server span hangs off the
     // attempt that reached it, so a retried call shows which attempt did what.
     propagation.inject(spanContext, headers);
     try {
-      const response = await context.with(spanContext, () =>
-        this.exchange(attempt, url, method, headers, body, site, req),
-      );
+      const response = await context.with(spanContext, () => this.exchange(attempt, req, headers));
       recordResponseStatus(span, response.status);
       return response;
     } catch (error) {
@@ -166,14 +168,11 @@ export class ResilientHttpClient {
     }
   }
 
+  /** Sends the attempt and classifies the answer. */
   private async exchange<T>(
     attempt: AttemptContext,
-    url: string,
-    method: HttpMethod,
+    { url, method, body, site, options: req }: PreparedRequest<T>,
     headers: Record<string, string>,
-    body: string | undefined,
-    site: HttpCallSite,
-    req: HttpRequestOptions<T>,
   ): Promise<HttpResponse<T>> {
     let response: Response;
     let text: string;

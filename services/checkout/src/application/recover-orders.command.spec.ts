@@ -1,29 +1,11 @@
-import type { Order } from '../domain/order';
-import type { OrderStatus } from '../domain/order-status';
 import { CheckoutInterruptedError, PaymentUnavailableError } from '../domain/checkout.errors';
 import {
   checkoutCommand,
   checkoutFixture,
+  orderIn as order,
   STALE_AFTER_MS,
 } from '../../test/support/checkout-fixture';
 import { checkoutOrderId } from '../domain/order-id';
-
-function order(id: string, status: OrderStatus, extra: Partial<Order> = {}): Order {
-  return {
-    id,
-    customerId: 'cust-1',
-    status,
-    items: [{ sku: 'MUG', quantity: 1, unitPrice: 1_200 }],
-    total: 1_200,
-    currency: 'EUR',
-    paymentId: null,
-    failureCode: null,
-    degraded: [],
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    ...extra,
-  };
-}
 
 const STALE = STALE_AFTER_MS + 1_000;
 

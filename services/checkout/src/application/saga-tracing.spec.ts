@@ -1,10 +1,10 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTelemetry } from '@rc/platform';
-import type { Order } from '../domain/order';
 import {
   checkoutCommand,
   checkoutFixture,
+  orderIn,
   STALE_AFTER_MS,
 } from '../../test/support/checkout-fixture';
 import type { PlaceOrderCommand } from './place-order.command';
@@ -145,19 +145,7 @@ describe('saga spans', () => {
   it('when the recovery worker compensates a stalled order, then saga.recover is a trace of its own with the compensation below it', async () => {
     // Arrange
     const f = checkoutFixture();
-    const stalled: Order = {
-      id: 'o-stalled',
-      customerId: 'cust-1',
-      status: 'RESERVED',
-      items: [{ sku: 'MUG', quantity: 1, unitPrice: 1_200 }],
-      total: 1_200,
-      currency: 'EUR',
-      paymentId: null,
-      failureCode: null,
-      degraded: [],
-      createdAt: new Date(0),
-      updatedAt: new Date(0),
-    };
+    const stalled = orderIn('o-stalled', 'RESERVED');
     f.orders.seed(stalled, STALE_AFTER_MS + 1_000);
 
     // Act

@@ -12,6 +12,8 @@ import {
   type PlaceOrderCommand,
 } from '../../src/application/place-order.command';
 import { RecoverOrdersHandler } from '../../src/application/recover-orders.command';
+import type { Order } from '../../src/domain/order';
+import type { OrderStatus } from '../../src/domain/order-status';
 import { InMemoryOrderRepository } from './in-memory-order.repository';
 import {
   FakeCart,
@@ -109,5 +111,23 @@ export function checkoutCommand(overrides: Partial<PlaceOrderCommand> = {}): Pla
     ],
     paymentToken: 'tok_visa',
     ...overrides,
+  };
+}
+
+/** A one-line order (1 MUG, 12.00 EUR) found in `status`, e.g. to seed a stalled order. */
+export function orderIn(id: string, status: OrderStatus, extra: Partial<Order> = {}): Order {
+  return {
+    id,
+    customerId: 'cust-1',
+    status,
+    items: [{ sku: 'MUG', quantity: 1, unitPrice: 1_200 }],
+    total: 1_200,
+    currency: 'EUR',
+    paymentId: null,
+    failureCode: null,
+    degraded: [],
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    ...extra,
   };
 }
