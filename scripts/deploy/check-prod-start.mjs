@@ -16,7 +16,8 @@
 // Usage: node scripts/deploy/check-prod-start.mjs [service …] [--concurrency=N] [--keep]
 // Needs Node 24, the infrastructure (`npm run infra:up`) and the build. Exit code 1 on any failure.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,18 @@ const resolve = loopbackResolver(composeServices, infra);
 const workspaces = readWorkspaces(root);
 const logDir = join(root, 'reports', 'logs', 'prod-start');
 
+// Cleanups of the services in progress, run on Ctrl-C / SIGTERM too: no database, consumer
+// group, temporary tree or service process is left behind.
+const pending = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`check-prod-start: ${signal}, cleaning up`);
+    const cleaned = Promise.allSettled([...pending].map((run) => run()));
+    const bounded = new Promise((resolve) => setTimeout(resolve, 20_000).unref());
+    void Promise.race([cleaned, bounded]).then(() => process.exit(130));
+  });
+}
+
 class Failure extends Error {}
 function fail(message, lines = []) {
   throw Object.assign(new Failure(message), { lines });
@@ -70,7 +83,12 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
     (s) => dockerfileOf(composeServices[s]) === dockerfile,
   );
   const composeService = composeServices[composeName] ?? {};
-  const config = configFacts(cwd);
+  let config;
+  try {
+    config = await configFacts(cwd);
+  } catch (e) {
+    fail(`${dockerfile}: ${e.message}`);
+  }
   const composeEnv = environmentOf(composeService);
   const database = 'DATABASE_URL' in composeEnv ? `rc_prodstart_${name}_${runId}` : undefined;
   const sink = await otlpSink();
@@ -112,11 +130,22 @@ async function checkService(name, say) {
   }
   const work = mkdtempSync(join(tmpdir(), `prod-start-${name}-`));
   const cleanups = [
-    () => (keep ? say(`kept ${work}`) : rmSync(work, { recursive: true, force: true })),
+    () => (keep ? say(`kept ${work}`) : rm(work, { recursive: true, force: true })),
   ];
+  const cleanUp = async () => {
+    pending.delete(cleanUp);
+    const t = Date.now();
+    for (const cleanup of cleanups.reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch((e) => say(`cleanup: ${e.message}`));
+    }
+    say(`cleaned up (${secs(t)})`);
+  };
+  pending.add(cleanUp);
   try {
     let t = Date.now();
-    const built = buildRuntimeTree({
+    const built = await buildRuntimeTree({
       root,
       plan,
       workspaces,
@@ -191,13 +220,7 @@ async function checkService(name, say) {
       `/health/live 200; SIGTERM → exit code 0 in ${(stop.ms / 1000).toFixed(1)} s (bound ${stopBoundMs / 1000} s); ${sink.exports()} OTLP exports`,
     );
   } finally {
-    const t = Date.now();
-    for (const cleanup of cleanups.reverse()) {
-      await Promise.resolve()
-        .then(cleanup)
-        .catch((e) => say(`cleanup: ${e.message}`));
-    }
-    say(`cleaned up (${secs(t)})`);
+    if (pending.has(cleanUp)) await cleanUp();
   }
 }
 

@@ -75,7 +75,8 @@ export function startEnvironment(input) {
     env.DATABASE_URL = url.toString();
     notes.push(`DATABASE_URL: a fresh database ${database} (dropped afterwards)`);
   }
-  const secretNames = [...secrets].sort();
+  // A secret URL (a password inside it) must reach the real server: it keeps its Compose value.
+  const secretNames = [...secrets].filter((k) => !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '')).sort();
   for (const key of secretNames) env[key] = input.randomSecret();
   if (secretNames.length > 0) notes.push(`${secretNames.join(', ')}: random per run`);
   for (const key of [...schemaKeys].filter((k) => /CONSUMER_GROUP$/.test(k)).sort()) {

@@ -1,6 +1,6 @@
 // Running an image's commands as plain processes: the CMD (output kept in a log file and its
 // last lines in memory), the HEALTHCHECK command with its timeout, a graceful stop, a free port.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -20,6 +20,22 @@ export function freePort() {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * Runs a command to its end without blocking this process (the other service being checked
+ * keeps being watched); its exit code and output.
+ * @returns {Promise<{status: number|null, output: string}>}
+ */
+export function capture(argv, { cwd, env = process.env }) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    child.once('error', (e) => resolve({ status: null, output: e.message }));
+    child.once('close', (status) => resolve({ status, output: Buffer.concat(chunks).toString() }));
   });
 }
 
@@ -154,12 +170,13 @@ process.stdout.write(JSON.stringify(out));`;
  * in the runtime tree (so a key made secret through any helper counts).
  * @returns {{keys: Set<string>, secrets: Set<string>}}
  */
-export function configFacts(cwd) {
-  const r = spawnSync(process.execPath, ['-e', SCHEMA_PROBE], { cwd, encoding: 'utf8' });
-  if (r.status !== 0)
-    throw new Error(
-      `reading the config schema failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
-    );
-  const { keys, secrets } = JSON.parse(r.stdout);
+export async function configFacts(cwd) {
+  const r = await capture([process.execPath, '-e', SCHEMA_PROBE], { cwd });
+  if (r.status !== 0) {
+    const lines = r.output.trim().split('\n');
+    const cause = lines.find((l) => /^\w*Error\b|^Error:/.test(l)) ?? lines.at(-1);
+    throw new Error(`reading the config schema from dist/config failed: ${cause}`);
+  }
+  const { keys, secrets } = JSON.parse(r.output);
   return { keys: new Set(keys), secrets: new Set(secrets) };
 }

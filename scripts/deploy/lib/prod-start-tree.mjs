@@ -1,17 +1,10 @@
 // The file-system half of a production start: the workspace manifests, the deps stage's
 // production install in a staging folder, and the runtime tree assembled from the COPY lines.
-import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cp, rename } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { copyTargets, missingInImage } from './prod-start-needs.mjs';
+import { capture } from './prod-start-process.mjs';
 
 /**
  * Every workspace of the repository (root package.json `workspaces`, `dir/*` patterns).
@@ -62,19 +55,15 @@ export function stageManifests(root, workspaces, staging) {
  * Runs the deps stage's production install in `staging`, plus --prefer-offline (the npm cache of
  * the workspace's own `npm ci` has every package). Returns the output's tail on failure.
  */
-export function installProduction(prodInstall, staging) {
+export async function installProduction(prodInstall, staging) {
   const [npm, ...args] = prodInstall.argv;
   const extra = ['--prefer-offline', '--no-audit', '--no-fund'].filter((a) => !args.includes(a));
-  const r = spawnSync(npm, [...args, ...extra], {
-    cwd: staging,
-    encoding: 'utf8',
-    env: process.env,
-  });
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}`;
+  const argv = [npm, ...args, ...extra];
+  const r = await capture(argv, { cwd: staging });
   return {
     ok: r.status === 0,
-    command: [npm, ...args, ...extra].join(' '),
-    tail: output.trim().split('\n').slice(-15),
+    command: argv.join(' '),
+    tail: r.output.trim().split('\n').slice(-15),
   };
 }
 
@@ -105,7 +94,7 @@ function isDirectory(path) {
  * than copied: the staging folder is this run's own, and node_modules is large.
  * @param {{host: string, target: string, dir: boolean, role: string}[]} targets
  */
-export function assemble(targets, rootfs) {
+export async function assemble(targets, rootfs) {
   const within = (a, b) => a === b || a.startsWith(`${b}/`);
   for (const t of targets) {
     const to = join(rootfs, t.target);
@@ -113,8 +102,8 @@ export function assemble(targets, rootfs) {
     const shared = targets.some(
       (o) => o !== t && (within(o.host, t.host) || within(t.host, o.host)),
     );
-    if (t.role === 'deps' && t.dir && !shared && !existsSync(to)) renameSync(t.host, to);
-    else cpSync(t.host, to, { recursive: true, verbatimSymlinks: true });
+    if (t.role === 'deps' && t.dir && !shared && !existsSync(to)) await rename(t.host, to);
+    else await cp(t.host, to, { recursive: true, verbatimSymlinks: true });
   }
 }
 
@@ -123,10 +112,10 @@ export function assemble(targets, rootfs) {
  * runtime tree in `<work>/rootfs` from exactly what the runtime stage's COPY lines copy.
  * @returns {{ok: true, install: string, cwd: string, rootfs: string, copied: number} | {ok: false, problems: string[], tail?: string[]}}
  */
-export function buildRuntimeTree({ root, plan, workspaces, serviceDir, work }) {
+export async function buildRuntimeTree({ root, plan, workspaces, serviceDir, work }) {
   const staging = join(work, 'deps');
   stageManifests(root, workspaces, staging);
-  const install = installProduction(plan.prodInstall, staging);
+  const install = await installProduction(plan.prodInstall, staging);
   if (!install.ok) {
     return {
       ok: false,
@@ -151,7 +140,7 @@ export function buildRuntimeTree({ root, plan, workspaces, serviceDir, work }) {
   const missing = missingInImage({ plan, targets, serviceDir, workspaces, nested, sourceHas });
   if (missing.length > 0) return { ok: false, problems: missing };
   const rootfs = join(work, 'rootfs');
-  assemble(targets, rootfs);
+  await assemble(targets, rootfs);
   const leaks = ancestorModules(rootfs);
   if (leaks.length > 0) {
     return {

@@ -68,6 +68,17 @@ describe('startEnvironment', () => {
     assert.equal(env.FINGERPRINT_KEY, 'generated-secret-2');
   });
 
+  it('when a secret key holds a URL in Compose, then it keeps it (the server must be reached)', () => {
+    const { env } = start({
+      composeEnv: { DATABASE_URL: 'postgres://app:pw@postgres:5432/db' },
+      secrets: new Set(['DATABASE_URL', 'ADMIN_TOKEN']),
+      database: undefined,
+    });
+
+    assert.equal(env.DATABASE_URL, 'postgres://app:pw@127.0.0.1:55432/db');
+    assert.equal(env.ADMIN_TOKEN, 'generated-secret-1');
+  });
+
   it('when notes are printed, then they name the secrets without their values', () => {
     const { notes } = start();
 
