@@ -161,6 +161,14 @@ export function planRuntime(text) {
         `line ${c.line}: copies ${s.path} from ${c.from}, outside that stage's WORKDIR: not followable without Docker`,
       );
     }
+    // The repository's own node_modules has devDependencies: it cannot stand in for a stage's.
+    for (const s of c.sources.filter(
+      (x) => c.role !== 'deps' && /(^|\/)node_modules(\/|$)/.test(x.rel ?? ''),
+    )) {
+      plan.problems.push(
+        `line ${c.line}: copies ${s.path} from ${c.from}, not from the stage that installs production dependencies`,
+      );
+    }
   }
   if (plan.cmd.length === 0) plan.problems.push('the runtime stage has no CMD');
   if (!plan.health) plan.problems.push('the runtime stage has no HEALTHCHECK CMD');

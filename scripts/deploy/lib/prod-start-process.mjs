@@ -171,12 +171,17 @@ process.stdout.write(JSON.stringify(out));`;
  * @returns {{keys: Set<string>, secrets: Set<string>}}
  */
 export async function configFacts(cwd) {
-  const r = await capture([process.execPath, '-e', SCHEMA_PROBE], { cwd });
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const r = await capture([process.execPath, '-e', SCHEMA_PROBE], { cwd, env });
   if (r.status !== 0) {
     const lines = r.output.trim().split('\n');
     const cause = lines.find((l) => /^\w*Error\b|^Error:/.test(l)) ?? lines.at(-1);
     throw new Error(`reading the config schema from dist/config failed: ${cause}`);
   }
-  const { keys, secrets } = JSON.parse(r.output);
+  // The answer is the last line: a module may print while it loads.
+  const { keys, secrets } = JSON.parse(r.output.trim().split('\n').at(-1));
+  if (keys.length === 0) {
+    throw new Error('no config schema in dist/config/*.config.js: its secret keys are unknown');
+  }
   return { keys: new Set(keys), secrets: new Set(secrets) };
 }

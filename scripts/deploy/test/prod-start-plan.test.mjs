@@ -142,6 +142,21 @@ describe('planRuntime', () => {
     );
   });
 
+  it('when the runtime copies node_modules from the build stage, then the plan refuses to stand in for it', () => {
+    const text = IMAGE.replace(
+      '--from=deps --chown=node:node /repo/node_modules',
+      '--from=build /repo/node_modules',
+    );
+
+    assert.ok(
+      planRuntime(text).problems.some((p) =>
+        /copies \/repo\/node_modules from build, not from the stage that installs production dependencies/.test(
+          p,
+        ),
+      ),
+    );
+  });
+
   it('when the runtime stage has a RUN or no CMD, then each is a problem', () => {
     const text = IMAGE.replace('USER node', 'RUN chmod -R a-w /repo\nUSER node').replace(
       /^CMD .*$/m,
