@@ -4,7 +4,7 @@
  * and Redis key spaces, Kafka test helpers (topics, groups, reading what was published), polling
  * and metric reading.
  */
-export { type TestEnv, testEnv } from './config/test-env';
+export { serviceTestEnv, type TestEnv, testEnv } from './config/test-env';
 export {
   InfrastructureUnavailableError,
   requireKafka,

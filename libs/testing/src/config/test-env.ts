@@ -19,3 +19,16 @@ export function testEnv(env: NodeJS.ProcessEnv = process.env): TestEnv {
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
   };
 }
+
+/**
+ * The environment of a service a test starts in-process: any free loopback port, and the test
+ * Redis and Kafka. Spread it first, then the service's own keys (its database, topics, tokens).
+ */
+export function serviceTestEnv(env: TestEnv = testEnv()): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: env.redisUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+  };
+}

@@ -4,7 +4,7 @@ import {
   createThrowawayDatabase,
   deleteGroups,
   messageCount,
-  testEnv,
+  serviceTestEnv,
   type ThrowawayDatabase,
   uniqueName,
   waitFor,
@@ -33,12 +33,9 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
     database = await createThrowawayDatabase('rc_analytics_it');
     ({ topics, remove: removeTopics } = await createTopics(kafka, ['orders', 'payments']));
     env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...serviceTestEnv(),
       LOG_LEVEL: 'error',
       DATABASE_URL: database.url,
-      REDIS_URL: testEnv().redisUrl,
-      KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
       ANALYTICS_TOPICS: topics.join(','),
       ANALYTICS_CONSUMER_GROUP: groupId,
       ADMIN_TOKEN: TOKEN,

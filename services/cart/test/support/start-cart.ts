@@ -1,5 +1,5 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { requireRedis, serviceTestEnv, testEnv, uniqueName } from '@rc/testing';
 import { Redis } from 'ioredis';
 import { CartModule } from '../../src/cart.module';
 import { cartConfigSchema, type CartConfig } from '../../src/config/cart.config';
@@ -23,11 +23,8 @@ export async function startCart(env: Record<string, string> = {}): Promise<Start
     module: CartModule,
     schema: cartConfigSchema,
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...serviceTestEnv(),
       LOG_LEVEL: process.env.CART_TEST_LOG_LEVEL ?? 'warn',
-      REDIS_URL: testEnv().redisUrl,
-      KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
       CART_KEY_PREFIX: prefix,
       ADMIN_TOKEN: 'test-admin-token-0123456789',
       ...env,

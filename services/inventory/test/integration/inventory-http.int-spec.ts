@@ -3,7 +3,7 @@ import {
   createThrowawayDatabase,
   deleteTopics,
   sendJson,
-  testEnv,
+  serviceTestEnv,
   type ThrowawayDatabase,
   uniqueName,
 } from '@rc/testing';
@@ -21,16 +21,12 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
 
   beforeAll(async () => {
     db = await createThrowawayDatabase('inv_http');
-    const env = testEnv();
     service = await bootstrapService({
       module: InventoryModule,
       schema: inventoryConfigSchema,
       env: {
+        ...serviceTestEnv(),
         DATABASE_URL: db.url,
-        REDIS_URL: env.redisUrl,
-        KAFKA_BROKERS: env.kafkaBrokers.join(','),
-        PORT: '0',
-        HOST: '127.0.0.1',
         SERVICE_NAME: uniqueName('inventory'),
         ORDERS_TOPIC: topics[0],
         INVENTORY_TOPIC: topics[1],

@@ -5,7 +5,7 @@ import {
   deleteTopics,
   readAll,
   sendJson,
-  testEnv,
+  serviceTestEnv,
   type ThrowawayDatabase,
   uniqueName,
   waitFor,
@@ -27,16 +27,12 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
 
   beforeAll(async () => {
     db = await createThrowawayDatabase('pay_http');
-    const env = testEnv();
     service = await bootstrapService({
       module: PaymentModule,
       schema: paymentConfigSchema,
       env: {
+        ...serviceTestEnv(),
         DATABASE_URL: db.url,
-        REDIS_URL: env.redisUrl,
-        KAFKA_BROKERS: env.kafkaBrokers.join(','),
-        PORT: '0',
-        HOST: '127.0.0.1',
         LOG_LEVEL: 'debug',
         SERVICE_NAME: uniqueName('payment'),
         PAYMENTS_TOPIC: topic,

@@ -1,5 +1,5 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { deleteGroups, requireRedis, testEnv, uniqueName } from '@rc/testing';
+import { deleteGroups, requireRedis, serviceTestEnv, testEnv, uniqueName } from '@rc/testing';
 import { Redis } from 'ioredis';
 import { testKafka } from './kafka-fixture';
 import {
@@ -27,11 +27,8 @@ export async function startRecommendations(
     module: RecommendationsModule,
     schema: recommendationsConfigSchema,
     env: {
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...serviceTestEnv(),
       LOG_LEVEL: 'error',
-      REDIS_URL: testEnv().redisUrl,
-      KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
       RECO_KEY_PREFIX: prefix,
       RECO_CONSUMER_GROUP: groupId,
       RECO_STATIC_BESTSELLERS: 'BEST-1,BEST-2,BEST-3',
