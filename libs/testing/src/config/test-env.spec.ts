@@ -3,7 +3,10 @@ import { serviceTestEnv, testEnv } from './test-env';
 describe('serviceTestEnv', () => {
   it('when built from a test environment, then the service listens on any loopback port and uses its Redis and Kafka', () => {
     // Arrange
-    const env = testEnv({ REDIS_URL: 'redis://redis.test:6380', KAFKA_BROKERS: 'k1:9092, k2:9092' });
+    const env = testEnv({
+      REDIS_URL: 'redis://redis.test:6380',
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+    });
 
     // Act
     const service = serviceTestEnv(env);
