@@ -82,7 +82,8 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
   const composeName = Object.keys(composeServices).find(
     (s) => dockerfileOf(composeServices[s]) === dockerfile,
   );
-  const composeService = composeServices[composeName] ?? {};
+  if (!composeName) fail(`no service of docker-compose.yml is built from ${dockerfile}`);
+  const composeService = composeServices[composeName];
   let config;
   try {
     config = await configFacts(cwd);
@@ -90,7 +91,8 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
     fail(`${dockerfile}: ${e.message}`);
   }
   const composeEnv = environmentOf(composeService);
-  const database = 'DATABASE_URL' in composeEnv ? `rc_prodstart_${name}_${runId}` : undefined;
+  const database =
+    'DATABASE_URL' in composeEnv ? `rc_prodstart_${name.replace(/\W/g, '_')}_${runId}` : undefined;
   const sink = await otlpSink();
   cleanups.push(() => sink.close());
   const { env, notes } = startEnvironment({
