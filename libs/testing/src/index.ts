@@ -13,6 +13,7 @@ export {
 } from './require-infra';
 export { uniqueName } from './unique-name';
 export { closedPort } from './closed-port';
+export { installInMemoryTracing, type InMemoryTracing, type SpanRun } from './in-memory-tracing';
 export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';

@@ -1,12 +1,6 @@
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { createEvent } from '@rc/contracts';
+import { installInMemoryTracing, type InMemoryTracing } from '@rc/testing';
 import type { EachMessagePayload, Producer } from 'kafkajs';
 import type { ClientBase } from 'pg';
 import { Registry } from 'prom-client';
@@ -19,24 +13,14 @@ import { publishSpans } from '../outbox/publish-spans';
 
 // A real OpenTelemetry SDK with an in-memory exporter: proves that the trace of the request that
 // wrote an event continues through the relay's producer span into the consumer's span.
-const exporter = new InMemorySpanExporter();
+let tracing: InMemoryTracing;
 const requestTracer = () => trace.getTracer('test-request');
 
 beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-  );
+  tracing = installInMemoryTracing();
 });
-
-afterAll(() => {
-  trace.disable();
-  propagation.disable();
-  context.disable();
-});
-
-beforeEach(() => exporter.reset());
+afterAll(() => tracing.uninstall());
+beforeEach(() => tracing.exporter.reset());
 
 const event = () =>
   createEvent('StockReserved', 'order-1', {
@@ -79,7 +63,7 @@ describe('trace context across Kafka', () => {
     const spans = publishSpans([row]);
     spans.end();
 
-    const [producer] = exporter.getFinishedSpans();
+    const [producer] = tracing.exporter.getFinishedSpans();
     expect(producer!.name).toBe('orders publish');
     expect(producer!.kind).toBe(SpanKind.PRODUCER);
     expect(producer!.spanContext().traceId).toBe(traceId);
@@ -131,7 +115,7 @@ describe('trace context across Kafka', () => {
     await processor.process(payload);
 
     // Assert
-    const [consumer] = exporter.getFinishedSpans();
+    const [consumer] = tracing.exporter.getFinishedSpans();
     expect(consumer!.name).toBe('inventory process');
     expect(consumer!.kind).toBe(SpanKind.CONSUMER);
     expect(consumer!.spanContext().traceId).toBe(traceId);
