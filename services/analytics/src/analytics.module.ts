@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   FaultInjector,
@@ -10,7 +10,6 @@ import { ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { AnalyticsController } from './api/analytics.controller';
-import { clientIdOf } from './api/client-id';
 import { DlqAdminController } from './api/dlq-admin.controller';
 import type { AnalyticsConfig } from './config/analytics.config';
 import {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   FaultInjector,
@@ -9,7 +9,6 @@ import {
 import { ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import { CartController } from './api/cart.controller';
-import { clientIdOf } from './api/client-id';
 import { GetCart } from './application/get-cart.query';
 import { RemoveCartItem } from './application/remove-cart-item.command';
 import { SetCartItem } from './application/set-cart-item.command';

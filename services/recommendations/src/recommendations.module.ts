@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
 import { AdaptiveConcurrencyLimiter, FaultInjector, RateLimiter } from '@rc/resilience';
 import { ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
-import { clientIdOf } from './api/client-id';
 import { RecommendationsController } from './api/recommendations.controller';
 import type { RecommendationsConfig } from './config/recommendations.config';
 import {

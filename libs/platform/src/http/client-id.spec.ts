@@ -18,6 +18,7 @@ describe('clientIdOf', () => {
 
     expect(odd).toMatch(/^h:[0-9a-f]{32}$/);
     expect(clientIdOf(request({ 'x-client-id': 'a b:c' }))).toBe(odd);
-    expect(clientIdOf(request({ 'x-client-id': 'x'.repeat(65) }))).toMatch(/^h:/);
+    expect(clientIdOf(request({ 'x-client-id': 'x'.repeat(129) }))).toMatch(/^h:/);
+    expect(clientIdOf(request({ 'x-client-id': 'shop@eu-1' }))).toBe('shop@eu-1');
   });
 });

@@ -1,4 +1,4 @@
 export { installRequestLifecycle, routeOf, serverSpanOf } from './request-lifecycle';
 export { RequestContextInterceptor } from './request-context.interceptor';
 export { installJsonBodyParser, MalformedBodyError } from './json-body-parser';
-export { clientIdOf } from './client-id';
+export { CLIENT_ID_HEADER, clientIdOf } from './client-id';

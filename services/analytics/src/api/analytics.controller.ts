@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import { CLIENT_ID_HEADER, SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
 import { Criticality } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetProductSales } from '../application/get-product-sales.query';
@@ -14,7 +14,6 @@ import {
   summaryQuerySchema,
   summaryResponseSchema,
 } from './analytics.dto';
-import { CLIENT_ID_HEADER } from './client-id';
 import { openApiSchema } from './open-api-schema';
 
 /**
@@ -25,7 +24,8 @@ import { openApiSchema } from './open-api-schema';
 @ApiHeader({
   name: CLIENT_ID_HEADER,
   required: false,
-  description: 'Calling client (rate limit); default anonymous.',
+  description:
+    'Calling client (rate limit); default anonymous, hashed when not a plain identifier.',
 })
 @Criticality('SHEDDABLE')
 @Controller('v1/analytics')

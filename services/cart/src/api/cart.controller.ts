@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodValidationPipe } from '@rc/platform';
+import { CLIENT_ID_HEADER, ZodValidationPipe } from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetCart } from '../application/get-cart.query';
@@ -9,7 +9,6 @@ import { SetCartItem } from '../application/set-cart-item.command';
 import type { Cart } from '../domain/cart';
 import { cartIdSchema, cartResponseSchema, setItemBodySchema, skuParamSchema } from './cart.dto';
 import { openApiSchema } from './open-api-schema';
-import { CLIENT_ID_HEADER } from './client-id';
 
 const cartSchema = openApiSchema(cartResponseSchema);
 
@@ -22,7 +21,8 @@ const cartSchema = openApiSchema(cartResponseSchema);
 @ApiHeader({
   name: CLIENT_ID_HEADER,
   required: false,
-  description: 'Calling client (rate limit and Idempotency-Key scope); default anonymous.',
+  description:
+    'Calling client (rate limit and Idempotency-Key scope); default anonymous, hashed when not a plain identifier.',
 })
 @Criticality('DEGRADED')
 @Controller('v1/carts')

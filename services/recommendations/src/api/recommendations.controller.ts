@@ -1,12 +1,11 @@
 import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import { CLIENT_ID_HEADER, SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
 import { Criticality } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetRecommendations } from '../application/get-recommendations.query';
 import type { RecommendationsConfig } from '../config/recommendations.config';
 import { recommendationRequest, type Recommendations } from '../domain/recommendation';
-import { CLIENT_ID_HEADER } from './client-id';
 import { openApiSchema } from './open-api-schema';
 import { recommendationsQuerySchema, recommendationsResponseSchema } from './recommendations.dto';
 
@@ -18,7 +17,8 @@ import { recommendationsQuerySchema, recommendationsResponseSchema } from './rec
 @ApiHeader({
   name: CLIENT_ID_HEADER,
   required: false,
-  description: 'Calling client (rate limit); default anonymous.',
+  description:
+    'Calling client (rate limit); default anonymous, hashed when not a plain identifier.',
 })
 @Criticality('SHEDDABLE')
 @Controller('v1/recommendations')
