@@ -34,8 +34,9 @@ export interface EventConsumerOptions {
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /**
-   * Longest a fetch waits on the broker for new messages, ms (default 5 000). A stop or halt
-   * waits for the fetch in flight, so this also bounds shutdown time.
+   * Longest a fetch waits on the broker for new messages, ms (default 1 000; kafkajs' own is
+   * 5 000). A stop or halt waits for the fetch in flight, so this bounds shutdown time: an idle
+   * consumer otherwise holds a SIGTERM up for ~5 s, for one empty fetch per second saved.
    */
   maxWaitTimeMs?: number;
   /** Partitions processed in parallel by this instance (default 1). */
@@ -86,7 +87,7 @@ export class EventConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: heartbeatIntervalMs,
-      maxWaitTimeInMs: options.maxWaitTimeMs ?? 5_000,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
       allowAutoTopicCreation: false,
       retry: {
         initialRetryTime: 300,
