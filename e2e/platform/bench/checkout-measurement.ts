@@ -14,6 +14,7 @@ import { LoadRunner } from './load-runner';
 import { machineContext, type MachineContext } from './machine-context';
 import { comparePipeline } from './pipeline-comparison';
 import type { StepResult } from './step-result';
+import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support/kafka-events';
 
 // The measuring half of `npm run bench:checkout` (checkout.bench.ts builds the workspace, then
 // runs this file in a fresh process: @rc/testing and the services must come from the new build).
@@ -85,6 +86,13 @@ export async function main(args: string[]): Promise<void> {
       options.json ? `${JSON.stringify(result)}\n` : `\n${renderReport(result)}\n`,
     );
   } finally {
+    // The bench's orders leave a backlog in the consumer groups every platform run shares;
+    // stopping now would hand it to the next run (an e2e suite would wait it out).
+    progress('letting the consumers catch up before stopping (their groups are shared)');
+    await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
+      timeoutMs: 600_000,
+      onProgress: progress,
+    }).catch((e: unknown) => progress(`warning: ${e instanceof Error ? e.message : String(e)}`));
     progress('stopping the services');
     await platform.stop();
     process

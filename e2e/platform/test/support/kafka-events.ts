@@ -54,14 +54,31 @@ export async function readTopic(topic: string): Promise<TopicMessage[]> {
   return messages;
 }
 
+/** A consumer group of the platform and the topics it consumes (service defaults). */
+export interface ConsumerGroupTopics {
+  groupId: string;
+  topics: readonly string[];
+}
+
 /**
- * Resolves once consumer group `groupId` has committed every message of `topic` that exists now
- * (lag 0 on each partition): a baseline taken after this is not moved by an older backlog.
+ * The consumer groups every platform run shares (the services' default group ids): a run that
+ * leaves a backlog in them hands it to the next run's services.
  */
-export async function waitForGroupCaughtUp(
-  groupId: string,
-  topic: string,
-  timeoutMs = 60_000,
+export const PLATFORM_CONSUMER_GROUPS: readonly ConsumerGroupTopics[] = [
+  { groupId: 'inventory', topics: ['orders'] },
+  { groupId: 'recommendations', topics: ['orders'] },
+  { groupId: 'analytics', topics: ['orders', 'payments', 'inventory', 'carts'] },
+];
+
+/**
+ * Resolves once every group has committed every message that exists now on its topics (lag 0
+ * on each partition; topics that do not exist yet count as caught up): a baseline taken after
+ * this is not moved by an older backlog. Reports the remaining lag through `onProgress` every
+ * `progressEveryMs`; throws after `timeoutMs`.
+ */
+export async function waitForGroupsCaughtUp(
+  groups: readonly ConsumerGroupTopics[],
+  options: { timeoutMs: number; onProgress?: (message: string) => void; progressEveryMs?: number },
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'e2e-lag',
@@ -71,20 +88,50 @@ export async function waitForGroupCaughtUp(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const deadline = Date.now() + timeoutMs;
+    const existing = new Set(await admin.listTopics());
+    const ends = new Map<string, Awaited<ReturnType<typeof admin.fetchTopicOffsets>>>();
+    for (const topic of new Set(groups.flatMap((g) => g.topics)))
+      if (existing.has(topic)) ends.set(topic, await admin.fetchTopicOffsets(topic));
+    const deadline = Date.now() + options.timeoutMs;
+    let lastReport = Date.now();
     for (;;) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const behind = ends.filter((end) => {
-        const c = committed?.partitions.find((p) => p.partition === end.partition);
-        return Number(end.high) > Math.max(0, Number(c?.offset ?? -1));
-      });
-      if (behind.length === 0) return;
+      const lagging: string[] = [];
+      for (const { groupId, topics } of groups) {
+        const present = topics.filter((t) => ends.has(t));
+        if (present.length === 0) continue;
+        let lag = 0;
+        for (const committed of await admin.fetchOffsets({ groupId, topics: present })) {
+          for (const end of ends.get(committed.topic) ?? []) {
+            const c = committed.partitions.find((p) => p.partition === end.partition);
+            lag += Math.max(0, Number(end.high) - Math.max(0, Number(c?.offset ?? -1)));
+          }
+        }
+        if (lag > 0) lagging.push(`${groupId} ${lag} behind`);
+      }
+      if (lagging.length === 0) return;
       if (Date.now() > deadline)
-        throw new Error(`${groupId} still behind on ${topic} after ${timeoutMs} ms`);
+        throw new Error(
+          `consumer groups still behind after ${options.timeoutMs} ms: ${lagging.join(', ')}`,
+        );
+      if (options.onProgress && Date.now() - lastReport >= (options.progressEveryMs ?? 10_000)) {
+        lastReport = Date.now();
+        options.onProgress(`waiting for the consumers to catch up: ${lagging.join(', ')}`);
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Resolves once consumer group `groupId` has committed every message of `topic` that exists now
+ * (lag 0 on each partition): a baseline taken after this is not moved by an older backlog.
+ */
+export async function waitForGroupCaughtUp(
+  groupId: string,
+  topic: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await waitForGroupsCaughtUp([{ groupId, topics: [topic] }], { timeoutMs });
 }

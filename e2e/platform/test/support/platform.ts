@@ -8,6 +8,7 @@ import {
   testEnv,
 } from '@rc/testing';
 import { call, type JsonResponse } from './http';
+import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from './kafka-events';
 
 /** Repository root (e2e/platform/test/support → ../../../..). */
 export const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -15,8 +16,11 @@ export const ROOT = join(__dirname, '..', '..', '..', '..');
 /** How long a suite waits for another platform run; `beforeAll` timeouts add start-up on top. */
 export const LOCK_WAIT_MS = 240_000;
 
-/** The `beforeAll` timeout of a suite that starts the platform (lock wait + start-up). */
-export const START_TIMEOUT_MS = LOCK_WAIT_MS + 120_000;
+/** How long a suite lets the shared consumer groups work off a backlog left by an earlier run. */
+export const CATCH_UP_MS = 180_000;
+
+/** The `beforeAll` timeout of a suite that starts the platform (lock wait, start-up, catch-up). */
+export const START_TIMEOUT_MS = LOCK_WAIT_MS + 120_000 + CATCH_UP_MS;
 
 type Name = 'checkout' | 'cart' | 'payment' | 'inventory' | 'recommendations' | 'analytics';
 
@@ -36,9 +40,17 @@ export class E2EPlatform {
     this.platform = new PlatformUnderTest({ root: ROOT, portBase, env, lockWaitMs: LOCK_WAIT_MS });
   }
 
+  /**
+   * Starts the platform, then lets its consumers work off any backlog an earlier run left in the
+   * shared groups (e.g. a benchmark stopped mid-stream), so every suite starts from lag 0.
+   */
   async start(): Promise<void> {
     await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
     await this.platform.start();
+    await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
+      timeoutMs: CATCH_UP_MS,
+      onProgress: (m) => process.stderr.write(`[e2e] ${m}\n`),
+    });
   }
 
   async stop(): Promise<void> {
