@@ -1,7 +1,5 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { standInServiceRoot } from '../test/support/stand-in-service';
+import { closedPort } from './closed-port';
 import { PlatformUnderTest } from './platform-under-test';
 
 // A stand-in checkout: a real process that is ready at once and shows its pid and environment.
@@ -18,27 +16,18 @@ server.listen(Number(process.env.PORT), process.env.HOST);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('PlatformUnderTest', () => {
   let root: string;
+  let remove: () => void;
 
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'platform-'));
-    mkdirSync(join(root, 'services', 'checkout', 'dist'), { recursive: true });
-    writeFileSync(join(root, 'services', 'checkout', 'dist', 'main.js'), FAKE_MAIN);
+    ({ root, remove } = standInServiceRoot('checkout', FAKE_MAIN));
   });
 
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  afterEach(() => remove());
 
   it('when a service is restarted with extra environment, then a new process serves the same port with the defaults, the run options and the extra', async () => {
-    const portBase = await freePort();
+    const portBase = await closedPort();
     const platform = new PlatformUnderTest({
       root,
       portBase,

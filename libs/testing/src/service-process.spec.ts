@@ -1,6 +1,6 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { standInServiceRoot } from '../test/support/stand-in-service';
+import { closedPort } from './closed-port';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess } from './service-process';
 
@@ -16,30 +16,21 @@ server.listen(Number(process.env.PORT), process.env.HOST, () => console.log('lis
 process.on('SIGTERM', () => { console.log('got SIGTERM'); server.close(() => process.exit(0)); });
 `;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('ServiceProcess', () => {
   let root: string;
+  let remove: () => void;
 
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'svc-proc-'));
-    mkdirSync(join(root, 'services', 'fake', 'dist'), { recursive: true });
-    writeFileSync(join(root, 'services', 'fake', 'dist', 'main.js'), FAKE_MAIN);
+    ({ root, remove } = standInServiceRoot('fake', FAKE_MAIN));
   });
 
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  afterEach(() => remove());
 
   it('when started, then it resolves only once /health/ready answers 200, and stops on SIGTERM', async () => {
     const svc = new ServiceProcess({
       name: 'fake',
       root,
-      port: await freePort(),
+      port: await closedPort(),
       env: { GREETING: 'hi' },
     });
 
@@ -57,7 +48,7 @@ describe('ServiceProcess', () => {
 
   it('when the process exits during start-up, then start rejects naming the log file', async () => {
     writeFileSync(join(root, 'services', 'fake', 'dist', 'main.js'), 'process.exit(3)');
-    const svc = new ServiceProcess({ name: 'fake', root, port: await freePort() });
+    const svc = new ServiceProcess({ name: 'fake', root, port: await closedPort() });
 
     await expect(svc.start()).rejects.toThrow(
       /fake exited during start-up \(code 3\); see .*fake\.log/,
@@ -65,7 +56,7 @@ describe('ServiceProcess', () => {
   });
 
   it('when killed, then the process is gone without a graceful shutdown', async () => {
-    const svc = new ServiceProcess({ name: 'fake', root, port: await freePort() });
+    const svc = new ServiceProcess({ name: 'fake', root, port: await closedPort() });
     await svc.start();
 
     await svc.kill();

@@ -1,0 +1,17 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A throwaway repository root holding one stand-in service, `services/<name>/dist/main.js` =
+ * `mainJs` (a real process started the way the platform's services are). `remove()` deletes it.
+ */
+export function standInServiceRoot(
+  name: string,
+  mainJs: string,
+): { root: string; remove: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `stand-in-${name}-`));
+  mkdirSync(join(root, 'services', name, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'services', name, 'dist', 'main.js'), mainJs);
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
