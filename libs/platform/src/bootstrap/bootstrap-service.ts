@@ -13,6 +13,7 @@ import { installJsonBodyParser } from '../http/json-body-parser';
 import { installRequestLifecycle } from '../http/request-lifecycle';
 import { ShutdownRegistry } from '../lifecycle/shutdown-registry';
 import { JsonLogger, type LogSink } from '../logging/json-logger';
+import { routeProcessWarnings } from '../logging/process-warnings';
 import { ServiceMetrics } from '../metrics/http-metrics';
 import { startTelemetry } from '../telemetry/telemetry';
 import { PlatformModule } from './platform.module';
@@ -34,7 +35,10 @@ export interface BootstrapOptions<S extends ServiceSchema> {
   logSink?: LogSink;
   /** Trace exporter for tests (enables tracing regardless of OTEL_ENABLED). */
   traceExporter?: SpanExporter;
-  /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit. Default true. */
+  /**
+   * The service owns the process: SIGTERM/SIGINT shut down gracefully and exit, and process
+   * warnings go to the JSON log. Default true; in-process tests pass false.
+   */
   handleSignals?: boolean;
 }
 
@@ -140,6 +144,7 @@ export async function bootstrapService<S extends ServiceSchema>(
     })());
 
   if (options.handleSignals ?? true) {
+    routeProcessWarnings(logger);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         // A second signal while draining forces the exit.
