@@ -2,11 +2,9 @@ import { Module } from '@nestjs/common';
 import { TOPICS } from '@rc/contracts';
 import { createKafka, ensureTopicsInBackground, OutboxRelay } from '@rc/messaging';
 import {
-  createPgPool,
-  createRedis,
-  HealthRegistry,
   JsonLogger,
-  postgresCheck,
+  pgPoolProvider,
+  redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
   ShutdownRegistry,
@@ -51,32 +49,15 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
  */
 @Module({
   providers: [
-    {
+    pgPoolProvider<CheckoutConfig>({
       provide: CHECKOUT_PG_POOL,
-      inject: [SERVICE_CONFIG, ShutdownRegistry, HealthRegistry, ServiceMetrics],
-      useFactory: async (
-        config: CheckoutConfig,
-        shutdown: ShutdownRegistry,
-        health: HealthRegistry,
-        metrics: ServiceMetrics,
-      ) => {
-        const pool = createPgPool(config.DATABASE_URL, {
-          max: config.DATABASE_POOL_MAX,
-          shutdown,
-          name: 'postgres',
-          metrics: metrics.registry,
-        });
-        await migrateCheckoutDatabase(pool);
-        health.register('postgres', postgresCheck(pool));
-        return pool;
+      prepare: async (pool, _config, logger) => {
+        const applied = await migrateCheckoutDatabase(pool);
+        logger.write('info', 'database ready', { migrationsApplied: applied });
       },
-    },
-    {
-      provide: CHECKOUT_REDIS,
-      inject: [SERVICE_CONFIG, ShutdownRegistry],
-      useFactory: (config: CheckoutConfig, shutdown: ShutdownRegistry) =>
-        createRedis(config.REDIS_URL, { shutdown, name: 'redis', commandTimeoutMs: 50 }),
-    },
+    }),
+    // Idempotency lookups and rate limits: a Redis that does not answer in 50 ms is treated as down.
+    redisProvider<CheckoutConfig>(CHECKOUT_REDIS, 50),
     {
       provide: FaultInjector,
       inject: [SERVICE_CONFIG, ServiceMetrics],
