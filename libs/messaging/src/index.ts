@@ -26,7 +26,11 @@ export {
 } from './kafka/ensure-topics';
 export { EVENT_HEADERS, encodeEvent, headersToRecord } from './kafka/message-codec';
 export { EventPublisher } from './kafka/event-publisher';
-export { whenKafkaReady, ensureTopicsInBackground } from './kafka/when-kafka-ready';
+export {
+  whenKafkaReady,
+  ensureTopicsInBackground,
+  type BackgroundTopicsOptions,
+} from './kafka/when-kafka-ready';
 export { BackgroundConsumer, type BackgroundConsumerOptions } from './consumer/background-consumer';
 export { injectTraceContext, extractTraceContext } from './observability/trace-context';
 export { OUTBOX_MIGRATION_SQL, applyOutboxMigration } from './outbox/outbox.migration';

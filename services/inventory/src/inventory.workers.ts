@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { EventConsumer, OutboxRelay, whenKafkaReady } from '@rc/messaging';
+import { ensureTopicsInBackground, EventConsumer, OutboxRelay } from '@rc/messaging';
 import {
   JsonLogger,
   logFunction,
@@ -8,7 +8,6 @@ import {
   ShutdownRegistry,
 } from '@rc/platform';
 import type { Kafka } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { orderEventHandlers } from './api/order-events.handlers';
 import { CommitReservation } from './application/commit-reservation.command';
@@ -91,20 +90,14 @@ export class InventoryWorkers implements OnApplicationBootstrap {
         process.exit(1);
       },
     });
-    const stopping = new AbortController();
-    const started = whenKafkaReady(
+    const stopStarting = ensureTopicsInBackground(
       this.kafka,
       [config.ORDERS_TOPIC, config.INVENTORY_TOPIC],
-      () => consumer.start(),
-      {
-        signal: stopping.signal,
-        logger,
-      },
+      logger,
+      { then: () => consumer.start() },
     );
     shutdown.onShutdown('order-consumer', async () => {
-      stopping.abort();
-      // A start stuck on an unreachable broker must not hold the shutdown up for long.
-      await Promise.race([started, sleep(2_000, undefined, { ref: false })]);
+      await stopStarting();
       await consumer.stop();
     });
   }

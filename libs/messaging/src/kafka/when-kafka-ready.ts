@@ -17,8 +17,9 @@ export async function whenKafkaReady(
   options: { signal: AbortSignal; logger: MessagingLogger },
 ): Promise<boolean> {
   for (let attempt = 0; !options.signal.aborted; attempt++) {
-    // No kafkajs retries inside an attempt: this loop retries with its own backoff, which an
-    // abort interrupts, so a stop never waits out kafkajs' retry schedule (seconds per attempt).
+    // No kafkajs retries of the admin requests: this loop retries with its own backoff, which an
+    // abort interrupts. (Connecting follows the client's own retry policy, which nothing can
+    // interrupt: that is why a stop waits for the attempt only up to a bound.)
     const admin = kafka.admin({ retry: { retries: 0 } });
     // An abort also closes the connection in use, so a request in flight ends now.
     const closeOnAbort = (): void => void admin.disconnect().catch(() => undefined);
@@ -40,27 +41,36 @@ export async function whenKafkaReady(
   return false;
 }
 
+/** Options of {@link ensureTopicsInBackground}. */
+export interface BackgroundTopicsOptions {
+  /** Runs once the topics exist (e.g. starting a consumer); default: log that they are ready. */
+  then?: () => Promise<void>;
+  /** Longest the returned stop waits for the attempt in flight (default 2 s). */
+  stopTimeoutMs?: number;
+}
+
 /**
- * Ensures `topics` (and their DLQs) in the background, for services whose start-up must not wait
- * for Kafka (events wait in the outbox, or are best-effort). Returns the function that stops
- * trying (call it on shutdown): it resolves once the attempt in flight has ended, or after
- * `stopTimeoutMs` (default 2 s) when a broker does not answer even a disconnect.
+ * Ensures `topics` (and their DLQs) in the background, then runs `options.then`, for services
+ * whose start-up must not wait for Kafka (events wait in the outbox, are best-effort, or a
+ * consumer simply starts later). Returns the function that stops trying (call it on shutdown):
+ * it resolves once the attempt in flight has ended, or after `stopTimeoutMs` when a broker does
+ * not answer (a connect stuck in kafkajs' own retries must not hold a shutdown up).
  */
 export function ensureTopicsInBackground(
   kafka: Kafka,
   topics: readonly string[],
   logger: MessagingLogger,
-  stopTimeoutMs = 2_000,
+  options: BackgroundTopicsOptions = {},
 ): () => Promise<void> {
   const stopping = new AbortController();
   const done = whenKafkaReady(
     kafka,
     topics,
-    async () => logger('info', 'kafka topics ready', { topics: [...topics] }),
+    options.then ?? (async () => logger('info', 'kafka topics ready', { topics: [...topics] })),
     { signal: stopping.signal, logger },
   );
   return async () => {
     stopping.abort();
-    await Promise.race([done, sleep(stopTimeoutMs, undefined, { ref: false })]);
+    await Promise.race([done, sleep(options.stopTimeoutMs ?? 2_000, undefined, { ref: false })]);
   };
 }

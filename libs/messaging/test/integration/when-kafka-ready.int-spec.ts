@@ -67,7 +67,7 @@ describe('ensureTopicsInBackground', () => {
       (_level, message) => {
         logged.push(message);
       },
-      1_000,
+      { stopTimeoutMs: 1_000 },
     );
     await new Promise((r) => setTimeout(r, 300));
 
