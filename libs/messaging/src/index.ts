@@ -34,7 +34,12 @@ export {
 export { BackgroundConsumer, type BackgroundConsumerOptions } from './consumer/background-consumer';
 export { injectTraceContext, extractTraceContext } from './observability/trace-context';
 export { OUTBOX_MIGRATION_SQL, applyOutboxMigration } from './outbox/outbox.migration';
-export { outbox, type OutboxAddOptions } from './outbox/outbox';
+export {
+  OUTBOX_COLUMNS,
+  outbox,
+  type OutboxAddOptions,
+  type OutboxRowValues,
+} from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { INBOX_MIGRATION_SQL, applyInboxMigration } from './inbox/inbox.migration';
 export { inbox, type InboxOutcome } from './inbox/inbox';

@@ -11,6 +11,35 @@ export interface OutboxAddOptions {
   topic?: string;
 }
 
+/** Columns of an outbox row, in the order {@link outbox}.row returns their values. */
+export const OUTBOX_COLUMNS = '(event_id, topic, key, type, payload, headers)';
+
+/** The six values of one outbox row, in {@link OUTBOX_COLUMNS} order. */
+export type OutboxRowValues = [
+  eventId: string,
+  topic: string,
+  key: string,
+  type: string,
+  payload: string,
+  headers: string,
+];
+
+/**
+ * Validates `event` and returns its outbox row's values, for a caller that inserts the row as
+ * part of a larger statement (e.g. `WITH moved AS (UPDATE … RETURNING …) INSERT INTO outbox
+ * ${OUTBOX_COLUMNS} SELECT $2, … FROM moved`: the state change and its event in one round trip
+ * and one implicit transaction). The same rules as {@link outbox}.add apply: only an event a
+ * consumer accepts, and the active trace context stored with it.
+ */
+function row(event: EventEnvelope, options: OutboxAddOptions = {}): OutboxRowValues {
+  const parsed = parseEvent(event);
+  if (!parsed.ok) throw parsed.error;
+  const topic = options.topic ?? EVENT_REGISTRY[parsed.event.type].topic;
+  const headers = Object.keys(event.trace).length > 0 ? event.trace : injectTraceContext();
+  const payload = Object.keys(event.trace).length > 0 ? event : { ...event, trace: headers };
+  return [event.id, topic, event.key, event.type, JSON.stringify(payload), JSON.stringify(headers)];
+}
+
 /**
  * Writes `event` to the outbox through `client`, which must be inside the caller's open
  * transaction: the row commits or rolls back with the state change it describes. The event is
@@ -24,15 +53,9 @@ async function add(
   event: EventEnvelope,
   options: OutboxAddOptions = {},
 ): Promise<bigint> {
-  const parsed = parseEvent(event);
-  if (!parsed.ok) throw parsed.error;
-  const topic = options.topic ?? EVENT_REGISTRY[parsed.event.type].topic;
-  const headers = Object.keys(event.trace).length > 0 ? event.trace : injectTraceContext();
-  const payload = Object.keys(event.trace).length > 0 ? event : { ...event, trace: headers };
   const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO outbox (event_id, topic, key, type, payload, headers)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [event.id, topic, event.key, event.type, JSON.stringify(payload), JSON.stringify(headers)],
+    `INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    row(event, options),
   );
   return BigInt(rows[0]!.id);
 }
@@ -49,5 +72,8 @@ async function prunePublished(pool: Pool, olderThanMs: number): Promise<number> 
   return rowCount ?? 0;
 }
 
-/** The transactional outbox: `add` inside the caller's transaction; `prunePublished` for housekeeping. */
-export const outbox = { add, prunePublished };
+/**
+ * The transactional outbox: `add` inside the caller's transaction, `row` for a caller that folds
+ * the insert into its own statement; `prunePublished` for housekeeping.
+ */
+export const outbox = { add, row, prunePublished };

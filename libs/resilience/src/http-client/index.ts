@@ -17,3 +17,4 @@ export {
   ResilientHttpClient,
   type ResilientHttpClientOptions,
 } from './resilient-http-client';
+export { createKeepAliveFetch, type KeepAliveFetchOptions } from './keep-alive-fetch';

@@ -52,7 +52,7 @@ export class OrderSaga {
     const confirmed = await sagaStep(
       SAGA_SPANS.confirmOrder,
       order.id,
-      () => this.orders.confirm(order.id),
+      () => this.orders.confirm(order),
       (done) => (done ? 'confirmed' : 'taken_over'),
     );
     if (!confirmed) throw new OrderTakenOverError(order.id);

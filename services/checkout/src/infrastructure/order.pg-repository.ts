@@ -1,5 +1,5 @@
 import { createEvent } from '@rc/contracts';
-import { outbox } from '@rc/messaging';
+import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
 import { withTransaction } from '@rc/platform';
 import type { ClientBase, Pool } from 'pg';
 import { orderTotal, type NewOrder, type Order } from '../domain/order';
@@ -28,33 +28,37 @@ export class PgOrderRepository implements OrderRepository {
   }
 
   async create(order: NewOrder): Promise<CreateOrderResult> {
-    const inserted = await withTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<OrderRow>(
-        `INSERT INTO orders (id, customer_id, status, total_minor, currency, degraded)
+    // One statement (so one implicit transaction and one round trip): the order row and its
+    // lines are inserted together or not at all; on a conflicting id neither is, because the
+    // lines are selected from the order's RETURNING.
+    const { rows } = await this.pool.query<OrderRow>(
+      `WITH inserted AS (
+         INSERT INTO orders (id, customer_id, status, total_minor, currency, degraded)
          VALUES ($1, $2, 'PENDING', $3, $4, $5)
          ON CONFLICT (id) DO NOTHING
-         RETURNING ${ORDER_COLUMNS}`,
-        [order.id, order.customerId, orderTotal(order.items), order.currency, order.degraded],
-      );
-      const row = rows[0];
-      if (!row) return undefined;
-      const items = await client.query<OrderItemRow>(
-        `INSERT INTO order_items (order_id, sku, quantity, unit_price_minor)
-         SELECT $1, * FROM unnest($2::text[], $3::integer[], $4::bigint[])
-         RETURNING sku, quantity, unit_price_minor`,
-        [
-          order.id,
-          order.items.map((l) => l.sku),
-          order.items.map((l) => l.quantity),
-          order.items.map((l) => l.unitPrice),
-        ],
-      );
-      return toOrder(
-        row,
-        [...items.rows].sort((a, b) => a.sku.localeCompare(b.sku)),
-      );
-    });
-    if (inserted) return { created: true, order: inserted };
+         RETURNING ${ORDER_COLUMNS}
+       ), lines AS (
+         INSERT INTO order_items (order_id, sku, quantity, unit_price_minor)
+         SELECT inserted.id, line.* FROM inserted,
+           unnest($6::text[], $7::integer[], $8::bigint[]) AS line
+       )
+       SELECT * FROM inserted`,
+      [
+        order.id,
+        order.customerId,
+        orderTotal(order.items),
+        order.currency,
+        order.degraded,
+        order.items.map((l) => l.sku),
+        order.items.map((l) => l.quantity),
+        order.items.map((l) => l.unitPrice),
+      ],
+    );
+    const row = rows[0];
+    if (row) {
+      const lines = [...order.items].sort((a, b) => a.sku.localeCompare(b.sku));
+      return { created: true, order: { ...toOrder(row, []), items: lines } };
+    }
     // The id existed (a retry, or a concurrent attempt that committed first): answer with it.
     const existing = await findOrder(this.pool, order.id);
     if (!existing) throw new Error(`order ${order.id} conflicted but cannot be read`);
@@ -77,8 +81,8 @@ export class PgOrderRepository implements OrderRepository {
     return move(this.pool, orderId, from, 'COMPENSATING', { failureCode });
   }
 
-  async confirm(orderId: string): Promise<boolean> {
-    return withTransaction(this.pool, (client) => confirmIn(client, orderId));
+  async confirm(order: Order): Promise<boolean> {
+    return confirmIn(this.pool, order);
   }
 
   async fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean> {
@@ -107,7 +111,7 @@ export class PgOrderRepository implements OrderRepository {
       const decision = await decide(order);
       switch (decision.action) {
         case 'confirm':
-          await confirmIn(client, order.id);
+          await confirmIn(client, order);
           break;
         case 'fail':
           await failIn(client, order.id, order.status, decision.failureCode);
@@ -159,27 +163,33 @@ async function move(
   return rowCount === 1;
 }
 
-async function confirmIn(client: ClientBase, orderId: string): Promise<boolean> {
-  const { rows } = await client.query<OrderRow>(
-    `UPDATE orders SET status = 'CONFIRMED', updated_at = now()
-     WHERE id = $1 AND status = 'CHARGED'
-     RETURNING ${ORDER_COLUMNS}`,
-    [orderId],
-  );
-  const row = rows[0];
-  if (!row) return false;
-  const order = toOrder(row, await itemsOf(client, orderId));
-  await outbox.add(
-    client,
-    createEvent('OrderPlaced', orderId, {
-      orderId,
+/**
+ * CHARGED → CONFIRMED and `OrderPlaced` in the outbox as one statement (one implicit
+ * transaction, one round trip): the outbox row is selected from the UPDATE's RETURNING, so it
+ * exists exactly when the transition happened. The event is built from `order` as loaded or
+ * created: its customer, lines and total never change after the order is created.
+ */
+async function confirmIn(db: Queryable, order: Order): Promise<boolean> {
+  const row = outbox.row(
+    createEvent('OrderPlaced', order.id, {
+      orderId: order.id,
       customerId: order.customerId,
       items: order.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
       total: order.total,
       currency: order.currency,
     }),
   );
-  return true;
+  const { rowCount } = await db.query(
+    `WITH confirmed AS (
+       UPDATE orders SET status = 'CONFIRMED', updated_at = now()
+       WHERE id = $1 AND status = 'CHARGED'
+       RETURNING id
+     )
+     INSERT INTO outbox ${OUTBOX_COLUMNS}
+     SELECT $2, $3, $4, $5, $6, $7 FROM confirmed`,
+    [order.id, ...row],
+  );
+  return rowCount === 1;
 }
 
 async function failIn(

@@ -145,9 +145,10 @@ describe('PgOrderRepository (real Postgres)', () => {
 
     it('when a CHARGED order is confirmed, then it is CONFIRMED and one valid OrderPlaced is in the outbox', async () => {
       const id = await orderIn('CHARGED');
+      const order = (await repo.findById(id))!;
 
-      expect(await repo.confirm(id)).toBe(true);
-      expect(await repo.confirm(id)).toBe(false);
+      expect(await repo.confirm(order)).toBe(true);
+      expect(await repo.confirm(order)).toBe(false);
 
       expect((await repo.findById(id))?.status).toBe('CONFIRMED');
       const events = await outboxOf(id);
@@ -174,7 +175,7 @@ describe('PgOrderRepository (real Postgres)', () => {
         CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox();`);
       try {
         // Act
-        const confirming = repo.confirm(id);
+        const confirming = repo.confirm((await repo.findById(id))!);
 
         // Assert
         await expect(confirming).rejects.toThrow(/outbox refused/);
@@ -216,7 +217,7 @@ describe('PgOrderRepository (real Postgres)', () => {
     it('when orders are fresh or finished, then nothing is claimed', async () => {
       await orderIn('RESERVED', 5);
       const confirmed = await orderIn('CHARGED');
-      await repo.confirm(confirmed);
+      await repo.confirm((await repo.findById(confirmed))!);
       await age(confirmed, 120);
       const decide = jest.fn();
 

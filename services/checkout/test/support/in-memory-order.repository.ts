@@ -67,7 +67,8 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.move(orderId, from, { status: 'COMPENSATING', failureCode });
   }
 
-  async confirm(orderId: string): Promise<boolean> {
+  async confirm(order: Order): Promise<boolean> {
+    const orderId = order.id;
     const moved = this.move(orderId, 'CHARGED', { status: 'CONFIRMED' });
     if (moved) this.events.push({ type: 'OrderPlaced', orderId });
     return moved;
@@ -90,7 +91,7 @@ export class InMemoryOrderRepository implements OrderRepository {
     const order = stale[0];
     if (!order) return undefined;
     const decision = await decide(order);
-    if (decision.action === 'confirm') await this.confirm(order.id);
+    if (decision.action === 'confirm') await this.confirm(order);
     else if (decision.action === 'fail')
       await this.fail(order.id, order.status, decision.failureCode);
     else

@@ -31,8 +31,11 @@ export interface OrderRepository {
   markCharged(orderId: string, paymentId: string): Promise<boolean>;
   /** `from` → COMPENSATING with the failure code: the recovery point before compensating. */
   markCompensating(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
-  /** CHARGED → CONFIRMED + `OrderPlaced` in the outbox, in one transaction. */
-  confirm(orderId: string): Promise<boolean>;
+  /**
+   * CHARGED → CONFIRMED + `OrderPlaced` (built from `order`: its lines and total are fixed at
+   * creation) in the outbox, in one transaction.
+   */
+  confirm(order: Order): Promise<boolean>;
   /** `from` → FAILED + `OrderFailed` in the outbox, in one transaction. */
   fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
   /**
