@@ -3,15 +3,24 @@ import { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import type { ShutdownRegistry } from '../lifecycle/shutdown-registry';
 import { exportPgPoolMetrics } from '../metrics/pg-pool-metrics';
+import { prepareParameterisedQueries } from './prepared-statements';
 
 /**
  * A pg pool with bounded waits: a query never hangs forever on a saturated pool or a dead
  * server. Registered for shutdown when a shutdown registry is given; its saturation
  * (`db_client_connections*`, labelled with `name`) exported when a metrics registry is given.
+ * Parameterised queries run as named prepared statements unless `prepareStatements` is false.
  */
 export function createPgPool(
   url: string,
-  options: { max?: number; shutdown?: ShutdownRegistry; name?: string; metrics?: Registry } = {},
+  options: {
+    max?: number;
+    shutdown?: ShutdownRegistry;
+    name?: string;
+    metrics?: Registry;
+    /** Parameterised queries as named prepared statements (default true; see prepareParameterisedQueries). */
+    prepareStatements?: boolean;
+  } = {},
 ): Pool {
   const pool = new Pool({
     connectionString: url,
@@ -23,6 +32,7 @@ export function createPgPool(
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  if (options.prepareStatements ?? true) prepareParameterisedQueries(pool);
   options.shutdown?.onShutdown(options.name ?? 'postgres', () => pool.end());
   if (options.metrics) exportPgPoolMetrics(options.metrics, pool, options.name ?? 'postgres');
   return pool;

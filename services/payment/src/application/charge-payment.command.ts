@@ -49,7 +49,7 @@ export class ChargePayment {
 
   async execute(request: ChargeRequest): Promise<ChargeResult> {
     const fingerprint = this.fingerprinter.fingerprint(request.token);
-    const claim = await this.uow.run((tx) => this.claim(tx, request, fingerprint));
+    const claim = await this.claimOrResume(request, fingerprint);
     if (claim.kind === 'done') return { payment: claim.payment, created: false };
     const payment = claim.payment;
 
@@ -69,23 +69,37 @@ export class ChargePayment {
       await this.settleFailed(payment, verdict.declineCode, 'PAYMENT.DECLINED');
       throw new PaymentDeclinedError(payment.id, verdict.declineCode);
     }
-    const captured = await this.uow.run(async (tx) => {
-      const current = await tx.lock(payment.id);
-      // Settled meanwhile by a request that took the claim over: the provider is idempotent per
-      // payment id, so its outcome is this one.
-      if (current && current.status !== 'AUTHORIZED') return current;
-      const updated = await tx.setStatus(payment.id, 'CAPTURED');
-      await tx.publish(
-        createEvent('PaymentCaptured', payment.orderId, {
-          paymentId: payment.id,
-          orderId: payment.orderId,
-          amount: payment.amount,
-          currency: payment.currency,
-        }),
-      );
-      return updated;
+    const event = createEvent('PaymentCaptured', payment.orderId, {
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      amount: payment.amount,
+      currency: payment.currency,
     });
+    const captured =
+      (await this.uow.single((tx) => tx.settleAuthorized(payment.id, 'CAPTURED', event))) ??
+      // Settled meanwhile (a takeover finished first): answer with what it is now.
+      (await this.uow.run((tx) => tx.lock(payment.id)))!;
     return { payment: captured, created: true };
+  }
+
+  /**
+   * The common case — no payment for the order yet — is one INSERT, atomic on its own; only a
+   * conflict takes the transactional path that inspects and locks the order's live payment.
+   */
+  private async claimOrResume(request: ChargeRequest, fingerprint: string): Promise<Claim> {
+    const claimed = await this.uow.single((tx) => tx.claim(this.newPayment(request, fingerprint)));
+    if (claimed) return { kind: 'charge', payment: claimed };
+    return this.uow.run((tx) => this.claim(tx, request, fingerprint));
+  }
+
+  private newPayment(request: ChargeRequest, fingerprint: string) {
+    return {
+      id: randomUUID(),
+      orderId: request.orderId,
+      amount: request.amount,
+      currency: request.currency,
+      tokenFingerprint: fingerprint,
+    };
   }
 
   private async claim(
@@ -96,13 +110,7 @@ export class ChargePayment {
     // Twice at most: the live payment found on conflict may fail (and free the slot) before we
     // read it; the second insert then succeeds or meets a newer live payment.
     for (let attempt = 1; ; attempt++) {
-      const claimed = await tx.claim({
-        id: randomUUID(),
-        orderId: request.orderId,
-        amount: request.amount,
-        currency: request.currency,
-        tokenFingerprint: fingerprint,
-      });
+      const claimed = await tx.claim(this.newPayment(request, fingerprint));
       if (claimed) return { kind: 'charge', payment: claimed };
       const live = await tx.lockLiveForOrder(request.orderId);
       if (!live) {
@@ -121,11 +129,11 @@ export class ChargePayment {
   }
 
   private async settleFailed(payment: Payment, declineCode: string, reason: string): Promise<void> {
-    await this.uow.run(async (tx) => {
-      const current = await tx.lock(payment.id);
-      if (current && current.status !== 'AUTHORIZED') return;
-      await tx.setStatus(payment.id, 'FAILED', declineCode);
-      await tx.publish(
+    // Undefined when no longer AUTHORIZED: settled by someone else, nothing to do.
+    await this.uow.single((tx) =>
+      tx.settleAuthorized(
+        payment.id,
+        'FAILED',
         createEvent('PaymentFailed', payment.orderId, {
           paymentId: payment.id,
           orderId: payment.orderId,
@@ -133,7 +141,8 @@ export class ChargePayment {
           currency: payment.currency,
           reason,
         }),
-      );
-    });
+        declineCode,
+      ),
+    );
   }
 }

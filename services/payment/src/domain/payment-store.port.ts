@@ -27,6 +27,17 @@ export interface PaymentTransaction {
    * claim is fresh (its request is still running).
    */
   takeOverStale(paymentId: string, staleAfterMs: number): Promise<boolean>;
+  /**
+   * AUTHORIZED → `status` (with `declineCode` when FAILED) and `event` in the outbox, as one
+   * atomic step guarded by the status it leaves. Returns the updated row, or undefined when the
+   * payment was no longer AUTHORIZED (someone else settled it: nothing changed).
+   */
+  settleAuthorized(
+    paymentId: string,
+    status: Exclude<PaymentStatus, 'AUTHORIZED'>,
+    event: EventEnvelope,
+    declineCode?: string,
+  ): Promise<Payment | undefined>;
   /** Moves the payment to `status` (with `declineCode` when FAILED); returns the updated row. */
   setStatus(paymentId: string, status: PaymentStatus, declineCode?: string): Promise<Payment>;
   /** Records a full refund of the payment (at most one per payment). */
@@ -38,6 +49,12 @@ export interface PaymentTransaction {
 /** Runs work in one transaction: commit when it resolves, roll back when it throws. */
 export interface PaymentUnitOfWork {
   run<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs work that is ONE operation of {@link PaymentTransaction} (`claim`, `settleAuthorized`),
+   * atomic by itself, without an explicit transaction around it: the same effect as `run`,
+   * without the BEGIN and COMMIT round trips.
+   */
+  single<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T>;
 }
 
 /** Read-only views. */

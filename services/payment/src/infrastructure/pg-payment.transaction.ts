@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@rc/contracts';
-import { outbox } from '@rc/messaging';
+import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
 import type { ClientBase } from 'pg';
 import type { Payment, PaymentStatus } from '../domain/payment';
 import type { NewPayment, PaymentTransaction } from '../domain/payment-store.port';
@@ -10,10 +10,13 @@ export interface EventRouting {
   topic?: string;
 }
 
-/** {@link PaymentTransaction} on one pg client inside an open transaction. */
+/**
+ * {@link PaymentTransaction} on one pg client inside an open transaction, or on the pool for a
+ * single atomic statement (`PgPaymentUnitOfWork.single`).
+ */
 export class PgPaymentTransaction implements PaymentTransaction {
   constructor(
-    private readonly client: ClientBase,
+    private readonly client: Pick<ClientBase, 'query'>,
     private readonly routing: EventRouting = {},
   ) {}
 
@@ -53,6 +56,29 @@ export class PgPaymentTransaction implements PaymentTransaction {
     return rowCount === 1;
   }
 
+  async settleAuthorized(
+    paymentId: string,
+    status: Exclude<PaymentStatus, 'AUTHORIZED'>,
+    event: EventEnvelope,
+    declineCode?: string,
+  ): Promise<Payment | undefined> {
+    // The outbox row is selected from the UPDATE's RETURNING: it exists exactly when the
+    // transition happened, in the same statement (one implicit transaction, one round trip).
+    const { rows } = await this.client.query<PaymentRow>(
+      `WITH settled AS (
+         UPDATE payments SET status = $2, decline_code = $3, updated_at = now()
+         WHERE id = $1 AND status = 'AUTHORIZED'
+         RETURNING ${PAYMENT_COLUMNS}
+       ), event AS (
+         INSERT INTO outbox ${OUTBOX_COLUMNS}
+         SELECT $4, $5, $6, $7, $8, $9 FROM settled
+       )
+       SELECT * FROM settled`,
+      [paymentId, status, declineCode ?? null, ...outbox.row(event, this.eventOptions())],
+    );
+    return rows[0] && toPayment(rows[0]);
+  }
+
   async setStatus(
     paymentId: string,
     status: PaymentStatus,
@@ -75,6 +101,10 @@ export class PgPaymentTransaction implements PaymentTransaction {
   }
 
   async publish(event: EventEnvelope): Promise<void> {
-    await outbox.add(this.client, event, this.routing.topic ? { topic: this.routing.topic } : {});
+    await outbox.add(this.client as ClientBase, event, this.eventOptions());
+  }
+
+  private eventOptions(): { topic?: string } {
+    return this.routing.topic ? { topic: this.routing.topic } : {};
   }
 }

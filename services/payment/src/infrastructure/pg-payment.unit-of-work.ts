@@ -15,4 +15,9 @@ export class PgPaymentUnitOfWork implements PaymentUnitOfWork {
       work(new PgPaymentTransaction(client, this.routing)),
     );
   }
+
+  single<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T> {
+    // Each statement through the pool is its own implicit transaction.
+    return work(new PgPaymentTransaction(this.pool, this.routing));
+  }
 }

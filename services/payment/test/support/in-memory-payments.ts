@@ -46,6 +46,10 @@ export class InMemoryPayments implements PaymentUnitOfWork, PaymentReader {
     return result;
   }
 
+  single<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T> {
+    return this.run(work);
+  }
+
   async findById(paymentId: string): Promise<Payment | undefined> {
     const p = this.state.payments.get(paymentId);
     return p && structuredClone(p);
@@ -99,6 +103,18 @@ class InMemoryTransaction implements PaymentTransaction {
     if (this.now.getTime() - p.updatedAt.getTime() <= staleAfterMs) return false;
     p.updatedAt = this.now;
     return true;
+  }
+
+  async settleAuthorized(
+    paymentId: string,
+    status: Exclude<PaymentStatus, 'AUTHORIZED'>,
+    event: EventEnvelope,
+    declineCode?: string,
+  ) {
+    if (this.s.payments.get(paymentId)?.status !== 'AUTHORIZED') return undefined;
+    const updated = await this.setStatus(paymentId, status, declineCode);
+    await this.publish(event);
+    return updated;
   }
 
   async setStatus(paymentId: string, status: PaymentStatus, declineCode?: string) {
