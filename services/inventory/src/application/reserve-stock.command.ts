@@ -43,7 +43,12 @@ export class ReserveStock {
   execute(input: ReserveStockInput): Promise<ReserveStockResult> {
     const items = normaliseItems(input.items);
     return this.uow.run(async (tx) => {
-      const inserted = await tx.insertReservation(input.orderId, 'RESERVED', input.ttlSeconds);
+      const skus = items.map((i) => i.sku);
+      const { inserted, prices } = await tx.insertReservationPricing(
+        input.orderId,
+        input.ttlSeconds,
+        skus,
+      );
       if (!inserted) {
         const existing = await tx.lockReservation(input.orderId);
         // The row existed a moment ago and reservations are never deleted.
@@ -53,7 +58,6 @@ export class ReserveStock {
         }
         return { reservation: existing, created: false };
       }
-      const prices = await tx.findPrices(items.map((i) => i.sku));
       const unknown = items.filter((i) => !prices.has(i.sku)).map((i) => i.sku);
       if (unknown.length > 0) throw new UnknownSkuError(unknown);
 
@@ -68,9 +72,10 @@ export class ReserveStock {
         const price = prices.get(item.sku)!;
         return { ...item, unitPrice: price.price, currency: price.currency };
       });
-      await tx.insertItems(input.orderId, lines);
       const reservation: Reservation = { ...inserted, items: lines };
-      await tx.publish(
+      await tx.insertItemsPublishing(
+        input.orderId,
+        lines,
         createEvent('StockReserved', input.orderId, {
           orderId: input.orderId,
           items: movementItems(reservation),

@@ -18,6 +18,15 @@ export interface InventoryTransaction {
     status: ReservationStatus,
     ttlSeconds: number,
   ): Promise<Reservation | undefined>;
+  /**
+   * {@link insertReservation} (RESERVED) and {@link findPrices} of `skus` in one step — what a
+   * reserve needs first, in one round trip.
+   */
+  insertReservationPricing(
+    orderId: string,
+    ttlSeconds: number,
+    skus: readonly string[],
+  ): Promise<{ inserted: Reservation | undefined; prices: Map<string, ProductPrice> }>;
   /** The reservation with its items, row-locked until the transaction ends. */
   lockReservation(orderId: string): Promise<Reservation | undefined>;
   /** Prices of the SKUs that exist (unknown SKUs are simply absent). */
@@ -32,6 +41,12 @@ export interface InventoryTransaction {
   /** Reserved units become available again. */
   releaseReserved(sku: string, quantity: number): Promise<void>;
   insertItems(orderId: string, items: readonly ReservationItem[]): Promise<void>;
+  /** {@link insertItems} and {@link publish} of `event` in one step (one round trip). */
+  insertItemsPublishing(
+    orderId: string,
+    items: readonly ReservationItem[],
+    event: EventEnvelope,
+  ): Promise<void>;
   setStatus(orderId: string, status: ReservationStatus): Promise<void>;
   /**
    * Up to `limit` RESERVED reservations past their expiry, locked; rows locked by another

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@rc/contracts';
-import { outbox } from '@rc/messaging';
+import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
 import type { ClientBase } from 'pg';
 import type { InventoryTransaction } from '../domain/inventory-store.port';
 import type { ProductPrice } from '../domain/product';
@@ -11,6 +11,19 @@ import {
   type ReservationRow,
   toReservations,
 } from './reservation.rows';
+
+/** A product's price as the catalogue stores it (bigint as text). */
+interface PriceRow {
+  sku: string;
+  price_minor: string;
+  currency: string;
+}
+
+function toPrices(rows: readonly PriceRow[]): Map<string, ProductPrice> {
+  return new Map(
+    rows.map((r) => [r.sku, { sku: r.sku, price: Number(r.price_minor), currency: r.currency }]),
+  );
+}
 
 /** Where the inventory's events go (the registered `inventory` topic unless overridden). */
 export interface EventRouting {
@@ -43,6 +56,33 @@ export class PgInventoryTransaction implements InventoryTransaction {
     return rows[0] && toReservations(rows, [])[0];
   }
 
+  async insertReservationPricing(
+    orderId: string,
+    ttlSeconds: number,
+    skus: readonly string[],
+  ): Promise<{ inserted: Reservation | undefined; prices: Map<string, ProductPrice> }> {
+    // The prices ride along the insert's single result row (as JSON), whether or not it inserted.
+    const { rows } = await this.client.query<
+      Partial<ReservationRow> & { prices: PriceRow[] | null }
+    >(
+      `WITH inserted AS (
+         INSERT INTO reservations (order_id, status, expires_at)
+         VALUES ($1, 'RESERVED', now() + make_interval(secs => $2))
+         ON CONFLICT (order_id) DO NOTHING
+         RETURNING order_id, status, expires_at
+       )
+       SELECT inserted.*,
+         (SELECT json_agg(json_build_object(
+            'sku', sku, 'price_minor', price_minor::text, 'currency', currency))
+          FROM products WHERE sku = ANY($3::text[])) AS prices
+       FROM (SELECT 1) AS one LEFT JOIN inserted ON true`,
+      [orderId, ttlSeconds, skus],
+    );
+    const row = rows[0]!;
+    const inserted = row.order_id ? toReservations([row as ReservationRow], [])[0] : undefined;
+    return { inserted, prices: toPrices(row.prices ?? []) };
+  }
+
   async lockReservation(orderId: string): Promise<Reservation | undefined> {
     const { rows } = await this.client.query<ReservationRow>(
       `SELECT order_id, status, expires_at FROM reservations WHERE order_id = $1 FOR UPDATE`,
@@ -62,9 +102,7 @@ export class PgInventoryTransaction implements InventoryTransaction {
       price_minor: string;
       currency: string;
     }>('SELECT sku, price_minor, currency FROM products WHERE sku = ANY($1::text[])', [skus]);
-    return new Map(
-      rows.map((r) => [r.sku, { sku: r.sku, price: Number(r.price_minor), currency: r.currency }]),
-    );
+    return toPrices(rows);
   }
 
   async tryReserve(sku: string, quantity: number): Promise<boolean> {
@@ -98,6 +136,28 @@ export class PgInventoryTransaction implements InventoryTransaction {
         items.map((i) => i.quantity),
         items.map((i) => i.unitPrice),
         items.map((i) => i.currency),
+      ],
+    );
+  }
+
+  async insertItemsPublishing(
+    orderId: string,
+    items: readonly ReservationItem[],
+    event: EventEnvelope,
+  ): Promise<void> {
+    await this.client.query(
+      `WITH lines AS (
+         INSERT INTO reservation_items (order_id, sku, quantity, unit_price_minor, currency)
+         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::text[])
+       )
+       INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ($6, $7, $8, $9, $10, $11)`,
+      [
+        orderId,
+        items.map((i) => i.sku),
+        items.map((i) => i.quantity),
+        items.map((i) => i.unitPrice),
+        items.map((i) => i.currency),
+        ...outbox.row(event, this.routing.topic ? { topic: this.routing.topic } : {}),
       ],
     );
   }

@@ -72,6 +72,11 @@ class InMemoryTransaction implements InventoryTransaction {
     return structuredClone(reservation);
   }
 
+  async insertReservationPricing(orderId: string, ttlSeconds: number, skus: readonly string[]) {
+    const inserted = await this.insertReservation(orderId, 'RESERVED', ttlSeconds);
+    return { inserted, prices: await this.findPrices(skus) };
+  }
+
   async lockReservation(orderId: string) {
     const r = this.s.reservations.get(orderId);
     return r && structuredClone(r);
@@ -103,6 +108,15 @@ class InMemoryTransaction implements InventoryTransaction {
   async releaseReserved(sku: string, quantity: number) {
     this.s.stock.get(sku)!.reserved -= quantity;
     this.check(sku);
+  }
+
+  async insertItemsPublishing(
+    orderId: string,
+    items: readonly ReservationItem[],
+    event: EventEnvelope,
+  ) {
+    await this.insertItems(orderId, items);
+    await this.publish(event);
   }
 
   async insertItems(orderId: string, items: readonly ReservationItem[]) {
