@@ -5,7 +5,13 @@ describe('bench options', () => {
     const options = parseBenchOptions([]);
 
     expect(options).toEqual({ json: false, quick: false, sloP99Ms: 1_000, skipBuild: false });
-    expect(benchPlan(options)).toMatchObject({ stepSeconds: 8, halfSeconds: 20 });
+    expect(benchPlan(options)).toMatchObject({
+      stepSeconds: 8,
+      halfSeconds: 20,
+      idleSeconds: 30,
+      sheddingFactors: [3, 5],
+      samplingRatio: 0.1,
+    });
   });
 
   it('when flags are given, then each is honoured and --quick shortens every step', () => {
@@ -17,6 +23,8 @@ describe('bench options', () => {
     expect(quick.stepSeconds).toBeLessThan(full.stepSeconds);
     expect(quick.halfSeconds).toBeLessThan(full.halfSeconds);
     expect(quick.comparisonSeconds).toBeLessThan(full.comparisonSeconds);
+    expect(quick.idleSeconds).toBeLessThan(full.idleSeconds);
+    expect(quick.tracingSeconds).toBeLessThan(full.tracingSeconds);
   });
 
   it('when --slo-ms has no valid value or a flag is unknown, then parsing refuses with the usage', () => {

@@ -28,6 +28,17 @@ export interface BenchPlan {
   requestTimeoutMs: number;
   /** Error ratio that fails a capacity step. */
   maxErrorRatio: number;
+  /** Further overload steps (pipeline on), as multiples of capacity: goodput and shed latency. */
+  sheddingFactors: readonly number[];
+  /** The platform at rest before any load, s (30; 10 with --quick). */
+  idleSeconds: number;
+  /** After a cost step, how long the consumers get to apply its events before the reading, s. */
+  costDrainSeconds: number;
+  /** Each tracing setting (off, 10 %, 100 %): warm-up after the restart, then the cost step, s. */
+  tracingWarmupSeconds: number;
+  tracingSeconds: number;
+  /** Parent-based sampling ratio of the run (the Compose default). */
+  samplingRatio: number;
 }
 
 const USAGE = 'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build]';
@@ -53,7 +64,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
   return options;
 }
 
-/** The run's plan: ~3–4 min by default, ~2 min with `--quick`. */
+/** The run's plan: ~6 min by default, under 3 min with `--quick`. */
 export function benchPlan(options: BenchOptions): BenchPlan {
   return {
     rates: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140, 160, 200, 250, 300],
@@ -64,5 +75,11 @@ export function benchPlan(options: BenchOptions): BenchPlan {
     overloadFactor: 2,
     requestTimeoutMs: 10_000,
     maxErrorRatio: 0.001,
+    sheddingFactors: [3, 5],
+    idleSeconds: options.quick ? 10 : 30,
+    costDrainSeconds: 3,
+    tracingWarmupSeconds: options.quick ? 3 : 8,
+    tracingSeconds: options.quick ? 5 : 15,
+    samplingRatio: 0.1,
   };
 }

@@ -1,10 +1,62 @@
 import type { SearchStep } from './capacity-search';
 import type { MachineContext } from './machine-context';
+import type { PgPerCheckout } from './pg-counters';
 import type { PipelineComparison } from './pipeline-comparison';
+import type { ByProcess, CheckoutCost } from './platform-cost';
+import { PROCESS_GROUPS } from './proc-stat';
 import type { StepResult } from './step-result';
 
+/** The tracing settings whose cost is measured side by side. */
+export type TracingSetting = 'off' | 'ratio10' | 'ratio100';
+
+/** The cost of one tracing setting: every service restarted with it, warmed up, then one step. */
+export interface TracingCost extends CheckoutCost {
+  rateRps: number;
+  p50Ms: number;
+  p99Ms: number;
+  pgRoundTripsPerCheckout: number;
+  pgTransactionsPerCheckout: number;
+}
+
+/** An overload step with the pipeline on, at a multiple of capacity. */
+export interface OverloadStep extends StepResult {
+  factor: number;
+}
+
+/** The platform's cost figures of a run (issue 13): CPU, memory and Postgres work per checkout. */
+export interface CostFigures {
+  /** All the platform's CPU (6 services, Postgres, Kafka, Redis) per checkout at half capacity, ms. */
+  cpuMsPerCheckout: number;
+  cpuMsPerCheckoutByProcess: ByProcess;
+  /** The bench process (load generator + OTLP receiver) per checkout, ms: not in the total. */
+  benchCpuMsPerCheckout: number;
+  /** The half-capacity cost window: rate, checkouts completed, load + drain seconds. */
+  costWindow: { rateRps: number; checkouts: number; windowSeconds: number };
+  /** Half-capacity cost with tracing off, at 10 % and at 100 % sampling (null: not measured). */
+  cpuMsPerCheckoutTracing: Record<TracingSetting, number | null>;
+  tracingCost: Record<TracingSetting, TracingCost | null>;
+  /** The platform at rest, before any load: CPU as % of one core. */
+  idleCpuPercent: number;
+  idleCpuPercentByProcess: ByProcess;
+  idleSeconds: number;
+  /** The six services' VmRSS summed after the load phases, MiB. */
+  rssMiBServices: number;
+  rssMiBByService: Record<string, number>;
+  /** Postgres queries (round trips) and transactions per checkout over the cost window. */
+  pgRoundTripsPerCheckout: number;
+  pgTransactionsPerCheckout: number;
+  pgByService: PgPerCheckout['byService'];
+  /** The tracing the run measured with. */
+  tracing: {
+    samplingRatio: number;
+    parentBased: true;
+    spansReceived: number;
+    exportsReceived: number;
+  };
+}
+
 /** Everything one run measured: the `--json` output. */
-export interface CheckoutBenchResult {
+export interface CheckoutBenchResult extends CostFigures {
   /** Highest arrival rate that met the SLO (p99 and errors), requests/s. */
   capacityRps: number;
   /** First rate that missed the SLO twice, or null when the search ran out of rates. */
@@ -24,6 +76,13 @@ export interface CheckoutBenchResult {
   pipelineOff: StepResult;
   /** The same comparison at capacity: what the pipeline costs when nothing is overloaded. */
   pipelineAtCapacity: PipelineComparison & { throughputRatio: number };
+  /** Pipeline on, at 3× and 5× capacity (shedding at work). */
+  overloadSteps: OverloadStep[];
+  goodputWithinSloRpsAt3xCapacity: number | null;
+  goodputWithinSloRpsAt5xCapacity: number | null;
+  /** p99 latency of the shed (503 RESILIENCE.LOAD_SHED) answers at 3× and 5× capacity, ms. */
+  shedP99MsAt3xCapacity: number | null;
+  shedP99MsAt5xCapacity: number | null;
   sloP99Ms: number;
   maxErrorRatio: number;
   quick: boolean;
@@ -54,6 +113,12 @@ export function renderReport(r: CheckoutBenchResult): string {
     `pipeline on vs off at ${r.comparisonRps} rps: goodput ${r.pipelineOn.goodputRps}/s vs ${r.pipelineOff.goodputRps}/s -> ratio ${r.pipelineOnOffThroughputRatio}` +
       ` (within the SLO: ${r.pipelineOn.goodputWithinSloRps}/s vs ${r.pipelineOff.goodputWithinSloRps}/s -> ${r.pipelineOnOffGoodputWithinSloRatio})`,
     `pipeline on vs off at capacity (${r.pipelineAtCapacity.rateRps} rps): goodput ${r.pipelineAtCapacity.on.goodputRps}/s vs ${r.pipelineAtCapacity.off.goodputRps}/s -> ratio ${r.pipelineAtCapacity.throughputRatio}`,
+    ...r.overloadSteps.map(
+      (s) =>
+        `shedding at ${s.factor}x capacity (${s.rateRps} rps): goodput within the SLO ${s.goodputWithinSloRps}/s, ${s.shed} shed, shed p99 ${s.shedP99Ms ?? '-'} ms`,
+    ),
+    '',
+    ...renderCost(r),
     '',
     table([
       ...r.steps.map((s) => row(`${s.rateRps}${s.attempt > 1 ? ' (again)' : ''}`, s)),
@@ -62,6 +127,7 @@ export function renderReport(r: CheckoutBenchResult): string {
       row(`off ${r.pipelineAtCapacity.rateRps}`, r.pipelineAtCapacity.off),
       row(`on ${r.comparisonRps}`, r.pipelineOn),
       row(`off ${r.comparisonRps}`, r.pipelineOff),
+      ...r.overloadSteps.map((s) => row(`on ${s.rateRps}`, s)),
     ]),
   );
   if (r.machine.otherPlatformPorts.length > 0)
@@ -70,6 +136,31 @@ export function renderReport(r: CheckoutBenchResult): string {
       `note: other platform processes were listening on ${r.machine.otherPlatformPorts.join(', ')}: figures are noisy`,
     );
   return lines.join('\n');
+}
+
+/** The cost lines of the report. */
+export function renderCost(r: CostFigures): string[] {
+  const tracing = (['off', 'ratio10', 'ratio100'] as const)
+    .map((k) => `${k} ${r.cpuMsPerCheckoutTracing[k] ?? '-'}`)
+    .join(', ');
+  const cost = [
+    ['process', 'CPU ms/checkout', 'idle % of a core'],
+    ...PROCESS_GROUPS.map((g) => [
+      g,
+      String(r.cpuMsPerCheckoutByProcess[g]),
+      String(r.idleCpuPercentByProcess[g]),
+    ]),
+    ['total', String(r.cpuMsPerCheckout), String(r.idleCpuPercent)],
+  ];
+  return [
+    `cost at half capacity (${r.costWindow.rateRps} rps, ${r.costWindow.checkouts} checkouts over ${r.costWindow.windowSeconds} s, tracing sampled at ${r.tracing.samplingRatio}, parent-based): ${r.cpuMsPerCheckout} CPU ms per checkout (bench process apart: ${r.benchCpuMsPerCheckout})`,
+    `CPU ms per checkout by tracing setting (services restarted for each): ${tracing}`,
+    `idle (before any load, ${r.idleSeconds} s${r.idleSeconds < 30 ? ': --quick, shorter than 30 s' : ''}): ${r.idleCpuPercent}% of one core`,
+    `Postgres per checkout: ${r.pgRoundTripsPerCheckout} round trips (db_client_queries_total), ${r.pgTransactionsPerCheckout} transactions (pg_stat_database)`,
+    `services' resident memory after the load phases: ${r.rssMiBServices} MiB`,
+    '',
+    ...cost.map((c) => `${c[0]!.padEnd(16)}${c[1]!.padStart(16)}${c[2]!.padStart(18)}`),
+  ];
 }
 
 function row(label: string, s: StepResult): string[] {

@@ -21,6 +21,8 @@ function result(rateRps: number, p99Ms: number, errors = 0): StepResult {
     goodputWithinSloRps: rateRps,
     okAfterWindow: 0,
     statuses: { '201': 1_000 - errors },
+    shed: 0,
+    shedP99Ms: null,
     generatorLagP99Ms: 1,
     cpuBusyPct: 50,
   };

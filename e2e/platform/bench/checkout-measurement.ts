@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  OtlpReceiver,
   PlatformUnderTest,
   requireKafka,
   requirePostgres,
@@ -7,12 +8,22 @@ import {
   testEnv,
 } from '@rc/testing';
 import { benchPlan, parseBenchOptions, type BenchOptions, type BenchPlan } from './bench-options';
-import { onOffRatio, renderReport, type CheckoutBenchResult } from './bench-report';
+import { writeHtmlReport } from './bench-html';
+import {
+  onOffRatio,
+  renderReport,
+  type CheckoutBenchResult,
+  type TracingCost,
+  type TracingSetting,
+} from './bench-report';
 import { searchCapacity } from './capacity-search';
 import { catalogueSkus, checkoutTraffic, topUpStock } from './checkout-traffic';
+import { CostProbe, type CostStep } from './cost-probe';
 import { LoadRunner } from './load-runner';
-import { machineContext, type MachineContext } from './machine-context';
+import { machineContext, settle, type MachineContext } from './machine-context';
+import { PgCounters } from './pg-counters';
 import { comparePipeline } from './pipeline-comparison';
+import { readCpu, readRssMiB, SERVICE_GROUPS } from './proc-stat';
 import type { StepResult } from './step-result';
 import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support/kafka-events';
 
@@ -23,12 +34,24 @@ import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support
 // Redis and Kafka — in one run: (1) capacity: the highest arrival rate with p99 within the SLO
 // and < 0.1 % errors; (2) p50/p99 at half capacity; (3) goodput at capacity and at twice
 // capacity with checkout's resilience pipeline on, then off (checkout restarted with
-// RESILIENCE_PIPELINE_ENABLED=false). Progress on stderr; the report (or --json) on stdout.
+// RESILIENCE_PIPELINE_ENABLED=false), and with it on at 3× and 5× capacity (shedding). Beside
+// the throughput, what it costs: the platform's CPU per checkout by process (from /proc), at rest,
+// its memory, its Postgres round trips and transactions — with tracing on (exporting over OTLP to
+// a receiver in this process at 10 % parent-based sampling), and at 100 % and off beside it.
+// Progress on stderr; the report (or --json) on stdout; without --json also
+// reports/bench/checkout.html (charts rendered by Vega).
 // e2e/platform/README.md explains the method and the figures measured on the dev machine.
 
 const ROOT = join(__dirname, '..', '..', '..');
 const PORT_BASE = 3200; // apart from npm start (3000+) and the e2e suites (3110–3165)
-const SERVICES = ['checkout', 'cart', 'payment', 'inventory', 'recommendations', 'analytics'];
+const SERVICES = [
+  'checkout',
+  'cart',
+  'payment',
+  'inventory',
+  'recommendations',
+  'analytics',
+] as const;
 const progress = (msg: string) => process.stderr.write(`[bench:checkout] ${msg}\n`);
 
 /** Runs the measurement (scripts/bench/run.mjs calls it with the bench's arguments). */
@@ -42,14 +65,28 @@ export async function main(args: string[]): Promise<void> {
       `warning: other platform processes listen on ${machine.otherPlatformPorts.join(', ')} — they share the CPU: figures will be noisy`,
     );
 
+  // Tracing stays on in the measurement: the services export to a real OTLP/HTTP endpoint.
+  const receiver = new OtlpReceiver({ keepSpans: false });
+  const otlpEndpoint = await receiver.start();
   const platform = new PlatformUnderTest({
     root: ROOT,
     portBase: PORT_BASE,
     // Waits (with progress on stderr) while an end-to-end suite holds the platform lock.
     lockWaitMs: 600_000,
     // Logs at warn: per-request info lines would bill log formatting to the figures.
-    env: Object.fromEntries(SERVICES.map((s) => [s, { LOG_LEVEL: 'warn' }])),
+    env: Object.fromEntries(
+      SERVICES.map((s) => [
+        s,
+        {
+          LOG_LEVEL: 'warn',
+          OTEL_ENABLED: 'true',
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+          OTEL_SAMPLING_RATIO: String(plan.samplingRatio),
+        },
+      ]),
+    ),
   });
+  const pg = new PgCounters(testEnv().databaseUrl, (s) => platform.url(s));
   // Never leave six orphaned services behind: on Ctrl-C, kill or a crash, stop them first
   // (once: Ctrl-C reaches this process both from the terminal and through the parent).
   let aborting = false;
@@ -57,7 +94,10 @@ export async function main(args: string[]): Promise<void> {
     if (aborting) return;
     aborting = true;
     progress(`${why}: stopping the services`);
-    void platform.stop().finally(() => process.exit(code));
+    void platform
+      .stop()
+      .finally(() => Promise.all([receiver.stop(), pg.close()]).catch(() => undefined))
+      .finally(() => process.exit(code));
   };
   const onSignal = (signal: NodeJS.Signals) => abort(signal, 130);
   const onCrash = (error: unknown) => {
@@ -75,16 +115,19 @@ export async function main(args: string[]): Promise<void> {
     const toppedUp = await topUpStock(inventoryDb.toString(), 50_000);
     progress(`stock: ${toppedUp} SKUs topped up to 50000 available units`);
     const skus = await catalogueSkus(platform.url('inventory'));
-    const result = await measure(platform, skus, options, plan, machine);
+    const result = await measure(platform, skus, options, plan, machine, { pg, receiver });
     // Another run may have started meanwhile: report every platform seen, at the start or end.
     const seen = new Set([
       ...machine.otherPlatformPorts,
       ...(await machineContext()).otherPlatformPorts,
     ]);
     result.machine.otherPlatformPorts = [...seen].sort((a, b) => a - b);
-    process.stdout.write(
-      options.json ? `${JSON.stringify(result)}\n` : `\n${renderReport(result)}\n`,
-    );
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      progress('rendering reports/bench/checkout.html (vega) ...');
+      const html = await writeHtmlReport(ROOT, result);
+      process.stdout.write(`\n${renderReport(result)}\n\ncharts: ${html}\n`);
+    }
   } finally {
     // The bench's orders leave a backlog in the consumer groups every platform run shares;
     // stopping now would hand it to the next run (an e2e suite would wait it out).
@@ -95,6 +138,7 @@ export async function main(args: string[]): Promise<void> {
     }).catch((e: unknown) => progress(`warning: ${e instanceof Error ? e.message : String(e)}`));
     progress('stopping the services');
     await platform.stop();
+    await Promise.all([receiver.stop(), pg.close()]);
     process
       .removeListener('SIGINT', onSignal)
       .removeListener('SIGTERM', onSignal)
@@ -108,8 +152,10 @@ async function measure(
   options: BenchOptions,
   plan: BenchPlan,
   machine: MachineContext,
+  io: { pg: PgCounters; receiver: OtlpReceiver },
 ): Promise<CheckoutBenchResult> {
   const started = Date.now();
+  const probe = new CostProbe(io.pg, plan.costDrainSeconds);
   const runner = new LoadRunner({
     origin: platform.url('checkout'),
     next: checkoutTraffic(skus, started.toString(36)),
@@ -124,7 +170,25 @@ async function measure(
         ? `${label}: ok ${s.ok}/${s.sent}, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, goodput ${s.goodputRps}/s, cpu ${s.cpuBusyPct}% ${JSON.stringify(s.statuses)}`
         : label,
     );
+  const logCost = (label: string, c: CostStep) =>
+    progress(
+      `${label}: ${c.cost.cpuMsPerCheckout} CPU ms/checkout ${JSON.stringify(c.cost.cpuMsPerCheckoutByProcess)}, bench ${c.cost.benchCpuMsPerCheckout}; ` +
+        `Postgres ${c.pg.pgRoundTripsPerCheckout} round trips, ${c.pg.pgTransactionsPerCheckout} transactions per checkout`,
+    );
   try {
+    // At rest: once start-up has settled (consumers joined, any older backlog applied).
+    await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
+      timeoutMs: 180_000,
+      onProgress: progress,
+    });
+    await settle(15_000, 20);
+    await new Promise((r) => setTimeout(r, 2_000));
+    log(`idle: the platform at rest for ${plan.idleSeconds} s`);
+    const idle = await probe.idle(plan.idleSeconds);
+    progress(
+      `idle: ${idle.idleCpuPercent}% of one core ${JSON.stringify(idle.idleCpuPercentByProcess)}`,
+    );
+
     log(`warm-up: 10 rps for ${plan.warmupSeconds} s`);
     await runner.step(10, plan.warmupSeconds);
     const slo = { p99Ms: options.sloP99Ms, maxErrorRatio: plan.maxErrorRatio };
@@ -137,12 +201,15 @@ async function measure(
         log(`${s.rateRps} rps${s.attempt > 1 ? ' (again)' : ''}${s.metSlo ? '' : ' MISSED'}`, s),
     );
     const halfRate = Math.max(5, Math.round(search.capacityRps / 2));
-    log(`half capacity: ${halfRate} rps for ${plan.halfSeconds} s`);
-    const half = await runner.step(halfRate, plan.halfSeconds);
+    log(`half capacity: ${halfRate} rps for ${plan.halfSeconds} s, cost measured`);
+    const halfCost = await probe.step(runner, halfRate, plan.halfSeconds);
+    const half = halfCost.step;
     log(`${halfRate} rps`, half);
+    logCost(`cost at ${halfRate} rps`, halfCost);
 
     const capacityRps = Math.max(10, search.capacityRps);
-    const { atCapacity, overload } = await comparePipeline(
+    const factors = plan.sheddingFactors;
+    const { atCapacity, overload, extraOverloadOn } = await comparePipeline(
       platform,
       runner,
       {
@@ -151,10 +218,54 @@ async function measure(
         warmupRps: halfRate,
         warmupSeconds: plan.warmupSeconds,
         seconds: plan.comparisonSeconds,
+        extraOverloadRps: factors.map((f) => Math.round(capacityRps * f)),
       },
       log,
     );
+    const overloadSteps = extraOverloadOn.map((s, i) => ({ factor: factors[i]!, ...s }));
+    const atFactor = (f: number) => overloadSteps.find((s) => s.factor === f);
+
+    // Memory after the load phases, before the tracing steps restart every service.
+    const servicePids = readCpu().pids;
+    const rssMiBByService = Object.fromEntries(
+      SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
+    );
+
+    const tracingCost = await measureTracing(platform, runner, probe, halfRate, plan, logCost);
     return {
+      cpuMsPerCheckout: halfCost.cost.cpuMsPerCheckout,
+      cpuMsPerCheckoutByProcess: halfCost.cost.cpuMsPerCheckoutByProcess,
+      benchCpuMsPerCheckout: halfCost.cost.benchCpuMsPerCheckout,
+      costWindow: {
+        rateRps: halfRate,
+        checkouts: halfCost.cost.checkouts,
+        windowSeconds: halfCost.cost.windowSeconds,
+      },
+      cpuMsPerCheckoutTracing: {
+        off: tracingCost.off?.cpuMsPerCheckout ?? null,
+        ratio10: tracingCost.ratio10?.cpuMsPerCheckout ?? null,
+        ratio100: tracingCost.ratio100?.cpuMsPerCheckout ?? null,
+      },
+      tracingCost,
+      idleCpuPercent: idle.idleCpuPercent,
+      idleCpuPercentByProcess: idle.idleCpuPercentByProcess,
+      idleSeconds: idle.seconds,
+      rssMiBServices: round1(sum(Object.values(rssMiBByService))),
+      rssMiBByService,
+      pgRoundTripsPerCheckout: halfCost.pg.pgRoundTripsPerCheckout,
+      pgTransactionsPerCheckout: halfCost.pg.pgTransactionsPerCheckout,
+      pgByService: halfCost.pg.byService,
+      tracing: {
+        samplingRatio: plan.samplingRatio,
+        parentBased: true,
+        spansReceived: io.receiver.spansReceived,
+        exportsReceived: io.receiver.exportsReceived,
+      },
+      overloadSteps,
+      goodputWithinSloRpsAt3xCapacity: atFactor(3)?.goodputWithinSloRps ?? null,
+      goodputWithinSloRpsAt5xCapacity: atFactor(5)?.goodputWithinSloRps ?? null,
+      shedP99MsAt3xCapacity: atFactor(3)?.shedP99Ms ?? null,
+      shedP99MsAt5xCapacity: atFactor(5)?.shedP99Ms ?? null,
       capacityRps: search.capacityRps,
       firstMissedRps: search.firstMissedRps ?? null,
       halfCapacityRps: halfRate,
@@ -184,4 +295,53 @@ async function measure(
   } finally {
     await runner.close();
   }
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** The environment each tracing setting restarts the services with (over the run's: 10 %). */
+const TRACING_SETTINGS: readonly [TracingSetting, Record<string, string>][] = [
+  ['off', { OTEL_ENABLED: 'false' }],
+  ['ratio100', { OTEL_SAMPLING_RATIO: '1' }],
+  ['ratio10', {}],
+];
+
+/**
+ * The half-capacity cost under each tracing setting: all six services restarted with it (so no
+ * setting inherits another's JIT state), a warm-up, then a cost step. The 10 % setting is
+ * measured the same way, last, so the three are comparable with each other.
+ */
+async function measureTracing(
+  platform: PlatformUnderTest,
+  runner: LoadRunner,
+  probe: CostProbe,
+  rateRps: number,
+  plan: BenchPlan,
+  logCost: (label: string, c: CostStep) => void,
+): Promise<Record<TracingSetting, TracingCost | null>> {
+  const costs: Record<TracingSetting, TracingCost | null> = {
+    off: null,
+    ratio10: null,
+    ratio100: null,
+  };
+  for (const [setting, env] of TRACING_SETTINGS) {
+    progress(
+      `tracing ${setting}: restarting the six services, warm-up ${plan.tracingWarmupSeconds} s`,
+    );
+    await Promise.all(SERVICES.map((s) => platform.restartWith(s, env)));
+    await runner.reconnect();
+    await runner.step(rateRps, plan.tracingWarmupSeconds);
+    const c = await probe.step(runner, rateRps, plan.tracingSeconds);
+    logCost(`tracing ${setting} at ${rateRps} rps`, c);
+    costs[setting] = {
+      ...c.cost,
+      rateRps,
+      p50Ms: c.step.p50Ms,
+      p99Ms: c.step.p99Ms,
+      pgRoundTripsPerCheckout: c.pg.pgRoundTripsPerCheckout,
+      pgTransactionsPerCheckout: c.pg.pgTransactionsPerCheckout,
+    };
+  }
+  return costs;
 }

@@ -25,10 +25,18 @@ export class LoadRunner {
 
   constructor(private readonly options: LoadRunnerOptions) {}
 
-  /** One step at `rateRps` for `seconds`, once the CPU has settled (10 s at most). */
-  async step(rateRps: number, seconds: number): Promise<StepResult> {
+  /**
+   * One step at `rateRps` for `seconds`, once the CPU has settled (10 s at most). `beforeLoad`
+   * runs after the settling, right before the first request (a cost reading starts there).
+   */
+  async step(
+    rateRps: number,
+    seconds: number,
+    beforeLoad?: () => Promise<void>,
+  ): Promise<StepResult> {
     const busy = await settle();
     if (busy >= 35) this.options.onBusy?.(busy);
+    await beforeLoad?.();
     const { origin, next, okStatus, timeoutMs, sloMs } = this.options;
     return runOpenLoop({
       origin,

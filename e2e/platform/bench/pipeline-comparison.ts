@@ -11,7 +11,7 @@ export interface PipelineComparison {
 
 /**
  * Runs the same steps — at capacity (what the pipeline costs when nothing is wrong), then at an
- * overload rate (what it buys) — against checkout with RESILIENCE_PIPELINE_ENABLED=true, then
+ * overload rate (what it buys), then with the pipeline on only at `extraOverloadRps` — against checkout with RESILIENCE_PIPELINE_ENABLED=true, then
  * false. Each side starts from a freshly restarted checkout and the same warm-up, so neither
  * inherits the other's JIT state, breaker or adaptive-limit history.
  */
@@ -24,9 +24,16 @@ export async function comparePipeline(
     warmupRps: number;
     warmupSeconds: number;
     seconds: number;
+    /** Further overload rates run with the pipeline on only (shedding's goodput and speed). */
+    extraOverloadRps?: readonly number[];
   },
   log: (label: string, step?: StepResult) => void,
-): Promise<{ atCapacity: PipelineComparison; overload: PipelineComparison }> {
+): Promise<{
+  atCapacity: PipelineComparison;
+  overload: PipelineComparison;
+  /** The steps at `extraOverloadRps`, pipeline on. */
+  extraOverloadOn: StepResult[];
+}> {
   const side = async (enabled: boolean) => {
     const name = `pipeline ${enabled ? 'on' : 'off'}`;
     log(`${name}: restarting checkout with RESILIENCE_PIPELINE_ENABLED=${enabled}, warm-up`);
@@ -37,12 +44,18 @@ export async function comparePipeline(
     log(`${name} at ${plan.capacityRps} rps`, atCapacity);
     const overload = await runner.step(plan.overloadRps, plan.seconds);
     log(`${name} at ${plan.overloadRps} rps`, overload);
-    return { atCapacity, overload };
+    const extra: StepResult[] = [];
+    for (const rate of enabled ? (plan.extraOverloadRps ?? []) : []) {
+      extra.push(await runner.step(rate, plan.seconds));
+      log(`${name} at ${rate} rps`, extra.at(-1));
+    }
+    return { atCapacity, overload, extra };
   };
   const on = await side(true);
   const off = await side(false);
   return {
     atCapacity: { rateRps: plan.capacityRps, on: on.atCapacity, off: off.atCapacity },
     overload: { rateRps: plan.overloadRps, on: on.overload, off: off.overload },
+    extraOverloadOn: on.extra,
   };
 }

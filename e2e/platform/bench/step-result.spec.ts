@@ -58,4 +58,20 @@ describe('step results', () => {
     expect(meetsSlo(oneError, slo)).toBe(false); // 0.1 % errors already fails
     expect(meetsSlo(fast, { ...slo, p99Ms: 5 })).toBe(false);
   });
+
+  it('when some requests are shed, then the p99 of the shed answers is reported apart', () => {
+    const outcomes = [
+      ...Array.from({ length: 97 }, (_, i) => outcome('201', 100 + i)),
+      outcome('503 RESILIENCE.LOAD_SHED', 2),
+      outcome('503 RESILIENCE.LOAD_SHED', 7),
+      outcome('503 CHECKOUT.PAYMENT_UNAVAILABLE', 3_000), // a dependency failed: not shed
+    ];
+
+    const result = summarise(outcomes, { ...step, seconds: 10 });
+    const none = summarise([outcome('201', 10)], step);
+
+    expect(result.shed).toBe(2);
+    expect(result.shedP99Ms).toBe(7);
+    expect(none).toMatchObject({ shed: 0, shedP99Ms: null });
+  });
 });

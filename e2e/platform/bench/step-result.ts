@@ -37,11 +37,18 @@ export interface StepResult {
   okAfterWindow: number;
   /** Count per outcome: `"201"`, `"503 RESILIENCE.LOAD_SHED"`, …, `timeout`, `network-error`. */
   statuses: Record<string, number>;
+  /** Shed at the door: answered `503` with code `RESILIENCE.LOAD_SHED`. */
+  shed: number;
+  /** p99 latency of the shed answers, from their scheduled send time, ms (null when none). */
+  shedP99Ms: number | null;
   /** 99th percentile of the generator's own send delay, ms (large means the generator lagged). */
   generatorLagP99Ms: number;
   /** Share of the machine's CPU busy while the load was being sent (all processes), %. */
   cpuBusyPct: number;
 }
+
+/** The outcome of a request shed by a load limiter (other 503s are a dependency's failure). */
+export const SHED_STATUS = '503 RESILIENCE.LOAD_SHED';
 
 /** Nearest-rank percentile of ascending `sorted` values (NaN when empty). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -58,6 +65,10 @@ export function summarise(
   const windowMs = step.seconds * 1000;
   const latencies = Float64Array.from(outcomes, (o) => o.latencyMs).sort();
   const lags = Float64Array.from(outcomes, (o) => o.lagMs).sort();
+  const shed = Float64Array.from(
+    outcomes.filter((o) => o.status === SHED_STATUS),
+    (o) => o.latencyMs,
+  ).sort();
   const statuses: Record<string, number> = {};
   let ok = 0;
   let inWindow = 0;
@@ -91,6 +102,8 @@ export function summarise(
     goodputWithinSloRps: round1(okInWindowWithinSlo / step.seconds),
     okAfterWindow: ok - okInWindow,
     statuses,
+    shed: shed.length,
+    shedP99Ms: shed.length > 0 ? Math.round(percentile(shed, 99)) : null,
     generatorLagP99Ms: round1(percentile(lags, 99)),
     cpuBusyPct: step.cpuBusyPct,
   };
