@@ -22,6 +22,7 @@ const by = (ms: number) =>
 /** A small run: two search steps, the half step, the pipeline steps and one shedding step. */
 function sampleResult(): CheckoutBenchResult {
   const cost = (ms: number) => ({
+    restarted: true,
     cpuMsPerCheckout: ms,
     cpuMsPerCheckoutByProcess: by(ms / 10),
     benchCpuMsPerCheckout: 1,
@@ -147,12 +148,22 @@ describe('bench charts', () => {
     expect(values).toHaveLength(PROCESS_GROUPS.length * 4);
     expect(new Set(values.map((v) => v.setting))).toEqual(
       new Set([
-        'half capacity, sampling 0.1',
-        'restarted, tracing off',
-        'restarted, tracing ratio10',
-        'restarted, tracing ratio100',
+        'main run, sampling 10 %',
+        'restarted: tracing off',
+        'restarted: sampling 10 %',
+        'restarted: sampling 100 %',
       ]),
     );
+  });
+
+  it('when 10 % was not measured on restarted services (--quick), then its bar is the main run only', () => {
+    const result = sampleResult();
+    result.tracingCost.ratio10 = { ...result.tracingCost.ratio10!, restarted: false };
+
+    const values = (cpuByProcessSpec(result).data as { values: { setting: string }[] }).values;
+
+    expect(values).toHaveLength(PROCESS_GROUPS.length * 3);
+    expect(values.map((v) => v.setting)).not.toContain('restarted: sampling 10 %');
   });
 
   it('when the charts are rendered by vega, then each is an SVG document and the HTML embeds them escaped-safe', async () => {

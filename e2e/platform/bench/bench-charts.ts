@@ -74,7 +74,12 @@ export function goodputSpec(r: CheckoutBenchResult): VegaLiteSpec {
           x: { field: 'offeredRps', type: 'quantitative', title: 'offered load (requests/s)' },
           y: { field: 'rps', type: 'quantitative', title: 'answered 201 in the window (/s)' },
           color: { field: 'series', type: 'nominal', title: 'phase' },
-          strokeDash: { field: 'measure', type: 'nominal', title: 'measure' },
+          strokeDash: {
+            field: 'measure',
+            type: 'nominal',
+            title: 'measure',
+            legend: { labelLimit: 400 },
+          },
           order: { field: 'offeredRps', type: 'quantitative' },
         },
       },
@@ -116,15 +121,16 @@ export function latencySpec(r: CheckoutBenchResult): VegaLiteSpec {
 
 /** CPU ms per checkout by process: the half-capacity step, and each tracing setting beside it. */
 export function cpuByProcessSpec(r: CheckoutBenchResult): VegaLiteSpec {
+  const labels = { off: 'tracing off', ratio10: 'sampling 10 %', ratio100: 'sampling 100 %' };
   const settings = [
     {
-      setting: `half capacity, sampling ${r.tracing.samplingRatio}`,
+      setting: `main run, sampling ${r.tracing.samplingRatio * 100} %`,
       by: r.cpuMsPerCheckoutByProcess,
     },
     ...(['off', 'ratio10', 'ratio100'] as const).flatMap((key) => {
       const cost = r.tracingCost[key];
-      return cost
-        ? [{ setting: `restarted, tracing ${key}`, by: cost.cpuMsPerCheckoutByProcess }]
+      return cost?.restarted
+        ? [{ setting: `restarted: ${labels[key]}`, by: cost.cpuMsPerCheckoutByProcess }]
         : [];
     }),
   ];
@@ -135,13 +141,19 @@ export function cpuByProcessSpec(r: CheckoutBenchResult): VegaLiteSpec {
     $schema: SCHEMA,
     title: `CPU ms per checkout by process (total at half capacity: ${r.cpuMsPerCheckout} ms)`,
     width: WIDTH,
+    height: { step: 48 },
     data: { values },
     mark: 'bar',
     encoding: {
       y: { field: 'process', type: 'nominal', sort: [...PROCESS_GROUPS], title: null },
       yOffset: { field: 'setting', type: 'nominal' },
       x: { field: 'ms', type: 'quantitative', title: 'CPU ms per completed checkout' },
-      color: { field: 'setting', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+      color: {
+        field: 'setting',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', labelLimit: 400, columns: 2 },
+      },
     },
   };
 }

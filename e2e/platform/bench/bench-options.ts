@@ -37,6 +37,11 @@ export interface BenchPlan {
   /** Each tracing setting (off, 10 %, 100 %): warm-up after the restart, then the cost step, s. */
   tracingWarmupSeconds: number;
   tracingSeconds: number;
+  /**
+   * The tracing settings measured after restarting every service with them. `--quick` leaves
+   * out `ratio10` (the run's own setting): its figure is then the main half-capacity step's.
+   */
+  tracingRestarts: readonly ('off' | 'ratio10' | 'ratio100')[];
   /** Parent-based sampling ratio of the run (the Compose default). */
   samplingRatio: number;
 }
@@ -70,16 +75,17 @@ export function benchPlan(options: BenchOptions): BenchPlan {
     rates: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140, 160, 200, 250, 300],
     stepSeconds: options.quick ? 4 : 8,
     halfSeconds: options.quick ? 6 : 20,
-    comparisonSeconds: options.quick ? 6 : 12,
+    comparisonSeconds: options.quick ? 5 : 12,
     warmupSeconds: options.quick ? 2 : 4,
     overloadFactor: 2,
     requestTimeoutMs: 10_000,
     maxErrorRatio: 0.001,
     sheddingFactors: [3, 5],
     idleSeconds: options.quick ? 10 : 30,
-    costDrainSeconds: 3,
-    tracingWarmupSeconds: options.quick ? 3 : 8,
-    tracingSeconds: options.quick ? 5 : 15,
+    costDrainSeconds: options.quick ? 2 : 3,
+    tracingWarmupSeconds: options.quick ? 2 : 8,
+    tracingSeconds: options.quick ? 4 : 15,
+    tracingRestarts: options.quick ? ['off', 'ratio100'] : ['off', 'ratio100', 'ratio10'],
     samplingRatio: 0.1,
   };
 }

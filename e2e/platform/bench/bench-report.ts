@@ -11,6 +11,8 @@ export type TracingSetting = 'off' | 'ratio10' | 'ratio100';
 
 /** The cost of one tracing setting: every service restarted with it, warmed up, then one step. */
 export interface TracingCost extends CheckoutCost {
+  /** True: measured after restarting every service with it; false: the main half-capacity step. */
+  restarted: boolean;
   rateRps: number;
   p50Ms: number;
   p99Ms: number;
@@ -32,7 +34,7 @@ export interface CostFigures {
   benchCpuMsPerCheckout: number;
   /** The half-capacity cost window: rate, checkouts completed, load + drain seconds. */
   costWindow: { rateRps: number; checkouts: number; windowSeconds: number };
-  /** Half-capacity cost with tracing off, at 10 % and at 100 % sampling (null: not measured). */
+  /** Half-capacity cost with tracing off, at 10 % and at 100 % sampling (see `tracingCost`). */
   cpuMsPerCheckoutTracing: Record<TracingSetting, number | null>;
   tracingCost: Record<TracingSetting, TracingCost | null>;
   /** The platform at rest, before any load: CPU as % of one core. */
@@ -141,7 +143,10 @@ export function renderReport(r: CheckoutBenchResult): string {
 /** The cost lines of the report. */
 export function renderCost(r: CostFigures): string[] {
   const tracing = (['off', 'ratio10', 'ratio100'] as const)
-    .map((k) => `${k} ${r.cpuMsPerCheckoutTracing[k] ?? '-'}`)
+    .map((k) => {
+      const c = r.tracingCost[k];
+      return `${k} ${c?.cpuMsPerCheckout ?? '-'}${c && !c.restarted ? " (the main run's step, not restarted: --quick)" : ''}`;
+    })
     .join(', ');
   const cost = [
     ['process', 'CPU ms/checkout', 'idle % of a core'],
@@ -154,7 +159,7 @@ export function renderCost(r: CostFigures): string[] {
   ];
   return [
     `cost at half capacity (${r.costWindow.rateRps} rps, ${r.costWindow.checkouts} checkouts over ${r.costWindow.windowSeconds} s, tracing sampled at ${r.tracing.samplingRatio}, parent-based): ${r.cpuMsPerCheckout} CPU ms per checkout (bench process apart: ${r.benchCpuMsPerCheckout})`,
-    `CPU ms per checkout by tracing setting (services restarted for each): ${tracing}`,
+    `CPU ms per checkout by tracing setting (services restarted with each): ${tracing}`,
     `idle (before any load, ${r.idleSeconds} s${r.idleSeconds < 30 ? ': --quick, shorter than 30 s' : ''}): ${r.idleCpuPercent}% of one core`,
     `Postgres per checkout: ${r.pgRoundTripsPerCheckout} round trips (db_client_queries_total), ${r.pgTransactionsPerCheckout} transactions (pg_stat_database)`,
     `services' resident memory after the load phases: ${r.rssMiBServices} MiB`,

@@ -181,8 +181,8 @@ async function measure(
       timeoutMs: 180_000,
       onProgress: progress,
     });
-    await settle(15_000, 20);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await settle(10_000, 20);
+    await new Promise((r) => setTimeout(r, 1_000));
     log(`idle: the platform at rest for ${plan.idleSeconds} s`);
     const idle = await probe.idle(plan.idleSeconds);
     progress(
@@ -232,6 +232,7 @@ async function measure(
     );
 
     const tracingCost = await measureTracing(platform, runner, probe, halfRate, plan, logCost);
+    tracingCost.ratio10 ??= tracingCostOf(halfCost, halfRate, false);
     return {
       cpuMsPerCheckout: halfCost.cost.cpuMsPerCheckout,
       cpuMsPerCheckoutByProcess: halfCost.cost.cpuMsPerCheckoutByProcess,
@@ -326,6 +327,7 @@ async function measureTracing(
     ratio100: null,
   };
   for (const [setting, env] of TRACING_SETTINGS) {
+    if (!plan.tracingRestarts.includes(setting)) continue;
     progress(
       `tracing ${setting}: restarting the six services, warm-up ${plan.tracingWarmupSeconds} s`,
     );
@@ -334,14 +336,19 @@ async function measureTracing(
     await runner.step(rateRps, plan.tracingWarmupSeconds);
     const c = await probe.step(runner, rateRps, plan.tracingSeconds);
     logCost(`tracing ${setting} at ${rateRps} rps`, c);
-    costs[setting] = {
-      ...c.cost,
-      rateRps,
-      p50Ms: c.step.p50Ms,
-      p99Ms: c.step.p99Ms,
-      pgRoundTripsPerCheckout: c.pg.pgRoundTripsPerCheckout,
-      pgTransactionsPerCheckout: c.pg.pgTransactionsPerCheckout,
-    };
+    costs[setting] = tracingCostOf(c, rateRps, true);
   }
   return costs;
+}
+
+function tracingCostOf(c: CostStep, rateRps: number, restarted: boolean): TracingCost {
+  return {
+    restarted,
+    ...c.cost,
+    rateRps,
+    p50Ms: c.step.p50Ms,
+    p99Ms: c.step.p99Ms,
+    pgRoundTripsPerCheckout: c.pg.pgRoundTripsPerCheckout,
+    pgTransactionsPerCheckout: c.pg.pgTransactionsPerCheckout,
+  };
 }
