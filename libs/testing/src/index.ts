@@ -15,7 +15,11 @@ export { uniqueName } from './unique-name';
 export { closedPort } from './closed-port';
 export { installInMemoryTracing, type InMemoryTracing, type SpanRun } from './in-memory-tracing';
 export { type PlatformService, PLATFORM_SERVICES } from './platform-services';
-export { ServiceProcess, type ServiceProcessOptions } from './service-process';
+export {
+  SERVICE_NODE_OPTIONS,
+  ServiceProcess,
+  type ServiceProcessOptions,
+} from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';
 export { acquirePlatformLock, PLATFORM_LOCK_KEY, type PlatformLockOptions } from './platform-lock';
 export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';

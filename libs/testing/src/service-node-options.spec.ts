@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLATFORM_SERVICES } from './platform-services';
+import { SERVICE_NODE_OPTIONS } from './service-process';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+describe('SERVICE_NODE_OPTIONS', () => {
+  it.each(PLATFORM_SERVICES.map((s) => s.name))(
+    "when %s's image starts, then it runs with the same V8 flags as the tests and npm start",
+    (name) => {
+      const dockerfile = readFileSync(join(ROOT, 'services', name, 'Dockerfile'), 'utf8');
+
+      const env = dockerfile.split('\n').find((line) => /^ENV .*NODE_ENV=production/.test(line));
+
+      expect(env).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`);
+    },
+  );
+});
