@@ -12,6 +12,7 @@ import { HealthRegistry } from '../health/health-registry';
 import { installJsonBodyParser } from '../http/json-body-parser';
 import { installRequestLifecycle } from '../http/request-lifecycle';
 import { ShutdownRegistry } from '../lifecycle/shutdown-registry';
+import { bufferedStdoutSink } from '../logging/buffered-sink';
 import { JsonLogger, type LogSink } from '../logging/json-logger';
 import { routeProcessWarnings } from '../logging/process-warnings';
 import { ServiceMetrics } from '../metrics/http-metrics';
@@ -31,7 +32,7 @@ export interface BootstrapOptions<S extends ServiceSchema> {
   env?: Record<string, string | undefined>;
   /** Serve OpenAPI at `/docs` (JSON at `/docs-json`). */
   openApi?: { title: string; description?: string };
-  /** Where log lines go (tests capture them); default stdout. */
+  /** Where log lines go (tests capture them); default stdout, one write per event-loop turn. */
   logSink?: LogSink;
   /** Trace exporter for tests (enables tracing regardless of OTEL_ENABLED). */
   traceExporter?: SpanExporter;
@@ -63,7 +64,12 @@ export async function bootstrapService<S extends ServiceSchema>(
   options: BootstrapOptions<S>,
 ): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(options.schema, options.env) as z.infer<S> & PlatformConfig;
-  const logger = new JsonLogger(config.SERVICE_NAME, config.LOG_LEVEL, options.logSink);
+  // Lines of one event-loop turn go out in one write (see createBufferedSink).
+  const logger = new JsonLogger(
+    config.SERVICE_NAME,
+    config.LOG_LEVEL,
+    options.logSink ?? bufferedStdoutSink(),
+  );
   const stopTelemetry = startTelemetry({
     serviceName: config.SERVICE_NAME,
     serviceVersion: config.SERVICE_VERSION,
