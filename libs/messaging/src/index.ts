@@ -48,7 +48,13 @@ export {
   type EventConsumerOptions,
   type ConsumerState,
 } from './consumer/event-consumer';
-export type { EventHandler, EventHandlers, HandlerContext } from './consumer/event-handler';
+export type {
+  BatchContext,
+  BatchHandler,
+  EventHandler,
+  EventHandlers,
+  HandlerContext,
+} from './consumer/event-handler';
 export {
   defaultClassifyError,
   errorCodeOf,

@@ -32,6 +32,7 @@ describe('initialiseConsumerSeries', () => {
       'messaging_consumer_retries_total',
       'messaging_consumer_fatal_errors_total',
       'messaging_consumer_commit_failures_total',
+      'messaging_consumer_batch_fallbacks_total',
     ]) {
       expect(await zeroSeries(registry, name)).toEqual([
         'group=analytics,topic=orders',

@@ -34,6 +34,11 @@ export function eventConsumerMetrics(registry: Registry | undefined) {
       help: 'Handler errors classed fatal: the consumer stopped without committing',
       labelNames: ['group', 'topic'],
     }),
+    batchFallbacks: counter(registry, {
+      name: 'messaging_consumer_batch_fallbacks_total',
+      help: 'Batches whose batch handler failed, so their events were processed one by one',
+      labelNames: ['group', 'topic'],
+    }),
     commitFailures: counter(registry, {
       name: 'messaging_consumer_commit_failures_total',
       help: 'Offset commits that failed (the message may be redelivered; the inbox absorbs it)',
@@ -63,5 +68,6 @@ export function initialiseConsumerSeries(
     metrics.retries.inc(labels, 0);
     metrics.fatal.inc(labels, 0);
     metrics.commitFailures.inc(labels, 0);
+    metrics.batchFallbacks.inc(labels, 0);
   }
 }

@@ -1,11 +1,12 @@
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createIdempotentProducer } from '../kafka/kafka-client.factory';
 import type { BackoffOptions } from '../shared/backoff';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
 import { defaultClassifyError, type ErrorClassifier } from './error-classifier';
-import type { EventHandlers } from './event-handler';
+import { BatchRunner } from './batch-runner';
+import type { BatchHandler, EventHandlers } from './event-handler';
 import {
   eventConsumerMetrics,
   initialiseConsumerSeries,
@@ -21,6 +22,12 @@ export interface EventConsumerOptions {
   /** Topics to consume (their `<topic>.dlq` receive the poison messages). */
   topics: string[];
   handlers: EventHandlers;
+  /**
+   * Optional: applies the handled events of one fetched partition batch as one unit of work
+   * (one transaction, one bulk inbox insert), with the per-event `handlers` as the fallback when
+   * it throws. See {@link BatchHandler} and the README ("Batches").
+   */
+  batchHandler?: BatchHandler;
   /** Handler attempts per delivery, including the first (default 5). */
   maxAttempts?: number;
   /** Backoff between attempts (default 200 ms doubling up to 5 s, full jitter). */
@@ -39,6 +46,15 @@ export interface EventConsumerOptions {
    * consumer otherwise holds a SIGTERM up for ~5 s, for one empty fetch per second saved.
    */
   maxWaitTimeMs?: number;
+  /**
+   * Bytes the broker gathers before it answers a fetch, unless `maxWaitTimeMs` passes first
+   * (default 16 384, about 20 events; kafkajs' own is 1). Under load a fetch then carries a batch
+   * (one transaction and one offset commit for many events) instead of one message; at rest it
+   * changes nothing (one empty fetch per `maxWaitTimeMs`). The price is latency when traffic is
+   * light: an event waits up to `maxWaitTimeMs` in Kafka. Set 1 for a consumer that must react
+   * at once.
+   */
+  minBytes?: number;
   /** Partitions processed in parallel by this instance (default 1). */
   partitionsConsumedConcurrently?: number;
   /** How often consumer lag is sampled into `messaging_consumer_lag`, ms (default 15 000; 0 = off). */
@@ -57,18 +73,20 @@ export type ConsumerState = 'idle' | 'running' | 'stopped' | 'failed';
 /**
  * A Kafka consumer group member with at-least-once processing and explicit offset control.
  *
- * kafkajs `eachMessage` with `autoCommit: false`: after a message is handled (or skipped, or
- * safely in the DLQ) its offset + 1 is committed explicitly, so a crash at any point before
- * that redelivers the message; the handler's inbox makes the redelivery harmless. One commit per
- * message costs a broker round trip, which buys the simplest correct story ("committed means
- * durable") at this platform's volumes; `eachBatch` + `resolveOffset` would amortise commits.
- * A fatal handler error pauses the partition and stops the consumer without committing.
- * kafkajs crashes from broker outages are restarted automatically (`restartOnFailure`).
+ * kafkajs `eachBatch` with `autoCommit: false` and no auto-resolve: each message's offset is
+ * resolved once its outcome is durable (handled, skipped or safely in the DLQ), and the batch's
+ * durable prefix is committed explicitly, once per batch, after its work. A crash before that
+ * commit redelivers the batch; the handlers' inbox makes the redelivery harmless. A fatal handler
+ * error pauses the partition and stops the consumer without committing that message (the ones
+ * before it are committed). kafkajs crashes from broker outages are restarted automatically
+ * (`restartOnFailure`). See {@link BatchRunner} for one batch's journey.
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
   private readonly dlqProducer: Producer;
   private readonly processor: MessageProcessor;
+  private readonly runner: BatchRunner;
+  private dlqConnected: Promise<void> | undefined;
   private readonly metrics: EventConsumerMetrics;
   private readonly log: MessagingLogger;
   private readonly stopping = new AbortController();
@@ -88,6 +106,7 @@ export class EventConsumer {
       rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      minBytes: options.minBytes ?? 16_384,
       allowAutoTopicCreation: false,
       retry: {
         initialRetryTime: 300,
@@ -99,6 +118,18 @@ export class EventConsumer {
       },
     });
     this.dlqProducer = createIdempotentProducer(options.kafka);
+    // Connected on the first dead letter, not at start: most consumers never send one, and an
+    // idempotent producer's connect costs a metadata and an InitProducerId request.
+    const dlq = {
+      send: async (record) => {
+        this.dlqConnected ??= this.dlqProducer.connect().catch((e: unknown) => {
+          this.dlqConnected = undefined;
+          throw e;
+        });
+        await this.dlqConnected;
+        return this.dlqProducer.send(record);
+      },
+    } as Pick<Producer, 'send'> as Producer;
     this.processor = new MessageProcessor({
       group: options.groupId,
       handlers: options.handlers,
@@ -106,11 +137,21 @@ export class EventConsumer {
       maxAttempts: Math.max(1, options.maxAttempts ?? 5),
       backoff: options.backoff ?? { baseMs: 200, maxMs: 5_000 },
       heartbeatIntervalMs,
-      dlqProducer: this.dlqProducer,
+      dlqProducer: dlq,
       metrics: this.metrics,
       log: this.log,
       signal: this.stopping.signal,
       random: options.random ?? Math.random,
+    });
+    this.runner = new BatchRunner({
+      group: options.groupId,
+      handlers: options.handlers,
+      batchHandler: options.batchHandler,
+      processor: this.processor,
+      metrics: this.metrics,
+      log: this.log,
+      signal: this.stopping.signal,
+      commit: (topic, partition, offset) => this.commit(topic, partition, offset),
     });
     const lagInterval = options.lagSampleIntervalMs ?? 15_000;
     if (lagInterval > 0) {
@@ -147,7 +188,6 @@ export class EventConsumer {
 
   /** Connects, subscribes and starts consuming; resolves once the run loop is started. */
   async start(): Promise<void> {
-    await this.dlqProducer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics,
@@ -155,8 +195,11 @@ export class EventConsumer {
     });
     await this.consumer.run({
       autoCommit: false,
+      // Offsets are resolved per message by the runner, only once durable: a stop mid-batch
+      // must not mark the rest of the batch consumed.
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.onMessage(payload),
+      eachBatch: (payload) => this.onBatch(payload),
     });
     this.currentState = 'running';
     this.lag?.start();
@@ -167,7 +210,10 @@ export class EventConsumer {
     return this.joined;
   }
 
-  /** Leaves the group after the message in flight; uncommitted work is redelivered elsewhere. */
+  /**
+   * Leaves the group after the message (or batch) in flight, committing what is durable;
+   * uncommitted work is redelivered elsewhere.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.halting;
@@ -175,40 +221,41 @@ export class EventConsumer {
     if (this.currentState !== 'failed') this.currentState = 'stopped';
   }
 
-  private async onMessage(payload: EachMessagePayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     if (this.stopping.signal.aborted || this.currentState === 'failed') {
       payload.pause();
       return;
     }
-    const decision = await this.processor.process(payload);
-    if (decision.action === 'halt') {
-      // Not committing is the point; pausing stops kafkajs from moving on to the next message
-      // of this partition before the consumer is gone.
+    const result = await this.runner.run({
+      batch: payload.batch,
+      resolveOffset: (offset) => payload.resolveOffset(offset),
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => payload.isRunning() && !payload.isStale(),
+    });
+    if (result.action === 'halt') {
+      // Not committing the message is the point; pausing stops kafkajs from fetching past it
+      // before the consumer is gone.
       payload.pause();
       if (this.stopping.signal.aborted) return;
       this.currentState = 'failed';
       this.halting ??= new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => this.shutdown())
-        .finally(() => this.options.onFatal?.(decision.error));
-      return;
+        .finally(() => this.options.onFatal?.(result.error));
     }
-    await this.commit(payload);
   }
 
-  private async commit({ topic, partition, message }: EachMessagePayload): Promise<void> {
+  private async commit(topic: string, partition: number, offset: string): Promise<void> {
     try {
-      await this.consumer.commitOffsets([
-        { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-      ]);
+      await this.consumer.commitOffsets([{ topic, partition, offset }]);
     } catch (e) {
       // Commits are cumulative: the next successful one covers this offset. If none comes (the
-      // partition moved), the new owner redelivers and the inbox absorbs the duplicate.
+      // partition moved), the new owner redelivers and the inbox absorbs the duplicates.
       this.metrics.commitFailures.inc({ group: this.options.groupId, topic });
       this.log('warn', 'offset commit failed', {
         group: this.options.groupId,
         topic,
         partition,
-        offset: message.offset,
+        offset,
         error: e instanceof Error ? e.message : String(e),
       });
     }
@@ -217,6 +264,6 @@ export class EventConsumer {
   private async shutdown(): Promise<void> {
     await this.lag?.stop();
     await this.consumer.disconnect().catch(() => undefined);
-    await this.dlqProducer.disconnect().catch(() => undefined);
+    if (this.dlqConnected) await this.dlqProducer.disconnect().catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import type { EventOf, EventType } from '@rc/contracts';
+import type { DomainEvent, EventOf, EventType } from '@rc/contracts';
 
 /** What a handler knows about the delivery it is processing. */
 export interface HandlerContext {
@@ -30,3 +30,23 @@ export type EventHandler<T extends EventType> = (
  * offset is committed); events of an unregistered type are dead-lettered.
  */
 export type EventHandlers = { readonly [T in EventType]?: EventHandler<T> };
+
+/** What a batch handler knows about the batch it is applying. */
+export interface BatchContext {
+  topic: string;
+  partition: number;
+  /** Kafka offsets of the events, in the same order (decimal strings). */
+  offsets: readonly string[];
+  /** Aborted when the consumer is stopping (the batch still runs to its end or its rollback). */
+  signal: AbortSignal;
+}
+
+/**
+ * Applies several events of one partition, in offset order, as ONE unit of work: all of them
+ * or none (typically one Postgres transaction through `inbox.runBatch`). It must have exactly
+ * the effect of the per-event handlers applied one by one in that order, because the consumer
+ * falls back to them when the batch throws: then every event is retried, dead-lettered or halts
+ * on its own, so one poison event cannot block or roll back the others. Only events that parsed
+ * and whose type has a per-event handler reach it.
+ */
+export type BatchHandler = (events: readonly DomainEvent[], context: BatchContext) => Promise<void>;

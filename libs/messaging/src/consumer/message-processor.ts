@@ -1,8 +1,8 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { parseEvent, type DomainEvent, type EventType } from '@rc/contracts';
-import type { EachMessagePayload, Producer } from 'kafkajs';
+import type { KafkaMessage, Producer } from 'kafkajs';
 import { headersToRecord } from '../kafka/message-codec';
-import { extractTraceContext, messagingTracer } from '../observability/trace-context';
+import { startConsumerSpan } from './consumer-span';
 import { fullJitterDelay, sleep, type BackoffOptions } from '../shared/backoff';
 import type { MessagingLogger } from '../shared/messaging-logger';
 import { deadLetterMessage, type DeadLetterReason } from './dead-letter';
@@ -12,6 +12,15 @@ import type { EventConsumerMetrics } from './event-consumer.metrics';
 
 /** What the consumer does with the offset after a message: commit it, or halt without. */
 export type Decision = { action: 'commit' } | { action: 'halt'; error: unknown };
+
+/** One message to process: where it came from and how to heartbeat while retrying it. */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  /** Keeps the group membership alive; throws when a rebalance is under way. */
+  heartbeat: () => Promise<void>;
+}
 
 /** Collaborators of {@link MessageProcessor}. */
 export interface MessageProcessorDeps {
@@ -39,7 +48,7 @@ export interface MessageProcessorDeps {
 export class MessageProcessor {
   constructor(private readonly deps: MessageProcessorDeps) {}
 
-  async process(payload: EachMessagePayload): Promise<Decision> {
+  async process(payload: Delivery): Promise<Decision> {
     const { topic, message } = payload;
     const parsed = parseEvent(message.value ?? '');
     if (!parsed.ok) {
@@ -53,22 +62,11 @@ export class MessageProcessor {
       return { action: 'commit' };
     }
     const headers = headersToRecord(message.headers);
-    const parent = extractTraceContext(headers.traceparent ? headers : { ...event.trace });
-    const span = messagingTracer().startSpan(
-      `${topic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': topic,
-          'messaging.consumer.group.name': this.deps.group,
-          'messaging.destination.partition.id': String(payload.partition),
-          'messaging.kafka.offset': Number(message.offset),
-          'messaging.message.id': event.id,
-        },
-      },
-      parent,
+    const { span, parent } = startConsumerSpan(
+      { topic, partition: payload.partition, group: this.deps.group },
+      message,
+      event,
+      headers,
     );
     try {
       return await context.with(trace.setSpan(parent, span), () =>
@@ -83,7 +81,7 @@ export class MessageProcessor {
   }
 
   private async handleWithRetries(
-    payload: EachMessagePayload,
+    payload: Delivery,
     event: DomainEvent,
     handler: EventHandler<EventType>,
     headers: Record<string, string>,
@@ -148,8 +146,12 @@ export class MessageProcessor {
     return this.deps.signal.aborted;
   }
 
-  private async deadLetter(
-    payload: EachMessagePayload,
+  /**
+   * Sends `payload` to its topic's DLQ (acknowledged by Kafka) and counts it.
+   * @throws when the DLQ publish fails: the message must be delivered again, not skipped.
+   */
+  async deadLetter(
+    payload: Pick<Delivery, 'topic' | 'partition' | 'message'>,
     reason: DeadLetterReason,
     error: unknown,
     attempts: number,

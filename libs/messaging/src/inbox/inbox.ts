@@ -47,6 +47,57 @@ async function runOnce(
   }
 }
 
+/**
+ * The batch form of {@link runOnce}: ONE transaction records every event id of the batch in one
+ * statement (`INSERT … SELECT unnest($2) ON CONFLICT DO NOTHING RETURNING event_id`, so the
+ * database says which ids are new), runs `work` on the same client with the new ids only, then
+ * commits. Ids applied before (or repeated within the batch) are left out of `fresh`; when
+ * none is new, `work` does not run and nothing is written. If `work` throws, everything rolls
+ * back, the inbox rows too, and the error propagates (the consumer then falls back to one
+ * event at a time). Racing deliveries serialise on the primary key as in `runOnce`. Returns the
+ * new ids, in the order given.
+ */
+async function runBatch(
+  pool: Pool,
+  group: string,
+  eventIds: readonly string[],
+  work: (client: PoolClient, fresh: ReadonlySet<string>) => Promise<void>,
+): Promise<string[]> {
+  const byId = new Map(eventIds.map((id) => [id.toLowerCase(), id]));
+  const unique = [...byId.keys()];
+  if (unique.length === 0) return [];
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ event_id: string }>(
+      `INSERT INTO inbox (consumer_group, event_id)
+       SELECT $1, id FROM unnest($2::uuid[]) AS id
+       ON CONFLICT (consumer_group, event_id) DO NOTHING
+       RETURNING event_id`,
+      [group, unique],
+    );
+    if (rows.length === 0) {
+      await client.query('ROLLBACK');
+      return [];
+    }
+    const inserted = new Set(rows.map((r) => r.event_id));
+    const fresh = new Set(unique.filter((id) => inserted.has(id)).map((id) => byId.get(id)!));
+    await work(client, fresh);
+    await client.query('COMMIT');
+    return [...fresh];
+  } catch (e) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /** Deletes inbox rows older than `olderThanMs` (keep them longer than the topics' retention). */
 async function prune(pool: Pool, olderThanMs: number): Promise<number> {
   const { rowCount } = await pool.query(
@@ -56,5 +107,8 @@ async function prune(pool: Pool, olderThanMs: number): Promise<number> {
   return rowCount ?? 0;
 }
 
-/** The consumer inbox: `runOnce` for idempotent handling; `prune` for housekeeping. */
-export const inbox = { runOnce, prune };
+/**
+ * The consumer inbox: `runOnce` for idempotent handling of one event, `runBatch` for a batch in
+ * one transaction; `prune` for housekeeping.
+ */
+export const inbox = { runOnce, runBatch, prune };

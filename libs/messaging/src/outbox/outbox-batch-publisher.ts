@@ -14,6 +14,9 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+/** A row of the batch query: the lease epoch, and an outbox row unless the outbox is drained. */
+type LeasedRow = { epoch: string } & ({ id: null } | OutboxRow);
+
 /** Kafka did not acknowledge a batch: transient by nature, the relay keeps its leadership. */
 export class KafkaPublishError extends Error {
   constructor(message: string, cause: unknown) {
@@ -23,9 +26,10 @@ export class KafkaPublishError extends Error {
 }
 
 /**
- * One relay cycle, run by the leader only and entirely on its lock session: check the lease,
- * read the oldest unpublished rows, send them in one idempotent `acks: -1` request, and mark
- * them published only while the lease epoch is still ours.
+ * One relay cycle, run by the leader only and entirely on its lock session: read the lease and
+ * the oldest unpublished rows in one statement (one snapshot; no rows are sent unless the epoch
+ * is still ours), send them in one idempotent `acks: -1` request, and mark them published only
+ * while the lease epoch is still ours. Two round trips per batch, one when drained.
  */
 export class OutboxBatchPublisher {
   private producer: Producer;
@@ -47,14 +51,22 @@ export class OutboxBatchPublisher {
    * @throws RelayFencedError when another leader took over; KafkaPublishError when Kafka failed.
    */
   async publishBatch(): Promise<number> {
-    await this.leadership.verify();
     const session = this.leadership.session;
     const epoch = this.leadership.epoch!;
-    const { rows } = await session.query<OutboxRow>(
-      `SELECT id, topic, payload, headers FROM outbox
-       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-      [this.options.batchSize],
+    const { rows: leased } = await session.query<LeasedRow>(
+      `SELECT l.epoch, o.id, o.topic, o.payload, o.headers
+       FROM outbox_relay_lease l
+       LEFT JOIN LATERAL (
+         SELECT id, topic, payload, headers FROM outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT $2
+       ) o ON true
+       WHERE l.relay_name = $1
+       ORDER BY o.id`,
+      [this.relay, this.options.batchSize],
     );
+    // No lease row at all, or another epoch: fenced, before anything is sent.
+    this.leadership.check(leased[0]?.epoch);
+    const rows = leased.filter((r): r is { epoch: string } & OutboxRow => r.id !== null);
     await this.sampleBacklog(rows.length === 0);
     if (rows.length === 0) return 0;
 

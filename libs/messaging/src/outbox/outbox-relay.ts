@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import { RelayFencedError } from '../messaging.errors';
 import { fullJitterDelay, sleep, type BackoffOptions } from '../shared/backoff';
+import { Wakeup } from '../shared/wakeup';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
 import { KafkaPublishError, OutboxBatchPublisher } from './outbox-batch-publisher';
 import {
@@ -24,8 +25,18 @@ export interface OutboxRelayOptions {
   kafka: Kafka;
   /** Rows per batch (default 100). */
   batchSize?: number;
-  /** Wait between polls when the outbox is drained, in ms (default 200). */
+  /**
+   * Safety poll: how long a drained leader waits for a notification before it looks anyway, in
+   * ms (default 5 000). New rows normally wake it at once (the outbox trigger's NOTIFY on
+   * commit); this only bounds the delay when a notification is lost.
+   */
   pollIntervalMs?: number;
+  /**
+   * Shortest time between the starts of two batches, in ms (default 50). Under load the
+   * notifications of many commits fold into one batch (one Kafka request, one UPDATE) instead
+   * of one batch per commit; at rest the first row is published as soon as it commits.
+   */
+  minBatchIntervalMs?: number;
   /** How often a standby retries the lock, in ms (default 1 000): bounds takeover time. */
   standbyPollIntervalMs?: number;
   /** kafkajs retries inside one send before the relay's own backoff takes over (default 5). */
@@ -42,7 +53,9 @@ export interface OutboxRelayOptions {
 
 /**
  * Publishes committed outbox rows to Kafka, in id order, with an idempotent producer and
- * `acks: -1`, then marks them published. Exactly one replica per relay name is active (see
+ * `acks: -1`, then marks them published. The leader is woken by the outbox trigger's NOTIFY
+ * when rows commit (at most one batch per `minBatchIntervalMs`, so batches form under load)
+ * and polls every `pollIntervalMs` in case a notification is lost. Exactly one replica per relay name is active (see
  * {@link RelayLeadership}); the others stand by and take over within `standbyPollIntervalMs`
  * of the leader's session ending. When Kafka or Postgres fails the rows stay where they are and
  * the relay backs off with jitter, forever: nothing is lost, only delayed (watch the backlog
@@ -54,12 +67,15 @@ export class OutboxRelay {
   private readonly metrics: OutboxRelayMetrics;
   private readonly log: MessagingLogger;
   private readonly stopping = new AbortController();
+  private readonly wakeup = new Wakeup();
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     const instanceId =
       options.instanceId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
-    this.leadership = new RelayLeadership(options.pool, options.name, instanceId);
+    this.leadership = new RelayLeadership(options.pool, options.name, instanceId, () =>
+      this.wakeup.notify(),
+    );
     this.metrics = outboxRelayMetrics(options.registry);
     this.batches = new OutboxBatchPublisher(
       options.name,
@@ -101,7 +117,11 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     const relay = this.options.name;
+    const batchSize = this.options.batchSize ?? 100;
+    const minInterval = this.options.minBatchIntervalMs ?? 50;
     let failures = 0;
+    let lastBatchAt = 0;
+    let backlog = false;
     while (!this.stopping.signal.aborted) {
       try {
         if (!this.leadership.isLeader) {
@@ -116,10 +136,17 @@ export class OutboxRelay {
             epoch: this.leadership.epoch,
           });
         }
+        // Coalesce: after a partial batch, the next starts at most minInterval after it began
+        // (a backlog is drained back to back).
+        if (!backlog) await sleep(lastBatchAt + minInterval - Date.now(), this.stopping.signal);
+        lastBatchAt = Date.now();
+        // A notification from here on means rows this batch may not see: look again after it.
+        this.wakeup.reset();
         const published = await this.batches.publishBatch();
         failures = 0;
-        if (published < (this.options.batchSize ?? 100)) {
-          await sleep(this.options.pollIntervalMs ?? 200, this.stopping.signal);
+        backlog = published >= batchSize;
+        if (!backlog) {
+          await this.wakeup.wait(this.options.pollIntervalMs ?? 5_000, this.stopping.signal);
         }
       } catch (e) {
         failures++;

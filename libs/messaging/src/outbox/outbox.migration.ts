@@ -54,9 +54,30 @@ COMMENT ON TABLE outbox_relay_lease IS 'Leadership record of each outbox relay: 
 COMMENT ON COLUMN outbox_relay_lease.epoch IS 'Incremented by every new leader; writes by older epochs are refused';
 COMMENT ON COLUMN outbox_relay_lease.holder IS 'Instance id of the current leader (host/pid/random), for operators';
 COMMENT ON COLUMN outbox_relay_lease.acquired_at IS 'When the current leader took over';
+
+-- Wakes the relay when rows commit: one notification per inserting statement, delivered by
+-- Postgres at COMMIT (never for a rolled-back insert) and folded into one per transaction, so
+-- the relay needs no fast polling and a new row waits no poll interval. The payload names the
+-- schema (several outboxes may share a database in tests). The relay still polls slowly, in
+-- case a notification is lost (a LISTEN connection that dropped, a pooler in between).
+CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('rc_outbox', TG_TABLE_SCHEMA);
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION outbox_notify() IS 'Notifies channel rc_outbox that outbox rows were inserted (sent on commit)';
+CREATE OR REPLACE TRIGGER outbox_notify AFTER INSERT ON outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
 `;
 
-/** Creates the outbox tables and indexes if they are missing (safe to call from every replica). */
+/** Channel the outbox trigger notifies on commit and the leading relay listens on. */
+export const OUTBOX_CHANNEL = 'rc_outbox';
+
+/**
+ * Creates the outbox tables and indexes if they are missing, and (re)creates the notify trigger
+ * (safe to call from every replica).
+ */
 export async function applyOutboxMigration(pool: Pool): Promise<void> {
   await applySql(pool, 'rc-messaging:outbox-migration', OUTBOX_MIGRATION_SQL);
 }

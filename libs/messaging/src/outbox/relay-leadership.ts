@@ -1,5 +1,6 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Notification, Pool, PoolClient } from 'pg';
 import { RelayFencedError } from '../messaging.errors';
+import { OUTBOX_CHANNEL } from './outbox.migration';
 
 /** First key of the two-key advisory lock: keeps relay locks apart from other advisory locks. */
 const LOCK_NAMESPACE = 'rc-messaging:outbox-relay';
@@ -15,17 +16,27 @@ const LOCK_NAMESPACE = 'rc-messaging:outbox-relay';
  *    The lock alone is not enough: a session can lose a lock without its owner noticing (a
  *    transaction-pooling proxy, `DISCARD ALL`/`pg_advisory_unlock_all()` on the session), and
  *    a leader whose session died may still be mid-way through a Kafka send.
- * All relay queries run on the lock session itself, so a dead session also fails them.
+ * All relay queries run on the lock session itself, so a dead session also fails them. The
+ * leader also LISTENs on that session for the outbox trigger's notifications (`onNotify`): a
+ * standby does not listen, and a session that dies takes its LISTEN with it.
  */
 export class RelayLeadership {
   private client: PoolClient | undefined;
   private currentEpoch: number | undefined;
   private brokenBy: Error | undefined;
+  private readonly onError = (e: Error) => {
+    this.brokenBy = e;
+  };
+  private readonly onNotification = (n: Notification) => {
+    if (n.channel === OUTBOX_CHANNEL) this.onNotify();
+  };
 
   constructor(
     private readonly pool: Pool,
     private readonly relayName: string,
     private readonly holderId: string,
+    /** Called on every outbox notification while this instance leads. */
+    private readonly onNotify: () => void = () => undefined,
   ) {}
 
   /** True while this instance holds the lock and a lease epoch. */
@@ -60,18 +71,30 @@ export class RelayLeadership {
        RETURNING epoch`,
       [this.relayName, this.holderId],
     );
+    // Listening before the first batch: a row committed from here on wakes the relay, and one
+    // committed earlier is found by that first batch.
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.currentEpoch = Number(lease.rows[0]!.epoch);
     return true;
   }
 
   /** Throws {@link RelayFencedError} (and steps down) unless the lease epoch is still ours. */
   async verify(): Promise<void> {
-    const epoch = this.currentEpoch ?? 0;
     const { rows } = await this.session.query<{ epoch: string }>(
       'SELECT epoch FROM outbox_relay_lease WHERE relay_name = $1',
       [this.relayName],
     );
-    if (Number(rows[0]?.epoch) !== epoch) {
+    this.check(rows[0]?.epoch);
+  }
+
+  /**
+   * Throws {@link RelayFencedError} (and steps down) unless `leaseEpoch`, read from the lease row
+   * (undefined when the row is gone), is still ours. For callers that fold the lease read into
+   * their own query on the session.
+   */
+  check(leaseEpoch: string | number | undefined | null): void {
+    const epoch = this.currentEpoch ?? 0;
+    if (leaseEpoch === undefined || leaseEpoch === null || Number(leaseEpoch) !== epoch) {
       const error = new RelayFencedError(this.relayName, epoch);
       this.stepDown(error);
       throw error;
@@ -87,6 +110,8 @@ export class RelayLeadership {
     this.client = undefined;
     this.currentEpoch = undefined;
     this.brokenBy = undefined;
+    // The error listener stays: the destroyed connection may still report its socket's end.
+    client?.off('notification', this.onNotification);
     client?.release(reason);
   }
 
@@ -103,12 +128,20 @@ export class RelayLeadership {
         LOCK_NAMESPACE,
         this.relayName,
       ]);
+      // The session goes back to the pool: it must not keep receiving notifications.
+      await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
       this.client = undefined;
       this.currentEpoch = undefined;
+      this.detach(client);
       client.release();
     } catch (e) {
       this.stepDown(e instanceof Error ? e : new Error(String(e)));
     }
+  }
+
+  private detach(client: PoolClient): void {
+    client.off('error', this.onError);
+    client.off('notification', this.onNotification);
   }
 
   private async connect(): Promise<PoolClient> {
@@ -117,9 +150,8 @@ export class RelayLeadership {
     const client = await this.pool.connect();
     // A checked-out client has no error listener of the pool's: without this one a dropped
     // connection would crash the process instead of just ending leadership.
-    client.on('error', (e) => {
-      this.brokenBy = e;
-    });
+    client.on('error', this.onError);
+    client.on('notification', this.onNotification);
     this.client = client;
     this.brokenBy = undefined;
     return client;
