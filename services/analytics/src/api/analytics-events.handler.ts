@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type DomainEvent } from '@rc/contracts';
-import type { EventHandlers } from '@rc/messaging';
+import type { BatchHandler, EventHandlers } from '@rc/messaging';
 import type { RecordEvent } from '../application/record-event.command';
 
 /**
@@ -12,4 +12,15 @@ export function analyticsEventHandlers(recordEvent: RecordEvent): EventHandlers 
     await recordEvent.execute(event);
   };
   return Object.fromEntries(EVENT_TYPES.map((type) => [type, record]));
+}
+
+/**
+ * The batch form of {@link analyticsEventHandlers}: the events of one fetched partition batch in
+ * one transaction (one inbox insert for all their ids, one upsert per aggregate table), with the
+ * per-event handlers as the consumer's fallback when it fails.
+ */
+export function analyticsBatchHandler(recordEvent: RecordEvent): BatchHandler {
+  return async (events) => {
+    await recordEvent.executeBatch(events);
+  };
 }

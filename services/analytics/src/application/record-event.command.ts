@@ -12,4 +12,13 @@ export class RecordEvent {
   async execute(event: DomainEvent): Promise<'applied' | 'duplicate'> {
     return this.projection.apply(event);
   }
+
+  /**
+   * Applies a batch of consumed events in one unit of work (all or none; each event once).
+   * Returns how many were new. A failure rolls the whole batch back; the consumer then applies
+   * its events one by one with {@link execute}, so one bad event cannot hold up the others.
+   */
+  async executeBatch(events: readonly DomainEvent[]): Promise<number> {
+    return this.projection.applyBatch(events);
+  }
 }

@@ -8,6 +8,11 @@ import type { AnalyticsSummary, ProductSales } from './analytics';
  */
 export interface AnalyticsProjection {
   apply(event: DomainEvent): Promise<'applied' | 'duplicate'>;
+  /**
+   * Applies several events all or nothing, each at most once (the ones applied before are
+   * skipped); the same aggregates as {@link apply} one by one. Returns how many were new.
+   */
+  applyBatch(events: readonly DomainEvent[]): Promise<number>;
 }
 
 /** Reads the aggregates. */

@@ -1,4 +1,9 @@
-import { EventConsumer, type EventHandlers, type MessagingLogger } from '@rc/messaging';
+import {
+  EventConsumer,
+  type BatchHandler,
+  type EventHandlers,
+  type MessagingLogger,
+} from '@rc/messaging';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 
@@ -8,6 +13,8 @@ export interface AnalyticsConsumerOptions {
   groupId: string;
   topics: string[];
   handlers: EventHandlers;
+  /** Applies a fetched batch in one transaction; `handlers` are the per-event fallback. */
+  batchHandler?: BatchHandler;
   maxAttempts: number;
   registry: Registry;
   logger: MessagingLogger;
@@ -25,7 +32,8 @@ export interface AnalyticsConsumerOptions {
  * The one consumer of analytics, a member of group `groupId` on every domain topic. Offsets
  * are committed only after the inbox transaction committed (or the message is in its DLQ), so
  * while analytics is down or slow, events simply wait in Kafka (lag grows) and nothing
- * upstream notices.
+ * upstream notices. Fetches gather up to 16 KiB or wait up to 1 s (the library's defaults),
+ * and each fetched partition batch is applied in one transaction by `batchHandler`.
  */
 export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): EventConsumer {
   return new EventConsumer({
@@ -33,6 +41,7 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Even
     groupId: options.groupId,
     topics: options.topics,
     handlers: options.handlers,
+    ...(options.batchHandler && { batchHandler: options.batchHandler }),
     maxAttempts: options.maxAttempts,
     registry: options.registry,
     logger: options.logger,

@@ -11,7 +11,7 @@ import {
 } from '@rc/platform';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { analyticsEventHandlers } from '../api/analytics-events.handler';
+import { analyticsBatchHandler, analyticsEventHandlers } from '../api/analytics-events.handler';
 import { GetProductSales } from '../application/get-product-sales.query';
 import { GetSummary } from '../application/get-summary.query';
 import { RecordEvent } from '../application/record-event.command';
@@ -96,9 +96,11 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
         shutdown: ShutdownRegistry,
       ) => {
         const log = logFunction(logger);
-        const handlers = analyticsEventHandlers(
-          new RecordEvent(new PgAnalyticsProjection(pool, config.ANALYTICS_CONSUMER_GROUP)),
+        const recordEvent = new RecordEvent(
+          new PgAnalyticsProjection(pool, config.ANALYTICS_CONSUMER_GROUP),
         );
+        const handlers = analyticsEventHandlers(recordEvent);
+        const batchHandler = analyticsBatchHandler(recordEvent);
         const consumer = new BackgroundConsumer({
           kafka,
           topics: config.ANALYTICS_TOPICS,
@@ -109,6 +111,7 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
               groupId: config.ANALYTICS_CONSUMER_GROUP,
               topics: config.ANALYTICS_TOPICS,
               handlers,
+              batchHandler,
               maxAttempts: config.ANALYTICS_MAX_ATTEMPTS,
               registry: metrics.registry,
               logger: log,

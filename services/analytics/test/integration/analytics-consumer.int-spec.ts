@@ -16,7 +16,10 @@ import {
 } from '@rc/testing';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { analyticsEventHandlers } from '../../src/api/analytics-events.handler';
+import {
+  analyticsBatchHandler,
+  analyticsEventHandlers,
+} from '../../src/api/analytics-events.handler';
 import { GetSummary } from '../../src/application/get-summary.query';
 import { RecordEvent } from '../../src/application/record-event.command';
 import { RedriveDeadLetters } from '../../src/application/redrive-dead-letters.command';
@@ -43,6 +46,12 @@ class BuggyUntilFixed implements AnalyticsProjection {
       throw new PermanentHandlerError('ANALYTICS.TEST_BUG', 'simulated bug in the projection');
     }
     return this.real.apply(event);
+  }
+
+  async applyBatch(events: readonly DomainEvent[]) {
+    const bad = events.find((e) => e.type === 'OrderPlaced' && this.broken.has(e.data.customerId));
+    if (bad) await this.apply(bad);
+    return this.real.applyBatch(events);
   }
 }
 
@@ -71,6 +80,7 @@ describe('analytics consumer (real Kafka and Postgres)', () => {
       groupId,
       topics: created.topics,
       handlers: analyticsEventHandlers(new RecordEvent(projection)),
+      batchHandler: analyticsBatchHandler(new RecordEvent(projection)),
       maxAttempts: 3,
       backoff: { baseMs: 5, maxMs: 20 },
       registry,

@@ -125,4 +125,44 @@ describe('analytics aggregates (real Postgres)', () => {
     expect(db.applied).toEqual(['001_aggregates']);
     expect(again).toEqual([]);
   });
+
+  it('when a batch is recorded, then the aggregates equal those of its events recorded one by one, and events applied before count once', async () => {
+    // Arrange: the same events for a one-by-one database and a batch one
+    const events = [
+      orderPlaced([
+        ['KETTLE', 1, 4_999],
+        ['MUG', 2, 1_200],
+      ]),
+      orderPlaced([['MUG', 1, 1_200]]),
+      orderPlaced([['MUG', 5, 1_000]], 'USD'),
+      orderFailed(),
+      payment('PaymentCaptured'),
+      cartItemAdded('MUG', 3),
+      cartItemAdded('MUG', 1),
+      stockCommitted('MUG'),
+    ];
+    const other = await createAnalyticsDatabase();
+    try {
+      const oneByOne = new RecordEvent(new PgAnalyticsProjection(other.pool, 'analytics'));
+      for (const event of events) await oneByOne.execute(event);
+      const expected = await new GetSummary(new PgAnalyticsReadModel(other.pool)).execute({
+        currency: 'EUR',
+        top: 5,
+      });
+      await record.execute(events[0]!); // applied before the batch (a redelivery)
+
+      // Act: the whole batch, with one event twice
+      const fresh = await record.executeBatch([...events, events[1]!]);
+
+      // Assert
+      expect(fresh).toBe(events.length - 1);
+      expect(await summary.execute({ currency: 'EUR', top: 5 })).toEqual({
+        ...expected,
+        updatedAt: expect.any(String),
+      });
+      expect(await product.execute('MUG', 'USD')).toMatchObject({ units: 5 });
+    } finally {
+      await other.drop();
+    }
+  });
 });

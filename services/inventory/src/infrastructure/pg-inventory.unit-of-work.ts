@@ -32,6 +32,31 @@ export class PgInventoryUnitOfWork implements InventoryUnitOfWork {
     });
   }
 
+  /**
+   * The batch form of {@link applyEventOnce}: ONE transaction records every event id in one
+   * inbox insert and runs the work of the events not applied before, in order, on a unit of work
+   * bound to it; everything commits together or not at all (a failure rolls the whole batch
+   * back and propagates). Returns the ids that were new.
+   */
+  applyEventsOnce(
+    group: string,
+    events: readonly { id: string; work: (uow: InventoryUnitOfWork) => Promise<unknown> }[],
+  ): Promise<string[]> {
+    return inbox.runBatch(
+      this.pool,
+      group,
+      events.map((e) => e.id),
+      async (client, fresh) => {
+        const uow = this.joining(client);
+        const pending = new Set(fresh);
+        for (const event of events) {
+          // A repeated id inside the batch runs once (the first occurrence).
+          if (pending.delete(event.id)) await event.work(uow);
+        }
+      },
+    );
+  }
+
   /** A unit of work that runs inside `client`'s already open transaction. */
   private joining(client: ClientBase): InventoryUnitOfWork {
     const tx = new PgInventoryTransaction(client, this.routing);

@@ -3,6 +3,7 @@ import { createIdempotentProducer, encodeEvent, EventConsumer, OutboxRelay } fro
 import {
   createThrowawayDatabase,
   FAST_GROUP,
+  metricValue,
   readAll,
   type ThrowawayDatabase,
   uniqueName,
@@ -11,7 +12,7 @@ import {
 import type { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { orderEventHandlers } from '../../src/api/order-events.handlers';
+import { orderEventHandlers, orderEventsBatchHandler } from '../../src/api/order-events.handlers';
 import { CommitReservation } from '../../src/application/commit-reservation.command';
 import { ReleaseReservation } from '../../src/application/release-reservation.command';
 import { ReserveStock } from '../../src/application/reserve-stock.command';
@@ -31,6 +32,7 @@ describe('order events and outbox against Kafka', () => {
   let consumer: EventConsumer;
   let producer: Producer;
   let relay: OutboxRelay;
+  const registry = new Registry();
 
   beforeAll(async () => {
     db = await createThrowawayDatabase('inv_kafka');
@@ -41,20 +43,22 @@ describe('order events and outbox against Kafka', () => {
     uow = new PgInventoryUnitOfWork(db.pool, { topic: inventoryTopic });
     reserve = new ReserveStock(uow);
     const group = uniqueName('inventory');
+    const deps = {
+      group,
+      uow,
+      commit: new CommitReservation(uow),
+      release: new ReleaseReservation(uow),
+    };
     consumer = new EventConsumer({
       kafka,
       groupId: group,
       topics: [ordersTopic],
-      handlers: orderEventHandlers({
-        group,
-        uow,
-        commit: new CommitReservation(uow),
-        release: new ReleaseReservation(uow),
-      }),
+      handlers: orderEventHandlers(deps),
+      batchHandler: orderEventsBatchHandler(deps),
       maxAttempts: 2,
       backoff: { baseMs: 5, maxMs: 20 },
       lagSampleIntervalMs: 0,
-      registry: new Registry(),
+      registry,
       ...FAST_GROUP,
     });
     await consumer.start();
@@ -81,6 +85,23 @@ describe('order events and outbox against Kafka', () => {
 
   async function send(event: EventEnvelope): Promise<void> {
     await producer.send({ topic: ordersTopic, acks: -1, messages: [encodeEvent(event)] });
+  }
+
+  /** Sends the events in one request under one key: one partition, so usually one batch. */
+  async function sendTogether(key: string, events: EventEnvelope[]): Promise<void> {
+    await producer.send({
+      topic: ordersTopic,
+      acks: -1,
+      messages: events.map((e) => ({ ...encodeEvent(e), key })),
+    });
+  }
+
+  async function inboxTimes(events: EventEnvelope[]): Promise<string[]> {
+    const { rows } = await db.pool.query<{ at: string }>(
+      'SELECT processed_at::text AS at FROM inbox WHERE event_id = ANY($1::uuid[])',
+      [events.map((e) => e.id)],
+    );
+    return rows.map((r) => r.at);
   }
 
   async function statusOf(orderId: string): Promise<string | undefined> {
@@ -179,5 +200,61 @@ describe('order events and outbox against Kafka', () => {
       ['StockReserved', { orderId, items: [{ sku, quantity: 3 }] }],
       ['StockReleased', { orderId, items: [{ sku, quantity: 3 }] }],
     ]);
+  });
+
+  it('when several order events arrive in one batch, then they are applied in one transaction', async () => {
+    // Arrange
+    const sku = await addProduct(db.pool, 10);
+    const orders = [randomUUID(), randomUUID(), randomUUID()];
+    for (const orderId of orders)
+      await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    const events = orders.map((orderId) => orderPlaced(orderId, sku));
+
+    // Act
+    await sendTogether(randomUUID(), events);
+    await waitFor(
+      async () => (await Promise.all(orders.map(statusOf))).every((s) => s === 'COMMITTED'),
+      15_000,
+      'the three orders to commit',
+    );
+
+    // Assert: one transaction (now() is the transaction's start: one value for the three rows)
+    const times = await inboxTimes(events);
+    expect(times).toHaveLength(3);
+    expect(new Set(times).size).toBe(1);
+    expect(await stockOf(db.pool, sku)).toEqual({ onHand: 4, reserved: 0 });
+  });
+
+  it('when a batch holds a refused event among good ones, then the good ones commit and only the refused one is dead-lettered', async () => {
+    // Arrange: a ghost order (no reservation: refused) between two good ones, on one partition
+    const sku = await addProduct(db.pool, 10);
+    const [first, ghost, last] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const orderId of [first, last])
+      await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    const fallbacks = () =>
+      metricValue(registry, 'messaging_consumer_batch_fallbacks_total', { topic: ordersTopic });
+    const fallbacksBefore = await fallbacks();
+    const key = randomUUID();
+
+    // Act
+    await sendTogether(key, [
+      orderPlaced(first, sku),
+      orderPlaced(ghost, sku),
+      orderPlaced(last, sku),
+    ]);
+    await waitFor(
+      async () => (await statusOf(last)) === 'COMMITTED',
+      15_000,
+      'the last order to commit',
+    );
+
+    // Assert
+    expect(await statusOf(first)).toBe('COMMITTED');
+    expect(await stockOf(db.pool, sku)).toEqual({ onHand: 6, reserved: 0 });
+    const dlq = (await readAll(kafka, `${ordersTopic}.dlq`)).filter(
+      (m) => m.key?.toString() === key,
+    );
+    expect(dlq.map((m) => (JSON.parse(m.value!.toString()) as EventEnvelope).key)).toEqual([ghost]);
+    expect(await fallbacks()).toBeGreaterThan(fallbacksBefore);
   });
 });
