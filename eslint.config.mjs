@@ -3,7 +3,8 @@
 //   scope:service  -> a deployable service; may depend on libs only, never on another service
 //   scope:shared   -> a lib any project may use
 //   scope:e2e      -> cross-service suites; drive services over HTTP/Kafka, may use shared libs
-//   type:app | type:lib | type:contracts | type:e2e
+//   scope:deploy   -> deployment assets (deploy/k8s, deploy/aws) and their tests; shared libs only
+//   type:app | type:lib | type:contracts | type:e2e | type:deploy
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
@@ -45,6 +46,9 @@ export default tseslint.config(
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // deploy/k8s and deploy/aws: read the shared libs (topics, config helpers) to check
+            // the manifests against the code; never a service (those are read as files).
+            { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],

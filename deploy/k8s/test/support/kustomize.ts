@@ -204,7 +204,11 @@ interface ImageRule {
 }
 
 interface PodSpec {
-  containers?: { image?: string }[];
+  containers?: {
+    image?: string;
+    envFrom?: { configMapRef?: { name: string } }[];
+    env?: { valueFrom?: { configMapKeyRef?: { name: string } } }[];
+  }[];
   initContainers?: { image?: string }[];
   volumes?: { configMap?: { name: string } }[];
 }
@@ -253,14 +257,7 @@ function finalizeGenerated(built: Built): K8sObject[] {
     g.object.metadata.name = hashed;
   }
   for (const o of built.objects) {
-    const pod = podSpecOf(o) as
-      | (PodSpec & {
-          containers?: {
-            envFrom?: { configMapRef?: { name: string } }[];
-            env?: { valueFrom?: { configMapKeyRef?: { name: string } } }[];
-          }[];
-        })
-      | undefined;
+    const pod = podSpecOf(o);
     for (const c of pod?.containers ?? []) {
       for (const e of c.envFrom ?? [])
         if (e.configMapRef)

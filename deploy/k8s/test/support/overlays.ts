@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML data */
 /** The two overlays built once per test file, and lookups into their objects. */
 import { join } from 'node:path';
 import { K8S_DIR, kustomizeBuild, type K8sObject } from './kustomize';
@@ -19,13 +20,11 @@ export function build(overlay: Overlay): K8sObject[] {
 }
 
 /** Objects of one kind. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are loosely typed data
 export function ofKind<T = any>(objects: K8sObject[], kind: string): T[] {
   return objects.filter((o) => o.kind === kind) as T[];
 }
 
 /** The one object of `kind` named `name`; throws when absent. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are loosely typed data
 export function get<T = any>(objects: K8sObject[], kind: string, name: string): T {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o) throw new Error(`no ${kind} ${name}`);

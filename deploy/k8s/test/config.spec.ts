@@ -1,0 +1,96 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML data */
+// Config lives in ConfigMaps that each service's own schema accepts in production (with the
+// secrets filled in); secrets are referenced from Secrets that are never in the build; the
+// Postgres connection budget holds every replica's pool.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { services } from './support/code-facts';
+import { K8S_DIR } from './support/kustomize';
+import { build, configOf, get, ofKind, OVERLAYS } from './support/overlays';
+
+const readme = () => readFileSync(join(K8S_DIR, 'README.md'), 'utf8');
+
+describe.each(OVERLAYS)('config in overlays/%s', (overlay) => {
+  const objects = build(overlay);
+
+  it('when the build is listed, then it holds no Secret and no secret value', () => {
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it.each(services().map((s) => [s.name, s]))(
+    'when %s starts in production, then its schema accepts the ConfigMap plus its secret references',
+    (name, facts) => {
+      const d = get(objects, 'Deployment', name);
+      const c = d.spec.template.spec.containers[0];
+      const config = configOf(objects, d);
+      const fromSecrets = Object.fromEntries(
+        (c.env ?? [])
+          .filter((e: any) => e.valueFrom?.secretKeyRef)
+          .map((e: any) => [
+            e.name,
+            e.name === 'DATABASE_URL'
+              ? `postgresql://u:p@${name}-db-rw:5432/rc_${name}`
+              : `placeholder-${e.name}-0123456789`,
+          ]),
+      );
+      const parsed = facts.schema.safeParse({ ...config, ...fromSecrets });
+      expect(parsed.error?.issues ?? []).toEqual([]);
+      expect(config.NODE_ENV).toBe('production');
+      for (const key of Object.keys(config)) expect(Object.keys(facts.schema.shape)).toContain(key);
+      // Every secret key of the schema comes from a Secret, and no secret sits in the ConfigMap.
+      for (const key of facts.secretKeys) {
+        expect(config[key]).toBeUndefined();
+        expect(fromSecrets[key]).toBeDefined();
+      }
+      if (facts.hasDatabase)
+        expect(c.env.find((e: any) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef).toEqual({
+          name: `${name}-db-app`,
+          key: 'uri',
+        });
+    },
+  );
+
+  it('when secrets are referenced, then each one is created by an operator or documented in the README', () => {
+    const generated = new Set(ofKind(objects, 'Cluster').map((c) => `${c.metadata.name}-app`));
+    const refs = ofKind(objects, 'Deployment').flatMap((d) =>
+      (d.spec.template.spec.containers[0].env ?? [])
+        .map((e: any) => e.valueFrom?.secretKeyRef)
+        .filter(Boolean),
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs)
+      if (!generated.has(ref.name)) {
+        const line = readme()
+          .split('\n')
+          .find((l) => l.includes(`create secret generic ${ref.name} `));
+        expect(line).toContain(`--from-literal=${ref.key}=`);
+      }
+  });
+
+  it.each(
+    services()
+      .filter((s) => s.hasDatabase)
+      .map((s) => [s.name, s]),
+  )(
+    'when %s runs at its most replicas, then their pools fit its database max_connections',
+    (name, facts) => {
+      const hpa = ofKind(objects, 'HorizontalPodAutoscaler').find(
+        (h) => h.spec.scaleTargetRef.name === name,
+      );
+      const so = ofKind(objects, 'ScaledObject').find((s) => s.spec.scaleTargetRef.name === name);
+      const replicas =
+        hpa?.spec.maxReplicas ??
+        so?.spec.maxReplicaCount ??
+        get(objects, 'Deployment', name).spec.replicas;
+      const pool = Number(
+        configOf(objects, get(objects, 'Deployment', name)).DATABASE_POOL_MAX ??
+          facts.defaults.DATABASE_POOL_MAX,
+      );
+      const max = Number(
+        get(objects, 'Cluster', `${name}-db`).spec.postgresql.parameters.max_connections,
+      );
+      const reserved = 10; // superuser, the operator, replication
+      expect(pool * replicas + reserved).toBeLessThanOrEqual(max);
+    },
+  );
+});
