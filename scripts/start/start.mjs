@@ -25,7 +25,7 @@ step('infrastructure', 'bash', ['scripts/infra/infra.sh', 'up']);
 step('building services and libs', 'npx', ['nx', 'run-many', '-t', 'build', '--parallel=2']);
 
 // The process harness and service table live in @rc/testing (built above).
-const { PLATFORM_SERVICES, ServiceProcess } = createRequire(import.meta.url)(
+const { PLATFORM_SERVICES, ServiceProcess, TIER_NICENESS } = createRequire(import.meta.url)(
   join(root, 'libs/testing/dist/index.js'),
 );
 const running = [];
@@ -50,6 +50,8 @@ try {
       port: service.port,
       echo: true,
       readyTimeoutMs: 60_000,
+      // Lower tiers at a lower CPU priority: under CPU pressure tier 1 keeps the cores.
+      niceness: TIER_NICENESS[service.tier],
     });
     console.log(`[start] starting ${service.name} (tier ${service.tier}) on port ${service.port}`);
     await svc.start();

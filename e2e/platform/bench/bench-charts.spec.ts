@@ -64,6 +64,7 @@ function sampleResult(): CheckoutBenchResult {
     sloP99Ms: 1_000,
     maxErrorRatio: 0.001,
     quick: true,
+    tierPriority: true,
     machine: {
       cpus: 2,
       cpuModel: 'AMD <EPYC>',

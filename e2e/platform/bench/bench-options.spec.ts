@@ -4,7 +4,13 @@ describe('bench options', () => {
   it('when no flag is given, then the table, the full plan and a 1000 ms SLO are used', () => {
     const options = parseBenchOptions([]);
 
-    expect(options).toEqual({ json: false, quick: false, sloP99Ms: 1_000, skipBuild: false });
+    expect(options).toEqual({
+      json: false,
+      quick: false,
+      sloP99Ms: 1_000,
+      skipBuild: false,
+      tierPriority: true,
+    });
     expect(benchPlan(options)).toMatchObject({
       stepSeconds: 8,
       halfSeconds: 20,
@@ -15,9 +21,22 @@ describe('bench options', () => {
   });
 
   it('when flags are given, then each is honoured and --quick shortens every step', () => {
-    const options = parseBenchOptions(['--json', '--quick', '--slo-ms', '250', '--skip-build']);
+    const options = parseBenchOptions([
+      '--json',
+      '--quick',
+      '--slo-ms',
+      '250',
+      '--skip-build',
+      '--no-tier-priority',
+    ]);
 
-    expect(options).toEqual({ json: true, quick: true, sloP99Ms: 250, skipBuild: true });
+    expect(options).toEqual({
+      json: true,
+      quick: true,
+      sloP99Ms: 250,
+      skipBuild: true,
+      tierPriority: false,
+    });
     const quick = benchPlan(options);
     const full = benchPlan({ ...options, quick: false });
     expect(quick.stepSeconds).toBeLessThan(full.stepSeconds);

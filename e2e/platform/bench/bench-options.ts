@@ -8,6 +8,8 @@ export interface BenchOptions {
   sloP99Ms: number;
   /** `--skip-build`: do not run `nx run-many -t build` first (the dist folders are current). */
   skipBuild: boolean;
+  /** `--no-tier-priority`: every service at the default CPU priority (to compare; see TIER_NICENESS). */
+  tierPriority: boolean;
 }
 
 /** Durations and rates of one run, derived from the options. */
@@ -46,19 +48,27 @@ export interface BenchPlan {
   samplingRatio: number;
 }
 
-const USAGE = 'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build]';
+const USAGE =
+  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority]';
 
 /**
  * Parses the benchmark's arguments.
  * @throws RangeError on an unknown flag or a bad `--slo-ms` value, with the usage line.
  */
 export function parseBenchOptions(args: readonly string[]): BenchOptions {
-  const options: BenchOptions = { json: false, quick: false, sloP99Ms: 1000, skipBuild: false };
+  const options: BenchOptions = {
+    json: false,
+    quick: false,
+    sloP99Ms: 1000,
+    skipBuild: false,
+    tierPriority: true,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--json') options.json = true;
     else if (arg === '--quick') options.quick = true;
     else if (arg === '--skip-build') options.skipBuild = true;
+    else if (arg === '--no-tier-priority') options.tierPriority = false;
     else if (arg === '--slo-ms') {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 10 || value > 60_000)

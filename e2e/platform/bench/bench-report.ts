@@ -88,6 +88,8 @@ export interface CheckoutBenchResult extends CostFigures {
   sloP99Ms: number;
   maxErrorRatio: number;
   quick: boolean;
+  /** Whether lower tiers ran at a lower CPU priority (TIER_NICENESS; `--no-tier-priority`: false). */
+  tierPriority: boolean;
   steps: SearchStep[];
   halfCapacity: StepResult;
   machine: MachineContext;
@@ -108,7 +110,7 @@ export function renderReport(r: CheckoutBenchResult): string {
   const missed =
     r.firstMissedRps === null ? 'every rate tried met it' : `${r.firstMissedRps} rps missed twice`;
   lines.push(
-    `checkout benchmark — ${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.startedAt}${r.quick ? ', --quick' : ''}`,
+    `checkout benchmark — ${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.startedAt}${r.quick ? ', --quick' : ''}${r.tierPriority ? '' : ', --no-tier-priority'}`,
     '',
     `capacity (p99 <= ${r.sloP99Ms} ms, errors < ${r.maxErrorRatio * 100}%): ${r.capacityRps} rps (${missed})`,
     `at half capacity (${r.halfCapacityRps} rps, ${r.halfCapacity.seconds} s): p50 ${r.p50MsAtHalfCapacity} ms, p99 ${r.p99MsAtHalfCapacity} ms`,

@@ -73,6 +73,7 @@ export async function main(args: string[]): Promise<void> {
     portBase: PORT_BASE,
     // Waits (with progress on stderr) while an end-to-end suite holds the platform lock.
     lockWaitMs: 600_000,
+    tierPriority: options.tierPriority,
     // Logs at warn: per-request info lines would bill log formatting to the figures.
     env: Object.fromEntries(
       SERVICES.map((s) => [
@@ -290,6 +291,7 @@ async function measure(
       sloP99Ms: options.sloP99Ms,
       maxErrorRatio: plan.maxErrorRatio,
       quick: options.quick,
+      tierPriority: options.tierPriority,
       steps: search.steps,
       halfCapacity: half,
       machine,

@@ -1,4 +1,4 @@
-import { type PlatformService, PLATFORM_SERVICES } from './platform-services';
+import { type PlatformService, PLATFORM_SERVICES, TIER_NICENESS } from './platform-services';
 import { ServiceProcess } from './service-process';
 import { testEnv } from './config/test-env';
 import { acquirePlatformLock } from './platform-lock';
@@ -23,6 +23,11 @@ export interface PlatformUnderTestOptions {
    * on a Postgres advisory lock. Default 100 s.
    */
   lockWaitMs?: number;
+  /**
+   * Lower tiers at a lower CPU priority ({@link TIER_NICENESS}; default true). False runs every
+   * service at the default priority (the benchmark compares both).
+   */
+  tierPriority?: boolean;
   /** Whether to take the platform lock at all (default true; false for stand-in processes). */
   exclusive?: boolean;
 }
@@ -58,9 +63,16 @@ export class PlatformUnderTest {
           port: this.port(service.name),
           env: { ...this.defaultEnv(service.name), ...options.env?.[service.name] },
           readyTimeoutMs: 60_000,
+          niceness: this.nicenessOf(service.name),
         }),
       );
     }
+  }
+
+  private nicenessOf(name: ServiceName): number {
+    if (this.options.tierPriority === false) return 0;
+    const tier = PLATFORM_SERVICES.find((s) => s.name === name)!.tier;
+    return TIER_NICENESS[tier];
   }
 
   /** The port a service listens on in this run. */
@@ -95,6 +107,7 @@ export class PlatformUnderTest {
         port,
         env: { ...this.defaultEnv(name), ...this.options.env?.[name], ...env },
         readyTimeoutMs: 60_000,
+        niceness: this.nicenessOf(name),
       }),
     );
     await this.service(name).start();

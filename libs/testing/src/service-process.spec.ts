@@ -1,6 +1,7 @@
 import { standInServiceRoot } from '../test/support/stand-in-service';
 import { closedPort } from './closed-port';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { ServiceProcess } from './service-process';
 
@@ -66,5 +67,15 @@ describe('ServiceProcess', () => {
     expect(readFileSync(join(root, 'reports', 'logs', 'fake.log'), 'utf8')).not.toContain(
       'got SIGTERM',
     );
+  });
+
+  it('when started with a niceness, then the process runs at that CPU priority', async () => {
+    const svc = new ServiceProcess({ name: 'fake', root, port: await closedPort(), niceness: 7 });
+    await svc.start();
+    try {
+      expect(getPriority(svc.pid)).toBe(7);
+    } finally {
+      await svc.stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +29,8 @@ export interface ServiceProcessOptions {
   readyTimeoutMs?: number;
   /** Also echo each output line to this process's stdout, prefixed with `[name]` (`npm start`). */
   echo?: boolean;
+  /** Nice value (absolute) the process runs at; unset or 0 leaves the default. See TIER_NICENESS. */
+  niceness?: number;
 }
 
 /**
@@ -45,6 +48,11 @@ export class ServiceProcess {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
   get url(): string {
     return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
   }
 
   /** Whether the process is alive. */
@@ -80,6 +88,13 @@ export class ServiceProcess {
       },
     );
     this.child = child;
+    if (this.options.niceness && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, this.options.niceness);
+      } catch {
+        // Not permitted here (a restricted container): the service runs at normal priority.
+      }
+    }
     for (const stream of [child.stdout, child.stderr]) {
       stream?.pipe(this.log, { end: false });
       if (this.options.echo) {
