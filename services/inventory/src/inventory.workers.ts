@@ -80,10 +80,12 @@ export class InventoryWorkers implements OnApplicationBootstrap {
       handlers: orderEventHandlers(orderEvents),
       // A fetched batch of order events is applied in one transaction (per-event fallback).
       batchHandler: orderEventsBatchHandler(orderEvents),
-      // A stop waits for the fetch in flight: 1 s bounds the shutdown delay it adds. A fetch
-      // gathers up to 16 KiB (the library default) within that second, so under load a batch
-      // of orders is committed in one transaction; a lone order waits at most 1 s.
+      // A stop waits for the fetch in flight: 1 s bounds the shutdown delay it adds.
       maxWaitTimeMs: 1_000,
+      // A fetch answers as soon as one order event is there: a batch transaction holds the
+      // stock rows of its orders until it commits, and reserves (the checkout path) wait on
+      // them, so batches here only form from what arrived during the previous transaction.
+      minBytes: 1,
       registry,
       logger,
       onFatal: (error) => {

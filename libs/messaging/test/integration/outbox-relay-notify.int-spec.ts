@@ -1,0 +1,88 @@
+import { readAll, waitFor } from '@rc/testing';
+import type { Kafka } from 'kafkajs';
+import type { OutboxRelay } from '../../src';
+import type { IsolatedDatabase } from './support/isolated-database';
+import { testKafka } from './support/kafka-fixture';
+import { addCommitted, orderPlaced, testRelay, unpublished } from './support/outbox-fixture';
+import { createOutboxTestbed, type OutboxTestbed } from './support/testbed';
+
+/** When the leader's lock session (every relay query runs on it) last started a query. */
+async function lastRelayQuery(db: IsolatedDatabase, relay: string): Promise<string> {
+  const { rows } = await db.pool.query<{ at: string }>(
+    `SELECT a.query_start::text AS at FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+       AND l.classid = hashtext('rc-messaging:outbox-relay')::oid AND l.objid = hashtext($1)::oid`,
+    [relay],
+  );
+  return rows[0]!.at;
+}
+
+describe('outbox relay wake-up', () => {
+  const kafka: Kafka = testKafka();
+  let db: IsolatedDatabase;
+  let topic: string;
+  let bed: OutboxTestbed;
+  const relays: OutboxRelay[] = [];
+
+  beforeEach(async () => {
+    bed = await createOutboxTestbed(kafka);
+    ({ db, topic } = bed);
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await bed.remove();
+  });
+
+  it('when a row commits while the relay idles, then the NOTIFY wakes it long before its safety poll', async () => {
+    // Arrange: a leader that would poll only every 30 s, drained and idle
+    const { relay } = testRelay(db.pool, kafka, { pollIntervalMs: 30_000 });
+    relays.push(relay);
+    relay.start();
+    await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Act
+    const event = orderPlaced('order-notified');
+    const committedAt = Date.now();
+    await addCommitted(db.pool, topic, [event]);
+    await waitFor(async () => (await unpublished(db.pool)) === 0, 5_000, 'the row to publish');
+    const tookMs = Date.now() - committedAt;
+
+    // Assert
+    expect(tookMs).toBeLessThan(2_000);
+    const ids = (await readAll(kafka, topic)).map((m) => m.headers!['event-id']!.toString());
+    expect(ids).toEqual([event.id]);
+  });
+
+  it('when the trigger is gone (a lost notification), then the safety poll still publishes the row', async () => {
+    // Arrange
+    await db.pool.query('DROP TRIGGER outbox_notify ON outbox');
+    const { relay } = testRelay(db.pool, kafka, { pollIntervalMs: 500 });
+    relays.push(relay);
+    relay.start();
+    await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
+
+    // Act
+    await addCommitted(db.pool, topic, [orderPlaced('order-polled')]);
+
+    // Assert
+    await waitFor(async () => (await unpublished(db.pool)) === 0, 5_000, 'the safety poll');
+  });
+
+  it('when the relay idles, then it does not poll its outbox faster than its safety poll', async () => {
+    // Arrange
+    const { relay } = testRelay(db.pool, kafka, { pollIntervalMs: 5_000 });
+    relays.push(relay);
+    relay.start();
+    await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await lastRelayQuery(db, relay.name);
+
+    // Act: two idle seconds
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    // Assert: no query ran on the relay's session (the old relay polled every 200 ms)
+    expect(await lastRelayQuery(db, relay.name)).toBe(before);
+  });
+});
