@@ -1,0 +1,113 @@
+/**
+ * The six services as the AWS blueprint deploys them. Ports, memory limits and stop grace come
+ * from docker-compose.yml (read at synth time), so the blueprint follows the code's own
+ * deployment facts; tiers, dependencies and stores are the architecture's.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/** One deployable service. */
+export interface ServiceSpec {
+  name: string;
+  tier: 1 | 2 | 3 | 4;
+  port: number;
+  /** Compose memory limit in MiB: the container's hard limit here. */
+  memoryMiB: number;
+  /** Compose stop_grace_period in seconds: ECS stopTimeout. */
+  stopGraceSeconds: number;
+  /** Owns a Postgres database (its own Aurora cluster). */
+  database: boolean;
+  /** Which Redis: the evicting cache or the noeviction state store. */
+  redis: 'cache' | 'state';
+  /** Services it calls over HTTP (config key <NAME>_URL). */
+  calls: string[];
+  /** Public /v1 path prefixes routed by the API. */
+  publicPaths: string[];
+  /** Secret keys of its config schema (generated into Secrets Manager). */
+  secretKeys: string[];
+  /** Kafka consumer group, for scaling on lag. */
+  consumerGroup?: string;
+}
+
+const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
+  {
+    name: 'checkout',
+    tier: 1,
+    database: true,
+    redis: 'cache',
+    calls: ['inventory', 'payment', 'cart', 'recommendations'],
+    publicPaths: ['/v1/checkout', '/v1/orders'],
+    secretKeys: ['ADMIN_TOKEN', 'IDEMPOTENCY_FINGERPRINT_KEY'],
+  },
+  {
+    name: 'payment',
+    tier: 1,
+    database: true,
+    redis: 'cache',
+    calls: [],
+    publicPaths: [],
+    secretKeys: ['ADMIN_TOKEN', 'TOKEN_FINGERPRINT_SECRET'],
+  },
+  {
+    name: 'inventory',
+    tier: 1,
+    database: true,
+    redis: 'cache',
+    calls: [],
+    publicPaths: [],
+    secretKeys: ['ADMIN_TOKEN'],
+  },
+  {
+    name: 'cart',
+    tier: 2,
+    database: false,
+    redis: 'state',
+    calls: [],
+    publicPaths: ['/v1/carts'],
+    secretKeys: ['ADMIN_TOKEN'],
+  },
+  {
+    name: 'recommendations',
+    tier: 3,
+    database: false,
+    redis: 'state',
+    calls: [],
+    publicPaths: ['/v1/recommendations'],
+    secretKeys: ['ADMIN_TOKEN'],
+    consumerGroup: 'recommendations',
+  },
+  {
+    name: 'analytics',
+    tier: 4,
+    database: true,
+    redis: 'cache',
+    calls: [],
+    publicPaths: [],
+    secretKeys: ['ADMIN_TOKEN'],
+    consumerGroup: 'analytics',
+  },
+];
+
+interface ComposeService {
+  ports?: string[];
+  stop_grace_period?: string;
+  deploy?: { resources?: { limits?: { memory?: string } } };
+}
+
+/** The catalogue, with the Compose facts of `repoRoot`/docker-compose.yml filled in. */
+export function catalogue(repoRoot: string): ServiceSpec[] {
+  const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  }) as { services: Record<string, ComposeService> };
+  return DESIGN.map((d) => {
+    const c = compose.services[d.name];
+    if (!c) throw new Error(`docker-compose.yml has no service ${d.name}`);
+    const port = Number(/:(\d+)$/.exec(c.ports?.[0] ?? '')?.[1]);
+    const memory = /^(\d+)M$/.exec(c.deploy?.resources?.limits?.memory ?? '')?.[1];
+    const grace = /^(\d+)s$/.exec(c.stop_grace_period ?? '')?.[1];
+    if (!port || !memory || !grace)
+      throw new Error(`docker-compose.yml: ${d.name} lacks port, memory or grace`);
+    return { ...d, port, memoryMiB: Number(memory), stopGraceSeconds: Number(grace) };
+  });
+}
