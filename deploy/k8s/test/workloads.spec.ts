@@ -53,12 +53,15 @@ describe.each(OVERLAYS)('workloads in overlays/%s', (overlay) => {
       expect(pod.terminationGracePeriodSeconds).toBe(preStop + graceMs / 1000 + closing);
     });
 
-    it('when resources are set, then memory is the Compose limit (request = limit) and CPU is bounded', () => {
+    it('when resources are set, then memory is the Compose limit (request = limit), the CPU request its cpu_shares, and CPU is bounded', () => {
       const mem = `${facts.composeMemoryMiB}Mi`;
       expect(c.resources.limits.memory).toBe(mem);
       expect(c.resources.requests.memory).toBe(mem);
       expect(c.resources.limits.cpu).toBeDefined();
       expect(c.resources.requests.cpu).toBeDefined();
+      // Compose's cpu_shares (tier weight) as the CPU request: 1024 shares = 256m (Kubernetes turns
+      // requests back into cgroup weights, so the tiers keep their ratio under contention).
+      expect(c.resources.requests.cpu).toBe(`${facts.composeCpuShares / 4}m`);
       if (facts.composeCpus !== undefined)
         expect(Number(c.resources.limits.cpu)).toBe(facts.composeCpus);
     });

@@ -46,6 +46,8 @@ export interface ServiceFacts {
   composeMemoryMiB: number;
   /** deploy.resources.limits.cpus of its Compose container, if any. */
   composeCpus?: number;
+  /** cpu_shares of its Compose container (Docker's default 1024 when unset): its tier weight. */
+  composeCpuShares: number;
   /** stop_grace_period of its Compose container, in seconds. */
   composeStopGraceSeconds: number;
 }
@@ -151,6 +153,7 @@ export function services(): ServiceFacts[] {
       controllerPrefixes: controllerPrefixes(sourceFiles(join(ROOT, 'services', name, 'src'))),
       composeMemoryMiB: mebibytes(limits.memory),
       ...(limits.cpus ? { composeCpus: Number(limits.cpus) } : {}),
+      composeCpuShares: Number(c.cpu_shares ?? 1024),
       composeStopGraceSeconds: seconds(String(c.stop_grace_period)),
     };
   });
