@@ -32,7 +32,7 @@ export interface OutboxRelayOptions {
    */
   pollIntervalMs?: number;
   /**
-   * Shortest time between the starts of two batches, in ms (default 100). Under load the
+   * Shortest time between the starts of two batches, in ms (default 200). Under load the
    * notifications of many commits fold into one batch (one Kafka request, one UPDATE) instead
    * of one batch per commit; at rest the first row is published as soon as it commits.
    */
@@ -54,7 +54,7 @@ export interface OutboxRelayOptions {
 /**
  * Publishes committed outbox rows to Kafka, in id order, with an idempotent producer and
  * `acks: -1`, then marks them published. The leader is woken by the outbox trigger's NOTIFY
- * when rows commit (at most one batch per `minBatchIntervalMs`, 100 ms, so batches form under load)
+ * when rows commit (at most one batch per `minBatchIntervalMs`, 200 ms, so batches form under load)
  * and polls every `pollIntervalMs` in case a notification is lost. Exactly one replica per relay name is active (see
  * {@link RelayLeadership}); the others stand by and take over within `standbyPollIntervalMs`
  * of the leader's session ending. When Kafka or Postgres fails the rows stay where they are and
@@ -118,7 +118,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     const relay = this.options.name;
     const batchSize = this.options.batchSize ?? 100;
-    const minInterval = this.options.minBatchIntervalMs ?? 100;
+    const minInterval = this.options.minBatchIntervalMs ?? 200;
     let failures = 0;
     let lastBatchAt = 0;
     let backlog = false;
