@@ -5,6 +5,8 @@ import type { JsonLogger } from './json-logger';
  * Warnings known to be harmless, logged at debug instead of warn. `TimeoutNegativeWarning`:
  * kafkajs 2.2 schedules its request-queue check `throttledUntil - now` ms ahead with
  * `throttledUntil = -1` when nothing is throttled; Node 24 clamps the delay to 1 ms and warns.
+ * @rc/messaging's `patchKafkajsIdleTimer` removes that idle timer (it spun every 1 ms), so the
+ * warning should no longer appear; a kafkajs client made without `createKafka` can still cause it.
  */
 const KNOWN_HARMLESS: ReadonlySet<string> = new Set(['TimeoutNegativeWarning']);
 
