@@ -77,20 +77,20 @@ for (const [id, count] of hits) {
   }
   nodes.get(key).self += count;
 }
-// Totals, then fold boxes too narrow to read into their parent's self time.
+// Totals (children before parents).
 const ordered = [...nodes.values()].sort((a, b) => b.id.length - a.id.length);
 for (const n of ordered) {
   n.total += n.self;
   if (n.parent) nodes.get(n.parent).total += n.total;
 }
-for (const n of ordered) {
-  if (n.parent && n.total < busy * MIN_SHARE) {
-    nodes.get(n.parent).self += n.self;
-    nodes.delete(n.id);
-  }
-}
-for (const n of nodes.values()) {
-  if (n.parent && !nodes.has(n.parent)) nodes.delete(n.id);
+// Fold boxes too narrow to read, with everything under them, into their parent's self time
+// (top-down, so no sample is lost: the root stays 100 %).
+const byDepth = [...nodes.values()].sort((a, b) => a.id.length - b.id.length);
+for (const n of byDepth) {
+  if (!nodes.has(n.id) || !n.parent || n.total >= busy * MIN_SHARE) continue;
+  nodes.get(n.parent).self += n.total;
+  for (const key of [...nodes.keys()])
+    if (key === n.id || key.startsWith(`${n.id}>`)) nodes.delete(key);
 }
 const values = [...nodes.values()].map((n) => ({
   ...n,
@@ -105,7 +105,9 @@ const spec = {
   $schema: 'https://vega.github.io/schema/vega/v6.json',
   width,
   height: depth * rowHeight,
-  padding: 5,
+  // Fixed size: labels are clipped to their box, so they must not grow the canvas.
+  autosize: { type: 'none' },
+  padding: { left: 5, right: 5, top: 30, bottom: 5 },
   title: { text: title ?? input, anchor: 'start', fontSize: 14 },
   data: [
     {
