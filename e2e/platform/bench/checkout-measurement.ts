@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   OtlpReceiver,
+  PLATFORM_SERVICES,
   PlatformUnderTest,
   requireKafka,
   requirePostgres,
@@ -44,14 +45,7 @@ import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support
 
 const ROOT = join(__dirname, '..', '..', '..');
 const PORT_BASE = 3200; // apart from npm start (3000+) and the e2e suites (3110–3165)
-const SERVICES = [
-  'checkout',
-  'cart',
-  'payment',
-  'inventory',
-  'recommendations',
-  'analytics',
-] as const;
+const SERVICES = PLATFORM_SERVICES.map((s) => s.name);
 const progress = (msg: string) => process.stderr.write(`[bench:checkout] ${msg}\n`);
 
 /** Runs the measurement (scripts/bench/run.mjs calls it with the bench's arguments). */

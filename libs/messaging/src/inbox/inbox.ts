@@ -18,33 +18,16 @@ async function runOnce(
   eventId: string,
   work: (client: PoolClient) => Promise<void>,
 ): Promise<InboxOutcome> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2)
        ON CONFLICT (consumer_group, event_id) DO NOTHING`,
       [group, eventId],
     );
-    if (inserted.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return 'duplicate';
-    }
+    if (inserted.rowCount === 0) return { commit: false, result: 'duplicate' as const };
     await work(client);
-    await client.query('COMMIT');
-    return 'applied';
-  } catch (e) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      // The connection itself is gone: do not hand it back to the pool.
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    }
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+    return { commit: true, result: 'applied' as const };
+  });
 }
 
 /**
@@ -66,10 +49,7 @@ async function runBatch(
   const byId = new Map(eventIds.map((id) => [id.toLowerCase(), id]));
   const unique = [...byId.keys()];
   if (unique.length === 0) return [];
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ event_id: string }>(
       `INSERT INTO inbox (consumer_group, event_id)
        SELECT $1, id FROM unnest($2::uuid[]) AS id
@@ -77,15 +57,30 @@ async function runBatch(
        RETURNING event_id`,
       [group, unique],
     );
-    if (rows.length === 0) {
-      await client.query('ROLLBACK');
-      return [];
-    }
+    if (rows.length === 0) return { commit: false, result: [] };
     const inserted = new Set(rows.map((r) => r.event_id));
     const fresh = new Set(unique.filter((id) => inserted.has(id)).map((id) => byId.get(id)!));
     await work(client, fresh);
-    await client.query('COMMIT');
-    return [...fresh];
+    return { commit: true, result: [...fresh] };
+  });
+}
+
+/**
+ * One transaction on a pooled client: `work` says whether to COMMIT or ROLLBACK (nothing to
+ * do), a throw rolls back and propagates. A client whose ROLLBACK fails has lost its
+ * connection: it is destroyed, not handed back to the pool.
+ */
+async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<{ commit: boolean; result: T }>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const { commit, result } = await work(client);
+    await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+    return result;
   } catch (e) {
     try {
       await client.query('ROLLBACK');

@@ -19,8 +19,8 @@ export interface InventoryTransaction {
     ttlSeconds: number,
   ): Promise<Reservation | undefined>;
   /**
-   * {@link insertReservation} (RESERVED) and {@link findPrices} of `skus` in one step — what a
-   * reserve needs first, in one round trip.
+   * {@link insertReservation} (RESERVED) and the catalogue prices of `skus` (unknown SKUs are
+   * simply absent) in one step — what a reserve needs first, in one round trip.
    */
   insertReservationPricing(
     orderId: string,
@@ -29,8 +29,6 @@ export interface InventoryTransaction {
   ): Promise<{ inserted: Reservation | undefined; prices: Map<string, ProductPrice> }>;
   /** The reservation with its items, row-locked until the transaction ends. */
   lockReservation(orderId: string): Promise<Reservation | undefined>;
-  /** Prices of the SKUs that exist (unknown SKUs are simply absent). */
-  findPrices(skus: readonly string[]): Promise<Map<string, ProductPrice>>;
   /**
    * Moves `quantity` units of `sku` into `reserved` if that many are available; false (and
    * nothing changed) otherwise. Never lets stock go negative, whatever runs concurrently.
@@ -40,8 +38,7 @@ export interface InventoryTransaction {
   commitReserved(sku: string, quantity: number): Promise<void>;
   /** Reserved units become available again. */
   releaseReserved(sku: string, quantity: number): Promise<void>;
-  insertItems(orderId: string, items: readonly ReservationItem[]): Promise<void>;
-  /** {@link insertItems} and {@link publish} of `event` in one step (one round trip). */
+  /** Stores the reservation's lines and {@link publish}es `event`, in one step (one round trip). */
   insertItemsPublishing(
     orderId: string,
     items: readonly ReservationItem[],

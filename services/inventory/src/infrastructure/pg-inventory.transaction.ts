@@ -96,15 +96,6 @@ export class PgInventoryTransaction implements InventoryTransaction {
     return toReservations(rows, items.rows)[0];
   }
 
-  async findPrices(skus: readonly string[]): Promise<Map<string, ProductPrice>> {
-    const { rows } = await this.client.query<{
-      sku: string;
-      price_minor: string;
-      currency: string;
-    }>('SELECT sku, price_minor, currency FROM products WHERE sku = ANY($1::text[])', [skus]);
-    return toPrices(rows);
-  }
-
   async tryReserve(sku: string, quantity: number): Promise<boolean> {
     const { rowCount } = await this.client.query(
       `UPDATE stock SET reserved = reserved + $2
@@ -124,20 +115,6 @@ export class PgInventoryTransaction implements InventoryTransaction {
 
   async releaseReserved(sku: string, quantity: number): Promise<void> {
     await this.updateOne('UPDATE stock SET reserved = reserved - $2 WHERE sku = $1', sku, quantity);
-  }
-
-  async insertItems(orderId: string, items: readonly ReservationItem[]): Promise<void> {
-    await this.client.query(
-      `INSERT INTO reservation_items (order_id, sku, quantity, unit_price_minor, currency)
-       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::text[])`,
-      [
-        orderId,
-        items.map((i) => i.sku),
-        items.map((i) => i.quantity),
-        items.map((i) => i.unitPrice),
-        items.map((i) => i.currency),
-      ],
-    );
   }
 
   async insertItemsPublishing(

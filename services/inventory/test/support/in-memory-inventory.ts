@@ -74,7 +74,7 @@ class InMemoryTransaction implements InventoryTransaction {
 
   async insertReservationPricing(orderId: string, ttlSeconds: number, skus: readonly string[]) {
     const inserted = await this.insertReservation(orderId, 'RESERVED', ttlSeconds);
-    return { inserted, prices: await this.findPrices(skus) };
+    return { inserted, prices: this.findPrices(skus) };
   }
 
   async lockReservation(orderId: string) {
@@ -82,7 +82,7 @@ class InMemoryTransaction implements InventoryTransaction {
     return r && structuredClone(r);
   }
 
-  async findPrices(skus: readonly string[]) {
+  private findPrices(skus: readonly string[]) {
     return new Map(
       skus.flatMap((sku) => {
         const p = this.s.prices.get(sku);
@@ -115,11 +115,11 @@ class InMemoryTransaction implements InventoryTransaction {
     items: readonly ReservationItem[],
     event: EventEnvelope,
   ) {
-    await this.insertItems(orderId, items);
+    this.insertItems(orderId, items);
     await this.publish(event);
   }
 
-  async insertItems(orderId: string, items: readonly ReservationItem[]) {
+  private insertItems(orderId: string, items: readonly ReservationItem[]) {
     this.s.reservations.get(orderId)!.items.push(...structuredClone([...items]));
   }
 
