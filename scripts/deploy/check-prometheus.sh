@@ -5,20 +5,13 @@
 # `promtool check config`, its rule_files pointed at this checkout so that they are loaded too.
 # Exit code 0 only when everything passes.
 #
-# promtool ships with Prometheus; on Debian/Ubuntu: apt-get install -y --no-install-recommends prometheus
+# promtool ships with Prometheus; ensure-promtool.sh installs Debian's package when it is missing
 # (or set PROMTOOL to a promtool binary).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-promtool="${PROMTOOL:-promtool}"
-if ! command -v "$promtool" > /dev/null 2>&1; then
-  cat >&2 << 'MSG'
-check-prometheus: promtool was not found, so the rules cannot be checked.
-  Install it (Debian/Ubuntu): apt-get install -y --no-install-recommends prometheus
-  or download Prometheus from https://prometheus.io/download/ and set PROMTOOL=/path/to/promtool
-MSG
-  exit 127
-fi
+# Installs it first where the machine allows (scripts/deploy/ensure-promtool.sh).
+promtool="$(bash scripts/deploy/ensure-promtool.sh)" || exit 127
 
 shopt -s nullglob
 rules=(deploy/prometheus/rules/*.yml)
