@@ -8,6 +8,7 @@
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -77,6 +78,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Test habits that guard themselves: a focused or skipped test, a test without an
+    // assertion, two tests with one title or an expect() that is never awaited all pass
+    // CI while checking less than it says. A deliberate skip carries an
+    // eslint-disable-next-line comment that gives the reason.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    plugins: { jest },
+    languageOptions: { globals: jest.environments.globals.globals },
+    rules: {
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
+      'jest/no-identical-title': 'error',
+      'jest/valid-expect': 'error',
+      'jest/expect-expect': [
+        'error',
+        {
+          // A helper that wraps expect() is named expect* (expectSuccess in the generator suite)
+          // so it counts as an assertion. waitFor() is not one: it also waits in Arrange steps.
+          assertFunctionNames: ['expect', 'expect*'],
+        },
+      ],
     },
   },
   prettier,

@@ -44,6 +44,12 @@ kafka_up() {
   # The readiness probe uses the services' own client; without it every probe would fail and
   # `up` would wait out its whole timeout before saying so.
   [ -d "$ROOT/node_modules/kafkajs" ] || die "node_modules/kafkajs is missing: run \`npm ci\` first (the broker readiness check uses it)"
+  if kafka_running && [ -f "$KAFKA_HOME/server.properties" ] &&
+    ! sed "s#@DATA_DIR@#$KAFKA_HOME/data#" "$ROOT/deploy/kafka/server.properties" |
+    cmp -s - "$KAFKA_HOME/server.properties"; then
+    log "kafka: deploy/kafka/server.properties changed since the broker started: restarting it"
+    kafka_down
+  fi
   if kafka_running && kafka_answers; then
     log "kafka: ready on 127.0.0.1:9092 (already running, pid $(cat "$KAFKA_PID"))"
     return 0
@@ -55,6 +61,7 @@ kafka_up() {
   if ! kafka_running; then
     port_free 9092 || die "port 9092 is taken by another process that is not a Kafka broker; stop it or free the port"
     port_free 9093 || die "port 9093 (KRaft controller) is taken by another process"
+    port_free 9094 || die "port 9094 (the broker's listener behind the chaos fault proxy) is taken by another process"
     kafka_fetch_jars
     mkdir -p "$KAFKA_HOME/data" "$KAFKA_HOME/logs"
     sed "s#@DATA_DIR@#$KAFKA_HOME/data#" "$ROOT/deploy/kafka/server.properties" >"$KAFKA_HOME/server.properties"

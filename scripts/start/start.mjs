@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: runs the whole platform on this machine. Infrastructure up (Postgres, Redis,
 // Kafka), every project built, then the six services started as processes in dependency order
-// (each applies its own migrations; inventory loads its seed catalogue when empty). Prints the
-// URLs; Ctrl-C (SIGINT) stops every service gracefully, in reverse order.
+// (each applies its own migrations; inventory loads its seed catalogue when empty), then the
+// console (storefront + control room, tier 4: nothing depends on it, so it is not one of the
+// PLATFORM_SERVICES). Prints the URLs; Ctrl-C (SIGINT) stops every service gracefully, in
+// reverse order.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -29,6 +31,8 @@ const { PLATFORM_SERVICES, ServiceProcess, TIER_NICENESS } = createRequire(impor
   join(root, 'libs/testing/dist/index.js'),
 );
 const running = [];
+/** The console's port (docs/ARCHITECTURE.md: console on 3006). */
+const CONSOLE_PORT = 3006;
 let stopping = false;
 
 async function stopAll(code) {
@@ -48,6 +52,8 @@ try {
       name: service.name,
       root,
       port: service.port,
+      // A development platform: the control room's presets burn CPU and crash processes.
+      env: { ALLOW_DESTRUCTIVE_FAULTS: 'true' },
       echo: true,
       readyTimeoutMs: 60_000,
       // Lower tiers at a lower CPU priority: under CPU pressure tier 1 keeps the cores.
@@ -57,6 +63,19 @@ try {
     await svc.start();
     running.push(svc);
   }
+  // The console last: it reads the others (their /metrics, /health/ready) and calls their APIs
+  // at the default ports it is configured with.
+  const consoleService = new ServiceProcess({
+    name: 'console',
+    root,
+    port: CONSOLE_PORT,
+    echo: true,
+    readyTimeoutMs: 30_000,
+    niceness: TIER_NICENESS[4],
+  });
+  console.log(`[start] starting console (tier 4) on port ${CONSOLE_PORT}`);
+  await consoleService.start();
+  running.push(consoleService);
 } catch (e) {
   console.error(`[start] ${e instanceof Error ? e.message : String(e)}`);
   await stopAll(1);
@@ -67,4 +86,10 @@ for (const service of PLATFORM_SERVICES) {
   const url = `http://127.0.0.1:${service.port}`;
   console.log(`  ${service.name.padEnd(16)} ${url}   (docs ${url}/docs, metrics ${url}/metrics)`);
 }
+console.log(
+  `  admin APIs (/admin/*) on each service's port + 1000, loopback only: http://127.0.0.1:4000 … 4005`,
+);
+console.log(
+  `  ${'console'.padEnd(16)} http://127.0.0.1:${CONSOLE_PORT}   (storefront; control room at /control)`,
+);
 console.log('[start] logs also go to reports/logs/<service>.log; press Ctrl-C to stop everything');

@@ -4,8 +4,10 @@
 // suites of every project through Nx. Every stage runs even when an earlier one failed, so one
 // run shows everything that is wrong. It ends with one line `N passed, N failed`: N counts Jest
 // tests across the three suites, plus one per static stage (format, lint, typecheck, build,
-// deploy) and one failure per suite that crashed without a report. The same line is written to
-// reports/totals.txt. Exit code: 0 only when nothing failed.
+// deploy), one failure per suite that crashed without a report and one per project whose suite
+// ran fewer tests than its floor in scripts/test/test-floors.json (a suite that silently stopped
+// finding its tests passes otherwise). The same line is written to reports/totals.txt.
+// Exit code: 0 only when nothing failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,6 +53,8 @@ const stages = [
 ];
 
 const reports = join(root, 'reports', 'jest');
+/** Minimum tests per suite and project: { unit: { inventory: 42, ... }, int: {...}, e2e: {...} }. */
+const floors = JSON.parse(readFileSync(join(root, 'scripts', 'test', 'test-floors.json'), 'utf8'));
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
@@ -74,9 +78,12 @@ for (const stage of stages) {
   // A failing Nx run whose reports show no failed test means a suite crashed or did not report.
   const crashed = !ok && counts.failed === 0 ? 1 : 0;
   failed += crashed;
+  const short = belowFloor(stage.suite, counts.totals);
+  failed += short.length;
   summary.push(
-    `${stage.name.padEnd(12)} ${counts.passed} passed, ${counts.failed + crashed} failed` +
+    `${stage.name.padEnd(12)} ${counts.passed} passed, ${counts.failed + crashed + short.length} failed` +
       `${counts.skipped ? `, ${counts.skipped} skipped` : ''} in ${counts.files} projects (${secs}s)`,
+    ...short,
   );
 }
 
@@ -90,14 +97,29 @@ process.exit(failed === 0 ? 0 : 1);
 /** Sums the Jest JSON reports a suite's projects wrote under reports/jest/<suite>/. */
 function suiteCounts(suite) {
   const dir = join(reports, suite);
-  const counts = { passed: 0, failed: 0, skipped: 0, files: 0 };
+  const counts = { passed: 0, failed: 0, skipped: 0, files: 0, totals: {} };
   if (!existsSync(dir)) return counts;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     counts.files++;
+    counts.totals[file.replace(/\.json$/, '')] = report.numTotalTests;
     counts.passed += report.numPassedTests;
     counts.failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
     counts.skipped += report.numPendingTests + report.numTodoTests;
   }
   return counts;
+}
+
+/**
+ * One summary line per project whose suite reported fewer tests (skipped ones included: those are
+ * the lint rule jest/no-disabled-tests' business) than its floor; no report counts as 0 tests.
+ */
+function belowFloor(suite, totals) {
+  return Object.entries(floors[suite] ?? {})
+    .filter(([project, floor]) => (totals[project] ?? 0) < floor)
+    .map(
+      ([project, floor]) =>
+        `  ${project}: ${totals[project] ?? 'no report, 0'} tests, fewer than its floor ${floor}` +
+        ' (scripts/test/test-floors.json)',
+    );
 }

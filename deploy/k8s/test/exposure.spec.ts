@@ -1,8 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML data */
 // The Gateway routes only public /v1 APIs of the code: never /admin (fault injection, DLQ
 // redrive), /metrics, /health or /docs, and nothing of payment and inventory.
+import { adminAddress } from '@rc/platform';
 import { platformPrefixes, services } from './support/code-facts';
-import { build, ofKind, OVERLAYS } from './support/overlays';
+import { build, configOf, get, ofKind, OVERLAYS } from './support/overlays';
 
 describe.each(OVERLAYS)('exposure in overlays/%s', (overlay) => {
   const objects = build(overlay);
@@ -33,6 +34,29 @@ describe.each(OVERLAYS)('exposure in overlays/%s', (overlay) => {
     expect(internal).toEqual(expect.arrayContaining(['/admin/faults', '/metrics', '/health']));
     for (const p of paths)
       for (const i of internal) expect(p.startsWith(i) || i.startsWith(p) || p === '/').toBe(false);
+  });
+
+  it('when a service runs, then its admin API (ADMIN_PORT) stays on the pod loopback: no Service or container port', () => {
+    for (const facts of services()) {
+      const deployment = get(objects, 'Deployment', facts.name);
+      const config = { ...facts.defaults, ...configOf(objects, deployment) };
+      // Operators reach it with `kubectl port-forward deploy/<service> <admin port>`.
+      const admin = adminAddress({
+        PORT: Number(config.PORT),
+        ADMIN_PORT: config.ADMIN_PORT === undefined ? undefined : Number(config.ADMIN_PORT),
+        ADMIN_HOST: String(config.ADMIN_HOST),
+      });
+      expect(admin.host).toBe('127.0.0.1');
+      const ports = get(objects, 'Service', facts.name).spec.ports.flatMap((p: any) => [
+        p.port,
+        p.targetPort,
+      ]);
+      const containerPorts = deployment.spec.template.spec.containers.flatMap((c: any) =>
+        (c.ports ?? []).map((p: any) => p.containerPort),
+      );
+      expect(ports).not.toContain(admin.port);
+      expect(containerPorts).not.toContain(admin.port);
+    }
   });
 
   it('when payment and inventory are exposed, then they are not: no route points at them', () => {

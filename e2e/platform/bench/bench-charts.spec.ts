@@ -86,6 +86,7 @@ function sampleResult(): CheckoutBenchResult {
     idleSeconds: 10,
     rssMiBServices: 1_000,
     rssMiBByService: { checkout: 200 },
+    pssMiBServices: 150,
     pgRoundTripsPerCheckout: 30,
     pgTransactionsPerCheckout: 10,
     pgByService: {

@@ -44,6 +44,8 @@ export interface CostFigures {
   /** The six services' VmRSS summed after the load phases, MiB. */
   rssMiBServices: number;
   rssMiBByService: Record<string, number>;
+  /** The six services' proportional set size summed (shared pages counted once), MiB. */
+  pssMiBServices: number;
   /** Postgres queries (round trips) and transactions per checkout over the cost window. */
   pgRoundTripsPerCheckout: number;
   pgTransactionsPerCheckout: number;
@@ -164,7 +166,7 @@ export function renderCost(r: CostFigures): string[] {
     `CPU ms per checkout by tracing setting (services restarted with each): ${tracing}`,
     `idle (before any load, ${r.idleSeconds} s${r.idleSeconds < 30 ? ': --quick, shorter than 30 s' : ''}): ${r.idleCpuPercent}% of one core`,
     `Postgres per checkout: ${r.pgRoundTripsPerCheckout} round trips (db_client_queries_total), ${r.pgTransactionsPerCheckout} transactions (pg_stat_database)`,
-    `services' resident memory after the load phases: ${r.rssMiBServices} MiB`,
+    `services' resident memory after the load phases: ${r.rssMiBServices} MiB summed VmRSS, ${r.pssMiBServices} MiB proportional (the Node.js binary's shared pages counted once)`,
     '',
     ...cost.map((c) => `${c[0]!.padEnd(16)}${c[1]!.padStart(16)}${c[2]!.padStart(18)}`),
   ];

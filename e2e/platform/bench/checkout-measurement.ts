@@ -24,7 +24,7 @@ import { LoadRunner } from './load-runner';
 import { machineContext, settle, type MachineContext } from './machine-context';
 import { PgCounters } from './pg-counters';
 import { comparePipeline } from './pipeline-comparison';
-import { readCpu, readRssMiB, SERVICE_GROUPS } from './proc-stat';
+import { readCpu, readPssMiB, readRssMiB, SERVICE_GROUPS } from './proc-stat';
 import type { StepResult } from './step-result';
 import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support/kafka-events';
 
@@ -228,6 +228,7 @@ async function measure(
     const rssMiBByService = Object.fromEntries(
       SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
     );
+    const pssMiBServices = round1(sum(SERVICE_GROUPS.flatMap((g) => readPssMiB(servicePids[g]))));
 
     const tracingCost = await measureTracing(platform, runner, probe, halfRate, plan, logCost);
     tracingCost.ratio10 ??= tracingCostOf(halfCost, halfRate, false);
@@ -251,6 +252,7 @@ async function measure(
       idleSeconds: idle.seconds,
       rssMiBServices: round1(sum(Object.values(rssMiBByService))),
       rssMiBByService,
+      pssMiBServices,
       pgRoundTripsPerCheckout: halfCost.pg.pgRoundTripsPerCheckout,
       pgTransactionsPerCheckout: halfCost.pg.pgTransactionsPerCheckout,
       pgByService: halfCost.pg.byService,

@@ -1,4 +1,4 @@
-import { classifyProcess, parseProcStat, parseVmRssKib } from './proc-stat';
+import { classifyProcess, parseProcStat, parsePssKib, parseVmRssKib } from './proc-stat';
 
 const BENCH = 4242;
 
@@ -35,6 +35,14 @@ describe('proc stat', () => {
       parseVmRssKib('Name:\tnode\nVmPeak:\t 900 kB\nVmRSS:\t  183420 kB\nThreads:\t11\n'),
     ).toBe(183_420);
     expect(parseVmRssKib('Name:\tkworker/0:1\nThreads:\t1\n')).toBeUndefined();
+  });
+
+  it('when an smaps_rollup file is read, then Pss is in KiB (not Pss_Anon or Pss_File)', () => {
+    const rollup =
+      '55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss:\t  153652 kB\nPss:\t  103434 kB\n' +
+      'Pss_Anon:\t   93000 kB\nPss_File:\t   10000 kB\n';
+    expect(parsePssKib(rollup)).toBe(103_434);
+    expect(parsePssKib('')).toBeUndefined();
   });
 
   it.each([

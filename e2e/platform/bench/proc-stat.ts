@@ -154,6 +154,28 @@ export function readCpu(benchPid = process.pid): CpuReading {
   return { atMs: performance.now(), groupsMs, benchMs, pids };
 }
 
+/**
+ * Proportional set size of each process, MiB (0 for one that is gone): its resident pages with
+ * each shared page divided among the processes that map it. Summed over the services it counts
+ * the Node.js binary's pages (~58 MiB resident in each) once, where a sum of VmRSS counts them
+ * once per process.
+ */
+export function readPssMiB(pids: readonly number[]): number[] {
+  return pids.map((pid) => {
+    try {
+      return (parsePssKib(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')) ?? 0) / 1024;
+    } catch {
+      return 0;
+    }
+  });
+}
+
+/** `Pss:` of a `/proc/<pid>/smaps_rollup` file in KiB, or undefined when it has none. */
+export function parsePssKib(smapsRollup: string): number | undefined {
+  const match = /^Pss:\s+(\d+) kB$/m.exec(smapsRollup);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Resident memory of each process, MiB (0 for one that is gone). */
 export function readRssMiB(pids: readonly number[]): number[] {
   return pids.map((pid) => {

@@ -12,6 +12,7 @@ export {
   StoppingError,
 } from './messaging.errors';
 export { type MessagingLogger, type LogLevel, silentLogger } from './shared/messaging-logger';
+export type { MessagingFaults, MessagingFaultTarget } from './shared/messaging-faults';
 export { type BackoffOptions, fullJitterDelay } from './shared/backoff';
 export {
   createKafka,

@@ -3,6 +3,9 @@ import { ServiceProcess } from './service-process';
 import { testEnv } from './config/test-env';
 import { acquirePlatformLock } from './platform-lock';
 
+/** The admin API listens on the service's port + this (the platform's `ADMIN_PORT` default). */
+const ADMIN_PORT_OFFSET = 1000;
+
 type ServiceName = PlatformService['name'];
 
 /** Options for {@link PlatformUnderTest}. */
@@ -85,6 +88,14 @@ export class PlatformUnderTest {
     return `http://127.0.0.1:${this.port(name)}`;
   }
 
+  /**
+   * Base URL of a service's admin API (`/admin/*`, e.g. `http://127.0.0.1:4100`): its own port,
+   * the service's port + 1000 (the platform default; see `ADMIN_PORT`), on loopback.
+   */
+  adminUrl(name: ServiceName): string {
+    return `http://127.0.0.1:${this.port(name) + ADMIN_PORT_OFFSET}`;
+  }
+
   /** The process of one service. */
   service(name: ServiceName): ServiceProcess {
     const svc = this.processes.get(name);
@@ -151,6 +162,8 @@ export class PlatformUnderTest {
       REDIS_URL: env.redisUrl,
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       ADMIN_TOKEN: this.adminToken,
+      // Experiments burn CPU and crash processes through the admin API (cpu, exit rules).
+      ALLOW_DESTRUCTIVE_FAULTS: 'true',
     };
     const database = (db: string) => ({ DATABASE_URL: withDatabase(env.databaseUrl, db) });
     switch (name) {
@@ -166,7 +179,7 @@ export class PlatformUnderTest {
       case 'payment':
         return { ...common, ...database('rc_payment') };
       case 'inventory':
-        return { ...common, ...database('rc_inventory') };
+        return { ...common, ...database('rc_inventory'), CHECKOUT_URL: this.url('checkout') };
       case 'analytics':
         return { ...common, ...database('rc_analytics') };
       default:

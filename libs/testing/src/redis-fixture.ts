@@ -9,7 +9,7 @@ export interface RedisFixture {
   redis: Redis;
   /** `test:<name>-<unique>:`; every key the test writes should start with it. */
   prefix: string;
-  /** Deletes every key under `prefix` and disconnects. */
+  /** Deletes every key under `prefix` and disconnects (resolves once the connection is closed). */
   drop(): Promise<void>;
 }
 
@@ -29,7 +29,11 @@ export async function createRedisFixture(name: string): Promise<RedisFixture> {
     drop: async () => {
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
+      // Resolves once the connection is closed (`status` 'end'), not when it was asked to close:
+      // on a busy machine the close event can come after the caller's next await.
+      const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
       redis.disconnect();
+      await ended;
     },
   };
 }

@@ -21,6 +21,15 @@ import {
 
 const APP_DOCKERFILE = /^services\/([^/]+)\/Dockerfile$/;
 
+/** Environment keys that hold a secret (tokens, keys, passwords) in any container. */
+const SECRET_KEY = /(TOKEN|SECRET|PASSWORD|_KEY)$/;
+
+/**
+ * `${VAR:?message}`: Compose refuses to start while VAR is unset or empty, naming it — a secret
+ * never falls back to a value written in the repository.
+ */
+const REQUIRED_VARIABLE = /^\$\{\w+:\?[^}]+\}$/;
+
 /** The workspace service an entry builds (services/<name>/Dockerfile), if any. */
 export function appServiceOf(service) {
   const dockerfile = dockerfileOf(service)?.replace(/^\.\//, '');
@@ -159,7 +168,12 @@ export function composeProblems(doc, repo) {
           problems.push(`${where}: ${key} points at ${e.host}, which is not a service`);
           continue;
         }
-        const expected = appPort.get(e.host);
+        // An *_ADMIN_URL names the service's admin port: its port + 1000 (ADMIN_PORT's default).
+        const servicePort = appPort.get(e.host);
+        const expected =
+          servicePort && key.endsWith('_ADMIN_URL')
+            ? String(Number(servicePort) + 1000)
+            : servicePort;
         if (expected && e.port && e.port !== expected) {
           problems.push(
             `${where}: ${key} uses port ${e.port} of ${e.host}, which listens on ${expected}`,
@@ -176,6 +190,15 @@ export function composeProblems(doc, repo) {
       }
     }
     for (const [key, value] of Object.entries(env)) {
+      if (!SECRET_KEY.test(key) || value === undefined) continue;
+      if (!REQUIRED_VARIABLE.test(String(value))) {
+        problems.push(
+          `${where}: ${key} is a secret without a required variable: write \${VAR:?message} (no fallback value, no literal)`,
+        );
+      }
+    }
+    for (const [key, value] of Object.entries(env)) {
+      if (SECRET_KEY.test(key)) continue;
       if (value !== undefined && interpolateDefaults(value) === '' && String(value).includes('$')) {
         problems.push(`${where}: ${key} is empty unless the shell sets it (give a default)`);
       }

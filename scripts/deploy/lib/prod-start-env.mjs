@@ -92,9 +92,16 @@ export function startEnvironment(input) {
     );
   }
   // Loopback only: the image listens on 0.0.0.0 inside its own network namespace.
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1' });
+  // The admin API likewise: any free port, on loopback (Compose opens it to its network).
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_PORT: '0',
+    ADMIN_HOST: '127.0.0.1',
+  });
   notes.push(
     `PORT=${port} (free), HOST=127.0.0.1 (the image's ${imageEnv.HOST ?? 'HOST'} would listen on every interface here)`,
+    'ADMIN_PORT=0 (any free port), ADMIN_HOST=127.0.0.1',
   );
   return { env, notes };
 }

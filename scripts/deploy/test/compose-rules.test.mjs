@@ -24,7 +24,7 @@ function fixture() {
           PORT: 3000,
           DATABASE_URL: 'postgres://postgres@postgres:5432/rc_shop',
           OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
-          ADMIN_TOKEN: '${RC_ADMIN_TOKEN:-a-demo-token-of-length}',
+          ADMIN_TOKEN: '${RC_ADMIN_TOKEN:?set RC_ADMIN_TOKEN}',
         },
         depends_on: { postgres: { condition: 'service_healthy' } },
         mem_limit: '256m',
@@ -187,46 +187,40 @@ describe('composeProblems', () => {
     assert.ok(problems.includes('services.postgres: volume pgdata is not declared under volumes'));
   });
 
-  it('when a secret has no default, then it is reported', () => {
+  for (const [value, why] of [
+    ['${RC_ADMIN_TOKEN}', 'no :? (empty unless the shell sets it)'],
+    ['${RC_ADMIN_TOKEN:-a-demo-token-of-length}', 'a fallback value'],
+    ['a-literal-token-of-length', 'a literal'],
+  ]) {
+    it(`when a secret is ${why}, then it is reported: secrets come from a required variable`, () => {
+      const problems = problemsAfter((d) => (d.services.shop.environment.ADMIN_TOKEN = value));
+
+      assert.deepEqual(problems, [
+        'services.shop: ADMIN_TOKEN is a secret without a required variable: write ${VAR:?message} (no fallback value, no literal)',
+      ]);
+    });
+  }
+
+  it('when a non-secret is empty unless the shell sets it, then it is reported', () => {
     const problems = problemsAfter(
-      (d) => (d.services.shop.environment.ADMIN_TOKEN = '${RC_ADMIN_TOKEN}'),
+      (d) => (d.services.shop.environment.OTEL_EXPORTER_OTLP_ENDPOINT = '${RC_OTLP}'),
     );
 
     assert.deepEqual(problems, [
-      'services.shop: ADMIN_TOKEN is empty unless the shell sets it (give a default)',
+      'services.shop: OTEL_EXPORTER_OTLP_ENDPOINT is empty unless the shell sets it (give a default)',
     ]);
   });
-});
 
-describe('compose-model', () => {
-  it('when memory is written in Compose units, then it is read in MiB', () => {
-    assert.equal(memoryMiB('512M'), 512);
-    assert.equal(memoryMiB('1g'), 1024);
-    assert.equal(memoryMiB('1.5gb'), 1536);
-    assert.equal(memoryMiB(268435456), 256);
-    assert.ok(Number.isNaN(memoryMiB('lots')));
-  });
-
-  it('when ports are written in short or long syntax, then host IP, published and target ports are read', () => {
-    const ports = publishedPorts({
-      ports: ['127.0.0.1:3030:3000', '9090:9090/udp', '4317', { target: 80, published: 8080 }],
+  it('when an *_ADMIN_URL names a service, then it must use its admin port (port + 1000)', () => {
+    const problems = problemsAfter((d) => {
+      d.services.collector.environment = {
+        SHOP_ADMIN_URL: 'http://shop:4000',
+        OTHER_ADMIN_URL: 'http://shop:3000',
+      };
     });
 
-    assert.deepEqual(ports, [
-      { hostIp: '127.0.0.1', published: '3030', target: '3000', protocol: 'tcp' },
-      { hostIp: '0.0.0.0', published: '9090', target: '9090', protocol: 'udp' },
-      { hostIp: '0.0.0.0', published: '8080', target: '80', protocol: 'tcp' },
+    assert.deepEqual(problems, [
+      'services.collector: OTHER_ADMIN_URL uses port 3000 of shop, which listens on 4000',
     ]);
-  });
-
-  it('when a value is a URL or a broker list, then its hosts and ports are read', () => {
-    assert.deepEqual(endpointsIn('postgres://postgres@postgres:5432/rc_checkout'), [
-      { host: 'postgres', port: '5432', path: '/rc_checkout' },
-    ]);
-    assert.deepEqual(endpointsIn('kafka-1:9092,kafka-2:9092'), [
-      { host: 'kafka-1', port: '9092', path: '' },
-      { host: 'kafka-2', port: '9092', path: '' },
-    ]);
-    assert.deepEqual(endpointsIn('not a url'), []);
   });
 });

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { inbox } from '@rc/messaging';
+import { clientIdOf, housekeepingProvider, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   FaultInjector,
   IdempotencyStore,
   RateLimiter,
 } from '@rc/resilience';
-import { ResilienceModule } from '@rc/resilience/nest';
+import { ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { AnalyticsController } from './api/analytics.controller';
@@ -31,8 +32,14 @@ const LIMITED_ROUTES = ['GET /v1/analytics/summary', 'GET /v1/analytics/products
     AnalyticsInfrastructureModule,
     ResilienceModule.forRootAsync({
       imports: [AnalyticsInfrastructureModule],
-      inject: [SERVICE_CONFIG, ServiceMetrics, ANALYTICS_PG, ANALYTICS_REDIS],
-      useFactory: (config: AnalyticsConfig, metrics: ServiceMetrics, pool: Pool, redis: Redis) => {
+      inject: [SERVICE_CONFIG, ServiceMetrics, ANALYTICS_PG, ANALYTICS_REDIS, FaultInjector],
+      useFactory: (
+        config: AnalyticsConfig,
+        metrics: ServiceMetrics,
+        pool: Pool,
+        redis: Redis,
+        faultInjector: FaultInjector,
+      ) => {
         const registry = metrics.registry;
         const perSecond = { limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND, windowMs: 1_000 };
         return {
@@ -52,15 +59,24 @@ const LIMITED_ROUTES = ['GET /v1/analytics/summary', 'GET /v1/analytics/products
             ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
             registry,
           }),
-          faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+          faultInjector, // shared with the consumer (`consume` rules)
           faultAdminToken: config.ADMIN_TOKEN,
           defaultCriticality: 'SHEDDABLE',
           clientId: clientIdOf,
-          idempotency: { purgeIntervalMs: 60_000 },
         };
       },
     }),
   ],
   controllers: [AnalyticsController, DlqAdminController],
+  providers: [
+    housekeepingProvider<AnalyticsConfig>({
+      pool: ANALYTICS_PG,
+      inject: [ResilienceRegistry],
+      tasks: (config, pool, resilience: ResilienceRegistry) => [
+        inbox.pruneTask(pool, config.INBOX_RETENTION_MS),
+        ...resilience.pruneTasks(),
+      ],
+    }),
+  ],
 })
 export class AnalyticsModule {}

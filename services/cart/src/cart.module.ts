@@ -60,7 +60,11 @@ const LIMITED_ROUTES = [
             registry,
             unavailable: (cause) => new CartStoreUnavailableError(cause),
           }) as unknown as IdempotencyStore,
-          faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+          faultInjector: new FaultInjector({
+            rules: config.FAULT_RULES,
+            allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
+            registry,
+          }),
           faultAdminToken: config.ADMIN_TOKEN,
           defaultCriticality: 'DEGRADED',
           clientId: clientIdOf,

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
+import { outbox } from '@rc/messaging';
+import { housekeepingProvider, SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
+  Gradient2Limit,
   FaultInjector,
   IdempotencyStore,
   RateLimiter,
   type StoredResponse,
 } from '@rc/resilience';
-import { ResilienceModule } from '@rc/resilience/nest';
+import { ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { CheckoutController } from './api/checkout.controller';
@@ -22,6 +24,13 @@ import {
   CHECKOUT_REDIS,
   CheckoutInfrastructureModule,
 } from './infrastructure/checkout-infrastructure.module';
+
+/**
+ * A checkout's round trip below which the shedder never sees queueing: the saga takes ~25 ms on
+ * an idle platform and its objective is p99 ≤ 1 s, so a machine busy enough to make it 1.5×
+ * slower is no reason to shed; an RTT past this and the baseline shrinks the limit.
+ */
+const SAGA_RTT_OBJECTIVE_MS = 250;
 
 /**
  * The checkout service (tier 1). Inbound protection from the resilience adapter, in its fixed
@@ -53,7 +62,11 @@ import {
         const protection = config.RESILIENCE_PIPELINE_ENABLED;
         return {
           loadShedder: protection
-            ? new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry })
+            ? new AdaptiveConcurrencyLimiter({
+                name: config.SERVICE_NAME,
+                registry,
+                algorithm: new Gradient2Limit({ rttObjectiveMs: SAGA_RTT_OBJECTIVE_MS }),
+              })
             : undefined,
           rateLimiter: !protection
             ? undefined
@@ -84,7 +97,6 @@ import {
           idempotency: {
             replayHeaders: ['content-type', 'location', DEGRADED_HEADER],
             finalErrorResponse: finalCheckoutResponse,
-            purgeIntervalMs: 60_000,
             // Checkout bodies carry the card token: fingerprints are keyed (HMAC).
             fingerprintKey: config.IDEMPOTENCY_FINGERPRINT_KEY,
           },
@@ -93,7 +105,17 @@ import {
     }),
   ],
   controllers: [CheckoutController, OrdersController],
-  providers: checkoutApplicationProviders,
+  providers: [
+    ...checkoutApplicationProviders,
+    housekeepingProvider<CheckoutConfig>({
+      pool: CHECKOUT_PG_POOL,
+      inject: [ResilienceRegistry],
+      tasks: (config, pool, resilience: ResilienceRegistry) => [
+        outbox.pruneTask(pool, config.OUTBOX_RETENTION_MS),
+        ...resilience.pruneTasks(),
+      ],
+    }),
+  ],
 })
 export class CheckoutModule {}
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import { inbox, outbox } from '@rc/messaging';
+import { clientIdOf, housekeepingProvider, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   FaultInjector,
@@ -7,11 +8,16 @@ import {
   RateLimiter,
   type RateLimitPolicy,
 } from '@rc/resilience';
-import { ResilienceModule, type ResilienceModuleOptions } from '@rc/resilience/nest';
+import {
+  ResilienceModule,
+  type ResilienceModuleOptions,
+  ResilienceRegistry,
+} from '@rc/resilience/nest';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { ProductsController } from './api/products.controller';
 import { ReservationsController } from './api/reservations.controller';
+import { CommitPlacedOrder } from './application/commit-placed-order.command';
 import { CommitReservation } from './application/commit-reservation.command';
 import { ExpireReservations } from './application/expire-reservations.command';
 import { GetProduct } from './application/get-product.query';
@@ -21,7 +27,8 @@ import { ReleaseReservation } from './application/release-reservation.command';
 import { ReserveStock } from './application/reserve-stock.command';
 import type { InventoryConfig } from './config/inventory.config';
 import { InventoryInfrastructureModule } from './infrastructure/infrastructure.module';
-import { PG_POOL, REDIS } from './infrastructure/inventory.tokens';
+import type { OrderStatusPort } from './domain/order-status.port';
+import { ORDER_STATUS, PG_POOL, REDIS } from './infrastructure/inventory.tokens';
 import { PgInventoryReader } from './infrastructure/pg-inventory.reader';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
 import { InventoryWorkers } from './inventory.workers';
@@ -67,11 +74,14 @@ function resilienceOptions(
       ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
       registry,
     }),
-    faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+    faultInjector: new FaultInjector({
+      rules: config.FAULT_RULES,
+      allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
+      registry,
+    }),
     faultAdminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
     clientId: clientIdOf,
-    idempotency: { purgeIntervalMs: 60_000 },
   };
 }
 
@@ -103,9 +113,15 @@ function resilienceOptions(
       useFactory: (u: PgInventoryUnitOfWork) => new ReleaseReservation(u),
     },
     {
-      provide: ExpireReservations,
+      provide: CommitPlacedOrder,
       inject: [PgInventoryUnitOfWork],
-      useFactory: (u: PgInventoryUnitOfWork) => new ExpireReservations(u),
+      useFactory: (u: PgInventoryUnitOfWork) => new CommitPlacedOrder(u),
+    },
+    {
+      provide: ExpireReservations,
+      inject: [PgInventoryUnitOfWork, ORDER_STATUS, SERVICE_CONFIG],
+      useFactory: (u: PgInventoryUnitOfWork, orders: OrderStatusPort, config: InventoryConfig) =>
+        new ExpireReservations(u, orders, { recheckAfterMs: config.EXPIRY_RECHECK_INTERVAL_MS }),
     },
     {
       provide: ListProducts,
@@ -123,6 +139,15 @@ function resilienceOptions(
       useFactory: (r: PgInventoryReader) => new GetReservation(r),
     },
     InventoryWorkers,
+    housekeepingProvider<InventoryConfig>({
+      pool: PG_POOL,
+      inject: [ResilienceRegistry],
+      tasks: (config, pool, resilience: ResilienceRegistry) => [
+        outbox.pruneTask(pool, config.OUTBOX_RETENTION_MS),
+        inbox.pruneTask(pool, config.INBOX_RETENTION_MS),
+        ...resilience.pruneTasks(),
+      ],
+    }),
   ],
 })
 export class InventoryModule {}

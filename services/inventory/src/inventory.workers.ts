@@ -7,16 +7,19 @@ import {
   ServiceMetrics,
   ShutdownRegistry,
 } from '@rc/platform';
+import { ResilienceRegistry } from '@rc/resilience/nest';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { orderEventHandlers, orderEventsBatchHandler } from './api/order-events.handlers';
-import { CommitReservation } from './application/commit-reservation.command';
+import { CommitPlacedOrder } from './application/commit-placed-order.command';
 import { ExpireReservations } from './application/expire-reservations.command';
 import { ReleaseReservation } from './application/release-reservation.command';
 import type { InventoryConfig } from './config/inventory.config';
 import { ExpiryWorker } from './infrastructure/expiry.worker';
 import { KAFKA, PG_POOL } from './infrastructure/inventory.tokens';
+import { PgInventoryReader } from './infrastructure/pg-inventory.reader';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
+import { placedOrderMonitor } from './infrastructure/placed-order.monitor';
 
 /**
  * The inventory's background work, started once the HTTP app is built and stopped (before the
@@ -32,18 +35,23 @@ export class InventoryWorkers implements OnApplicationBootstrap {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(PgInventoryUnitOfWork) private readonly uow: PgInventoryUnitOfWork,
-    @Inject(CommitReservation) private readonly commit: CommitReservation,
+    @Inject(CommitPlacedOrder) private readonly placed: CommitPlacedOrder,
     @Inject(ReleaseReservation) private readonly release: ReleaseReservation,
     @Inject(ExpireReservations) private readonly expire: ExpireReservations,
+    @Inject(PgInventoryReader) private readonly reader: PgInventoryReader,
     @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     @Inject(ShutdownRegistry) private readonly shutdown: ShutdownRegistry,
+    @Inject(ResilienceRegistry) private readonly resilience: ResilienceRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
     const { config, metrics, shutdown } = this;
     const logger = logFunction(this.logger);
     const registry = metrics.registry;
+    // The admin API's rules: `publish` ones delay or fail the relay's sends, `consume` ones the
+    // order events' handling, as a slow or failing broker would.
+    const faults = this.resilience.faultInjector;
 
     const relay = new OutboxRelay({
       name: config.SERVICE_NAME,
@@ -53,6 +61,7 @@ export class InventoryWorkers implements OnApplicationBootstrap {
       // Fewer kafkajs retries per send: the relay retries forever with its own
       // (interruptible) backoff, so a stop is not held up by a long send to a dead broker.
       producerRetries: 2,
+      faults,
       logger,
     });
     relay.start();
@@ -61,6 +70,7 @@ export class InventoryWorkers implements OnApplicationBootstrap {
     const expiry = new ExpiryWorker(this.expire, {
       intervalMs: config.EXPIRY_INTERVAL_MS,
       batchSize: config.EXPIRY_BATCH_SIZE,
+      heldPastExpiry: () => this.reader.countHeldPastExpiry(),
       registry,
       logger,
     });
@@ -70,8 +80,9 @@ export class InventoryWorkers implements OnApplicationBootstrap {
     const orderEvents = {
       group: config.CONSUMER_GROUP,
       uow: this.uow,
-      commit: this.commit,
+      placed: this.placed,
       release: this.release,
+      onPlaced: placedOrderMonitor(registry, logger),
     };
     const consumer = new EventConsumer({
       kafka: this.kafka,
@@ -86,6 +97,7 @@ export class InventoryWorkers implements OnApplicationBootstrap {
       // stock rows of its orders until it commits, and reserves (the checkout path) wait on
       // them, so batches here only form from what arrived during the previous transaction.
       minBytes: 1,
+      faults,
       registry,
       logger,
       onFatal: (error) => {

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
-import { clientIdOf, isAppError, SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
+import { outbox } from '@rc/messaging';
+import {
+  clientIdOf,
+  housekeepingProvider,
+  isAppError,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  toProblem,
+} from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   type FaultInjector,
@@ -8,7 +16,11 @@ import {
   type RateLimitPolicy,
   type StoredResponse,
 } from '@rc/resilience';
-import { ResilienceModule, type ResilienceModuleOptions } from '@rc/resilience/nest';
+import {
+  ResilienceModule,
+  type ResilienceModuleOptions,
+  ResilienceRegistry,
+} from '@rc/resilience/nest';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { PaymentsController } from './api/payments.controller';
@@ -85,7 +97,6 @@ function resilienceOptions(
     defaultCriticality: 'CRITICAL',
     clientId: clientIdOf,
     idempotency: {
-      purgeIntervalMs: 60_000,
       finalErrorResponse,
       // Charge bodies carry the card token: fingerprints are keyed so they reveal nothing of it.
       fingerprintKey: config.TOKEN_FINGERPRINT_SECRET,
@@ -133,6 +144,14 @@ function resilienceOptions(
       useFactory: (reader: PgPaymentReader) => new ListPayments(reader),
     },
     PaymentWorkers,
+    housekeepingProvider<PaymentConfig>({
+      pool: PG_POOL,
+      inject: [ResilienceRegistry],
+      tasks: (config, pool, resilience: ResilienceRegistry) => [
+        outbox.pruneTask(pool, config.OUTBOX_RETENTION_MS),
+        ...resilience.pruneTasks(),
+      ],
+    }),
   ],
 })
 export class PaymentModule {}

@@ -20,8 +20,13 @@ import {
     RecommendationsInfrastructureModule,
     ResilienceModule.forRootAsync({
       imports: [RecommendationsInfrastructureModule],
-      inject: [SERVICE_CONFIG, ServiceMetrics, RECO_REDIS],
-      useFactory: (config: RecommendationsConfig, metrics: ServiceMetrics, redis: Redis) => {
+      inject: [SERVICE_CONFIG, ServiceMetrics, RECO_REDIS, FaultInjector],
+      useFactory: (
+        config: RecommendationsConfig,
+        metrics: ServiceMetrics,
+        redis: Redis,
+        faultInjector: FaultInjector,
+      ) => {
         const registry = metrics.registry;
         return {
           loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
@@ -37,7 +42,7 @@ import {
             },
             registry,
           }),
-          faultInjector: new FaultInjector({ rules: config.FAULT_RULES, registry }),
+          faultInjector, // shared with the consumer (`consume` rules)
           faultAdminToken: config.ADMIN_TOKEN,
           defaultCriticality: 'SHEDDABLE',
           clientId: clientIdOf,

@@ -114,13 +114,22 @@ export function tiersFromPrometheus(): Map<string, number> {
   return tiers;
 }
 
+/**
+ * Deployables these manifests leave out on purpose: the console (storefront + control room, tier
+ * 4) is a tool for exploring the platform on one machine (`npm start`, Compose), which nothing
+ * depends on; a cluster's operators have Grafana and the admin APIs behind their own access.
+ */
+const NOT_IN_KUBERNETES = ['console'];
+
 let cached: ServiceFacts[] | undefined;
 
 /** Every deployable service (services/* with a Dockerfile), read from the code. */
 export function services(): ServiceFacts[] {
   if (cached) return cached;
-  const names = readdirSync(join(ROOT, 'services')).filter((n) =>
-    readdirSync(join(ROOT, 'services', n)).includes('Dockerfile'),
+  const names = readdirSync(join(ROOT, 'services')).filter(
+    (n) =>
+      readdirSync(join(ROOT, 'services', n)).includes('Dockerfile') &&
+      !NOT_IN_KUBERNETES.includes(n),
   );
   const compose = composeServices();
   const tiers = tiersFromPrometheus();

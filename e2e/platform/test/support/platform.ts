@@ -62,6 +62,11 @@ export class E2EPlatform {
     return `${this.platform.url(name)}${path}`;
   }
 
+  /** A URL on a service's admin API (its own port, off the public one). */
+  adminUrl(name: Name, path = ''): string {
+    return `${this.platform.adminUrl(name)}${path}`;
+  }
+
   /** Rows from a service's own database (`rc_<service>`). */
   async sql<T extends Record<string, unknown>>(
     db: 'checkout' | 'payment' | 'inventory' | 'analytics',
@@ -80,7 +85,7 @@ export class E2EPlatform {
 
   /** Replaces the fault rules of a service through its admin API. */
   async setFaults(name: Name, rules: unknown[]): Promise<JsonResponse> {
-    const res = await call('PUT', this.url(name, '/admin/faults'), {
+    const res = await call('PUT', this.adminUrl(name, '/admin/faults'), {
       body: { rules },
       headers: { authorization: `Bearer ${this.platform.adminToken}` },
     });
@@ -93,7 +98,7 @@ export class E2EPlatform {
 
   /** Turns every fault of a service off. */
   async clearFaults(name: Name): Promise<void> {
-    const res = await call('DELETE', this.url(name, '/admin/faults'), {
+    const res = await call('DELETE', this.adminUrl(name, '/admin/faults'), {
       headers: { authorization: `Bearer ${this.platform.adminToken}` },
     });
     if (res.status !== 204) throw new Error(`clearing faults on ${name} failed: ${res.status}`);

@@ -2,6 +2,7 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { parseEvent, type DomainEvent, type ParseEventResult } from '@rc/contracts';
 import type { Batch, KafkaMessage } from 'kafkajs';
 import { headersToRecord } from '../kafka/message-codec';
+import type { MessagingFaults } from '../shared/messaging-faults';
 import type { MessagingLogger } from '../shared/messaging-logger';
 import { startConsumerSpan } from './consumer-span';
 import type { BatchHandler, EventHandlers } from './event-handler';
@@ -27,6 +28,8 @@ export interface BatchRunnerDeps {
   metrics: EventConsumerMetrics;
   log: MessagingLogger;
   signal: AbortSignal;
+  /** `consume` fault rules, applied once before the batch handler (optional). */
+  faults?: MessagingFaults | undefined;
   /** Commits `offset` (the next one to read) of the partition; never throws. */
   commit: (topic: string, partition: number, offset: string) => Promise<void>;
 }
@@ -130,6 +133,10 @@ export class BatchRunner {
         ).span,
     );
     try {
+      const faults = this.deps.faults;
+      if (faults?.isActive('consume')) {
+        await faults.injectMessaging('consume', topic, this.deps.signal);
+      }
       await this.deps.batchHandler!(events, {
         topic,
         partition,

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { createIdempotentProducer } from '../kafka/kafka-client.factory';
 import type { BackoffOptions } from '../shared/backoff';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
+import type { MessagingFaults } from '../shared/messaging-faults';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
 import { defaultClassifyError, type ErrorClassifier } from './error-classifier';
 import { BatchRunner } from './batch-runner';
@@ -63,6 +64,12 @@ export interface EventConsumerOptions {
   onFatal?: (error: unknown) => void;
   registry?: Registry;
   logger?: MessagingLogger;
+  /**
+   * The service's fault injector: its `consume` rules (by topic) delay or fail each handling — a
+   * batch given to `batchHandler`, each attempt of one message — as a slow or failing handler
+   * would. None: no check at all.
+   */
+  faults?: MessagingFaults;
   /** Random source for jitter (tests). */
   random?: () => number;
 }
@@ -142,6 +149,7 @@ export class EventConsumer {
       log: this.log,
       signal: this.stopping.signal,
       random: options.random ?? Math.random,
+      faults: options.faults,
     });
     this.runner = new BatchRunner({
       group: options.groupId,
@@ -151,6 +159,7 @@ export class EventConsumer {
       metrics: this.metrics,
       log: this.log,
       signal: this.stopping.signal,
+      faults: options.faults,
       commit: (topic, partition, offset) => this.commit(topic, partition, offset),
     });
     const lagInterval = options.lagSampleIntervalMs ?? 15_000;

@@ -2,6 +2,7 @@ import { createEvent, type EventOf } from '@rc/contracts';
 import type { EachMessagePayload, Producer, ProducerRecord } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { FatalHandlerError, PermanentHandlerError } from '../messaging.errors';
+import type { MessagingFaults } from '../shared/messaging-faults';
 import { DLQ_HEADERS } from './dead-letter';
 import { defaultClassifyError } from './error-classifier';
 import type { EventHandlers, HandlerContext } from './event-handler';
@@ -21,7 +22,7 @@ class RecordingProducer {
 
 function setup(
   handlers: EventHandlers,
-  overrides: { maxAttempts?: number; signal?: AbortSignal } = {},
+  overrides: { maxAttempts?: number; signal?: AbortSignal; faults?: MessagingFaults } = {},
 ) {
   const registry = new Registry();
   const producer = new RecordingProducer();
@@ -38,6 +39,7 @@ function setup(
     log: () => undefined,
     signal: overrides.signal ?? new AbortController().signal,
     random: () => 0.5,
+    faults: overrides.faults,
   });
   const metric = async (name: string) =>
     (await registry.getSingleMetric(name)?.get())?.values ?? [];
@@ -72,6 +74,19 @@ const placed = () =>
     total: 500,
     currency: 'EUR',
   });
+
+/** A fault hook that records its use and does what `inject` does when a rule is active. */
+function faultHook(active: boolean, inject: () => Promise<void> = async () => undefined) {
+  const calls = { isActive: 0, injected: [] as string[] };
+  const faults: MessagingFaults = {
+    isActive: () => (calls.isActive++, active),
+    injectMessaging: async (target, topic) => {
+      calls.injected.push(`${target} ${topic}`);
+      await inject();
+    },
+  };
+  return { faults, calls };
+}
 
 beforeEach(() => {
   heartbeats = 0;
@@ -257,6 +272,69 @@ describe('MessageProcessor', () => {
 
     expect(decision.action).toBe('halt');
     expect(calls).toBe(1);
+    expect(producer.sent).toEqual([]);
+  });
+
+  it('when no consume rule is active, then the hook is only asked and the handler runs at once', async () => {
+    // Arrange
+    const { faults, calls } = faultHook(false);
+    let handled = 0;
+    const { processor } = setup({ OrderPlaced: async () => void handled++ }, { faults });
+
+    // Act
+    const decision = await processor.process(payload(JSON.stringify(placed())));
+
+    // Assert
+    expect(decision).toEqual({ action: 'commit' });
+    expect(handled).toBe(1);
+    expect(calls).toEqual({ isActive: 1, injected: [] });
+  });
+
+  it('when an injected consume error fires on every attempt, then the handler never runs and the message is dead-lettered as RETRIES_EXHAUSTED', async () => {
+    // Arrange
+    const injected = Object.assign(new Error('injected error 503 (rule slow)'), {
+      code: 'FAULT_INJECTION.ERROR',
+      transient: true,
+    });
+    const { faults, calls } = faultHook(true, async () => {
+      throw injected;
+    });
+    let handled = 0;
+    const { processor, producer } = setup(
+      { OrderPlaced: async () => void handled++ },
+      { faults, maxAttempts: 3 },
+    );
+
+    // Act
+    const decision = await processor.process(payload(JSON.stringify(placed())));
+
+    // Assert
+    expect(decision).toEqual({ action: 'commit' });
+    expect(handled).toBe(0);
+    expect(calls.injected).toEqual(['consume orders', 'consume orders', 'consume orders']);
+    expect(producer.sent[0]!.messages[0]!.headers).toMatchObject({
+      [DLQ_HEADERS.reason]: 'RETRIES_EXHAUSTED',
+      [DLQ_HEADERS.errorCode]: 'FAULT_INJECTION.ERROR',
+    });
+  });
+
+  it('when the consumer stops during an injected delay on the last attempt, then it halts without a dead letter', async () => {
+    // Arrange
+    const controller = new AbortController();
+    const { faults } = faultHook(true, async () => {
+      controller.abort();
+      throw new DOMException('stopping', 'AbortError');
+    });
+    const { processor, producer } = setup(
+      { OrderPlaced: async () => undefined },
+      { faults, signal: controller.signal, maxAttempts: 1 },
+    );
+
+    // Act
+    const decision = await processor.process(payload(JSON.stringify(placed())));
+
+    // Assert
+    expect(decision.action).toBe('halt');
     expect(producer.sent).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 import { headersToRecord } from '../kafka/message-codec';
 import { startConsumerSpan } from './consumer-span';
 import { fullJitterDelay, sleep, type BackoffOptions } from '../shared/backoff';
+import type { MessagingFaults } from '../shared/messaging-faults';
 import type { MessagingLogger } from '../shared/messaging-logger';
 import { deadLetterMessage, type DeadLetterReason } from './dead-letter';
 import type { ErrorClassifier } from './error-classifier';
@@ -35,6 +36,8 @@ export interface MessageProcessorDeps {
   log: MessagingLogger;
   signal: AbortSignal;
   random: () => number;
+  /** `consume` fault rules, applied before each attempt (optional). */
+  faults?: MessagingFaults | undefined;
 }
 
 /**
@@ -98,10 +101,17 @@ export class MessageProcessor {
         signal: this.deps.signal,
       };
       try {
+        const faults = this.deps.faults;
+        if (faults?.isActive('consume')) {
+          await faults.injectMessaging('consume', topic, this.deps.signal);
+        }
         await handler(event, ctx);
         metrics.messages.inc({ group, topic, outcome: 'processed' });
         return { action: 'commit' };
       } catch (error) {
+        // Cut short by a stop (a handler or an injected delay honouring the signal): not the
+        // message's fault, so no retry and no dead letter; it is delivered again.
+        if (this.deps.signal.aborted) return { action: 'halt', error };
         const kind = this.deps.classify(error);
         const fields = {
           group,

@@ -93,17 +93,31 @@ async function inTransaction<T>(
   }
 }
 
-/** Deletes inbox rows older than `olderThanMs` (keep them longer than the topics' retention). */
-async function prune(pool: Pool, olderThanMs: number): Promise<number> {
+/**
+ * Deletes inbox rows older than `olderThanMs` (keep them longer than the topics' retention, or a
+ * redelivered event would be applied twice), at most `limit` of them when given, so a
+ * housekeeping pass deletes in short statements until a batch comes back short. Returns how
+ * many rows went.
+ */
+async function prune(pool: Pool, olderThanMs: number, limit?: number): Promise<number> {
   const { rowCount } = await pool.query(
-    'DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => $1)',
-    [olderThanMs / 1000],
+    `DELETE FROM inbox WHERE ctid IN (
+       SELECT ctid FROM inbox WHERE processed_at < now() - make_interval(secs => $1) LIMIT $2)`,
+    [olderThanMs / 1000, limit ?? null],
   );
   return rowCount ?? 0;
 }
 
 /**
- * The consumer inbox: `runOnce` for idempotent handling of one event, `runBatch` for a batch in
- * one transaction; `prune` for housekeeping.
+ * The housekeeping task of the inbox (the shape of `@rc/platform`'s `PruneTask`): each call
+ * deletes up to `limit` rows processed more than `retentionMs` ago.
  */
-export const inbox = { runOnce, runBatch, prune };
+function pruneTask(pool: Pool, retentionMs: number) {
+  return { table: 'inbox', prune: (limit: number) => prune(pool, retentionMs, limit) };
+}
+
+/**
+ * The consumer inbox: `runOnce` for idempotent handling of one event, `runBatch` for a batch in
+ * one transaction; `prune` and `pruneTask` for housekeeping.
+ */
+export const inbox = { runOnce, runBatch, prune, pruneTask };

@@ -3,6 +3,7 @@ import type { Kafka, Message, Producer } from 'kafkajs';
 import { createIdempotentProducer } from '../kafka/kafka-client.factory';
 import { encodeEvent } from '../kafka/message-codec';
 import { RelayFencedError } from '../messaging.errors';
+import type { MessagingFaults } from '../shared/messaging-faults';
 import type { OutboxRelayMetrics } from './outbox-relay.metrics';
 import { publishSpans } from './publish-spans';
 import type { RelayLeadership } from './relay-leadership';
@@ -41,7 +42,13 @@ export class OutboxBatchPublisher {
     private readonly kafka: Kafka,
     private readonly leadership: RelayLeadership,
     private readonly metrics: OutboxRelayMetrics,
-    private readonly options: { batchSize: number; producerRetries?: number },
+    private readonly options: {
+      batchSize: number;
+      producerRetries?: number;
+      faults?: MessagingFaults | undefined;
+      /** Aborted when the relay stops: ends an injected delay. */
+      signal?: AbortSignal;
+    },
   ) {
     this.producer = this.newProducer();
   }
@@ -102,6 +109,12 @@ export class OutboxBatchPublisher {
       byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), message]);
     });
     try {
+      const faults = this.options.faults;
+      if (faults?.isActive('publish')) {
+        // Where a slow or failing broker would hurt: before the send, on the failure path below.
+        for (const topic of byTopic.keys())
+          await faults.injectMessaging('publish', topic, this.options.signal);
+      }
       if (!this.producerConnected) {
         await this.producer.connect();
         this.producerConnected = true;

@@ -7,6 +7,7 @@ import { RelayFencedError } from '../messaging.errors';
 import { fullJitterDelay, sleep, type BackoffOptions } from '../shared/backoff';
 import { Wakeup } from '../shared/wakeup';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
+import type { MessagingFaults } from '../shared/messaging-faults';
 import { KafkaPublishError, OutboxBatchPublisher } from './outbox-batch-publisher';
 import {
   initialiseRelaySeries,
@@ -49,6 +50,11 @@ export interface OutboxRelayOptions {
   logger?: MessagingLogger;
   /** Identifies this instance in the lease row (default `<host>/<pid>/<random>`). */
   instanceId?: string;
+  /**
+   * The service's fault injector: its `publish` rules (by topic) delay or fail the sends as a
+   * slow or failing broker would. None: no check at all.
+   */
+  faults?: MessagingFaults;
 }
 
 /**
@@ -85,6 +91,8 @@ export class OutboxRelay {
       {
         batchSize: options.batchSize ?? 100,
         ...(options.producerRetries !== undefined && { producerRetries: options.producerRetries }),
+        faults: options.faults,
+        signal: this.stopping.signal,
       },
     );
     this.log = options.logger ?? silentLogger;

@@ -62,18 +62,31 @@ async function add(
 
 /**
  * Deletes rows published more than `olderThanMs` ago (kept meanwhile for debugging and manual
- * replay). Unpublished rows are never deleted. Returns how many rows went.
+ * replay), at most `limit` of them (oldest first) when given, so a housekeeping pass deletes
+ * in short statements until a batch comes back short. Unpublished rows are never deleted.
+ * Returns how many rows went.
  */
-async function prunePublished(pool: Pool, olderThanMs: number): Promise<number> {
+async function prunePublished(pool: Pool, olderThanMs: number, limit?: number): Promise<number> {
   const { rowCount } = await pool.query(
-    `DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)`,
-    [olderThanMs / 1000],
+    `DELETE FROM outbox WHERE id IN (
+       SELECT id FROM outbox
+       WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)
+       ORDER BY published_at LIMIT $2)`,
+    [olderThanMs / 1000, limit ?? null],
   );
   return rowCount ?? 0;
 }
 
 /**
- * The transactional outbox: `add` inside the caller's transaction, `row` for a caller that folds
- * the insert into its own statement; `prunePublished` for housekeeping.
+ * The housekeeping task of the outbox (the shape of `@rc/platform`'s `PruneTask`): each call
+ * deletes up to `limit` rows published more than `retentionMs` ago.
  */
-export const outbox = { add, row, prunePublished };
+function pruneTask(pool: Pool, retentionMs: number) {
+  return { table: 'outbox', prune: (limit: number) => prunePublished(pool, retentionMs, limit) };
+}
+
+/**
+ * The transactional outbox: `add` inside the caller's transaction, `row` for a caller that folds
+ * the insert into its own statement; `prunePublished` and `pruneTask` for housekeeping.
+ */
+export const outbox = { add, row, prunePublished, pruneTask };

@@ -64,10 +64,13 @@ describe('outbox relay wake-up', () => {
     await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
 
     // Act
-    await addCommitted(db.pool, topic, [orderPlaced('order-polled')]);
+    const event = orderPlaced('order-polled');
+    await addCommitted(db.pool, topic, [event]);
 
     // Assert
     await waitFor(async () => (await unpublished(db.pool)) === 0, 5_000, 'the safety poll');
+    const ids = (await readAll(kafka, topic)).map((m) => m.headers!['event-id']!.toString());
+    expect(ids).toEqual([event.id]);
   });
 
   it('when the relay idles, then it does not poll its outbox faster than its safety poll', async () => {

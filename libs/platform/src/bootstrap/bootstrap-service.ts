@@ -6,9 +6,12 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { z } from 'zod';
 import { requestIdFrom } from '../context/request-context';
 import { type PlatformConfig, type platformConfigSchema } from '../config/config-schema';
+import { adminAddress } from '../config/admin-address';
 import { ConfigError, configHash, loadConfig, redactConfig } from '../config/load-config';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { HealthRegistry } from '../health/health-registry';
+import { installAdminListener } from '../http/admin-listener';
+import { clientErrorHandler, frameworkErrors } from '../http/framework-errors';
 import { installJsonBodyParser } from '../http/json-body-parser';
 import { installRequestLifecycle } from '../http/request-lifecycle';
 import { ShutdownRegistry } from '../lifecycle/shutdown-registry';
@@ -50,6 +53,11 @@ export interface RunningService<C> {
   logger: JsonLogger;
   /** `http://host:port` actually listened on. */
   url: string;
+  /**
+   * `http://host:port` of the admin API (`/admin/*`, off the public port), or undefined when
+   * the service has no admin routes.
+   */
+  adminUrl: string | undefined;
   /** Graceful shutdown: not ready → stop accepting → drain (bounded) → close resources → flush traces. */
   shutdown(reason?: string): Promise<void>;
 }
@@ -64,7 +72,8 @@ export async function bootstrapService<S extends ServiceSchema>(
   options: BootstrapOptions<S>,
 ): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(options.schema, options.env) as z.infer<S> & PlatformConfig;
-  // Lines of one event-loop turn go out in one write (see createBufferedSink).
+  const admin = adminAddress(config);
+  // Lines go out together, at most LOG_FLUSH_DELAY_MS late (see createBufferedSink).
   const logger = new JsonLogger(
     config.SERVICE_NAME,
     config.LOG_LEVEL,
@@ -83,7 +92,9 @@ export async function bootstrapService<S extends ServiceSchema>(
     config.SERVICE_VERSION,
     configHash(options.schema, config),
   );
-  const health = new HealthRegistry();
+  const health = new HealthRegistry(undefined, undefined, (check, { error, detail }) =>
+    logger.write('warn', 'readiness check failed', { check, reason: error, detail }),
+  );
   const shutdownRegistry = new ShutdownRegistry();
 
   @Module({
@@ -100,8 +111,12 @@ export async function bootstrapService<S extends ServiceSchema>(
       requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
     logger: false,
+    // Refusals before any route runs (a bad path, oversized headers) are problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   installRequestLifecycle(adapter.getInstance(), metrics, logger);
+  const adminListener = installAdminListener(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
     logger,
     bufferLogs: false,
@@ -118,11 +133,23 @@ export async function bootstrapService<S extends ServiceSchema>(
       jsonDocumentUrl: 'docs-json',
     });
   }
-  await app.listen({ port: config.PORT, host: config.HOST });
+  await app.init();
+  // Routes are registered now: open the admin port only for a service that has admin routes.
+  const adminUrl = adminListener.hasRoutes ? await adminListener.listen(admin) : undefined;
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (e) {
+    await adminListener.close();
+    throw e;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  logger.write('info', 'service started', { url, config: redactConfig(options.schema, config) });
+  logger.write('info', 'service started', {
+    url,
+    admin_url: adminUrl,
+    config: redactConfig(options.schema, config),
+  });
 
   let closing: Promise<void> | undefined;
   const shutdown = (reason = 'shutdown'): Promise<void> =>
@@ -141,6 +168,7 @@ export async function bootstrapService<S extends ServiceSchema>(
         logger.write('warn', 'in-flight requests did not finish within the grace period');
         // Cut the connections still open so the process can exit on time.
         (app.getHttpServer() as { closeAllConnections?: () => void }).closeAllConnections?.();
+        adminListener.closeAllConnections();
       }
       await shutdownRegistry.runAll((name, e) =>
         logger.write('error', 'closing a resource failed', { resource: name, err: String(e) }),
@@ -159,7 +187,7 @@ export async function bootstrapService<S extends ServiceSchema>(
       });
     }
   }
-  return { app, config, logger, url, shutdown };
+  return { app, config, logger, url, adminUrl, shutdown };
 }
 
 /**

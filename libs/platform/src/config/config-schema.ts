@@ -58,6 +58,27 @@ export const platformConfigSchema = z.object({
     .max(65535)
     .describe('HTTP port (0 = any free port).')
     .default(3000),
+  ADMIN_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or a host name')
+    .describe(
+      'Interface the admin API (/admin/*) listens on; loopback by default, so only the host (or pod) reaches it.',
+    )
+    .default('127.0.0.1'),
+  ADMIN_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe(
+      'Port of the admin API (/admin/*), never the public PORT; default PORT + 1000 (0 = any free port, also the default when PORT is 0).',
+    ),
+  ALLOW_DESTRUCTIVE_FAULTS: envBoolean
+    .describe(
+      'Accept fault rules that burn the CPU (cpu) or end the process (exit); refused by default (dev/test platforms turn it on for chaos experiments).',
+    )
+    .default(false),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'])
     .describe('Lowest level written to the JSON log.')

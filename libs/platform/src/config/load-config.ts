@@ -71,7 +71,12 @@ function redactUrls(value: unknown): unknown {
  * Keys that legitimately differ between replicas of one service (where each listens), so they
  * are not part of {@link configHash}.
  */
-export const PER_INSTANCE_CONFIG_KEYS: ReadonlySet<string> = new Set(['PORT', 'HOST']);
+export const PER_INSTANCE_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'PORT',
+  'HOST',
+  'ADMIN_PORT',
+  'ADMIN_HOST',
+]);
 
 /**
  * A short, stable hash of the effective config (keys sorted), exported as the `config_hash`

@@ -76,6 +76,34 @@ function adminToken(description: string) {
   return secret(z.string().min(16)).default(DEVELOPMENT_ADMIN_TOKEN).describe(description);
 }
 
+/** `HOUSEKEEPING_INTERVAL_MS`: pause between housekeeping passes, 1 min to 1 day, 5 min by default. */
+function housekeepingIntervalMs(
+  description = 'Pause between housekeeping passes (outbox, inbox, idempotency keys pruned until drained; db_table_rows).',
+) {
+  return envInt(60_000, 86_400_000).default(300_000).describe(description);
+}
+
+/** `OUTBOX_RETENTION_MS`: published outbox rows kept at least 1 min, 7 days by default. */
+function outboxRetentionMs(
+  description = 'Published outbox rows older than this are deleted by housekeeping; unpublished rows never.',
+) {
+  return envInt(60_000)
+    .default(7 * 24 * 3_600_000)
+    .describe(description);
+}
+
+/**
+ * `INBOX_RETENTION_MS`: inbox rows kept at least 1 day, 7 days by default — they must outlive
+ * every redelivery of their event (topic retention, redrives) or it would be applied twice.
+ */
+function inboxRetentionMs(
+  description = 'Inbox (dedup) rows older than this are pruned; must outlive every redelivery (topic retention). Min 1 day.',
+) {
+  return envInt(86_400_000)
+    .default(7 * 24 * 3_600_000)
+    .describe(description);
+}
+
 /**
  * The shared key definitions, named by what they define: a schema writes
  * `KAFKA_BROKERS: serviceKeys.kafkaBrokers()`. Each returns a fresh zod schema.
@@ -91,6 +119,9 @@ export const serviceKeys = {
   idempotencyLockTimeout,
   faultRules,
   adminToken,
+  housekeepingIntervalMs,
+  outboxRetentionMs,
+  inboxRetentionMs,
 } as const;
 
 /** The message of a development default left in production. */

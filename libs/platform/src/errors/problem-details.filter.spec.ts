@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { startDemo, type StartedDemo } from '../../test/fixtures/start-demo';
 
 async function problemOf(res: Response): Promise<Record<string, unknown>> {
@@ -36,11 +37,53 @@ describe('problem+json for every error', () => {
     });
   });
 
+  it("when a path parameter holds a malformed percent-escape, then 400 HTTP.BAD_URL (not Fastify's own JSON)", async () => {
+    const res = await fetch(`${demo.url}/v1/items/%ED%A0%80`);
+
+    expect(res.status).toBe(400);
+    expect(await problemOf(res)).toMatchObject({ status: 400, code: 'HTTP.BAD_URL' });
+  });
+
+  it('when a path parameter is longer than the router accepts, then 414 HTTP.URI_TOO_LONG', async () => {
+    const res = await fetch(`${demo.url}/v1/items/${'a'.repeat(1_000)}`);
+
+    expect(res.status).toBe(414);
+    expect(await problemOf(res)).toMatchObject({ status: 414, code: 'HTTP.URI_TOO_LONG' });
+  });
+
+  it("when the headers exceed the HTTP parser's limit, then 431 HTTP.HEADERS_TOO_LARGE as problem+json and the connection closes", async () => {
+    const { port } = new URL(demo.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(`GET /v1/items/a HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`),
+      );
+      let data = '';
+      socket.on('data', (d: Buffer) => (data += d.toString()));
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(body!)).toMatchObject({ status: 431, code: 'HTTP.HEADERS_TOO_LARGE' });
+  });
+
   it('when the JSON body is malformed, then 400 HTTP.MALFORMED_BODY', async () => {
     const res = await post('{"sku": "A", ');
 
     expect(res.status).toBe(400);
     expect(await problemOf(res)).toMatchObject({ code: 'HTTP.MALFORMED_BODY', status: 400 });
+  });
+
+  it('when the JSON body nests deeper than 64 levels, then 400 HTTP.MALFORMED_BODY before anything walks it', async () => {
+    const res = await post(`${'['.repeat(100)}1${']'.repeat(100)}`);
+
+    expect(res.status).toBe(400);
+    expect(await problemOf(res)).toMatchObject({
+      code: 'HTTP.MALFORMED_BODY',
+      detail: 'The JSON request body nests deeper than 64 levels.',
+    });
   });
 
   it('when the body exceeds the limit, then 413 HTTP.PAYLOAD_TOO_LARGE', async () => {

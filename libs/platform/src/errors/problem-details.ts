@@ -25,11 +25,14 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -51,8 +54,32 @@ const HTTP_CODES: Record<number, string> = {
   429: 'HTTP.TOO_MANY_REQUESTS',
 };
 
-/** Fastify's own error codes that reach the filter (body parsing, content types). */
+/**
+ * Fastify's own error codes: body parsing and content types (they reach the filter), a path
+ * Fastify's router refuses before any route runs (they come through its `frameworkErrors` hook,
+ * see `http/framework-errors.ts`), and the HTTP parser's refusals (its `clientErrorHandler`).
+ */
 const FASTIFY_CODES: Record<string, { status: number; code: string; detail: string }> = {
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'HTTP.BAD_URL',
+    detail: 'The request path is not a valid URL (a malformed percent-escape).',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'HTTP.URI_TOO_LONG',
+    detail: 'A path segment is longer than the server accepts.',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HTTP.HEADERS_TOO_LARGE',
+    detail: 'The request line and headers are larger than the server accepts.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'HTTP.REQUEST_TIMEOUT',
+    detail: 'The request was not received in time.',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: {
     status: 400,
     code: 'HTTP.MALFORMED_BODY',
@@ -114,7 +141,7 @@ interface HttpCodedError {
   retryAfterMs?: number;
 }
 
-function isHttpCoded(e: unknown): e is HttpCodedError {
+export function isHttpCoded(e: unknown): e is HttpCodedError {
   const c = e as Partial<HttpCodedError> | null;
   return (
     typeof c === 'object' &&

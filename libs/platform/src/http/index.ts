@@ -2,3 +2,5 @@ export { installRequestLifecycle, routeOf, serverSpanOf } from './request-lifecy
 export { RequestContextInterceptor } from './request-context.interceptor';
 export { installJsonBodyParser, MalformedBodyError } from './json-body-parser';
 export { CLIENT_ID_HEADER, clientIdOf } from './client-id';
+export { installAdminListener, isAdminRoute, type AdminListener } from './admin-listener';
+export { clientErrorHandler, frameworkErrors } from './framework-errors';

@@ -1,4 +1,4 @@
-import { createBufferedSink } from './buffered-sink';
+import { createBufferedSink, LOG_FLUSH_DELAY_MS } from './buffered-sink';
 
 describe('createBufferedSink', () => {
   function fixture(maxBytes?: number) {
@@ -55,5 +55,26 @@ describe('createBufferedSink', () => {
     f.runScheduled();
 
     expect(f.writes).toEqual(['last words\n']);
+  });
+
+  describe('with the default schedule', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('when lines are logged over several turns within the delay, then they share one write, made after the delay', () => {
+      const writes: string[] = [];
+      const sink = createBufferedSink({ write: (chunk) => writes.push(chunk) });
+
+      sink('a\n');
+      jest.advanceTimersByTime(LOG_FLUSH_DELAY_MS / 2);
+      sink('b\n');
+      expect(writes).toEqual([]);
+      jest.advanceTimersByTime(LOG_FLUSH_DELAY_MS / 2);
+
+      expect(writes).toEqual(['a\nb\n']);
+      sink('c\n');
+      jest.advanceTimersByTime(LOG_FLUSH_DELAY_MS);
+      expect(writes).toEqual(['a\nb\n', 'c\n']);
+    });
   });
 });

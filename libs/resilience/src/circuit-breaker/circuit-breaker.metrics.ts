@@ -4,7 +4,8 @@ import { publishOnScrape } from '../policy/publish-on-scrape';
 import { CIRCUIT_STATE_GAUGE_VALUE, type CircuitState } from './circuit-state';
 
 /** Outcome label values of `resilience_circuit_breaker_calls_total`. */
-export type CallOutcome = 'success' | 'failure' | 'slow_success' | 'slow_failure' | 'rejected';
+export type CallOutcome =
+  'success' | 'failure' | 'slow_success' | 'slow_failure' | 'rejected' | 'slow_abandoned';
 
 /** Index of each outcome in the plain counters (hot path: no string keys, no label hashing). */
 export const OUTCOME = {
@@ -13,6 +14,7 @@ export const OUTCOME = {
   slow_success: 2,
   slow_failure: 3,
   rejected: 4,
+  slow_abandoned: 5,
 } as const;
 const OUTCOMES: readonly CallOutcome[] = [
   'success',
@@ -20,6 +22,7 @@ const OUTCOMES: readonly CallOutcome[] = [
   'slow_success',
   'slow_failure',
   'rejected',
+  'slow_abandoned',
 ];
 
 /**

@@ -126,6 +126,24 @@ export class CircuitBreaker {
     else if (this.current === 'half_open') this.recordProbe(failed, slow);
   }
 
+  /**
+   * A permitted call its caller gave up on (deadline, cancellation) after `durationMs`. Whether
+   * it would have failed is unknown, so it is never a failure; but one that had already run past
+   * `slowCallDurationMs` has proven the dependency slow and counts as a slow call
+   * (`slow_abandoned`) — otherwise callers with short deadlines would keep a hung dependency's
+   * breaker closed forever. A shorter one gives its permit back.
+   */
+  abandon(permit: number, durationMs: number, now?: number): void {
+    if (durationMs <= this.config.slowCallDurationMs) {
+      this.release(permit);
+      return;
+    }
+    this.metrics.call(OUTCOME.slow_abandoned);
+    if (permit !== this.epoch || !this.config.enabled) return;
+    if (this.current === 'closed') this.recordClosed(false, true, now ?? this.clock.monotonic());
+    else if (this.current === 'half_open') this.recordProbe(false, true);
+  }
+
   /** Records the outcome of a permitted call that threw `error`, classifying it. */
   recordError(permit: number, durationMs: number, error: unknown, now?: number): void {
     this.record(permit, durationMs, this.isFailure(error), now);

@@ -41,19 +41,46 @@ export class InjectedFaultError extends ResilienceError {
   }
 }
 
-/** Fault rules sent to the admin API or given in config are invalid: HTTP 400 with the issues. */
-export class FaultRulesInvalidError extends ResilienceError {
-  readonly code = 'FAULT_INJECTION.INVALID_RULES';
+/**
+ * Fault rules (from the admin API or config) that were not taken — the previous rules stay in
+ * force: a final client error, answered with its `httpStatus` and no extra headers.
+ */
+export abstract class FaultRulesRefusedError extends ResilienceError {
   readonly transient = false;
   /** HTTP status the edge answers with. */
-  readonly httpStatus = 400;
+  abstract readonly httpStatus: number;
   /** No extra response headers. */
   readonly headers: Record<string, string> = {};
+}
+
+/** Fault rules sent to the admin API or given in config are invalid: HTTP 400 with the issues. */
+export class FaultRulesInvalidError extends FaultRulesRefusedError {
+  readonly code = 'FAULT_INJECTION.INVALID_RULES';
+  readonly httpStatus = 400;
 
   constructor(
     /** One line per problem: `<path>: <message>`. */
     readonly issues: string[],
   ) {
     super(`invalid fault rules: ${issues.join('; ')}`);
+  }
+}
+
+/**
+ * Fault rules of a destructive kind (`cpu`, `exit`: they act on the whole process, not on one
+ * call) were sent while this process does not allow them (`ALLOW_DESTRUCTIVE_FAULTS`): HTTP 403.
+ * The previous rules stay in force.
+ */
+export class DestructiveFaultsRefusedError extends FaultRulesRefusedError {
+  readonly code = 'FAULT_INJECTION.DESTRUCTIVE_REFUSED';
+  readonly httpStatus = 403;
+
+  constructor(
+    /** Ids of the refused rules. */
+    readonly ruleIds: string[],
+  ) {
+    super(
+      `destructive fault rules (cpu, exit) are not allowed in this process (set ALLOW_DESTRUCTIVE_FAULTS=true to allow them): ${ruleIds.join(', ')}`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
 import { FakeClock, flushMicrotasks } from '../clock';
-import { InjectedFaultError } from './fault-injection.errors';
+import { DestructiveFaultsRefusedError, InjectedFaultError } from './fault-injection.errors';
 import { FaultInjector, type FaultInjectorOptions } from './fault-injector';
 import type { FaultSpec } from './fault-rule';
 import { seededRandom } from './seeded-random';
@@ -225,10 +225,13 @@ describe('FaultInjector', () => {
 
   it('when cpu and exit rules fire, then the CPU is burnt for the duration and the process is terminated with the code', async () => {
     // Arrange
-    const { injector, burns, exits } = setup([
-      rule({ kind: 'cpu', durationMs: 75 }, { id: 'burn', target: 'route', name: 'GET /*' }),
-      rule({ kind: 'exit', exitCode: 137 }, { id: 'kill', target: 'route', name: 'GET /*' }),
-    ]);
+    const { injector, burns, exits } = setup(
+      [
+        rule({ kind: 'cpu', durationMs: 75 }, { id: 'burn', target: 'route', name: 'GET /*' }),
+        rule({ kind: 'exit', exitCode: 137 }, { id: 'kill', target: 'route', name: 'GET /*' }),
+      ],
+      { allowDestructive: true },
+    );
 
     // Act
     await injector.inject('route', 'GET /v1/products');
@@ -236,6 +239,34 @@ describe('FaultInjector', () => {
     // Assert
     expect(burns).toEqual([75]);
     expect(exits).toEqual([137]);
+  });
+
+  it('when cpu or exit rules are set without allowDestructive, then they are refused (403) and the previous rules stay', () => {
+    // Arrange
+    const { injector } = setup([rule({ kind: 'corrupt' }, { id: 'kept' })]);
+    const burn = rule({ kind: 'cpu', durationMs: 10 }, { id: 'burn', enabled: false });
+    const kill = rule({ kind: 'exit' }, { id: 'kill' });
+
+    // Act
+    const attempt = () => injector.setRules([burn, kill]);
+
+    // Assert
+    expect(attempt).toThrow(DestructiveFaultsRefusedError);
+    expect(attempt).toThrow(/burn, kill.*|ALLOW_DESTRUCTIVE_FAULTS/);
+    try {
+      attempt();
+    } catch (e) {
+      expect(e).toMatchObject({ httpStatus: 403, ruleIds: ['burn', 'kill'] });
+    }
+    expect(injector.getRules().map((r) => r.id)).toEqual(['kept']);
+  });
+
+  it('when a destructive rule comes in the start-up rules without allowDestructive, then the injector is not built', () => {
+    // Act
+    const build = () => new FaultInjector({ rules: [rule({ kind: 'exit' }, { id: 'kill' })] });
+
+    // Assert
+    expect(build).toThrow(DestructiveFaultsRefusedError);
   });
 
   it('when a fault is injected, then it is counted by rule name and kind and marked on the active span', async () => {
@@ -278,6 +309,80 @@ describe('FaultInjector', () => {
     expect(before.corrupt).toBe(true);
     expect(after.corrupt).toBe(false);
     expect(injector.getRules()).toEqual([]);
+  });
+
+  it('when rules change, then isActive tells per target whether any enabled rule is there', () => {
+    // Arrange
+    const { injector } = setup([
+      rule({ kind: 'latency', ms: 1 }, { target: 'consume', enabled: false }),
+    ]);
+    const active = () =>
+      (['route', 'dependency', 'publish', 'consume'] as const).filter((t) => injector.isActive(t));
+
+    // Act
+    const disabledOnly = active();
+    injector.setRules([rule({ kind: 'latency', ms: 1 }, { target: 'consume', name: 'orders' })]);
+    const consumeOnly = active();
+    injector.clear();
+    const cleared = active();
+
+    // Assert
+    expect({ disabledOnly, consumeOnly, cleared }).toEqual({
+      disabledOnly: [],
+      consumeOnly: ['consume'],
+      cleared: [],
+    });
+  });
+
+  it('when a consume latency rule matches the topic, then handling waits; another topic does not', async () => {
+    // Arrange
+    const { clock, injector, injectedCount } = setup([
+      rule({ kind: 'latency', ms: 2000 }, { target: 'consume', name: 'order*' }),
+    ]);
+    let done = false;
+
+    // Act
+    const other = await injector.injectMessaging('consume', 'payments');
+    const pending = injector.injectMessaging('consume', 'orders').then(() => (done = true));
+    await flushMicrotasks();
+    await clock.advance(1999);
+    const doneEarly = done;
+    await clock.advance(1);
+    await pending;
+
+    // Assert
+    expect(other).toBeUndefined();
+    expect(doneEarly).toBe(false);
+    expect(await injectedCount()).toEqual([
+      { target: 'consume', name: 'order*', kind: 'latency', n: 1 },
+    ]);
+  });
+
+  it('when publish error and abort rules fire, then the send fails with a transient injected error', async () => {
+    // Arrange
+    const { injector } = setup([
+      rule({ kind: 'error', status: 503 }, { id: 'e', target: 'publish', name: 'orders' }),
+    ]);
+
+    // Act
+    const error = await injector.injectMessaging('publish', 'orders').catch((e: unknown) => e);
+    injector.setRules([rule({ kind: 'abort' }, { id: 'a', target: 'publish', name: 'orders' })]);
+    const reset = await injector.injectMessaging('publish', 'orders').catch((e: unknown) => e);
+
+    // Assert
+    expect(error).toMatchObject({
+      code: 'FAULT_INJECTION.ERROR',
+      target: 'publish',
+      transient: true,
+      ruleId: 'e',
+    });
+    expect(reset).toMatchObject({
+      code: 'FAULT_INJECTION.ABORT',
+      target: 'publish',
+      transient: true,
+      ruleId: 'a',
+    });
+    expect((reset as Error).cause).toMatchObject({ code: 'ECONNRESET' });
   });
 
   it('when invalid rules are set at runtime, then the previous rules stay in force', async () => {

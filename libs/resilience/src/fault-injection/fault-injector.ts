@@ -4,8 +4,15 @@ import { type Clock, systemClock } from '../clock';
 import { counter } from '../metrics';
 import { RESILIENCE_EVENTS } from '../tracing/resilience-events';
 import { corruptValue } from './corrupt-value';
-import { InjectedFaultError } from './fault-injection.errors';
-import { type FaultRule, type FaultTarget, matchesName, parseFaultRules } from './fault-rule';
+import { DestructiveFaultsRefusedError, InjectedFaultError } from './fault-injection.errors';
+import {
+  DESTRUCTIVE_FAULT_KINDS,
+  type FaultRule,
+  type FaultTarget,
+  matchesName,
+  type MessagingFaultTarget,
+  parseFaultRules,
+} from './fault-rule';
 
 /** Configuration of a {@link FaultInjector}. Everything is optional: no rules = no faults. */
 export interface FaultInjectorOptions {
@@ -15,6 +22,11 @@ export interface FaultInjectorOptions {
   random?: () => number;
   clock?: Clock;
   registry?: Registry;
+  /**
+   * Accept rules of the destructive kinds (`cpu`, `exit`), which act on the whole process.
+   * Default false: such rules are refused ({@link DestructiveFaultsRefusedError}).
+   */
+  allowDestructive?: boolean;
   /** Ends the process for `exit` faults. Default `process.exit`. */
   terminate?: (exitCode: number) => void;
   /** Blocks the thread for `cpu` faults. Default: a busy loop on `performance.now()`. */
@@ -43,8 +55,8 @@ function busyLoop(ms: number): void {
 }
 
 /**
- * Chaos engineering in-process (after Polly's Simmy and toxiproxy): rules target inbound routes
- * or outbound dependencies and fire with a probability. Off by default (no rules); rules come
+ * Chaos engineering in-process (after Polly's Simmy and toxiproxy): rules target inbound routes,
+ * outbound dependencies or Kafka topics (publish, consume) and fire with a probability. Off by default (no rules); rules come
  * from config at start-up and can be replaced at runtime (`setRules`, `clear`) through the
  * token-protected admin API. Every injected fault is counted in
  * `resilience_faults_injected_total{target,name,kind}` (name = the rule's name pattern, a
@@ -52,7 +64,10 @@ function busyLoop(ms: number): void {
  */
 export class FaultInjector {
   private rules: readonly FaultRule[] = [];
+  /** Targets with at least one enabled rule: `isActive` is one lookup, whatever the rules. */
+  private activeTargets: ReadonlySet<FaultTarget> = new Set();
   private readonly random: () => number;
+  private readonly allowDestructive: boolean;
   private readonly clock: Clock;
   private readonly terminate: (exitCode: number) => void;
   private readonly burnCpu: (ms: number) => void;
@@ -61,21 +76,31 @@ export class FaultInjector {
 
   constructor(options: FaultInjectorOptions = {}) {
     this.random = options.random ?? Math.random;
+    this.allowDestructive = options.allowDestructive ?? false;
     this.clock = options.clock ?? systemClock;
     this.terminate = options.terminate ?? ((code) => process.exit(code));
     this.burnCpu = options.burnCpu ?? busyLoop;
     this.activeSpan = options.activeSpan ?? (() => trace.getActiveSpan());
     this.injected = counter(options.registry ?? defaultRegistry, {
       name: 'resilience_faults_injected_total',
-      help: 'Faults injected on purpose, by target (route|dependency), rule name pattern and kind.',
+      help: 'Faults injected on purpose, by target (route|dependency|publish|consume), rule name pattern and kind.',
       labelNames: ['target', 'name', 'kind'] as const,
     });
     if (options.rules !== undefined) this.setRules(options.rules);
   }
 
-  /** Replaces every rule after validating them all. @throws FaultRulesInvalidError */
+  /**
+   * Replaces every rule after validating them all.
+   * @throws FaultRulesInvalidError
+   * @throws DestructiveFaultsRefusedError for `cpu`/`exit` rules unless `allowDestructive`
+   */
   setRules(input: unknown): FaultRule[] {
-    this.rules = Object.freeze(parseFaultRules(input));
+    const rules = parseFaultRules(input);
+    const destructive = rules.filter((r) => DESTRUCTIVE_FAULT_KINDS.has(r.fault.kind));
+    if (destructive.length > 0 && !this.allowDestructive)
+      throw new DestructiveFaultsRefusedError(destructive.map((r) => r.id));
+    this.rules = Object.freeze(rules);
+    this.activeTargets = new Set(rules.filter((r) => r.enabled).map((r) => r.target));
     return this.getRules();
   }
 
@@ -87,11 +112,15 @@ export class FaultInjector {
   /** Removes every rule: no more faults. */
   clear(): void {
     this.rules = [];
+    this.activeTargets = new Set();
   }
 
-  /** Whether any enabled rule exists for `target` (a cheap check before doing anything). */
+  /**
+   * Whether any enabled rule exists for `target`: one set lookup, no allocation. Hot paths
+   * (every request, every Kafka message) call it before anything else.
+   */
   isActive(target: FaultTarget): boolean {
-    return this.rules.some((r) => r.enabled && r.target === target);
+    return this.activeTargets.has(target);
   }
 
   /**
@@ -155,6 +184,24 @@ export class FaultInjector {
       const result = await fn(...args);
       return effects.corrupt ? (this.corrupt(result) as R) : result;
     };
+  }
+
+  /**
+   * Applies the `publish` or `consume` rules matching `topic` before a Kafka send or a handling:
+   * latency waits (abortable by `signal`), `error` and `abort` throw {@link InjectedFaultError}
+   * (transient for 5xx, 408, 429 and resets), so the relay backs off and retries, and a
+   * consumer retries and then dead-letters, as they would after a real broker or handler error.
+   * Callers check {@link isActive} first so a quiet injector costs nothing per message.
+   */
+  async injectMessaging(
+    target: MessagingFaultTarget,
+    topic: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const effects = await this.inject(target, topic, signal);
+    if (effects.abort) {
+      throw new InjectedFaultError(effects.abortedBy ?? 'unknown', target, { kind: 'abort' });
+    }
   }
 
   /** Corrupts a value with this injector's randomness (see {@link corruptValue}). */

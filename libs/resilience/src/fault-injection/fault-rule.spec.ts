@@ -83,6 +83,52 @@ describe('parseFaultRules', () => {
     );
   });
 
+  it('when publish and consume rules name a topic with latency, error or abort, then they are accepted', () => {
+    // Arrange
+    const input = [
+      rule({ id: 'a', target: 'publish', name: 'orders', fault: { kind: 'latency', ms: 2000 } }),
+      rule({ id: 'b', target: 'publish', name: '*', fault: { kind: 'error', status: 503 } }),
+      rule({ id: 'c', target: 'consume', name: 'orders', fault: { kind: 'abort' } }),
+      rule({
+        id: 'd',
+        target: 'consume',
+        name: '*',
+        fault: { kind: 'latency', minMs: 1, maxMs: 9 },
+      }),
+    ];
+
+    // Act
+    const rules = parseFaultRules(input);
+
+    // Assert
+    expect(rules).toEqual(input);
+  });
+
+  it('when a publish or consume rule asks for corrupt, cpu or exit, then it is refused naming the target and kind', () => {
+    // Arrange
+    const input = [
+      rule({ id: 'a', target: 'publish', name: 'orders', fault: { kind: 'corrupt' } }),
+      rule({ id: 'b', target: 'consume', name: 'orders', fault: { kind: 'cpu', durationMs: 5 } }),
+      rule({ id: 'c', target: 'consume', name: '*', fault: { kind: 'exit' } }),
+    ];
+
+    // Act
+    const error = (() => {
+      try {
+        parseFaultRules(input);
+      } catch (e) {
+        return e as FaultRulesInvalidError;
+      }
+    })();
+
+    // Assert
+    expect(error?.issues).toEqual([
+      '0.fault.kind: publish rules take latency, error or abort, not corrupt',
+      '1.fault.kind: consume rules take latency, error or abort, not cpu',
+      '2.fault.kind: consume rules take latency, error or abort, not exit',
+    ]);
+  });
+
   it('when two rules share an id, then the set is refused', () => {
     // Act + Assert
     expect(() => parseFaultRules([rule(), rule()])).toThrow(/duplicate rule id/);

@@ -28,19 +28,43 @@ export type FaultSpec =
 /** The kind of a fault: a metric label. */
 export type FaultKind = FaultSpec['kind'];
 
-/** Where a rule applies: inbound requests by route, or outbound calls by dependency. */
-export type FaultTarget = 'route' | 'dependency';
+/**
+ * Where a rule applies: inbound requests by route, outbound calls by dependency, or Kafka by
+ * topic — `publish` where the outbox relay sends a batch, `consume` before a consumer hands a
+ * message (or a batch) to its handler.
+ */
+export type FaultTarget = 'route' | 'dependency' | 'publish' | 'consume';
+
+/** The targets that act on Kafka traffic (name = topic pattern). */
+export type MessagingFaultTarget = Extract<FaultTarget, 'publish' | 'consume'>;
+
+/**
+ * Kinds that act on the whole process rather than on one call — `cpu` stalls every request,
+ * `exit` ends them all — so a process accepts them only when told to (`allowDestructive`).
+ */
+export const DESTRUCTIVE_FAULT_KINDS: ReadonlySet<FaultKind> = new Set(['cpu', 'exit']);
+
+/** The targets a rule can have (the schema's enum). */
+export const FAULT_TARGETS = ['route', 'dependency', 'publish', 'consume'] as const;
+
+/**
+ * Kinds that mean something on a Kafka send or a handling: wait, fail, or fail as a dropped
+ * connection. `corrupt` has no response body to mangle there; `cpu` and `exit` act on the whole
+ * process and belong on a route, where their blast radius is clear.
+ */
+const MESSAGING_KINDS: ReadonlySet<FaultKind> = new Set(['latency', 'error', 'abort']);
 
 /**
  * One fault-injection rule. `name` matches a route (`"POST /v1/checkout"`, i.e. method and
- * route template) or a dependency name (`"payment"`); `*` in it matches any characters. On
- * each matching call the rule fires with `probability`.
+ * route template), a dependency name (`"payment"`) or a Kafka topic (`"orders"`, for `publish`
+ * and `consume`); `*` in it matches any characters. On each matching call the rule fires with
+ * `probability`.
  */
 export interface FaultRule {
   /** Unique id of the rule (used in span events and by operators). */
   id: string;
   target: FaultTarget;
-  /** Route or dependency name, or a pattern with `*`. Also the `name` metric label. */
+  /** Route, dependency or topic name, or a pattern with `*`. Also the `name` metric label. */
   name: string;
   /** Chance the rule fires on a matching call, 0..1. */
   probability: number;
@@ -72,7 +96,7 @@ const faultSpec = z.discriminatedUnion('kind', [
 
 const faultRule = z.strictObject({
   id: z.string().min(1).max(100),
-  target: z.enum(['route', 'dependency']),
+  target: z.enum(FAULT_TARGETS),
   name: z.string().min(1).max(200),
   probability: z.number().min(0).max(1),
   enabled: z.boolean(),
@@ -89,6 +113,16 @@ const faultRules = z
         ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'duplicate rule id' });
       seen.add(rule.id);
       const f = rule.fault;
+      if (
+        (rule.target === 'publish' || rule.target === 'consume') &&
+        !MESSAGING_KINDS.has(f.kind)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'fault', 'kind'],
+          message: `${rule.target} rules take latency, error or abort, not ${f.kind}`,
+        });
+      }
       if (f.kind !== 'latency') return;
       const fixed = f.ms !== undefined && f.minMs === undefined && f.maxMs === undefined;
       const range =

@@ -7,7 +7,11 @@ export interface KeepAliveFetchOptions {
    * agent. The policy's bulkhead normally bounds concurrency well below this.
    */
   maxSockets?: number;
-  /** Idle sockets kept for reuse (default 16). */
+  /**
+   * Idle sockets kept for reuse (default: `maxSockets`). Fewer means a burst above it opens
+   * sockets only to close them when it ends — connection churn exactly when the service is
+   * busiest; an idle socket left open is closed by the server's keep-alive timeout.
+   */
   maxFreeSockets?: number;
 }
 
@@ -24,10 +28,11 @@ export interface KeepAliveFetchOptions {
  * reads; an aborted signal rejects with the signal's reason. Only `http:` URLs are served.
  */
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeof fetch {
+  const maxSockets = options.maxSockets ?? 64;
   const agent = new Agent({
     keepAlive: true,
-    maxSockets: options.maxSockets ?? 64,
-    maxFreeSockets: options.maxFreeSockets ?? 16,
+    maxSockets,
+    maxFreeSockets: options.maxFreeSockets ?? maxSockets,
     scheduling: 'lifo',
   });
   // Structurally a `fetch` (Node's `typeof fetch` has no extra members to provide).

@@ -191,6 +191,14 @@ export class IdempotencyStore {
     return result.rowCount ?? 0;
   }
 
+  /**
+   * The housekeeping task of this store (the shape of `@rc/platform`'s `PruneTask`): each call
+   * is one {@link purgeExpired} of up to `limit` keys; the caller repeats it until drained.
+   */
+  pruneTask(): { table: string; prune: (limit: number) => Promise<number> } {
+    return { table: IDEMPOTENCY_TABLE, prune: (limit) => this.purgeExpired(limit) };
+  }
+
   private async find(scope: string, key: string): Promise<ExistingRow | undefined> {
     const result = await this.options.pool.query<ExistingRow>(
       `SELECT fingerprint, state, response_status, response_headers, response_body,

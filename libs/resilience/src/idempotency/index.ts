@@ -10,5 +10,6 @@ export {
   idempotencyMigrationSql,
 } from './idempotency.migration';
 export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency.store';
+export { LocalInFlightKeys } from './local-in-flight-keys';
 export type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
 export { canonicalJson, type FingerprintInput, requestFingerprint } from './request-fingerprint';

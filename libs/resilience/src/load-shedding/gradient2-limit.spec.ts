@@ -79,6 +79,64 @@ describe('Gradient2Limit', () => {
     expect(limit.limit).toBeGreaterThanOrEqual(8);
   });
 
+  it('when an overload lasts (latency 10× the baseline for 1 500 samples), then the limit stays near its minimum instead of climbing back', () => {
+    // Arrange: warmed up at a 25 ms baseline
+    const limit = new Gradient2Limit({ initialLimit: 20, minLimit: 4, maxLimit: 200 });
+    feed(limit, 600, 25);
+
+    // Act: a saturated service — every request takes 250 ms for ~20 s at 75/s
+    const during = feed(limit, 1_500, 250);
+
+    // Assert: with the plain 600-sample average this reaches 200 (the old behaviour, below)
+    expect(Math.max(...during.slice(100))).toBeLessThan(10);
+    const drifting = new Gradient2Limit({
+      initialLimit: 20,
+      minLimit: 4,
+      maxLimit: 200,
+      queueingWindow: 600,
+    });
+    feed(drifting, 600, 25);
+    expect(Math.max(...feed(drifting, 1_500, 250))).toBe(200);
+  });
+
+  it('when latency changes for good, then the baseline learns it within its queueing window', () => {
+    // Arrange
+    const limit = new Gradient2Limit({ initialLimit: 20, minLimit: 4, maxLimit: 200 });
+    feed(limit, 600, 25);
+
+    // Act: a dependency became slower for good (60 ms instead of 25)
+    feed(limit, 30_000, 60);
+
+    // Assert: 60 ms is the new normal: the limit grows again
+    expect(limit.limit).toBe(200);
+  });
+
+  it('when an RTT objective is set, then latency below it never shrinks the limit, and latency above it does', () => {
+    // Arrange: warmed up at a 25 ms baseline
+    const plain = new Gradient2Limit({ initialLimit: 20, minLimit: 4, maxLimit: 200 });
+    const withObjective = new Gradient2Limit({
+      initialLimit: 20,
+      minLimit: 4,
+      maxLimit: 200,
+      rttObjectiveMs: 250,
+    });
+    feed(plain, 600, 25);
+    feed(withObjective, 600, 25);
+    const healthy = withObjective.limit;
+
+    // Act: a busy machine makes every request 4× slower (100 ms), still far below 250 ms
+    feed(plain, 200, 100);
+    feed(withObjective, 200, 100);
+    const busy = withObjective.limit;
+    // then an overload: 600 ms per request
+    feed(withObjective, 200, 600);
+
+    // Assert
+    expect(plain.limit).toBeLessThan(10);
+    expect(busy).toBeGreaterThanOrEqual(healthy);
+    expect(withObjective.limit).toBeLessThan(10);
+  });
+
   it('when bounds are inconsistent, then construction fails', () => {
     // Act + Assert
     expect(() => new Gradient2Limit({ minLimit: 10, initialLimit: 5 })).toThrow(RangeError);

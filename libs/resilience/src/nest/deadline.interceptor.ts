@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -42,6 +43,8 @@ export class DeadlineInterceptor implements NestInterceptor {
     }
     if (deadlineAt === undefined) return next.handle();
     const left = deadlineAt - this.registry.clock.now();
+    // The budget this hop was given, on its SERVER span: one trace shows it shrink hop by hop.
+    trace.getActiveSpan()?.setAttribute('resilience.deadline.remaining_ms', Math.round(left));
     if (left <= 0) return throwError(() => new RequestDeadlineExceededError(left, true));
     // Subscribe inside the deadline scope, not just build the chain there: inner interceptors
     // that await something (a Redis rate-limit call, an idempotency insert) register their

@@ -7,7 +7,16 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { catchError, defaultIfEmpty, from, last, mergeMap, type Observable, of } from 'rxjs';
+import {
+  catchError,
+  defaultIfEmpty,
+  finalize,
+  from,
+  last,
+  mergeMap,
+  type Observable,
+  of,
+} from 'rxjs';
 import {
   type IdempotencyLease,
   IdempotencyInFlightError,
@@ -55,7 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!store)
       throw new Error('@Idempotent() handler, but ResilienceModule has no idempotencyStore');
     const { request, reply } = exchange;
-    const header = (this.registry.options.idempotency?.header ?? 'idempotency-key').toLowerCase();
+    const header = this.registry.idempotencyHeader;
     const key = request.headers[header];
     if (key === undefined) {
       if (meta.required) throw new IdempotencyKeyMissingError(header);
@@ -80,8 +89,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
             throw new IdempotencyInFlightError(begun.retryAfterMs);
           case 'mismatch':
             throw new IdempotencyKeyReusedError();
-          case 'started':
-            return this.execute(next, store, begun.lease, reply);
+          case 'started': {
+            const done = this.registry.keysInFlight.add(scope, key, fingerprint);
+            return this.execute(next, store, begun.lease, reply).pipe(finalize(done));
+          }
         }
       }),
     );

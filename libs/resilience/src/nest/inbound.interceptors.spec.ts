@@ -4,14 +4,17 @@ import {
   Catch,
   Controller,
   type ExceptionFilter,
+  Body,
   Get,
   HttpException,
   type INestApplication,
+  Post,
 } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { FastifyReply } from 'fastify';
 import { Registry } from 'prom-client';
+import { installInMemoryTracing } from '@rc/testing';
 import { FakeClock } from '../clock';
 import { DeadlineExceededError, remainingMs } from '../deadline';
 import { AdaptiveConcurrencyLimiter, AimdLimit } from '../load-shedding';
@@ -78,6 +81,13 @@ class TestController {
   @Criticality('SHEDDABLE')
   sheddable(): { ok: true } {
     return { ok: true };
+  }
+
+  @Post('order')
+  @Criticality('SHEDDABLE')
+  order(@Body() body: unknown): { received: unknown } {
+    handlerCalls++;
+    return { received: body };
   }
 
   @Get('named')
@@ -229,6 +239,53 @@ describe('ResilienceModule inbound interceptors (Fastify)', () => {
     expect(afterwards.headers['ratelimit']).toBe('"GET /t/default";r=1;t=5');
   });
 
+  it("when a route's criticality is known and the service is saturated, then its requests are shed at the door, before their body is read", async () => {
+    // Arrange: the route's first request teaches its criticality; then three slow requests
+    // fill the SHEDDABLE share (2 of 4)
+    const post = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/t/order',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+    expect((await post('{"sku":"A"}')).statusCode).toBe(201);
+    const slow = [get('/t/slow'), get('/t/slow'), get('/t/slow')];
+    await waitFor(() => shedder.inflight === 3);
+
+    // Act: a body that would be refused with 400 if it were parsed
+    const shed = await post('{"sku": ');
+    release();
+    await Promise.all(slow);
+
+    // Assert
+    expect(shed.statusCode).toBe(503);
+    expect(shed.json()).toMatchObject({ code: 'RESILIENCE.LOAD_SHED' });
+    expect(shed.headers['x-retry']).toBe('no');
+    expect(handlerCalls).toBe(1);
+    expect(shedder.inflight).toBe(0);
+  });
+
+  it('when a request admitted at the door never reaches its handler (malformed body, spent budget), then its permit is released', async () => {
+    // Arrange
+    await app.inject({ method: 'POST', url: '/t/order', payload: { sku: 'A' } });
+    await get('/t/default');
+
+    // Act
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/t/order',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"sku": ',
+    });
+    const spent = await get('/t/default', { 'x-request-timeout-ms': '0' });
+
+    // Assert
+    expect(malformed.statusCode).toBe(400);
+    expect(spent.statusCode).toBe(504);
+    expect(shedder.inflight).toBe(0);
+  });
+
   it('when requests finish, then their permits are released', async () => {
     // Act
     await Promise.all([get('/t/critical'), get('/t/default'), get('/t/sheddable')]);
@@ -245,6 +302,19 @@ describe('ResilienceModule inbound interceptors (Fastify)', () => {
     // Assert
     expect(response.json()).toEqual({ remaining: 1500 });
     expect(none.json()).toEqual({});
+  });
+
+  it('when the caller sends a remaining budget, then the budget this hop got is on its span', async () => {
+    const tracing = installInMemoryTracing();
+    try {
+      const run = await tracing.inSpan('server', () =>
+        get('/t/budget', { 'x-request-timeout-ms': '1500' }),
+      );
+
+      expect(run.span.attributes['resilience.deadline.remaining_ms']).toBe(1500);
+    } finally {
+      tracing.uninstall();
+    }
   });
 
   it('when an asynchronous interceptor (rate limit) runs before the handler, then the handler still sees the deadline', async () => {

@@ -3,16 +3,19 @@ import {
   type FactoryProvider,
   type ModuleMetadata,
   Module,
+  type OnModuleInit,
+  Optional,
   type Provider,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { AdminTokenGuard } from './admin-token.guard';
 import { DeadlineInterceptor } from './deadline.interceptor';
 import { FaultAdminController } from './fault-admin.controller';
 import { FaultInjectionInterceptor } from './fault-injection.interceptor';
 import { IdempotencyPurger } from './idempotency-purger';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
-import { LoadSheddingInterceptor } from './load-shedding.interceptor';
+import { installEarlyShedding, LoadSheddingInterceptor } from './load-shedding.interceptor';
 import { RateLimitInterceptor } from './rate-limit.interceptor';
 import {
   RESILIENCE_OPTIONS,
@@ -51,7 +54,19 @@ export interface ResilienceModuleAsyncOptions
  * and mounts the fault admin API at `/admin/faults`.
  */
 @Module({})
-export class ResilienceModule {
+export class ResilienceModule implements OnModuleInit {
+  constructor(
+    private readonly registry: ResilienceRegistry,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  /** With a load shedder on a Fastify server, sheds at the door too (`installEarlyShedding`). */
+  onModuleInit(): void {
+    const server = this.adapterHost?.httpAdapter?.getInstance?.<FastifyInstance | undefined>();
+    if (this.registry.loadShedder && typeof server?.addHook === 'function')
+      installEarlyShedding(server, this.registry);
+  }
+
   /** Configures the module with ready-built components. */
   static forRoot(
     options: ResilienceModuleOptions & ResilienceModuleStaticOptions = {},

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { type Clock, systemClock } from '../clock';
 import { isResilienceError } from '../resilience.errors';
 import type { FaultInjector } from '../fault-injection';
-import type { IdempotencyStore } from '../idempotency';
+import { type IdempotencyStore, LocalInFlightKeys } from '../idempotency';
 import type { AdaptiveConcurrencyLimiter, Criticality } from '../load-shedding';
 import type { RateLimiter } from '../rate-limit';
 import { RESILIENCE_OPTIONS, type ResilienceModuleOptions } from './resilience.options';
@@ -18,6 +18,14 @@ export class ResilienceRegistry {
   /** The module options as given. */
   readonly options: ResilienceModuleOptions;
   readonly clock: Clock;
+  /**
+   * Criticality of each route (`"POST /v1/orders"`) as its handler declared it, `exempt` for
+   * `@SkipResilience` routes — learnt by the load-shedding interceptor from each route's first
+   * request, so later requests can be shed before their body is read.
+   */
+  readonly routeCriticality = new Map<string, Criticality | 'exempt'>();
+  /** Idempotency keys whose request runs in this process (a duplicate gets 409 before shedding). */
+  readonly keysInFlight = new LocalInFlightKeys();
 
   constructor(@Inject(RESILIENCE_OPTIONS) options: ResilienceModuleOptions) {
     this.options = options;
@@ -36,12 +44,25 @@ export class ResilienceRegistry {
     return this.options.idempotencyStore;
   }
 
+  /**
+   * The housekeeping tasks of the stores held here (the expired idempotency keys' purge; none
+   * without a store), in the shape of `@rc/platform`'s `PruneTask`.
+   */
+  pruneTasks(): { table: string; prune: (limit: number) => Promise<number> }[] {
+    return this.idempotencyStore ? [this.idempotencyStore.pruneTask()] : [];
+  }
+
   get faultInjector(): FaultInjector | undefined {
     return this.options.faultInjector;
   }
 
   get defaultCriticality(): Criticality {
     return this.options.defaultCriticality ?? 'DEGRADED';
+  }
+
+  /** The idempotency key header's name, lower case. */
+  get idempotencyHeader(): string {
+    return (this.options.idempotency?.header ?? 'idempotency-key').toLowerCase();
   }
 
   /** Identity of the caller (rate-limit bucket, idempotency scope). */

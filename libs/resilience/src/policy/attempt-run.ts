@@ -36,8 +36,10 @@ const withResolvers = <T>(): Resolvers<T> =>
  * - the operation settles: success, or an error the breaker classifies;
  * - the timeout expires: the signal aborts and the caller gets {@link AttemptTimeoutError} (a
  *   breaker failure) — or {@link DeadlineExceededError} when the deadline, not the attempt
- *   timeout, set the limit (no verdict: a short caller budget says nothing about the dependency);
- * - the caller aborts: the signal aborts with the caller's reason (no verdict).
+ *   timeout, set the limit (no failure verdict: a short caller budget says nothing about the
+ *   dependency's errors — but an attempt that ran past the breaker's slow-call duration first
+ *   counts as slow, see `CircuitBreaker.abandon`);
+ * - the caller aborts: the signal aborts with the caller's reason (as for the deadline).
  * The bulkhead slot is given back only when the operation itself settles: an abandoned call
  * that ignores its signal is still load on the dependency, and the pool keeps counting it.
  */
@@ -98,7 +100,7 @@ export class AttemptRun<T> implements AttemptContext, Expirable {
   /** Caller cancellation (EventListener object protocol). */
   handleEvent(): void {
     if (!this.finish()) return;
-    this.host.breaker.release(this.permit);
+    this.abandon();
     const reason: unknown = this.parent?.reason;
     this.abort(reason);
     this.reject(reason);
@@ -110,7 +112,7 @@ export class AttemptRun<T> implements AttemptContext, Expirable {
     this.host.attemptExpired(this.cutByDeadline);
     let error: Error;
     if (this.cutByDeadline) {
-      this.host.breaker.release(this.permit);
+      this.abandon();
       error = new DeadlineExceededError(0, false, { dependency: this.host.name });
     } else {
       this.host.breaker.record(this.permit, this.timeoutMs, true);
@@ -126,7 +128,7 @@ export class AttemptRun<T> implements AttemptContext, Expirable {
       value = await fn(this);
     } catch (error) {
       if (this.finish()) {
-        if (this.parent?.aborted) this.host.breaker.release(this.permit);
+        if (this.parent?.aborted) this.abandon();
         else this.recordOutcome(error, true);
         this.reject(error);
       }
@@ -144,6 +146,12 @@ export class AttemptRun<T> implements AttemptContext, Expirable {
     const now = this.host.clock.monotonic();
     if (threw) this.host.breaker.recordError(this.permit, now - this.startedAt, error, now);
     else this.host.breaker.record(this.permit, now - this.startedAt, false, now);
+  }
+
+  /** The caller gave up on this attempt: no failure verdict (slow if it ran long enough). */
+  private abandon(): void {
+    const now = this.host.clock.monotonic();
+    this.host.breaker.abandon(this.permit, now - this.startedAt, now);
   }
 
   private abort(reason: unknown): void {

@@ -222,6 +222,58 @@ describe('ResiliencePolicy', () => {
     ).toBe(0);
   });
 
+  it('when callers with short deadlines keep giving up on a hung dependency past its slow-call duration, then those calls count as slow and the breaker opens', async () => {
+    // Arrange: attempts of 2 s, but every caller has only 1.6 s left; slow means > 1.5 s
+    const { policy, clock, registry } = setup({
+      attemptTimeoutMs: 2_000,
+      retry: { maxAttempts: 1 },
+      breaker: {
+        window: { type: 'count', size: 20 },
+        minimumNumberOfCalls: 10,
+        slowCallDurationMs: 1_500,
+      },
+    });
+    const calls = Array.from({ length: 10 }, () =>
+      runWithDeadline(clock.now() + 1_600, () => policy.execute(hang)).catch((e: unknown) => e),
+    );
+
+    // Act
+    await clock.advance(1_600);
+
+    // Assert: each caller got its deadline error, none is a failure, all ten are slow
+    for (const e of await Promise.all(calls)) expect(e).toBeInstanceOf(DeadlineExceededError);
+    expect(
+      await metric(registry, 'resilience_circuit_breaker_calls_total', {
+        outcome: 'slow_abandoned',
+      }),
+    ).toBe(10);
+    expect(
+      await metric(registry, 'resilience_circuit_breaker_calls_total', { outcome: 'failure' }),
+    ).toBe(0);
+    expect(policy.breaker.state).toBe('open');
+  });
+
+  it('when a caller gives up before the slow-call duration, then the call says nothing to the breaker', async () => {
+    const { policy, clock, registry } = setup({
+      attemptTimeoutMs: 2_000,
+      retry: { maxAttempts: 1 },
+      breaker: { minimumNumberOfCalls: 1, slowCallDurationMs: 1_500 },
+    });
+    const pending = runWithDeadline(clock.now() + 1_000, () => policy.execute(hang)).catch(
+      (e: unknown) => e,
+    );
+
+    await clock.advance(1_000);
+
+    expect(await pending).toBeInstanceOf(DeadlineExceededError);
+    expect(
+      await metric(registry, 'resilience_circuit_breaker_calls_total', {
+        outcome: 'slow_abandoned',
+      }),
+    ).toBe(0);
+    expect(policy.breaker.state).toBe('closed');
+  });
+
   it('when an attempt times out, then the breaker records a slow failure and the next attempt can succeed', async () => {
     const { policy, clock, registry } = setup({
       attemptTimeoutMs: 100,

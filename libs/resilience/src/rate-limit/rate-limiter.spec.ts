@@ -12,11 +12,13 @@ import { TOKEN_BUCKET_LUA, TOKEN_BUCKET_LUA_SHA } from './token-bucket.lua';
 class ScriptedRedis implements RedisScriptClient {
   status = 'ready';
   mode: 'answer' | 'hang' | 'fail' | 'noscript-once' = 'answer';
-  reply: unknown = [1, 9, 1000, 0];
+  reply: unknown = [1, 9, 1000, 0, 1];
+  args: unknown[][] = [];
   calls: string[] = [];
 
-  evalsha(sha: string): Promise<unknown> {
+  evalsha(sha: string, _keys: number, ...args: unknown[]): Promise<unknown> {
     this.calls.push(`evalsha:${sha === TOKEN_BUCKET_LUA_SHA ? 'bucket' : sha}`);
+    this.args.push(args);
     if (this.mode === 'hang') return new Promise(() => undefined);
     if (this.mode === 'fail') return Promise.reject(new Error('ECONNREFUSED'));
     if (this.mode === 'noscript-once') {
@@ -63,7 +65,7 @@ describe('RateLimiter', () => {
   it('when Redis answers, then its decision is returned with the policy and counted as source redis', async () => {
     // Arrange
     const { redis, limiter, decisions } = setup();
-    redis.reply = [0, 0, 1000, 400];
+    redis.reply = [0, 0, 1000, 400, 0];
 
     // Act
     const decision = await limiter.consume('checkout', 'client-a');
@@ -82,6 +84,128 @@ describe('RateLimiter', () => {
     expect(await decisions()).toEqual([
       { route: 'checkout', decision: 'denied', source: 'redis', n: 1 },
     ]);
+  });
+
+  it('when a busy client has a large quota, then one Redis call leases tokens that its next requests spend locally', async () => {
+    // Arrange: 1 000 per second, so a call may lease 1 % = 10 tokens
+    const { redis, limiter, decisions } = setup({ limit: 1000 });
+    redis.reply = [1, 990, 10, 0, 10];
+
+    // Act
+    const results = [];
+    for (let i = 0; i < 10; i++) results.push(await limiter.consume('checkout', 'client-a'));
+
+    // Assert: one script call asking for up to 10; nine answered from the lease
+    expect(redis.calls).toEqual(['evalsha:bucket']);
+    expect(redis.args[0]).toEqual(['rl:checkout:client-a', 1000, 1000, 1, 10]);
+    expect(results.every((d) => d.allowed && d.source === 'redis')).toBe(true);
+    expect(results.map((d) => d.remaining)).toEqual([
+      999, 998, 997, 996, 995, 994, 993, 992, 991, 990,
+    ]);
+    expect(await decisions()).toEqual([
+      { route: 'checkout', decision: 'allowed', source: 'redis', n: 10 },
+    ]);
+
+    // The lease is spent: the next request asks Redis again
+    await limiter.consume('checkout', 'client-a');
+    expect(redis.calls).toHaveLength(2);
+  });
+
+  it('when a busy client sends a burst at once, then the requests wait for one leasing call instead of each leasing', async () => {
+    // Arrange
+    const { redis, limiter } = setup({ limit: 1000 });
+    redis.reply = [1, 990, 10, 0, 10];
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => limiter.consume('checkout', 'client-a')),
+    );
+
+    // Assert
+    expect(redis.calls).toEqual(['evalsha:bucket']);
+    expect(results.every((d) => d.allowed)).toBe(true);
+  });
+
+  it('when the leasing call finds the bucket empty, then the requests waiting for it are refused with it', async () => {
+    // Arrange
+    const { redis, limiter } = setup({ limit: 1000 });
+    redis.reply = [0, 0, 1000, 400, 0];
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => limiter.consume('checkout', 'client-a')),
+    );
+
+    // Assert
+    expect(redis.calls).toEqual(['evalsha:bucket']);
+    expect(results.map((d) => [d.allowed, d.retryAfterMs])).toEqual(Array(5).fill([false, 400]));
+  });
+
+  it('when a lease is older than the window, then it is dropped and Redis decides', async () => {
+    // Arrange
+    const { clock, redis, limiter } = setup({ limit: 1000 });
+    redis.reply = [1, 990, 10, 0, 10];
+    await limiter.consume('checkout', 'client-a');
+
+    // Act
+    await clock.advance(999);
+    await limiter.consume('checkout', 'client-a');
+    const withinWindow = redis.calls.length;
+    await clock.advance(1);
+    await limiter.consume('checkout', 'client-a');
+
+    // Assert
+    expect(withinWindow).toBe(1);
+    expect(redis.calls).toHaveLength(2);
+  });
+
+  it('when the bucket holds fewer tokens than a lease, then the script grants what there is and the lease is not counted twice', async () => {
+    // Arrange: Redis took the 3 whole tokens it had (1 for this request, 2 leased)
+    const { redis, limiter } = setup({ limit: 1000 });
+    redis.reply = [1, 0, 1000, 0, 3];
+
+    // Act
+    const [a, b, c] = [
+      await limiter.consume('checkout', 'client-a'),
+      await limiter.consume('checkout', 'client-a'),
+      await limiter.consume('checkout', 'client-a'),
+    ];
+    redis.reply = [0, 0, 1000, 400, 0];
+    const d = await limiter.consume('checkout', 'client-a');
+
+    // Assert
+    expect([a, b, c, d].map((x) => [x.allowed, x.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
+    expect(redis.calls).toHaveLength(2);
+  });
+
+  it('when a quota is under 200 or leasing is off, then every request asks Redis for exactly its cost', async () => {
+    // Arrange
+    const small = setup({ limit: 199 });
+    const clock = new FakeClock();
+    const redis = new ScriptedRedis();
+    redis.reply = [1, 990, 10, 0, 1];
+    const off = new RateLimiter({
+      redis,
+      routes: { checkout: { limit: 1000, windowMs: 1000 } },
+      leaseFraction: 0,
+      clock,
+      registry: new Registry(),
+    });
+
+    // Act
+    for (let i = 0; i < 3; i++) {
+      await small.limiter.consume('checkout', 'client-a');
+      await off.consume('checkout', 'client-a');
+    }
+
+    // Assert
+    expect(small.redis.args.map((a) => a.at(-1))).toEqual([1, 1, 1]);
+    expect(redis.args.map((a) => a.at(-1))).toEqual([1, 1, 1]);
   });
 
   it('when the server lost the script (NOSCRIPT), then it is sent again with EVAL', async () => {

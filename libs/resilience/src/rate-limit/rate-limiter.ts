@@ -27,6 +27,13 @@ export interface RateLimiterOptions {
   redisRetryIntervalMs?: number;
   /** Most in-process fallback buckets kept per route. Default 10 000. */
   maxLocalKeys?: number;
+  /**
+   * Share of a bucket's capacity one call may lease from Redis for the same client's next
+   * requests in this process (spent locally for up to one window). Default 0.01: a
+   * client with a 1 000/s quota (a calling service) costs one Redis call per 10 requests; a
+   * quota under 200 leases nothing (every request asks Redis). 0 switches leasing off.
+   */
+  leaseFraction?: number;
   clock?: Clock;
   registry?: Registry;
 }
@@ -38,11 +45,37 @@ const MAX_CLIENT_KEY_LENGTH = 128;
 const REDIS_FAILURE_REASONS = ['timeout', 'disconnected', 'error'] as const;
 type RedisFailureReason = (typeof REDIS_FAILURE_REASONS)[number];
 
+/** Tokens leased from a client's Redis bucket, spent by this process until `until`. */
+interface Lease {
+  tokens: number;
+  /** The bucket's remaining tokens and reset time when the lease was taken (for headers). */
+  remaining: number;
+  resetMs: number;
+  until: number;
+}
+
+/**
+ * Why the timeout's sleep is cancelled once Redis answered. A preallocated reason: `abort()`
+ * without one builds a DOMException, stack trace included, on every decision.
+ */
+const SETTLED = new Error('rate limit decision settled');
+
+/** Most leases kept; past it, expired ones are dropped (then all, if none had expired). */
+const MAX_LEASES = 10_000;
+
 /**
  * Token-bucket rate limiting per (route, client), shared by every instance through one atomic
  * Redis script, with a per-route fallback (`fail-open`, `local`, `fail-closed`) while Redis is
  * unreachable or slow. Every decision is counted in
  * `resilience_rate_limit_decisions_total{route,decision,source}`.
+ *
+ * A busy client does not cost a Redis round trip per request: a call that finds enough tokens
+ * takes up to `leaseFraction` of the capacity at once and the process spends them locally for
+ * up to one window (source `redis`: they came out of the shared bucket). Tokens are
+ * always taken from Redis before they are spent, so N instances together never admit more
+ * than the bucket gave out; a lease taken before a refill and spent after it lets a burst pass
+ * the quota by at most N × the lease (1 % each), and what a lease leaves unspent when it ends
+ * is lost, so a client may be refused early by as much.
  */
 export class RateLimiter {
   private readonly bucket: RedisTokenBucket;
@@ -52,6 +85,9 @@ export class RateLimiter {
   private readonly retryIntervalMs: number;
   private readonly prefix: string;
   private redisDownUntil = 0;
+  private readonly leaseFraction: number;
+  private readonly leases = new Map<string, Lease>();
+  private readonly leasing = new Map<string, Promise<RateLimitDecision>>();
   private readonly decisions;
   private readonly redisFailures;
 
@@ -64,6 +100,10 @@ export class RateLimiter {
     this.timeoutMs = options.redisTimeoutMs ?? 50;
     this.retryIntervalMs = options.redisRetryIntervalMs ?? 1000;
     this.prefix = options.keyPrefix ?? 'rl';
+    this.leaseFraction = options.leaseFraction ?? 0.01;
+    if (!(this.leaseFraction >= 0 && this.leaseFraction <= 0.5)) {
+      throw new RangeError('rate limiter leaseFraction must be within [0, 0.5]');
+    }
     const registry = options.registry ?? defaultRegistry;
     this.decisions = counter(registry, {
       name: 'resilience_rate_limit_decisions_total',
@@ -89,10 +129,7 @@ export class RateLimiter {
     const policy = this.options.routes[route];
     if (!policy) throw new RangeError(`no rate limit policy for route "${route}"`);
     const key = `${this.prefix}:${route}:${clientKey(client)}`;
-    const result = await this.fromRedis(key, policy, cost);
-    const decision = result
-      ? decide(route, policy, result, 'redis')
-      : this.fallback(route, key, policy, cost);
+    const decision = await this.leasedOrDecided(route, key, policy, cost);
     this.decisions.inc({
       route,
       decision: decision.allowed ? 'allowed' : 'denied',
@@ -101,16 +138,123 @@ export class RateLimiter {
     return decision;
   }
 
+  /**
+   * From this process's lease on `key` when it holds enough; else from Redis. While a leasing
+   * call for `key` is in flight, the client's other requests wait for it rather than each
+   * leasing its own tokens (a burst would otherwise take many leases and lose what they leave
+   * unspent): they then spend the new lease, or get the same refusal when the bucket was empty.
+   */
+  private async leasedOrDecided(
+    route: string,
+    key: string,
+    policy: RateLimitPolicy,
+    cost: number,
+  ): Promise<RateLimitDecision> {
+    const want = Math.max(cost, Math.floor(policy.limit * this.leaseFraction));
+    if (want === cost) return this.decide(route, key, policy, cost, want);
+    // Three rounds at most: a request that keeps finding the new lease spent by the others
+    // then asks Redis itself.
+    for (let round = 0; round < 3; round++) {
+      const leased = this.fromLease(route, key, policy, cost);
+      if (leased) return leased;
+      const pending = this.leasing.get(key);
+      if (!pending) break;
+      const earlier = await pending;
+      if (!earlier.allowed && earlier.source === 'redis') return earlier;
+    }
+    // Forgotten before the waiters resume, so none of them waits for it twice.
+    const call: Promise<RateLimitDecision> = this.decide(route, key, policy, cost, want).finally(
+      () => {
+        if (this.leasing.get(key) === call) this.leasing.delete(key);
+      },
+    );
+    this.leasing.set(key, call);
+    return call;
+  }
+
+  /** Spends `cost` of this process's lease on `key`, if it holds that many still valid. */
+  private fromLease(
+    route: string,
+    key: string,
+    policy: RateLimitPolicy,
+    cost: number,
+  ): RateLimitDecision | undefined {
+    const lease = this.leases.get(key);
+    if (!lease) return undefined;
+    if (lease.until <= this.clock.now() || lease.tokens < cost) {
+      this.leases.delete(key);
+      return undefined;
+    }
+    lease.tokens -= cost;
+    if (lease.tokens === 0) this.leases.delete(key);
+    const { limit, windowMs } = policy;
+    const remaining = lease.remaining + lease.tokens;
+    return {
+      route,
+      limit,
+      windowMs,
+      allowed: true,
+      remaining,
+      resetMs: lease.resetMs,
+      retryAfterMs: 0,
+      source: 'redis',
+    };
+  }
+
+  /** Asks Redis (for up to `want` tokens), or the fallback when Redis cannot answer. */
+  private async decide(
+    route: string,
+    key: string,
+    policy: RateLimitPolicy,
+    cost: number,
+    want: number,
+  ): Promise<RateLimitDecision> {
+    const result = await this.fromRedis(key, policy, cost, want);
+    if (!result) return this.fallback(route, key, policy, cost);
+    const { taken, ...bucket } = result;
+    const extra = result.allowed ? taken - cost : 0;
+    if (extra > 0) this.keepLease(key, policy, extra, bucket);
+    return decide(route, policy, { ...bucket, remaining: bucket.remaining + extra }, 'redis');
+  }
+
+  private keepLease(
+    key: string,
+    policy: RateLimitPolicy,
+    tokens: number,
+    bucket: TokenBucketResult,
+  ) {
+    const now = this.clock.now();
+    if (this.leases.size >= MAX_LEASES) {
+      for (const [k, l] of this.leases) if (l.until <= now) this.leases.delete(k);
+      if (this.leases.size >= MAX_LEASES) this.leases.clear();
+    }
+    // Two calls of this process may lease at once: the tokens add up, none is dropped.
+    const held = this.leases.get(key);
+    const kept = held && held.until > now ? held.tokens : 0;
+    // A lease lives one window: at 15 requests/s a 10-token lease of a 1 000/s quota is spent
+    // in ~0.7 s (a tenth of the window would expire it after ~1.5 requests). Tokens spent late
+    // were taken from the bucket early, so a burst can exceed the quota by one lease (1 %).
+    const until = now + policy.windowMs;
+    const lease = {
+      tokens: tokens + kept,
+      remaining: bucket.remaining,
+      resetMs: bucket.resetMs,
+      until,
+    };
+    this.leases.set(key, lease);
+  }
+
   /** The Redis decision, or undefined when Redis is down, failing or slower than the timeout. */
   private async fromRedis(
     key: string,
     policy: RateLimitPolicy,
     cost: number,
-  ): Promise<TokenBucketResult | undefined> {
+    want: number,
+  ): Promise<(TokenBucketResult & { taken: number }) | undefined> {
     if (this.clock.now() < this.redisDownUntil) return undefined;
     if (DISCONNECTED.has(this.options.redis.status)) return this.markDown('disconnected');
     const timeout = new AbortController();
-    const call = this.bucket.take(key, policy.limit, policy.windowMs, cost);
+    const call = this.bucket.take(key, policy.limit, policy.windowMs, cost, want);
     try {
       const winner = await Promise.race([
         call,
@@ -124,7 +268,7 @@ export class RateLimiter {
     } catch {
       return this.markDown('error');
     } finally {
-      timeout.abort();
+      timeout.abort(SETTLED);
     }
   }
 

@@ -19,9 +19,19 @@ export interface RedisScriptClient {
 export class RedisTokenBucket {
   constructor(private readonly redis: RedisScriptClient) {}
 
-  /** Takes `cost` tokens from bucket `key` of capacity `limit` refilled every `windowMs`. */
-  async take(key: string, limit: number, windowMs: number, cost = 1): Promise<TokenBucketResult> {
-    const args = [key, limit, windowMs, cost] as const;
+  /**
+   * Takes `cost` tokens from bucket `key` of capacity `limit` refilled every `windowMs` — and,
+   * when `want` > `cost`, up to `want` whole tokens if the bucket holds them (`taken` says how
+   * many were taken).
+   */
+  async take(
+    key: string,
+    limit: number,
+    windowMs: number,
+    cost = 1,
+    want = cost,
+  ): Promise<TokenBucketResult & { taken: number }> {
+    const args = [key, limit, windowMs, cost, Math.max(cost, want)] as const;
     let reply: unknown;
     try {
       reply = await this.redis.evalsha(TOKEN_BUCKET_LUA_SHA, 1, ...args);
@@ -33,10 +43,16 @@ export class RedisTokenBucket {
   }
 }
 
-function parseReply(reply: unknown): TokenBucketResult {
-  if (!Array.isArray(reply) || reply.length !== 4 || !reply.every((v) => typeof v === 'number')) {
+function parseReply(reply: unknown): TokenBucketResult & { taken: number } {
+  if (!Array.isArray(reply) || reply.length !== 5 || !reply.every((v) => typeof v === 'number')) {
     throw new Error(`unexpected token bucket script reply: ${JSON.stringify(reply)}`);
   }
-  const [allowed, remaining, resetMs, retryAfterMs] = reply as [number, number, number, number];
-  return { allowed: allowed === 1, remaining, resetMs, retryAfterMs };
+  const [allowed, remaining, resetMs, retryAfterMs, taken] = reply;
+  return {
+    allowed: allowed === 1,
+    remaining: remaining!,
+    resetMs: resetMs!,
+    retryAfterMs: retryAfterMs!,
+    taken: taken!,
+  };
 }

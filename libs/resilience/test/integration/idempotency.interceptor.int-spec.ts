@@ -17,6 +17,7 @@ import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { applyIdempotencyMigration, IdempotencyStore } from '../../src/idempotency';
+import { AdaptiveConcurrencyLimiter, AimdLimit } from '../../src/load-shedding';
 import { Idempotent, isHttpMappedError, ResilienceModule } from '../../src/nest';
 
 /** Maps errors the way docs/inbound.md tells the platform's problem+json filter to. */
@@ -66,6 +67,27 @@ class OrdersController {
   }
 }
 
+/** The orders controller behind the toolkit's interceptors (clients told apart by `x-client`). */
+async function startOrdersApp(
+  options: Parameters<typeof ResilienceModule.forRoot>[0],
+): Promise<NestFastifyApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ResilienceModule.forRoot({
+        faultAdmin: false,
+        clientId: (req) => String(req.headers['x-client'] ?? 'anonymous'),
+        ...options,
+      }),
+    ],
+    controllers: [OrdersController],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+  app.useGlobalFilters(new ProblemFilter());
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
 describe('@Idempotent() over HTTP with the Postgres store', () => {
   let db: ThrowawaySchema;
   let schema: string;
@@ -82,20 +104,7 @@ describe('@Idempotent() over HTTP with the Postgres store', () => {
       registry: new Registry(),
       lockTimeoutMs: 10_000,
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ResilienceModule.forRoot({
-          idempotencyStore: store,
-          faultAdmin: false,
-          clientId: (req) => String(req.headers['x-client'] ?? 'anonymous'),
-        }),
-      ],
-      controllers: [OrdersController],
-    }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
-    app.useGlobalFilters(new ProblemFilter());
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startOrdersApp({ idempotencyStore: store });
   });
 
   afterAll(async () => {
@@ -240,5 +249,85 @@ describe('@Idempotent() over HTTP with the Postgres store', () => {
     // Assert
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ status: 400, code: 'IDEMPOTENCY.KEY_INVALID' });
+  });
+});
+
+describe('duplicates of a running request under load shedding', () => {
+  let db: ThrowawaySchema;
+  let app: NestFastifyApplication;
+  let shedder: AdaptiveConcurrencyLimiter;
+
+  beforeAll(async () => {
+    db = await createThrowawaySchema('idem_shed', 5);
+    await applyIdempotencyMigration(db.pool, { schema: db.schema });
+    const registry = new Registry();
+    shedder = new AdaptiveConcurrencyLimiter({
+      name: 'test',
+      algorithm: new AimdLimit({ initialLimit: 4, minLimit: 4, maxLimit: 4 }),
+      registry,
+    });
+    app = await startOrdersApp({
+      idempotencyStore: new IdempotencyStore({
+        pool: db.pool,
+        schema: db.schema,
+        registry,
+        lockTimeoutMs: 10_000,
+      }),
+      loadShedder: shedder,
+      defaultCriticality: 'CRITICAL',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  const post = (sku: string, key: string, client = 'client-1') =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      payload: { sku },
+      headers: { 'x-client': client, 'idempotency-key': key },
+    });
+
+  it('when the limit is full, then a duplicate of a request running here gets 409 in flight (not 503) and takes no permit; other requests are shed', async () => {
+    // Arrange: the route is known (door shedding on), then four requests fill the limit
+    executions = 0;
+    await post('WARM', uniqueName('warm'));
+    let open = () => undefined as void;
+    gate = new Promise((r) => (open = r));
+    const key = uniqueName('dup');
+    const running = [
+      post('A', key),
+      post('B', uniqueName('other')),
+      post('C', uniqueName('other')),
+      post('D', uniqueName('other')),
+    ];
+    // all four handlers entered (their keys taken) and wait on the gate
+    for (let i = 0; i < 400 && executions < 5; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(shedder.inflight).toBe(4);
+
+    // Act
+    const duplicates = await Promise.all([post('A', key), post('A', key), post('A', key)]);
+    const sameKeyOtherBody = await post('Z', key);
+    const otherClient = await post('A', key, 'client-2');
+    const fresh = await post('E', uniqueName('fresh'));
+    open();
+    const original = await running[0]!;
+    await Promise.all(running);
+    const retryAfter = await post('A', key);
+
+    // Assert
+    expect(duplicates.map((d) => d.statusCode)).toEqual([409, 409, 409]);
+    expect(duplicates[0].json()).toEqual({ status: 409, code: 'IDEMPOTENCY.IN_FLIGHT' });
+    expect(sameKeyOtherBody.statusCode).toBe(503);
+    expect(otherClient.statusCode).toBe(503);
+    expect(fresh.statusCode).toBe(503);
+    expect(original.statusCode).toBe(201);
+    expect(retryAfter.statusCode).toBe(201);
+    expect(retryAfter.headers['idempotent-replayed']).toBe('true');
+    expect(executions).toBe(5);
+    expect(shedder.inflight).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { requireRedis, testEnv, uniqueName, closedPort } from '@rc/testing';
+import { requireRedis, testEnv, uniqueName, closedPort, metricValue } from '@rc/testing';
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -91,11 +91,12 @@ describe('RateLimiter against Redis', () => {
     const perProcess = 120;
     const client = uniqueName('contended');
     const route = `${prefix.replace(/:/g, '_')}-atomic`;
+    const registry = new Registry();
     const rl = new RateLimiter({
       redis,
       routes: { [route]: { limit, windowMs: 3_600_000, fallback: 'fail-closed' } },
       redisTimeoutMs: 5000,
-      registry: new Registry(),
+      registry,
     });
     const child = spawn(
       process.execPath,
@@ -120,20 +121,31 @@ describe('RateLimiter against Redis', () => {
       child.stdin.write('go\n');
       const [mine, theirs] = await Promise.all([
         Promise.all(Array.from({ length: perProcess }, () => rl.consume(route, client))),
-        lines
-          .next()
-          .then(
-            (l) =>
-              JSON.parse(String(l.value)) as { allowed: number; denied: number; sources: string[] },
-          ),
+        lines.next().then(
+          (l) =>
+            JSON.parse(String(l.value)) as {
+              allowed: number;
+              denied: number;
+              sources: string[];
+              counted: { allowed: number; denied: number };
+            },
+        ),
       ]);
 
-      // Assert
-      const allowedHere = mine.filter((d) => d.allowed).length;
+      // Assert: allowed and denied each counted on their own (answers and metric), so a
+      // request lost, answered twice or miscounted shows up in the totals
+      const allowedHere = mine.filter((d) => d.allowed === true).length;
+      const deniedHere = mine.filter((d) => d.allowed === false).length;
+      const decisions = 'resilience_rate_limit_decisions_total';
       expect(theirs.sources).toEqual(['redis']);
       expect(mine.every((d) => d.source === 'redis')).toBe(true);
       expect(allowedHere + theirs.allowed).toBe(limit);
-      expect(theirs.allowed + theirs.denied).toBe(perProcess);
+      expect(deniedHere + theirs.denied).toBe(2 * perProcess - limit);
+      expect(theirs.counted).toEqual({ allowed: theirs.allowed, denied: theirs.denied });
+      expect({
+        allowed: await metricValue(registry, decisions, { decision: 'allowed' }),
+        denied: await metricValue(registry, decisions, { decision: 'denied' }),
+      }).toEqual({ allowed: allowedHere, denied: deniedHere });
     } finally {
       reader.close();
       child.stdin.end();
@@ -141,6 +153,42 @@ describe('RateLimiter against Redis', () => {
       await exited;
       await redis.del(`rl:${route}:${client}`);
     }
+  });
+
+  it('when a client with a large quota bursts concurrently, then leases make few Redis calls and never admit more than the quota', async () => {
+    // Arrange: 1 000 per hour (no refill during the test), 1 % = 10 tokens per lease, in two
+    // limiter instances (two processes of one service) sharing the bucket
+    const route = 'leased';
+    const client = uniqueName('leased');
+    const make = () =>
+      new RateLimiter({
+        redis,
+        routes: { [route]: { limit: 1000, windowMs: 3_600_000, fallback: 'fail-closed' } },
+        keyPrefix: prefix,
+        redisTimeoutMs: 2000,
+        registry: new Registry(),
+      });
+    const [a, b] = [make(), make()];
+    const commands = () =>
+      redis
+        .info('commandstats')
+        .then((s) => Number(/cmdstat_evalsha:calls=(\d+)/.exec(s)?.[1] ?? 0));
+    const before = await commands();
+
+    // Act: 1 200 requests, 50 at a time per instance
+    let allowed = 0;
+    for (let i = 0; i < 12; i++) {
+      const batch = await Promise.all(
+        Array.from({ length: 100 }, (_, j) => (j % 2 ? a : b).consume(route, client)),
+      );
+      allowed += batch.filter((d) => d.allowed).length;
+    }
+    const evalshas = (await commands()) - before;
+
+    // Assert: never more than the quota, and what leases left unspent is bounded by their size
+    expect(allowed).toBeLessThanOrEqual(1000);
+    expect(allowed).toBeGreaterThanOrEqual(1000 - 2 * 10);
+    expect(evalshas).toBeLessThan(300);
   });
 });
 

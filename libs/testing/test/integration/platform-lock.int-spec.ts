@@ -9,6 +9,23 @@ describe('acquirePlatformLock (real Postgres advisory lock)', () => {
 
   beforeAll(() => requirePostgres());
 
+  /** The application names of the sessions Postgres says hold this test's advisory lock. */
+  const holders = async (): Promise<string[]> => {
+    const admin = new Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ name: string }>(
+        `SELECT a.application_name AS name
+           FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1::bigint`,
+        [key],
+      );
+      return rows.map((r) => r.name);
+    } finally {
+      await admin.end();
+    }
+  };
+
   it('when another run holds the lock, then a second run waits, says who holds it, and gives up after its bound', async () => {
     const first = await acquirePlatformLock({ databaseUrl, key, label: 'suite-A', waitMs: 1_000 });
     const messages: string[] = [];
@@ -33,20 +50,34 @@ describe('acquirePlatformLock (real Postgres advisory lock)', () => {
   });
 
   it('when the holder releases, then the waiting run gets the lock', async () => {
+    // Arrange: suite-B waits behind suite-A
     const first = await acquirePlatformLock({ databaseUrl, key, label: 'suite-A', waitMs: 1_000 });
+    let secondAcquired = false;
     const second = acquirePlatformLock({
       databaseUrl,
       key,
       label: 'suite-B',
       waitMs: 10_000,
       onWait: () => undefined,
+    }).then((lock) => {
+      secondAcquired = true;
+      return lock;
     });
     await new Promise((r) => setTimeout(r, 700));
+    expect(secondAcquired).toBe(false);
+    expect(await holders()).toEqual(['suite-A']);
 
+    // Act
     await first.release();
     const lock = await second;
 
-    await lock.release();
+    // Assert: suite-B, and only suite-B, now holds the lock
+    try {
+      expect(await holders()).toEqual(['suite-B']);
+    } finally {
+      await lock.release();
+    }
+    expect(await holders()).toEqual([]);
   });
 
   it("when the holder's connection dies (a crashed run), then the lock is free again", async () => {
@@ -66,8 +97,12 @@ describe('acquirePlatformLock (real Postgres advisory lock)', () => {
         onWait: () => undefined,
       });
 
-      // Assert: acquired (it would have thrown otherwise)
-      await next.release();
+      // Assert: the crashed run's lock went with its session, and the next run holds it
+      try {
+        expect(await holders()).toEqual(['next']);
+      } finally {
+        await next.release();
+      }
     } finally {
       await admin.end();
       await first.release();

@@ -30,6 +30,8 @@ export const analyticsConfigSchema = platformConfigSchema
       'Redis of the shared per-client rate limit (a local limit applies while it is down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
+    INBOX_RETENTION_MS: serviceKeys.inboxRetentionMs(),
     ANALYTICS_TOPICS: commaList
       .default([...DOMAIN_TOPICS])
       .describe('Topics consumed (each with its <topic>.dlq), comma-separated.'),

@@ -2,6 +2,7 @@ import {
   EventConsumer,
   type BatchHandler,
   type EventHandlers,
+  type MessagingFaults,
   type MessagingLogger,
 } from '@rc/messaging';
 import type { Kafka } from 'kafkajs';
@@ -26,6 +27,8 @@ export interface AnalyticsConsumerOptions {
   maxWaitTimeMs?: number;
   lagSampleIntervalMs?: number;
   backoff?: { baseMs: number; maxMs: number };
+  /** The service's fault injector: its `consume` rules delay or fail the handling. */
+  faults?: MessagingFaults;
 }
 
 /**
@@ -58,5 +61,6 @@ export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): Even
       lagSampleIntervalMs: options.lagSampleIntervalMs,
     }),
     ...(options.backoff && { backoff: options.backoff }),
+    ...(options.faults && { faults: options.faults }),
   });
 }

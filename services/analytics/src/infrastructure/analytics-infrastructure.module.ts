@@ -9,6 +9,7 @@ import {
   ServiceMetrics,
   ShutdownRegistry,
 } from '@rc/platform';
+import { FaultInjector } from '@rc/resilience';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { analyticsBatchHandler, analyticsEventHandlers } from '../api/analytics-events.handler';
@@ -43,6 +44,17 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
       },
     }),
     redisProvider(ANALYTICS_REDIS, 100),
+    {
+      // One injector for the admin API, the inbound routes and the consumer (`consume` rules).
+      provide: FaultInjector,
+      inject: [SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (config: AnalyticsConfig, metrics: ServiceMetrics) =>
+        new FaultInjector({
+          rules: config.FAULT_RULES,
+          allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
+          registry: metrics.registry,
+        }),
+    },
     {
       provide: ANALYTICS_KAFKA,
       inject: [SERVICE_CONFIG, JsonLogger],
@@ -86,6 +98,7 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
         ServiceMetrics,
         JsonLogger,
         ShutdownRegistry,
+        FaultInjector,
       ],
       useFactory: (
         pool: Pool,
@@ -94,6 +107,7 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
         metrics: ServiceMetrics,
         logger: JsonLogger,
         shutdown: ShutdownRegistry,
+        faults: FaultInjector,
       ) => {
         const log = logFunction(logger);
         const recordEvent = new RecordEvent(
@@ -115,6 +129,7 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
               maxAttempts: config.ANALYTICS_MAX_ATTEMPTS,
               registry: metrics.registry,
               logger: log,
+              faults,
               // A broken deployment (missing table, bad credentials), not a bad message: stop
               // without committing and let the orchestrator restart the process.
               onFatal: (error) => {
@@ -134,6 +149,7 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
   exports: [
     ANALYTICS_PG,
     ANALYTICS_REDIS,
+    FaultInjector,
     GetSummary,
     GetProductSales,
     RedriveDeadLetters,

@@ -60,7 +60,9 @@ describe('analytics over HTTP (service in-process, real Postgres and Kafka)', ()
     await database?.drop();
   });
 
-  const api = (path: string, init: RequestInit = {}) => fetch(`${service.url}${path}`, init);
+  // The admin API (/admin/*) answers on its own port only.
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${path.startsWith('/admin') ? service.adminUrl : service.url}${path}`, init);
   const json = async (res: Response) => (await res.json()) as Record<string, unknown>;
 
   it('when events are published, then the summary and the product view show them', async () => {

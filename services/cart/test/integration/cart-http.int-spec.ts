@@ -20,6 +20,12 @@ describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', (
 
   const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     sendJson(cart.url, method, path, body, { 'x-client-id': 'cart-it', ...headers });
+  const sendAdmin = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => sendJson(cart.adminUrl, method, path, body, headers);
   const write = (method: string, path: string, body?: unknown) =>
     send(method, path, body, { 'idempotency-key': randomUUID() });
 
@@ -172,12 +178,12 @@ describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', (
     };
 
     // Act
-    const refused = await send('PUT', '/admin/faults', rules);
-    const put = await send('PUT', '/admin/faults', rules, {
+    const refused = await sendAdmin('PUT', '/admin/faults', rules);
+    const put = await sendAdmin('PUT', '/admin/faults', rules, {
       authorization: 'Bearer test-admin-token-0123456789',
     });
     const broken = await send('GET', '/v1/carts/http-6');
-    await send('DELETE', '/admin/faults', undefined, {
+    await sendAdmin('DELETE', '/admin/faults', undefined, {
       authorization: 'Bearer test-admin-token-0123456789',
     });
     const healed = await send('GET', '/v1/carts/http-6');

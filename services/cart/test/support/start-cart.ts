@@ -8,6 +8,8 @@ import { cartConfigSchema, type CartConfig } from '../../src/config/cart.config'
 export interface StartedCart {
   service: RunningService<CartConfig>;
   url: string;
+  /** Base URL of the admin API (`/admin/*`, its own port). */
+  adminUrl: string;
   prefix: string;
   redis: Redis;
   logs: Array<Record<string, unknown>>;
@@ -40,6 +42,7 @@ export async function startCart(env: Record<string, string> = {}): Promise<Start
   return {
     service,
     url: service.url,
+    adminUrl: service.adminUrl!,
     prefix,
     redis,
     logs,

@@ -6,6 +6,7 @@ import {
   jsonText,
   platformConfigSchema,
   secret,
+  serviceKeys,
 } from '@rc/platform';
 import { z } from 'zod';
 
@@ -55,11 +56,8 @@ export const checkoutConfigSchema = platformConfigSchema
       .describe(
         'Run the outbox relay (one leader among the replicas publishes OrderPlaced/OrderFailed).',
       ),
-    OUTBOX_RETENTION_MS: int(60_000)
-      .default(7 * 24 * 3_600_000)
-      .describe(
-        'Published outbox rows older than this are deleted (hourly); unpublished rows never.',
-      ),
+    HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
+    OUTBOX_RETENTION_MS: serviceKeys.outboxRetentionMs(),
     INVENTORY_URL: url(
       'Base URL of the inventory service (prices, reservations).',
       'http://127.0.0.1:3003',

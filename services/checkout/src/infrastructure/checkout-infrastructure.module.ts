@@ -30,7 +30,6 @@ import { PaymentHttpAdapter } from './http/payment.http-adapter';
 import { RecommendationHttpAdapter } from './http/recommendation.http-adapter';
 import { ReservationHttpAdapter } from './http/reservation.http-adapter';
 import { PgOrderRepository } from './order.pg-repository';
-import { startOutboxPruner } from './outbox-pruner';
 
 /** DI token of the service's Postgres pool (migrated before anything uses it). */
 export const CHECKOUT_PG_POOL = Symbol('CheckoutPgPool');
@@ -62,7 +61,11 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
       provide: FaultInjector,
       inject: [SERVICE_CONFIG, ServiceMetrics],
       useFactory: (config: CheckoutConfig, metrics: ServiceMetrics) =>
-        new FaultInjector({ rules: config.FAULT_RULES, registry: metrics.registry }),
+        new FaultInjector({
+          rules: config.FAULT_RULES,
+          allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
+          registry: metrics.registry,
+        }),
     },
     {
       provide: PolicyRegistry,
@@ -143,13 +146,21 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
     },
     {
       provide: OutboxRelay,
-      inject: [SERVICE_CONFIG, CHECKOUT_PG_POOL, ServiceMetrics, JsonLogger, ShutdownRegistry],
+      inject: [
+        SERVICE_CONFIG,
+        CHECKOUT_PG_POOL,
+        ServiceMetrics,
+        JsonLogger,
+        ShutdownRegistry,
+        FaultInjector,
+      ],
       useFactory: (
         config: CheckoutConfig,
         pool: Pool,
         metrics: ServiceMetrics,
         logger: JsonLogger,
         shutdown: ShutdownRegistry,
+        faults: FaultInjector,
       ) => {
         const log = logTo(logger);
         const kafka = createKafka({
@@ -163,6 +174,7 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
           kafka,
           registry: metrics.registry,
           logger: log,
+          faults, // `publish` rules (the console's "Kafka slow")
         });
         if (config.OUTBOX_RELAY_ENABLED) {
           const stopTopics = ensureTopicsInBackground(
@@ -170,14 +182,8 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
             [TOPICS.orders],
             (level, msg, fields) => logger.write(level, msg, fields),
           );
-          const stopPruner = startOutboxPruner(
-            pool,
-            { retentionMs: config.OUTBOX_RETENTION_MS, intervalMs: 3_600_000 },
-            logger,
-          );
           relay.start();
           shutdown.onShutdown('outbox-relay', async () => {
-            stopPruner();
             await stopTopics();
             await relay.stop();
           });

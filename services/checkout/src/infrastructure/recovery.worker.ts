@@ -1,3 +1,4 @@
+import { BackgroundLoop } from '@rc/platform';
 import type { CheckoutLogger } from '../application/checkout-logger';
 import { describeError } from '../application/checkout-logger';
 import type { RecoverOrdersHandler } from '../application/recover-orders.command';
@@ -8,28 +9,24 @@ import type { RecoverOrdersHandler } from '../application/recover-orders.command
  * locks (`FOR UPDATE SKIP LOCKED`) split the stalled orders between them.
  */
 export class RecoveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly recoverOrders: RecoverOrdersHandler,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly logger: CheckoutLogger,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop({ name: 'recovery', intervalMs, run: () => this.runOnce() });
+  }
 
   /** Starts the loop (the first pass after one interval). */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
   /** Stops the loop and waits for a pass in progress to end. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Runs one pass now (also used by tests and by the loop). */
@@ -39,16 +36,5 @@ export class RecoveryWorker {
     } catch (error) {
       this.logger.write('error', 'recovery pass failed', describeError(error));
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.intervalMs);
-    this.timer.unref();
   }
 }

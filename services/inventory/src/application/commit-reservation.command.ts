@@ -1,14 +1,15 @@
-import { createEvent } from '@rc/contracts';
 import { ReservationNotActiveError, ReservationNotFoundError } from '../domain/inventory.errors';
 import type { InventoryUnitOfWork } from '../domain/inventory-store.port';
-import { movementItems, sortedBySku, type Reservation } from '../domain/reservation';
+import type { Reservation } from '../domain/reservation';
+import { commitHeld } from './settle-held';
 
 /**
  * The order was placed: its reserved units leave stock for good (`on_hand -= q`,
  * `reserved -= q`), the reservation becomes COMMITTED and `StockCommitted` goes to the outbox,
  * in one transaction. Idempotent: committing a COMMITTED reservation changes nothing. A
  * RELEASED or EXPIRED reservation holds nothing to commit (409); an unknown order is 404.
- * `uow` lets the Kafka consumer run it inside its inbox transaction.
+ * This is `POST /v1/reservations/:orderId/commit`; `OrderPlaced` goes through
+ * `CommitPlacedOrder`, which also settles a placed order whose hold was given back.
  */
 export class CommitReservation {
   constructor(private readonly uow: InventoryUnitOfWork) {}
@@ -21,13 +22,7 @@ export class CommitReservation {
       if (reservation.status !== 'RESERVED') {
         throw new ReservationNotActiveError(orderId, reservation.status);
       }
-      for (const item of sortedBySku(reservation.items))
-        await tx.commitReserved(item.sku, item.quantity);
-      await tx.setStatus(orderId, 'COMMITTED');
-      await tx.publish(
-        createEvent('StockCommitted', orderId, { orderId, items: movementItems(reservation) }),
-      );
-      return { ...reservation, status: 'COMMITTED' };
+      return commitHeld(tx, reservation);
     });
   }
 }

@@ -5,6 +5,7 @@ import { CommitReservation } from './commit-reservation.command';
 import { ExpireReservations } from './expire-reservations.command';
 import { ReleaseReservation } from './release-reservation.command';
 import { ReserveStock } from './reserve-stock.command';
+import { OrderStatusStub } from '../../test/support/order-status-stub';
 
 describe('ReleaseReservation', () => {
   let inventory: InMemoryInventory;
@@ -53,7 +54,9 @@ describe('ReleaseReservation', () => {
 
   it('when the reservation expired, then release answers it as EXPIRED and changes nothing', async () => {
     inventory.now = new Date(inventory.now.getTime() + 61_000);
-    await new ExpireReservations(inventory).execute(10);
+    await new ExpireReservations(inventory, new OrderStatusStub('FAILED'), {
+      recheckAfterMs: 30_000,
+    }).execute(10);
 
     const released = await release.execute(orderId);
 

@@ -1,7 +1,7 @@
-import { createEvent } from '@rc/contracts';
 import { ReservationAlreadyCommittedError } from '../domain/inventory.errors';
 import type { InventoryUnitOfWork } from '../domain/inventory-store.port';
-import { movementItems, sortedBySku, type Reservation } from '../domain/reservation';
+import type { Reservation } from '../domain/reservation';
+import { giveBackHeld } from './settle-held';
 
 /**
  * The order failed: the held units become available again, the reservation becomes RELEASED
@@ -25,13 +25,7 @@ export class ReleaseReservation {
       if (!reservation) throw new Error(`reservation ${orderId} vanished`);
       if (reservation.status === 'COMMITTED') throw new ReservationAlreadyCommittedError(orderId);
       if (reservation.status !== 'RESERVED') return reservation;
-      for (const item of sortedBySku(reservation.items))
-        await tx.releaseReserved(item.sku, item.quantity);
-      await tx.setStatus(orderId, 'RELEASED');
-      await tx.publish(
-        createEvent('StockReleased', orderId, { orderId, items: movementItems(reservation) }),
-      );
-      return { ...reservation, status: 'RELEASED' };
+      return giveBackHeld(tx, reservation, 'RELEASED');
     });
   }
 }

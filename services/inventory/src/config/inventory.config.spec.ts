@@ -12,6 +12,9 @@ describe('inventory config', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_inventory',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       RESERVATION_DEFAULT_TTL_SECONDS: 900,
+      EXPIRY_RECHECK_INTERVAL_MS: 30_000,
+      CHECKOUT_URL: 'http://127.0.0.1:3000',
+      CHECKOUT_POLICY: {},
       SEED_CATALOGUE: true,
       RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
       FAULT_RULES: [],
@@ -46,6 +49,35 @@ describe('inventory config', () => {
     expect(message).toMatch(/FAULT_RULES: must be valid JSON/);
     expect(message).toMatch(/ADMIN_TOKEN/);
     expect(message).not.toContain('short-secret');
+  });
+
+  it('when nothing is set, then housekeeping runs every 5 minutes and keeps a week of outbox and inbox rows', () => {
+    const config = loadConfig(inventoryConfigSchema, {});
+
+    expect(config).toMatchObject({
+      HOUSEKEEPING_INTERVAL_MS: 300_000,
+      OUTBOX_RETENTION_MS: 7 * 24 * 3_600_000,
+      INBOX_RETENTION_MS: 7 * 24 * 3_600_000,
+    });
+  });
+
+  it('when a housekeeping key would prune too often or too early, then it refuses to start naming each key', () => {
+    let error: unknown;
+    try {
+      loadConfig(inventoryConfigSchema, {
+        HOUSEKEEPING_INTERVAL_MS: '1000', // a tight loop: under a minute
+        OUTBOX_RETENTION_MS: 'a week',
+        INBOX_RETENTION_MS: '3600000', // an hour: a redelivery could be applied twice
+      });
+    } catch (e) {
+      error = e;
+    }
+
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/HOUSEKEEPING_INTERVAL_MS/);
+    expect(message).toMatch(/OUTBOX_RETENTION_MS/);
+    expect(message).toMatch(/INBOX_RETENTION_MS/);
   });
 
   it('when the service keys are listed, then each one carries a description for the docs and errors', () => {

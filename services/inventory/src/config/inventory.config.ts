@@ -1,5 +1,6 @@
 import {
   envInt as int,
+  jsonText,
   platformConfigSchema,
   refuseDevelopmentDefaults,
   serviceKeys,
@@ -29,6 +30,9 @@ export const inventoryConfigSchema = platformConfigSchema
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
+    OUTBOX_RETENTION_MS: serviceKeys.outboxRetentionMs(),
+    INBOX_RETENTION_MS: serviceKeys.inboxRetentionMs(),
     ORDERS_TOPIC: z
       .string()
       .min(1)
@@ -55,6 +59,23 @@ export const inventoryConfigSchema = platformConfigSchema
     EXPIRY_BATCH_SIZE: int(1, 10_000)
       .default(100)
       .describe('Reservations expired per transaction.'),
+    EXPIRY_RECHECK_INTERVAL_MS: int(100, 86_400_000)
+      .default(30_000)
+      .describe(
+        'How long a hold past its TTL is kept before checkout is asked about its order again, when the order was still in progress or checkout could not answer.',
+      ),
+    CHECKOUT_URL: z
+      .string()
+      .url()
+      .default('http://127.0.0.1:3000')
+      .describe(
+        'Base URL of the checkout service: the expiry worker reads an order (GET /v1/orders/:orderId) before giving back a hold past its TTL.',
+      ),
+    CHECKOUT_POLICY: jsonText
+      .default({})
+      .describe(
+        'Overrides of the `checkout` resilience policy as JSON, e.g. {"attemptTimeoutMs":2000}; defaults: 1 s attempts, 2 attempts, bulkhead 4 (+16 queued), library breaker/budget.',
+      ),
     SEED_CATALOGUE: z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@rc/contracts';
-import type { Product, ProductPrice } from './product';
-import type { Reservation, ReservationItem, ReservationStatus } from './reservation';
+import type { Product } from './product';
+import type { RequestedItem, Reservation, ReservationItem, ReservationStatus } from './reservation';
 
 /**
  * The operations a use case performs inside ONE database transaction. Everything done through
@@ -18,45 +18,74 @@ export interface InventoryTransaction {
     status: ReservationStatus,
     ttlSeconds: number,
   ): Promise<Reservation | undefined>;
-  /**
-   * {@link insertReservation} (RESERVED) and the catalogue prices of `skus` (unknown SKUs are
-   * simply absent) in one step — what a reserve needs first, in one round trip.
-   */
-  insertReservationPricing(
-    orderId: string,
-    ttlSeconds: number,
-    skus: readonly string[],
-  ): Promise<{ inserted: Reservation | undefined; prices: Map<string, ProductPrice> }>;
   /** The reservation with its items, row-locked until the transaction ends. */
   lockReservation(orderId: string): Promise<Reservation | undefined>;
   /**
-   * Moves `quantity` units of `sku` into `reserved` if that many are available; false (and
-   * nothing changed) otherwise. Never lets stock go negative, whatever runs concurrently.
+   * Settles a reservation's `items` in one step (one round trip): `commit` — the units leave
+   * the warehouse (on_hand and reserved both drop); `release` — they become available again
+   * (reserved drops). Stock rows are locked in SKU order, like every other stock update. The
+   * reservation's status becomes `status` and `event` is {@link publish}ed.
    */
-  tryReserve(sku: string, quantity: number): Promise<boolean>;
-  /** The reserved units leave the warehouse: on_hand and reserved both drop by `quantity`. */
-  commitReserved(sku: string, quantity: number): Promise<void>;
-  /** Reserved units become available again. */
-  releaseReserved(sku: string, quantity: number): Promise<void>;
-  /** Stores the reservation's lines and {@link publish}es `event`, in one step (one round trip). */
-  insertItemsPublishing(
+  settleReservation(
     orderId: string,
     items: readonly ReservationItem[],
+    move: 'commit' | 'release',
+    status: ReservationStatus,
     event: EventEnvelope,
   ): Promise<void>;
+  /**
+   * Takes units of each line straight from the available stock (`on_hand -= taken`) — for an
+   * order placed after its hold was given back. Per line, as many as are available up to its
+   * quantity; lines in SKU order (the one lock order). Returns the units taken per line (0 when
+   * none were left). Never lets stock go negative or below what others hold.
+   */
+  takeAvailable(lines: readonly RequestedItem[]): Promise<RequestedItem[]>;
+  /** Records units a placed order was owed and did not get (`stock_shortfalls`), for an operator. */
+  recordShortfall(orderId: string, lines: readonly RequestedItem[]): Promise<void>;
   setStatus(orderId: string, status: ReservationStatus): Promise<void>;
   /**
-   * Up to `limit` RESERVED reservations past their expiry, locked; rows locked by another
-   * transaction (another replica's worker, a commit in flight) are skipped, not waited for.
+   * Claims up to `limit` RESERVED reservations past their expiry whose re-check time has come
+   * (oldest first) and moves that time `recheckAfterMs` ahead, so no other worker asks about
+   * them meanwhile; rows another transaction holds are skipped (`SKIP LOCKED`), not waited for.
+   * Returns the claimed order ids.
    */
-  lockExpired(limit: number): Promise<Reservation[]>;
+  claimExpired(limit: number, recheckAfterMs: number): Promise<string[]>;
   /** Adds an event to the outbox, in this transaction. */
   publish(event: EventEnvelope): Promise<void>;
 }
 
+/** What {@link InventoryUnitOfWork.reserve} did. */
+export type ReserveAttempt =
+  /** The reservation was created: its lines hold their units, priced, and the event is out. */
+  | { reservation: Reservation }
+  /**
+   * Nothing was written. `unknown`/`short` name the SKUs that stopped it (both empty: the order
+   * already had a reservation header, whatever its status).
+   */
+  | { reservation: undefined; unknown: string[]; short: string[] };
+
 /** Runs work in one transaction: commit when it resolves, roll back when it throws. */
 export interface InventoryUnitOfWork {
   run<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T>;
+}
+
+/** The service's own unit of work (not one joined to a consumer's transaction): it can reserve. */
+export interface ReservingUnitOfWork extends InventoryUnitOfWork {
+  /**
+   * A whole reserve as ONE atomic step (one round trip on Postgres): only if every SKU of
+   * `items` (normalised: one line per SKU, in SKU order) is in the catalogue and has the units
+   * available, and the order has no reservation header yet — insert the RESERVED header (expiry
+   * `ttlSeconds` from now, database clock), hold every line (stock rows locked in SKU order),
+   * store the lines at their catalogue prices and {@link InventoryTransaction.publish} `event`.
+   * Otherwise nothing is written. A refusal is not proof that no header exists: a concurrent
+   * reserve of the same order may have just committed one, so callers look before refusing.
+   */
+  reserve(
+    orderId: string,
+    ttlSeconds: number,
+    items: readonly RequestedItem[],
+    event: EventEnvelope,
+  ): Promise<ReserveAttempt>;
 }
 
 /** Read-only views (no transaction, no locks). */
@@ -64,4 +93,6 @@ export interface InventoryReader {
   listProducts(): Promise<Product[]>;
   findProduct(sku: string): Promise<Product | undefined>;
   findReservation(orderId: string): Promise<Reservation | undefined>;
+  /** How many RESERVED holds are past their expiry (kept while checkout cannot say why). */
+  countHeldPastExpiry(): Promise<number>;
 }

@@ -6,12 +6,14 @@ import {
   pgPoolProvider,
   redisProvider,
   SERVICE_CONFIG,
+  ServiceMetrics,
 } from '@rc/platform';
 import type { Pool } from 'pg';
 import type { InventoryConfig } from '../config/inventory.config';
 import { seedCatalogue } from './catalogue.seeder';
+import { CheckoutOrdersHttpAdapter, checkoutPolicyRegistry } from './checkout-orders.http-adapter';
 import { migrateInventoryDatabase } from './inventory.migrations';
-import { KAFKA, PG_POOL, REDIS } from './inventory.tokens';
+import { KAFKA, ORDER_STATUS, PG_POOL, REDIS } from './inventory.tokens';
 import { PgInventoryReader } from './pg-inventory.reader';
 import { PgInventoryUnitOfWork } from './pg-inventory.unit-of-work';
 
@@ -55,11 +57,21 @@ import { PgInventoryUnitOfWork } from './pg-inventory.unit-of-work';
         new PgInventoryUnitOfWork(pool, { topic: config.INVENTORY_TOPIC }),
     },
     {
+      provide: ORDER_STATUS,
+      inject: [SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (config: InventoryConfig, metrics: ServiceMetrics) =>
+        new CheckoutOrdersHttpAdapter({
+          baseUrl: config.CHECKOUT_URL,
+          policies: checkoutPolicyRegistry(config.CHECKOUT_POLICY, metrics.registry),
+          clientId: config.SERVICE_NAME,
+        }),
+    },
+    {
       provide: PgInventoryReader,
       inject: [PG_POOL],
       useFactory: (pool: Pool) => new PgInventoryReader(pool),
     },
   ],
-  exports: [PG_POOL, REDIS, KAFKA, PgInventoryUnitOfWork, PgInventoryReader],
+  exports: [PG_POOL, REDIS, KAFKA, ORDER_STATUS, PgInventoryUnitOfWork, PgInventoryReader],
 })
 export class InventoryInfrastructureModule {}

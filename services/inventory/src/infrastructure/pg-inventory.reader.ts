@@ -64,4 +64,12 @@ export class PgInventoryReader implements InventoryReader {
     );
     return toReservations(rows, items.rows)[0];
   }
+
+  async countHeldPastExpiry(): Promise<number> {
+    // The partial index on expires_at (status = 'RESERVED') serves this.
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM reservations WHERE status = 'RESERVED' AND expires_at <= now()`,
+    );
+    return rows[0]!.n;
+  }
 }

@@ -2,8 +2,12 @@ import type { EventEnvelope } from '@rc/contracts';
 import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
 import type { ClientBase } from 'pg';
 import type { InventoryTransaction } from '../domain/inventory-store.port';
-import type { ProductPrice } from '../domain/product';
-import type { Reservation, ReservationItem, ReservationStatus } from '../domain/reservation';
+import type {
+  RequestedItem,
+  Reservation,
+  ReservationItem,
+  ReservationStatus,
+} from '../domain/reservation';
 import {
   ITEM_COLUMNS,
   ITEM_ORDER,
@@ -11,19 +15,6 @@ import {
   type ReservationRow,
   toReservations,
 } from './reservation.rows';
-
-/** A product's price as the catalogue stores it (bigint as text). */
-interface PriceRow {
-  sku: string;
-  price_minor: string;
-  currency: string;
-}
-
-function toPrices(rows: readonly PriceRow[]): Map<string, ProductPrice> {
-  return new Map(
-    rows.map((r) => [r.sku, { sku: r.sku, price: Number(r.price_minor), currency: r.currency }]),
-  );
-}
 
 /** Where the inventory's events go (the registered `inventory` topic unless overridden). */
 export interface EventRouting {
@@ -56,86 +47,88 @@ export class PgInventoryTransaction implements InventoryTransaction {
     return rows[0] && toReservations(rows, [])[0];
   }
 
-  async insertReservationPricing(
-    orderId: string,
-    ttlSeconds: number,
-    skus: readonly string[],
-  ): Promise<{ inserted: Reservation | undefined; prices: Map<string, ProductPrice> }> {
-    // The prices ride along the insert's single result row (as JSON), whether or not it inserted.
-    const { rows } = await this.client.query<
-      Partial<ReservationRow> & { prices: PriceRow[] | null }
-    >(
-      `WITH inserted AS (
-         INSERT INTO reservations (order_id, status, expires_at)
-         VALUES ($1, 'RESERVED', now() + make_interval(secs => $2))
-         ON CONFLICT (order_id) DO NOTHING
-         RETURNING order_id, status, expires_at
-       )
-       SELECT inserted.*,
-         (SELECT json_agg(json_build_object(
-            'sku', sku, 'price_minor', price_minor::text, 'currency', currency))
-          FROM products WHERE sku = ANY($3::text[])) AS prices
-       FROM (SELECT 1) AS one LEFT JOIN inserted ON true`,
-      [orderId, ttlSeconds, skus],
-    );
-    const row = rows[0]!;
-    const inserted = row.order_id ? toReservations([row as ReservationRow], [])[0] : undefined;
-    return { inserted, prices: toPrices(row.prices ?? []) };
-  }
-
   async lockReservation(orderId: string): Promise<Reservation | undefined> {
-    const { rows } = await this.client.query<ReservationRow>(
-      `SELECT order_id, status, expires_at FROM reservations WHERE order_id = $1 FOR UPDATE`,
+    const { rows } = await this.client.query<ReservationRow & { items: ReservationItemRow[] }>(
+      `SELECT r.order_id, r.status, r.expires_at,
+         COALESCE((SELECT json_agg(i ${ITEM_ORDER})
+                   FROM (SELECT ${ITEM_COLUMNS} FROM reservation_items
+                         WHERE order_id = r.order_id) AS i), '[]') AS items
+       FROM reservations r WHERE r.order_id = $1 FOR UPDATE OF r`,
       [orderId],
     );
-    if (rows.length === 0) return undefined;
-    const items = await this.client.query<ReservationItemRow>(
-      `SELECT ${ITEM_COLUMNS} FROM reservation_items WHERE order_id = $1 ${ITEM_ORDER}`,
-      [orderId],
-    );
-    return toReservations(rows, items.rows)[0];
+    const row = rows[0];
+    return row && toReservations([row], row.items)[0];
   }
 
-  async tryReserve(sku: string, quantity: number): Promise<boolean> {
-    const { rowCount } = await this.client.query(
-      `UPDATE stock SET reserved = reserved + $2
-       WHERE sku = $1 AND on_hand - reserved >= $2`,
-      [sku, quantity],
-    );
-    return rowCount === 1;
-  }
-
-  async commitReserved(sku: string, quantity: number): Promise<void> {
-    await this.updateOne(
-      'UPDATE stock SET on_hand = on_hand - $2, reserved = reserved - $2 WHERE sku = $1',
-      sku,
-      quantity,
-    );
-  }
-
-  async releaseReserved(sku: string, quantity: number): Promise<void> {
-    await this.updateOne('UPDATE stock SET reserved = reserved - $2 WHERE sku = $1', sku, quantity);
-  }
-
-  async insertItemsPublishing(
+  async settleReservation(
     orderId: string,
     items: readonly ReservationItem[],
+    move: 'commit' | 'release',
+    status: ReservationStatus,
     event: EventEnvelope,
   ): Promise<void> {
-    await this.client.query(
-      `WITH lines AS (
-         INSERT INTO reservation_items (order_id, sku, quantity, unit_price_minor, currency)
-         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::text[])
+    const skus = items.map((i) => i.sku);
+    const { rows } = await this.client.query<{ moved: number }>(
+      `WITH locked AS MATERIALIZED (
+         SELECT sku FROM stock WHERE sku = ANY($2::text[]) ${ITEM_ORDER} FOR UPDATE
+       ), moved AS (
+         UPDATE stock s
+         SET on_hand = s.on_hand - CASE WHEN $4 THEN m.quantity ELSE 0 END,
+             reserved = s.reserved - m.quantity
+         FROM unnest($2::text[], $3::int[]) AS m(sku, quantity)
+         JOIN locked USING (sku)
+         WHERE s.sku = m.sku
+         RETURNING s.sku
+       ), status AS (
+         UPDATE reservations SET status = $5, updated_at = now() WHERE order_id = $1
        )
-       INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ($6, $7, $8, $9, $10, $11)`,
+       INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ($6, $7, $8, $9, $10, $11)
+       RETURNING (SELECT count(*)::int FROM moved) AS moved`,
       [
         orderId,
-        items.map((i) => i.sku),
+        skus,
         items.map((i) => i.quantity),
-        items.map((i) => i.unitPrice),
-        items.map((i) => i.currency),
+        move === 'commit',
+        status,
         ...outbox.row(event, this.routing.topic ? { topic: this.routing.topic } : {}),
       ],
+    );
+    // Every line's stock row must exist: anything else is a bug, not a business case.
+    if (rows[0]?.moved !== new Set(skus).size)
+      throw new Error(
+        `stock rows of ${orderId} missing (${rows[0]?.moved} of ${skus.length} moved)`,
+      );
+  }
+
+  async takeAvailable(lines: readonly RequestedItem[]): Promise<RequestedItem[]> {
+    // Lock first, in SKU order, and read what is left: a row locked FOR UPDATE is returned as
+    // its latest committed version, so `available` cannot change before the update below.
+    const { rows } = await this.client.query<{ sku: string; available: number }>(
+      `SELECT sku, on_hand - reserved AS available FROM stock
+       WHERE sku = ANY($1::text[]) ${ITEM_ORDER} FOR UPDATE`,
+      [lines.map((l) => l.sku)],
+    );
+    const available = new Map(rows.map((r) => [r.sku, r.available]));
+    const taken = lines.map(({ sku, quantity }) => ({
+      sku,
+      quantity: Math.max(0, Math.min(quantity, available.get(sku) ?? 0)),
+    }));
+    const moved = taken.filter((t) => t.quantity > 0);
+    if (moved.length > 0)
+      await this.client.query(
+        `UPDATE stock s SET on_hand = s.on_hand - t.quantity
+         FROM unnest($1::text[], $2::int[]) AS t(sku, quantity) WHERE s.sku = t.sku`,
+        [moved.map((t) => t.sku), moved.map((t) => t.quantity)],
+      );
+    return taken;
+  }
+
+  async recordShortfall(orderId: string, lines: readonly RequestedItem[]): Promise<void> {
+    await this.client.query(
+      `INSERT INTO stock_shortfalls (order_id, sku, quantity)
+       SELECT $1, * FROM unnest($2::text[], $3::int[])
+       ON CONFLICT (order_id, sku) DO NOTHING`,
+      [orderId, lines.map((l) => l.sku), lines.map((l) => l.quantity)],
     );
   }
 
@@ -146,30 +139,23 @@ export class PgInventoryTransaction implements InventoryTransaction {
     );
   }
 
-  async lockExpired(limit: number): Promise<Reservation[]> {
-    const { rows } = await this.client.query<ReservationRow>(
-      `SELECT order_id, status, expires_at FROM reservations
-       WHERE status = 'RESERVED' AND expires_at <= now()
-       ORDER BY expires_at
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED`,
-      [limit],
+  async claimExpired(limit: number, recheckAfterMs: number): Promise<string[]> {
+    const { rows } = await this.client.query<{ order_id: string }>(
+      `UPDATE reservations r SET recheck_at = now() + make_interval(secs => $2::float8 / 1000)
+       FROM (SELECT order_id FROM reservations
+             WHERE status = 'RESERVED' AND expires_at <= now()
+               AND (recheck_at IS NULL OR recheck_at <= now())
+             ORDER BY expires_at
+             LIMIT $1
+             FOR UPDATE SKIP LOCKED) AS due
+       WHERE r.order_id = due.order_id
+       RETURNING r.order_id`,
+      [limit, recheckAfterMs],
     );
-    if (rows.length === 0) return [];
-    const items = await this.client.query<ReservationItemRow>(
-      `SELECT ${ITEM_COLUMNS} FROM reservation_items WHERE order_id = ANY($1::uuid[]) ${ITEM_ORDER}`,
-      [rows.map((r) => r.order_id)],
-    );
-    return toReservations(rows, items.rows);
+    return rows.map((r) => r.order_id);
   }
 
   async publish(event: EventEnvelope): Promise<void> {
     await outbox.add(this.client, event, this.routing.topic ? { topic: this.routing.topic } : {});
-  }
-
-  /** A stock update that must hit exactly one row: anything else is a bug, not a business case. */
-  private async updateOne(sql: string, sku: string, quantity: number): Promise<void> {
-    const { rowCount } = await this.client.query(sql, [sku, quantity]);
-    if (rowCount !== 1) throw new Error(`stock row ${sku} missing (${rowCount} rows updated)`);
   }
 }

@@ -1,11 +1,19 @@
 import { inbox, type InboxOutcome } from '@rc/messaging';
+import type { EventEnvelope } from '@rc/contracts';
 import { withTransaction } from '@rc/platform';
 import type { ClientBase, Pool } from 'pg';
-import type { InventoryTransaction, InventoryUnitOfWork } from '../domain/inventory-store.port';
+import type {
+  InventoryTransaction,
+  InventoryUnitOfWork,
+  ReserveAttempt,
+  ReservingUnitOfWork,
+} from '../domain/inventory-store.port';
+import type { RequestedItem } from '../domain/reservation';
+import { reserveInOneStatement } from './pg-inventory.reserve';
 import { type EventRouting, PgInventoryTransaction } from './pg-inventory.transaction';
 
 /** Each `run` is one Postgres transaction on a pooled connection. */
-export class PgInventoryUnitOfWork implements InventoryUnitOfWork {
+export class PgInventoryUnitOfWork implements ReservingUnitOfWork {
   constructor(
     private readonly pool: Pool,
     private readonly routing: EventRouting = {},
@@ -15,6 +23,16 @@ export class PgInventoryUnitOfWork implements InventoryUnitOfWork {
     return withTransaction(this.pool, (client) =>
       work(new PgInventoryTransaction(client, this.routing)),
     );
+  }
+
+  /** One statement, no transaction block around it (see {@link reserveInOneStatement}). */
+  reserve(
+    orderId: string,
+    ttlSeconds: number,
+    items: readonly RequestedItem[],
+    event: EventEnvelope,
+  ): Promise<ReserveAttempt> {
+    return reserveInOneStatement(this.pool, this.routing, orderId, ttlSeconds, items, event);
   }
 
   /**

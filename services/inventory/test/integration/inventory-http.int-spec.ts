@@ -49,6 +49,12 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
 
   const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     sendJson(service.url, method, path, body, headers);
+  const callAdmin = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => sendJson(service.adminUrl!, method, path, body, headers);
 
   it('when the service is up, then it is ready and serves the seeded catalogue', async () => {
     const ready = await call('GET', '/health/ready');
@@ -155,9 +161,9 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
       },
     ];
 
-    const put = await call('PUT', '/admin/faults', { rules }, auth);
+    const put = await callAdmin('PUT', '/admin/faults', { rules }, auth);
     const broken = await call('GET', '/v1/products');
-    const cleared = await call('DELETE', '/admin/faults', undefined, auth);
+    const cleared = await callAdmin('DELETE', '/admin/faults', undefined, auth);
     const healed = await call('GET', '/v1/products');
 
     expect(put.status).toBe(200);

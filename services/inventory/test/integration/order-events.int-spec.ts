@@ -13,12 +13,19 @@ import type { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { orderEventHandlers, orderEventsBatchHandler } from '../../src/api/order-events.handlers';
-import { CommitReservation } from '../../src/application/commit-reservation.command';
+import { CommitPlacedOrder } from '../../src/application/commit-placed-order.command';
+import { ExpireReservations } from '../../src/application/expire-reservations.command';
 import { ReleaseReservation } from '../../src/application/release-reservation.command';
 import { ReserveStock } from '../../src/application/reserve-stock.command';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
+import {
+  CheckoutOrdersHttpAdapter,
+  checkoutPolicyRegistry,
+} from '../../src/infrastructure/checkout-orders.http-adapter';
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
-import { addProduct, stockOf } from '../support/inventory-fixture';
+import { placedOrderMonitor } from '../../src/infrastructure/placed-order.monitor';
+import { CheckoutStandIn } from '../support/checkout-stand-in';
+import { addProduct, backdateExpiry, outboxEvents, stockOf } from '../support/inventory-fixture';
 import { createTopics, testKafka } from '../support/kafka-fixture';
 
 describe('order events and outbox against Kafka', () => {
@@ -33,6 +40,7 @@ describe('order events and outbox against Kafka', () => {
   let producer: Producer;
   let relay: OutboxRelay;
   const registry = new Registry();
+  const checkout = new CheckoutStandIn();
 
   beforeAll(async () => {
     db = await createThrowawayDatabase('inv_kafka');
@@ -46,9 +54,11 @@ describe('order events and outbox against Kafka', () => {
     const deps = {
       group,
       uow,
-      commit: new CommitReservation(uow),
+      placed: new CommitPlacedOrder(uow),
       release: new ReleaseReservation(uow),
+      onPlaced: placedOrderMonitor(registry),
     };
+    await checkout.start();
     consumer = new EventConsumer({
       kafka,
       groupId: group,
@@ -80,6 +90,7 @@ describe('order events and outbox against Kafka', () => {
     await consumer?.stop();
     await producer?.disconnect();
     await topics?.remove();
+    await checkout.stop();
     await db?.drop();
   });
 
@@ -256,5 +267,109 @@ describe('order events and outbox against Kafka', () => {
     );
     expect(dlq.map((m) => (JSON.parse(m.value!.toString()) as EventEnvelope).key)).toEqual([ghost]);
     expect(await fallbacks()).toBeGreaterThan(fallbacksBefore);
+  });
+
+  /** Expires one due hold through the expiry worker's command, checkout answering for it. */
+  async function expireThroughCheckout(orderId: string): Promise<void> {
+    await backdateExpiry(db.pool, orderId);
+    const orders = new CheckoutOrdersHttpAdapter({
+      baseUrl: checkout.url,
+      policies: checkoutPolicyRegistry({ retry: { maxAttempts: 1 } }, new Registry()),
+      clientId: 'inventory-int',
+    });
+    await new ExpireReservations(uow, orders, { recheckAfterMs: 60_000 }).execute(100);
+  }
+
+  async function appliedOnce(event: EventEnvelope): Promise<void> {
+    await waitFor(
+      async () => (await inboxTimes([event])).length === 1,
+      15_000,
+      `${event.type} ${event.key} to be applied`,
+    );
+  }
+
+  async function deadLettered(orderId: string): Promise<EventEnvelope[]> {
+    return (await readAll(kafka, `${ordersTopic}.dlq`))
+      .map((m) => JSON.parse(m.value!.toString()) as EventEnvelope)
+      .filter((e) => e.key === orderId);
+  }
+
+  it('when the expiry worker committed a CONFIRMED order, then its late OrderPlaced is a no-op and is not dead-lettered', async () => {
+    // Arrange: the hold ran out while OrderPlaced was late; checkout says CONFIRMED
+    const sku = await addProduct(db.pool, 10);
+    const orderId = randomUUID();
+    await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    checkout.orders.set(orderId, 'CONFIRMED');
+    await expireThroughCheckout(orderId);
+    expect(await statusOf(orderId)).toBe('COMMITTED');
+    const event = orderPlaced(orderId, sku);
+
+    // Act
+    await send(event);
+    await appliedOnce(event);
+
+    // Assert: the units left stock once, and the event was acknowledged
+    expect(await stockOf(db.pool, sku)).toEqual({ onHand: 8, reserved: 0 });
+    expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual([
+      'StockReserved',
+      'StockCommitted',
+    ]);
+    expect(await deadLettered(orderId)).toEqual([]);
+  });
+
+  it('when OrderPlaced arrives after its hold was given back and the units are still there, then it re-takes them and is not dead-lettered', async () => {
+    // Arrange: checkout did not know the order when the hold ran out, so it was given back
+    const sku = await addProduct(db.pool, 10);
+    const orderId = randomUUID();
+    await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    await expireThroughCheckout(orderId);
+    expect(await statusOf(orderId)).toBe('EXPIRED');
+    const retaken = () =>
+      metricValue(registry, 'inventory_orders_placed_after_release_total', { outcome: 'retaken' });
+    const before = await retaken();
+    const event = orderPlaced(orderId, sku);
+
+    // Act
+    await send(event);
+    await appliedOnce(event);
+
+    // Assert
+    expect(await statusOf(orderId)).toBe('COMMITTED');
+    expect(await stockOf(db.pool, sku)).toEqual({ onHand: 8, reserved: 0 });
+    expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual([
+      'StockReserved',
+      'StockReleased',
+      'StockCommitted',
+    ]);
+    expect(await retaken()).toBe(before + 1);
+    expect(await deadLettered(orderId)).toEqual([]);
+  });
+
+  it('when OrderPlaced arrives after its units were given back and sold again, then the shortfall is recorded and counted, and the event is not dead-lettered', async () => {
+    // Arrange: 3 units; the order held 2, its hold was given back, another order took 2
+    const sku = await addProduct(db.pool, 3);
+    const orderId = randomUUID();
+    await reserve.execute({ orderId, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    await expireThroughCheckout(orderId);
+    const other = randomUUID();
+    await reserve.execute({ orderId: other, items: [{ sku, quantity: 2 }], ttlSeconds: 600 });
+    const oversold = () => metricValue(registry, 'inventory_oversold_units_total');
+    const before = await oversold();
+    const event = orderPlaced(orderId, sku);
+
+    // Act
+    await send(event);
+    await appliedOnce(event);
+
+    // Assert: the one unit left is taken, the missing one is on record for an operator
+    expect(await statusOf(orderId)).toBe('COMMITTED');
+    expect(await stockOf(db.pool, sku)).toEqual({ onHand: 2, reserved: 2 });
+    const { rows } = await db.pool.query(
+      'SELECT sku, quantity, resolved_at FROM stock_shortfalls WHERE order_id = $1',
+      [orderId],
+    );
+    expect(rows).toEqual([{ sku, quantity: 1, resolved_at: null }]);
+    expect(await oversold()).toBe(before + 1);
+    expect(await deadLettered(orderId)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { ReserveStock } from '../../src/application/reserve-stock.command';
 import {
   InsufficientStockError,
   ReservationNotActiveError,
+  UnknownSkuError,
 } from '../../src/domain/inventory.errors';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
@@ -123,6 +124,68 @@ describe('reservations against Postgres', () => {
     ]);
   });
 
+  it('when a three-line reserve succeeds, then it took one round trip to Postgres (no BEGIN/COMMIT)', async () => {
+    const skus = [
+      await addProduct(db.pool, 5),
+      await addProduct(db.pool, 5),
+      await addProduct(db.pool, 5),
+    ];
+    const orderId = randomUUID();
+    const query = jest.spyOn(db.pool, 'query');
+
+    try {
+      const { created } = await reserve.execute({
+        orderId,
+        items: skus.map((sku) => ({ sku, quantity: 2 })),
+        ttlSeconds: 60,
+      });
+
+      expect(created).toBe(true);
+      // pool.query borrows a connection for one statement: no transaction block around it.
+      expect(query).toHaveBeenCalledTimes(1);
+      expect(String(query.mock.calls[0]![0])).toMatch(/^\s*WITH req AS/);
+    } finally {
+      query.mockRestore();
+    }
+    for (const sku of skus) expect(await stockOf(db.pool, sku)).toEqual({ onHand: 5, reserved: 2 });
+    expect(await outboxEvents(db.pool, orderId)).toHaveLength(1);
+  });
+
+  it('when one line of three is short and another unknown, then no line holds a unit and the unknown SKU is named first (404)', async () => {
+    const [plenty, scarce] = [await addProduct(db.pool, 5), await addProduct(db.pool, 1)];
+    const orderId = randomUUID();
+
+    await expect(
+      reserve.execute({
+        orderId,
+        items: [
+          { sku: plenty, quantity: 2 },
+          { sku: scarce, quantity: 2 },
+          { sku: 'NO-SUCH-SKU-1', quantity: 1 },
+        ],
+        ttlSeconds: 60,
+      }),
+    ).rejects.toThrow(UnknownSkuError);
+    await expect(
+      reserve.execute({
+        orderId,
+        items: [
+          { sku: plenty, quantity: 2 },
+          { sku: scarce, quantity: 2 },
+        ],
+        ttlSeconds: 60,
+      }),
+    ).rejects.toMatchObject({ skus: [scarce] });
+
+    expect(await stockOf(db.pool, plenty)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await stockOf(db.pool, scarce)).toEqual({ onHand: 1, reserved: 0 });
+    const { rows } = await db.pool.query('SELECT 1 FROM reservations WHERE order_id = $1', [
+      orderId,
+    ]);
+    expect(rows).toHaveLength(0);
+    expect(await outboxEvents(db.pool, orderId)).toEqual([]);
+  });
+
   it('when a reserve fails on stock, then neither a reservation nor an event is left behind', async () => {
     const sku = await addProduct(db.pool, 1);
     const orderId = randomUUID();
@@ -192,12 +255,19 @@ describe('reservations against Postgres', () => {
     );
 
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 1_000, reserved: 0 });
-    const { rows } = await db.pool.query<{ status: string }>(
-      'SELECT DISTINCT status FROM reservations WHERE order_id = ANY($1::uuid[])',
+    // Every order has one row, released: a reservation that was then released, or the tombstone.
+    const { rows } = await db.pool.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM reservations
+        WHERE order_id = ANY($1::uuid[]) GROUP BY status`,
       [orders],
     );
-    expect(rows.map((r) => r.status)).toEqual(['RELEASED']);
-    expect(outcomes).toHaveLength(25);
+    expect(rows).toEqual([{ status: 'RELEASED', n: 25 }]);
+    // The database agrees with each answer: a reserve that won held units and gave them back
+    // (both events), one that lost to the tombstone wrote nothing.
+    for (const [i, orderId] of orders.entries())
+      expect((await outboxEvents(db.pool, orderId)).map((e) => e.type)).toEqual(
+        outcomes[i] === 'fulfilled' ? ['StockReserved', 'StockReleased'] : [],
+      );
   });
 
   it('when the release tombstone exists, then a late retried reserve holds nothing and answers RELEASED', async () => {

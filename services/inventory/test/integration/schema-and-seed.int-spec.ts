@@ -24,7 +24,11 @@ describe('schema and seed catalogue', () => {
     const migrations = await db.pool.query<{ id: string }>(
       'SELECT id FROM schema_migrations ORDER BY id',
     );
-    expect(migrations.rows.map((r) => r.id)).toEqual(['001_catalogue', '002_reservations']);
+    expect(migrations.rows.map((r) => r.id)).toEqual([
+      '001_catalogue',
+      '002_reservations',
+      '003_expiry_check_and_shortfalls',
+    ]);
     const products = await new PgInventoryReader(db.pool).listProducts();
     expect(products).toHaveLength(SEED_CATALOGUE.length);
     expect(products.find((p) => p.sku === 'TENT-2P-ULTRA')).toEqual({

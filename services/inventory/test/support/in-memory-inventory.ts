@@ -1,15 +1,23 @@
 import type { EventEnvelope } from '@rc/contracts';
 import type {
   InventoryTransaction,
-  InventoryUnitOfWork,
+  ReserveAttempt,
+  ReservingUnitOfWork,
 } from '../../src/domain/inventory-store.port';
 import type { ProductPrice } from '../../src/domain/product';
-import type { Reservation, ReservationItem, ReservationStatus } from '../../src/domain/reservation';
+import type {
+  RequestedItem,
+  Reservation,
+  ReservationItem,
+  ReservationStatus,
+} from '../../src/domain/reservation';
 
 interface State {
   prices: Map<string, ProductPrice>;
   stock: Map<string, { onHand: number; reserved: number }>;
   reservations: Map<string, Reservation>;
+  recheckAt: Map<string, Date>;
+  shortfalls: (RequestedItem & { orderId: string })[];
   events: EventEnvelope[];
 }
 
@@ -18,12 +26,15 @@ interface State {
  * same contract (conditional reserve, all-or-nothing transactions, events only on commit),
  * one transaction at a time, and a settable clock for expiry.
  */
-export class InMemoryInventory implements InventoryUnitOfWork {
+export class InMemoryInventory implements ReservingUnitOfWork {
   now = new Date('2030-01-01T00:00:00Z');
+  private queue: Promise<void> = Promise.resolve();
   private state: State = {
     prices: new Map(),
     stock: new Map(),
     reservations: new Map(),
+    recheckAt: new Map(),
+    shortfalls: [],
     events: [],
   };
 
@@ -41,16 +52,73 @@ export class InMemoryInventory implements InventoryUnitOfWork {
     return this.state.reservations.get(orderId);
   }
 
+  /** Recorded shortfalls (stock_shortfalls), oldest first. */
+  get shortfalls(): (RequestedItem & { orderId: string })[] {
+    return this.state.shortfalls;
+  }
+
+  /** Sets the stock of `sku` (e.g. units sold to others meanwhile). */
+  setStock(sku: string, onHand: number, reserved: number): void {
+    this.state.stock.set(sku, { onHand, reserved });
+  }
+
   /** Committed events, oldest first. */
   get events(): EventEnvelope[] {
     return this.state.events;
   }
 
-  async run<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
-    const draft = structuredClone(this.state);
-    const result = await work(new InMemoryTransaction(draft, this.now));
-    this.state = draft;
+  /** Transactions run one after another (callers may start several at once). */
+  run<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
+    return this.transact((draft) => work(new InMemoryTransaction(draft, this.now)));
+  }
+
+  /** `work` on a copy of the state that replaces it only if `work` resolves (all or nothing). */
+  private transact<T>(work: (draft: State) => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      const draft = structuredClone(this.state);
+      const value = await work(draft);
+      this.state = draft;
+      return value;
+    });
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
+  }
+
+  /** The same all-or-nothing verdict as the one Postgres statement, on the in-memory state. */
+  reserve(
+    orderId: string,
+    ttlSeconds: number,
+    items: readonly RequestedItem[],
+    event: EventEnvelope,
+  ): Promise<ReserveAttempt> {
+    return this.transact(async (s) => {
+      const unknown = items.filter((i) => !s.prices.has(i.sku)).map((i) => i.sku);
+      const short = items
+        .filter((i) => s.prices.has(i.sku))
+        .filter((i) => {
+          const row = s.stock.get(i.sku);
+          return !row || row.onHand - row.reserved < i.quantity;
+        })
+        .map((i) => i.sku);
+      if (unknown.length > 0 || short.length > 0 || s.reservations.has(orderId))
+        return { reservation: undefined, unknown, short };
+      for (const i of items) s.stock.get(i.sku)!.reserved += i.quantity;
+      const reservation: Reservation = {
+        orderId,
+        status: 'RESERVED',
+        expiresAt: new Date(this.now.getTime() + ttlSeconds * 1000),
+        items: items.map((i) => {
+          const price = s.prices.get(i.sku)!;
+          return { ...i, unitPrice: price.price, currency: price.currency };
+        }),
+      };
+      s.reservations.set(orderId, reservation);
+      s.events.push(event);
+      return { reservation: structuredClone(reservation) };
+    });
   }
 }
 
@@ -72,11 +140,6 @@ class InMemoryTransaction implements InventoryTransaction {
     return structuredClone(reservation);
   }
 
-  async insertReservationPricing(orderId: string, ttlSeconds: number, skus: readonly string[]) {
-    const inserted = await this.insertReservation(orderId, 'RESERVED', ttlSeconds);
-    return { inserted, prices: this.findPrices(skus) };
-  }
-
   async lockReservation(orderId: string) {
     const r = this.s.reservations.get(orderId);
     return r && structuredClone(r);
@@ -91,48 +154,49 @@ class InMemoryTransaction implements InventoryTransaction {
     );
   }
 
-  async tryReserve(sku: string, quantity: number) {
-    const row = this.s.stock.get(sku);
-    if (!row || row.onHand - row.reserved < quantity) return false;
-    row.reserved += quantity;
-    return true;
-  }
-
-  async commitReserved(sku: string, quantity: number) {
-    const row = this.s.stock.get(sku)!;
-    row.onHand -= quantity;
-    row.reserved -= quantity;
-    this.check(sku);
-  }
-
-  async releaseReserved(sku: string, quantity: number) {
-    this.s.stock.get(sku)!.reserved -= quantity;
-    this.check(sku);
-  }
-
-  async insertItemsPublishing(
+  async settleReservation(
     orderId: string,
     items: readonly ReservationItem[],
+    move: 'commit' | 'release',
+    status: ReservationStatus,
     event: EventEnvelope,
   ) {
-    this.insertItems(orderId, items);
+    for (const { sku, quantity } of items) {
+      const row = this.s.stock.get(sku)!;
+      if (move === 'commit') row.onHand -= quantity;
+      row.reserved -= quantity;
+      this.check(sku);
+    }
+    await this.setStatus(orderId, status);
     await this.publish(event);
   }
 
-  private insertItems(orderId: string, items: readonly ReservationItem[]) {
-    this.s.reservations.get(orderId)!.items.push(...structuredClone([...items]));
+  async takeAvailable(lines: readonly RequestedItem[]) {
+    return lines.map(({ sku, quantity }) => {
+      const row = this.s.stock.get(sku);
+      const taken = row ? Math.max(0, Math.min(quantity, row.onHand - row.reserved)) : 0;
+      if (row) row.onHand -= taken;
+      return { sku, quantity: taken };
+    });
+  }
+
+  async recordShortfall(orderId: string, lines: readonly RequestedItem[]) {
+    for (const line of lines) this.s.shortfalls.push({ orderId, ...line });
   }
 
   async setStatus(orderId: string, status: ReservationStatus) {
     this.s.reservations.get(orderId)!.status = status;
   }
 
-  async lockExpired(limit: number) {
-    return [...this.s.reservations.values()]
+  async claimExpired(limit: number, recheckAfterMs: number) {
+    const due = [...this.s.reservations.values()]
       .filter((r) => r.status === 'RESERVED' && r.expiresAt <= this.now)
+      .filter((r) => (this.s.recheckAt.get(r.orderId) ?? r.expiresAt) <= this.now)
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
-      .slice(0, limit)
-      .map((r) => structuredClone(r));
+      .slice(0, limit);
+    for (const r of due)
+      this.s.recheckAt.set(r.orderId, new Date(this.now.getTime() + recheckAfterMs));
+    return due.map((r) => r.orderId);
   }
 
   async publish(event: EventEnvelope) {

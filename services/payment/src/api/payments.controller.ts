@@ -58,10 +58,16 @@ export class PaymentsController {
   @Idempotent()
   @ApiHeader(idempotencyHeader)
   @ApiOperation({
-    summary: 'Refund a captured payment in full (idempotent); 409 PAYMENT.NOT_REFUNDABLE',
+    summary:
+      'Refund a captured payment in full (idempotent); 202 when the provider could not refund yet (recorded, retried until done); 409 PAYMENT.NOT_REFUNDABLE',
   })
-  async refund(@Param('paymentId', paymentId) id: string) {
-    return paymentView(await this.refundPayment.execute(id));
+  async refund(
+    @Param('paymentId', paymentId) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { payment, pending } = await this.refundPayment.execute(id);
+    if (pending) void reply.status(202);
+    return paymentView(payment);
   }
 
   @Get()

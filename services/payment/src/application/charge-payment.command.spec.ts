@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InMemoryPayments } from '../../test/support/in-memory-payments';
 import { ScriptedProvider } from '../../test/support/scripted-provider';
 import {
+  ChargeOutcomeUnknownError,
   OrderAlreadyPaidError,
   PaymentDeclinedError,
   PaymentInProgressError,
@@ -96,6 +97,19 @@ describe('ChargePayment', () => {
     ]);
     expect(retried.created).toBe(true);
     expect(store.events.map((e) => e.type)).toEqual(['PaymentFailed', 'PaymentCaptured']);
+  });
+
+  it('when the provider call may have charged without answering, then the payment stays AUTHORIZED, is scheduled for reconciliation and is answered 504 OUTCOME_UNKNOWN (never as not charged)', async () => {
+    provider.nextCharge = 'unknown';
+
+    await expect(charge.execute(request())).rejects.toThrow(ChargeOutcomeUnknownError);
+
+    const [payment] = await store.listByOrder(orderId);
+    expect(payment).toMatchObject({ status: 'AUTHORIZED', declineCode: null });
+    expect(store.reconcileAtOf(payment!.id)).toEqual(store.now);
+    expect(store.events).toEqual([]);
+    provider.nextCharge = { outcome: 'approved' };
+    await expect(charge.execute(request())).rejects.toThrow(PaymentInProgressError);
   });
 
   it('when the same charge arrives again after capture, then the captured payment is returned and the provider is not called', async () => {

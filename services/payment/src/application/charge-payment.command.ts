@@ -1,4 +1,3 @@
-import { createEvent } from '@rc/contracts';
 import { randomUUID } from 'node:crypto';
 import {
   isSameCharge,
@@ -7,6 +6,7 @@ import {
   type Payment,
 } from '../domain/payment';
 import {
+  ChargeOutcomeUnknownError,
   OrderAlreadyPaidError,
   PaymentDeclinedError,
   PaymentInProgressError,
@@ -14,6 +14,7 @@ import {
 } from '../domain/payment.errors';
 import type { PaymentProvider, TokenFingerprinter } from '../domain/payment-provider.port';
 import type { PaymentTransaction, PaymentUnitOfWork } from '../domain/payment-store.port';
+import { paymentCapturedEvent, paymentFailedEvent } from './payment-events';
 
 /** The captured payment, and whether this call captured it (false: it was captured before). */
 export interface ChargeResult {
@@ -34,9 +35,12 @@ type Claim = { kind: 'charge'; payment: Payment } | { kind: 'done'; payment: Pay
  *    and resumed; anything else is 409 `PAYMENT.ORDER_ALREADY_PAID`.
  * 2. **Provider call** (no transaction open): idempotent per payment id at the provider.
  * 3. **Settle** (transaction): CAPTURED + `PaymentCaptured`, or FAILED + `PaymentFailed` — a
- *    decline is recorded and answered 402 `PAYMENT.DECLINED`; an unreachable provider is
- *    recorded as FAILED `provider_unavailable` (nothing captured, the order's slot is free again)
- *    and answered 503 `PAYMENT.PROVIDER_UNAVAILABLE`.
+ *    decline is recorded and answered 402 `PAYMENT.DECLINED`; a provider that provably did not
+ *    charge (unreachable, refused before charging) is recorded as FAILED `provider_unavailable`
+ *    (the order's slot is free again) and answered 503 `PAYMENT.PROVIDER_UNAVAILABLE`. A call
+ *    that may have charged without answering is NOT settled: the payment stays AUTHORIZED,
+ *    marked for the reconciliation worker, and is answered 504 `PAYMENT.OUTCOME_UNKNOWN` —
+ *    never "not charged".
  */
 export class ChargePayment {
   constructor(
@@ -62,6 +66,10 @@ export class ChargePayment {
         token: request.token,
       });
     } catch (error) {
+      if (error instanceof ChargeOutcomeUnknownError) {
+        await this.uow.single((tx) => tx.markOutcomeUnknown(payment.id));
+        throw error;
+      }
       await this.settleFailed(payment, PROVIDER_UNAVAILABLE_CODE, 'PAYMENT.PROVIDER_UNAVAILABLE');
       throw error instanceof ProviderUnavailableError ? error : new ProviderUnavailableError(error);
     }
@@ -69,12 +77,7 @@ export class ChargePayment {
       await this.settleFailed(payment, verdict.declineCode, 'PAYMENT.DECLINED');
       throw new PaymentDeclinedError(payment.id, verdict.declineCode);
     }
-    const event = createEvent('PaymentCaptured', payment.orderId, {
-      paymentId: payment.id,
-      orderId: payment.orderId,
-      amount: payment.amount,
-      currency: payment.currency,
-    });
+    const event = paymentCapturedEvent(payment);
     const captured =
       (await this.uow.single((tx) => tx.settleAuthorized(payment.id, 'CAPTURED', event))) ??
       // Settled meanwhile (a takeover finished first): answer with what it is now.
@@ -131,18 +134,7 @@ export class ChargePayment {
   private async settleFailed(payment: Payment, declineCode: string, reason: string): Promise<void> {
     // Undefined when no longer AUTHORIZED: settled by someone else, nothing to do.
     await this.uow.single((tx) =>
-      tx.settleAuthorized(
-        payment.id,
-        'FAILED',
-        createEvent('PaymentFailed', payment.orderId, {
-          paymentId: payment.id,
-          orderId: payment.orderId,
-          amount: payment.amount,
-          currency: payment.currency,
-          reason,
-        }),
-        declineCode,
-      ),
+      tx.settleAuthorized(payment.id, 'FAILED', paymentFailedEvent(payment, reason), declineCode),
     );
   }
 }

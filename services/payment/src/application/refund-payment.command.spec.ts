@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryPayments } from '../../test/support/in-memory-payments';
 import { ScriptedProvider } from '../../test/support/scripted-provider';
-import {
-  PaymentNotFoundError,
-  PaymentNotRefundableError,
-  ProviderUnavailableError,
-} from '../domain/payment.errors';
+import { PaymentNotFoundError, PaymentNotRefundableError } from '../domain/payment.errors';
 import { HmacTokenFingerprinter } from '../infrastructure/hmac-token.fingerprinter';
 import { ChargePayment } from './charge-payment.command';
 import { RefundPayment } from './refund-payment.command';
@@ -43,7 +39,7 @@ describe('RefundPayment', () => {
 
     const refunded = await refund.execute(payment.id);
 
-    expect(refunded.status).toBe('REFUNDED');
+    expect(refunded).toMatchObject({ pending: false, payment: { status: 'REFUNDED' } });
     expect(provider.refunds).toEqual([{ paymentId: payment.id, amount: 5_000, currency: 'EUR' }]);
     expect(store.refundOf(payment.id)).toMatchObject({ amount: 5_000 });
     expect(store.events.map((e) => e.type)).toEqual(['PaymentCaptured', 'PaymentRefunded']);
@@ -55,7 +51,7 @@ describe('RefundPayment', () => {
 
     const again = await refund.execute(payment.id);
 
-    expect(again.status).toBe('REFUNDED');
+    expect(again.payment.status).toBe('REFUNDED');
     expect(provider.refunds).toHaveLength(1);
     expect(store.events.filter((e) => e.type === 'PaymentRefunded')).toHaveLength(1);
   });
@@ -76,13 +72,36 @@ describe('RefundPayment', () => {
     await expect(refund.execute(randomUUID())).rejects.toThrow(PaymentNotFoundError);
   });
 
-  it('when the provider is unreachable, then the payment stays CAPTURED and the refund can be retried', async () => {
+  it('when the provider is unreachable, then the refund is recorded pending, the payment stays CAPTURED, and a retry refunds it once', async () => {
     const payment = await captured();
     provider.refundFails = true;
 
-    await expect(refund.execute(payment.id)).rejects.toThrow(ProviderUnavailableError);
+    const accepted = await refund.execute(payment.id);
+    await refund.execute(payment.id);
+
+    expect(accepted).toMatchObject({ pending: true, payment: { status: 'CAPTURED' } });
     expect(store.payment(payment.id)?.status).toBe('CAPTURED');
+    expect(store.pendingRefundOf(payment.id)).toMatchObject({
+      lastError: 'PAYMENT.PROVIDER_UNAVAILABLE',
+    });
     provider.refundFails = false;
-    expect((await refund.execute(payment.id)).status).toBe('REFUNDED');
+    expect((await refund.retry(payment.id)).status).toBe('REFUNDED');
+    expect(store.pendingRefundOf(payment.id)).toBeUndefined();
+    expect(store.events.filter((e) => e.type === 'PaymentRefunded')).toHaveLength(1);
+  });
+
+  it('when a pending refund is retried after the payment was refunded another way, then the pending row is dropped and nothing is refunded again', async () => {
+    const payment = await captured();
+    provider.refundFails = true;
+    await refund.execute(payment.id);
+    provider.refundFails = false;
+    await refund.execute(payment.id);
+
+    const retried = await refund.retry(payment.id);
+
+    expect(retried.status).toBe('REFUNDED');
+    expect(store.pendingRefundOf(payment.id)).toBeUndefined();
+    expect(provider.refunds.filter((r) => r.paymentId === payment.id)).toHaveLength(2);
+    expect(store.events.filter((e) => e.type === 'PaymentRefunded')).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  envBoolean,
   envInt as int,
   jsonText,
   platformConfigSchema,
@@ -60,6 +61,8 @@ export const paymentConfigSchema = platformConfigSchema
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
+    OUTBOX_RETENTION_MS: serviceKeys.outboxRetentionMs(),
     PAYMENTS_TOPIC: z
       .string()
       .min(1)
@@ -80,8 +83,29 @@ export const paymentConfigSchema = platformConfigSchema
     AUTHORIZATION_STALE_AFTER_MS: int(1_000)
       .default(30_000)
       .describe(
-        'After this long an AUTHORIZED payment whose request died may be resumed by a retry of the same charge.',
+        "After this long an AUTHORIZED payment's request counts as dead: the reconciliation worker settles it from a lookup, or a retry of the same charge resumes it.",
       ),
+    RECONCILIATION_ENABLED: envBoolean
+      .default(true)
+      .describe(
+        'Run the reconciliation worker (unknown charge outcomes, stale claims, pending refunds) in this replica.',
+      ),
+    RECONCILIATION_INTERVAL_MS: int(100)
+      .default(5_000)
+      .describe(
+        'Pause between two reconciliation passes; each pass is one indexed query per queue when there is nothing to do.',
+      ),
+    RECONCILIATION_BATCH_SIZE: int(1, 1_000)
+      .default(20)
+      .describe('Most payments, and most pending refunds, one reconciliation pass handles.'),
+    RECONCILIATION_BACKOFF_BASE_MS: int(100)
+      .default(5_000)
+      .describe(
+        'First wait before a payment or refund the provider could not answer for is tried again; doubles per attempt. Must exceed one provider call (about 2 s with the default policy).',
+      ),
+    RECONCILIATION_BACKOFF_MAX_MS: int(100)
+      .default(300_000)
+      .describe('Longest wait between two tries of one payment or refund.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
     IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(),
     IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
@@ -98,6 +122,13 @@ export const paymentConfigSchema = platformConfigSchema
     refuseDevelopmentDefaults(config, ctx, {
       TOKEN_FINGERPRINT_SECRET: DEVELOPMENT_FINGERPRINT_SECRET,
     });
+    if (config.RECONCILIATION_BACKOFF_MAX_MS < config.RECONCILIATION_BACKOFF_BASE_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RECONCILIATION_BACKOFF_MAX_MS'],
+        message: 'must be at least RECONCILIATION_BACKOFF_BASE_MS',
+      });
+    }
     const policy = policyConfigSchema.safeParse(providerPolicy(config.PROVIDER_POLICY));
     if (!policy.success) {
       const issues = policy.error.issues.map(

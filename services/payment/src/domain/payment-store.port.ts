@@ -23,10 +23,23 @@ export interface PaymentTransaction {
   lock(paymentId: string): Promise<Payment | undefined>;
   /**
    * Takes over an AUTHORIZED payment whose claim is older than `staleAfterMs` (its request
-   * died between claim and settle): refreshes `updated_at` and returns true, or false when the
-   * claim is fresh (its request is still running).
+   * died between claim and settle) and that the reconciliation worker does not hold: refreshes
+   * `updated_at` and returns true, or false when the claim is fresh (its request is still
+   * running) or leased by the worker.
    */
   takeOverStale(paymentId: string, staleAfterMs: number): Promise<boolean>;
+  /**
+   * The provider call of this AUTHORIZED payment ended without a definite answer: schedules it
+   * for the reconciliation worker now (it stays AUTHORIZED). No-op when no longer AUTHORIZED.
+   */
+  markOutcomeUnknown(paymentId: string): Promise<void>;
+  /**
+   * The provider could not make this payment's refund yet: records it as pending (once; an
+   * existing pending refund keeps its schedule) for the worker to retry.
+   */
+  addPendingRefund(paymentId: string, lastError: string): Promise<void>;
+  /** The refund is made: drops the payment's pending refund, if any. */
+  clearPendingRefund(paymentId: string): Promise<void>;
   /**
    * AUTHORIZED → `status` (with `declineCode` when FAILED) and `event` in the outbox, as one
    * atomic step guarded by the status it leaves. Returns the updated row, or undefined when the
@@ -55,6 +68,38 @@ export interface PaymentUnitOfWork {
    * without the BEGIN and COMMIT round trips.
    */
   single<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T>;
+}
+
+/** An AUTHORIZED payment leased by the reconciliation worker, and how often it was leased. */
+export interface LeasedPayment {
+  payment: Payment;
+  /** 1 on the first look. */
+  attempt: number;
+}
+
+/** A pending refund leased by the worker, and how often it was leased. */
+export interface LeasedRefund {
+  paymentId: string;
+  /** 1 on the first retry. */
+  attempt: number;
+}
+
+/**
+ * The reconciliation worker's queues. Leasing pushes the item's next look forward by a backoff
+ * that grows with its attempts, in the statement that selects it (`FOR UPDATE SKIP LOCKED`):
+ * two workers never lease the same item, and one that dies mid-way leaves an item that comes
+ * due again after its backoff.
+ */
+export interface ReconciliationQueue {
+  /**
+   * Up to `limit` AUTHORIZED payments due for a look: outcome unknown (marked so), or claimed
+   * longer ago than the stale threshold and not settled (their request died).
+   */
+  leaseUnsettled(limit: number): Promise<LeasedPayment[]>;
+  /** Up to `limit` pending refunds due for a retry. */
+  leaseDueRefunds(limit: number): Promise<LeasedRefund[]>;
+  /** Notes why the last retry of a pending refund failed (a stable code, never card data). */
+  recordRefundFailure(paymentId: string, errorCode: string): Promise<void>;
 }
 
 /** Read-only views. */

@@ -24,8 +24,9 @@ export class PaymentDeclinedError extends PaymentError {
 }
 
 /**
- * The provider could not be reached (outage, timeout, open breaker): nothing was captured and
- * the attempt is recorded as FAILED; a retry may succeed (503).
+ * The provider could not be reached, or refused before charging (outage, open breaker, a call
+ * never sent): nothing was captured and the attempt is recorded as FAILED; a retry may succeed
+ * (503). An ambiguous failure is {@link ChargeOutcomeUnknownError} instead.
  */
 export class ProviderUnavailableError extends PaymentError {
   readonly code = 'PAYMENT.PROVIDER_UNAVAILABLE';
@@ -37,6 +38,26 @@ export class ProviderUnavailableError extends PaymentError {
       cause,
       retryAfterMs,
     });
+  }
+}
+
+/**
+ * The charge may have reached the provider but no definite answer came back (a timeout or a
+ * dropped connection after sending): the money may be taken. The payment stays AUTHORIZED and
+ * the reconciliation worker asks the provider what happened; it is never read as "not charged".
+ * 504 with code `PAYMENT.OUTCOME_UNKNOWN` — the key is released, and a retry meets the open
+ * claim (409 `PAYMENT.IN_PROGRESS`) until the outcome is settled.
+ */
+export class ChargeOutcomeUnknownError extends PaymentError {
+  readonly code = 'PAYMENT.OUTCOME_UNKNOWN';
+  readonly httpStatus = 504;
+  override readonly transient = true;
+
+  constructor(cause: unknown, retryAfterMs = 1_000) {
+    super(
+      'The payment provider did not answer; the charge may have been made. Its outcome will be reconciled.',
+      { cause, retryAfterMs },
+    );
   }
 }
 

@@ -51,7 +51,11 @@ import { SimulatedPaymentProvider } from './simulated-payment.provider';
       provide: FAULT_INJECTOR,
       inject: [SERVICE_CONFIG, ServiceMetrics],
       useFactory: (config: PaymentConfig, metrics: ServiceMetrics) =>
-        new FaultInjector({ rules: config.FAULT_RULES, registry: metrics.registry }),
+        new FaultInjector({
+          rules: config.FAULT_RULES,
+          allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
+          registry: metrics.registry,
+        }),
     },
     {
       provide: PAYMENT_PROVIDER,

@@ -49,11 +49,31 @@ export class PgPaymentTransaction implements PaymentTransaction {
 
   async takeOverStale(paymentId: string, staleAfterMs: number): Promise<boolean> {
     const { rowCount } = await this.client.query(
-      `UPDATE payments SET updated_at = now()
-       WHERE id = $1 AND status = 'AUTHORIZED' AND updated_at < now() - make_interval(secs => $2)`,
+      `UPDATE payments SET updated_at = now(), reconcile_at = NULL
+       WHERE id = $1 AND status = 'AUTHORIZED' AND updated_at < now() - make_interval(secs => $2)
+         AND (reconcile_at IS NULL OR reconcile_at <= now())`,
       [paymentId, staleAfterMs / 1000],
     );
     return rowCount === 1;
+  }
+
+  async markOutcomeUnknown(paymentId: string): Promise<void> {
+    await this.client.query(
+      `UPDATE payments SET reconcile_at = now() WHERE id = $1 AND status = 'AUTHORIZED'`,
+      [paymentId],
+    );
+  }
+
+  async addPendingRefund(paymentId: string, lastError: string): Promise<void> {
+    await this.client.query(
+      `INSERT INTO pending_refunds (payment_id, last_error) VALUES ($1, $2)
+       ON CONFLICT (payment_id) DO NOTHING`,
+      [paymentId, lastError],
+    );
+  }
+
+  async clearPendingRefund(paymentId: string): Promise<void> {
+    await this.client.query('DELETE FROM pending_refunds WHERE payment_id = $1', [paymentId]);
   }
 
   async settleAuthorized(

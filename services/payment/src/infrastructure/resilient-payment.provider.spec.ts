@@ -1,7 +1,7 @@
 import { FakeClock, FaultInjector, ResiliencePolicy } from '@rc/resilience';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { ProviderUnavailableError } from '../domain/payment.errors';
+import { ChargeOutcomeUnknownError, ProviderUnavailableError } from '../domain/payment.errors';
 import { ResilientPaymentProvider } from './resilient-payment.provider';
 import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
@@ -125,5 +125,37 @@ describe('ResilientPaymentProvider', () => {
 
     await expect(attempt).rejects.toThrow(ProviderUnavailableError);
     expect(simulator.refundedCount).toBe(0);
+  });
+
+  it('when the provider charges but never answers, then the charge ends as outcome unknown (504) and the lookup finds the capture', async () => {
+    const paymentId = randomUUID();
+
+    const attempt = provider.charge({
+      paymentId,
+      amount: 1_000,
+      currency: 'EUR',
+      token: 'tok_timeout_after_charge',
+    });
+    await elapse(2_100);
+
+    const error = await attempt.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChargeOutcomeUnknownError);
+    expect(error).toMatchObject({ code: 'PAYMENT.OUTCOME_UNKNOWN', httpStatus: 504 });
+    expect(error).not.toBeInstanceOf(ProviderUnavailableError);
+    expect(simulator.capturedCount).toBe(1);
+    expect(await provider.lookup(paymentId)).toEqual({
+      status: 'captured',
+      amount: 1_000,
+      currency: 'EUR',
+    });
+  });
+
+  it('when a lookup meets an outage, then it fails as ProviderUnavailable', async () => {
+    faults.setRules([rule({ kind: 'error', status: 503 })]);
+
+    const attempt = provider.lookup(randomUUID());
+    await elapse(100);
+
+    await expect(attempt).rejects.toThrow(ProviderUnavailableError);
   });
 });

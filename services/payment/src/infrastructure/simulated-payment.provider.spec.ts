@@ -40,4 +40,45 @@ describe('SimulatedPaymentProvider', () => {
     expect(provider.capturedCount).toBe(2);
     expect(await charge(provider, 'tok_declined', first)).toMatchObject({ outcome: 'declined' });
   });
+
+  it('when a charge is looked up, then the simulator tells captured (with the amount), declined or not found', async () => {
+    const simulator = new SimulatedPaymentProvider();
+    await simulator.charge({ paymentId: 'p1', amount: 700, currency: 'EUR', token: 'tok_visa' });
+    await simulator.charge({
+      paymentId: 'p2',
+      amount: 700,
+      currency: 'EUR',
+      token: 'tok_declined',
+    });
+
+    expect(await simulator.lookup('p1')).toEqual({
+      status: 'captured',
+      amount: 700,
+      currency: 'EUR',
+    });
+    expect(await simulator.lookup('p2')).toEqual({
+      status: 'declined',
+      declineCode: 'card_declined',
+    });
+    expect(await simulator.lookup('p3')).toEqual({ status: 'not_found' });
+  });
+
+  it('when the token is tok_timeout_after_charge, then the money is taken and no call for that payment ever answers', async () => {
+    const simulator = new SimulatedPaymentProvider();
+    const request = {
+      paymentId: 'p1',
+      amount: 700,
+      currency: 'EUR',
+      token: 'tok_timeout_after_charge',
+    };
+    const answered = jest.fn();
+
+    void simulator.charge(request).then(answered);
+    void simulator.charge(request).then(answered);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(answered).not.toHaveBeenCalled();
+    expect(simulator.capturedCount).toBe(1);
+    expect(await simulator.lookup('p1')).toMatchObject({ status: 'captured', amount: 700 });
+  });
 });

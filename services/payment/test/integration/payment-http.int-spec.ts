@@ -1,56 +1,19 @@
-import type { EventEnvelope } from '@rc/contracts';
-import { bootstrapService, type RunningService } from '@rc/platform';
-import {
-  createThrowawayDatabase,
-  deleteTopics,
-  readAll,
-  sendJson,
-  serviceTestEnv,
-  type ThrowawayDatabase,
-  uniqueName,
-  waitFor,
-} from '@rc/testing';
 import { randomUUID } from 'node:crypto';
-import { paymentConfigSchema } from '../../src/config/payment.config';
-import { PaymentModule } from '../../src/payment.module';
-import { testKafka } from '../support/kafka-fixture';
+import { adminAuth as auth, type PaymentApp, startPaymentApp } from '../support/payment-app';
 import { databaseContains, paymentRows, providerFault } from '../support/payment-fixture';
 
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
-const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-
 describe('payment over HTTP (the real app on a throwaway database)', () => {
-  let db: ThrowawayDatabase;
-  let service: RunningService<unknown>;
-  const logs: string[] = [];
-  const topic = uniqueName('it-pay-http-payments');
+  let app: PaymentApp;
 
   beforeAll(async () => {
-    db = await createThrowawayDatabase('pay_http');
-    service = await bootstrapService({
-      module: PaymentModule,
-      schema: paymentConfigSchema,
-      env: {
-        ...serviceTestEnv(),
-        DATABASE_URL: db.url,
-        LOG_LEVEL: 'debug',
-        SERVICE_NAME: uniqueName('payment'),
-        PAYMENTS_TOPIC: topic,
-        ADMIN_TOKEN,
-      },
-      logSink: (line) => void logs.push(line),
-      handleSignals: false,
-    });
+    app = await startPaymentApp('pay_http');
   });
 
   afterAll(async () => {
-    await service?.shutdown('test');
-    await db?.drop();
-    await deleteTopics(testKafka(), [topic, `${topic}.dlq`]);
+    await app?.stop();
   });
 
-  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    sendJson(service.url, method, path, body, headers);
+  const call: PaymentApp['call'] = (...args) => app.call(...args);
 
   const chargeBody = (orderId: string, token = 'tok_visa') => ({
     orderId,
@@ -76,7 +39,7 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await replay.json()).toEqual(payment);
-    expect(await paymentRows(db.pool, orderId)).toHaveLength(1);
+    expect(await paymentRows(app.db.pool, orderId)).toHaveLength(1);
   });
 
   it('when the card is declined, then 402 PAYMENT.DECLINED is recorded and replayed for the same key', async () => {
@@ -109,14 +72,14 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
       code: 'PAYMENT.DECLINED',
       declineCode: 'card_declined',
     });
-    expect(await paymentRows(db.pool, orderId)).toEqual([
+    expect(await paymentRows(app.db.pool, orderId)).toEqual([
       { status: 'FAILED', decline_code: 'card_declined' },
     ]);
   });
 
   it('when the provider is down, then 503 PAYMENT.PROVIDER_UNAVAILABLE releases the key and the same key succeeds later', async () => {
     const orderId = randomUUID();
-    await call(
+    await app.callAdmin(
       'PUT',
       '/admin/faults',
       { rules: providerFault({ kind: 'error', status: 503 }) },
@@ -124,7 +87,7 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     );
 
     const down = await call('POST', '/v1/payments', chargeBody(orderId), key(orderId));
-    await call('DELETE', '/admin/faults', undefined, auth);
+    await app.callAdmin('DELETE', '/admin/faults', undefined, auth);
     const later = await call('POST', '/v1/payments', chargeBody(orderId), key(orderId));
 
     expect(down.status).toBe(503);
@@ -132,7 +95,7 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     expect(await down.json()).toMatchObject({ code: 'PAYMENT.PROVIDER_UNAVAILABLE' });
     expect(later.status).toBe(201);
     expect(later.headers.get('idempotent-replayed')).toBeNull();
-    expect(await paymentRows(db.pool, orderId)).toEqual([
+    expect(await paymentRows(app.db.pool, orderId)).toEqual([
       { status: 'FAILED', decline_code: 'provider_unavailable' },
       { status: 'CAPTURED', decline_code: null },
     ]);
@@ -199,30 +162,16 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
   it('when payments move, then their events reach the payments topic keyed by order', async () => {
     const orderId = randomUUID();
     await call('POST', '/v1/payments', chargeBody(orderId), key(orderId));
-    await waitFor(
-      async () =>
-        (
-          await db.pool.query('SELECT 1 FROM outbox WHERE key = $1 AND published_at IS NULL', [
-            orderId,
-          ])
-        ).rows.length === 0,
-      20_000,
-      'the relay to publish',
-    );
 
-    const messages = (await readAll(testKafka(), topic)).filter(
-      (m) => m.key?.toString() === orderId,
-    );
-
-    expect(messages.map((m) => (JSON.parse(m.value!.toString()) as EventEnvelope).type)).toEqual([
-      'PaymentCaptured',
-    ]);
+    expect(await app.publishedEventTypes(orderId)).toEqual(['PaymentCaptured']);
   });
 
   it('when all of this ran, then no card token appears in the logs or the database', async () => {
-    expect(logs.length).toBeGreaterThan(10);
-    expect(logs.filter((l) => l.includes('tok_visa') || l.includes('tok_declined'))).toEqual([]);
-    expect(await databaseContains(db.pool, 'tok_visa')).toBe(false);
-    expect(await databaseContains(db.pool, 'tok_declined')).toBe(false);
+    expect(app.logs.length).toBeGreaterThan(10);
+    expect(app.logs.filter((l) => l.includes('tok_visa') || l.includes('tok_declined'))).toEqual(
+      [],
+    );
+    expect(await databaseContains(app.db.pool, 'tok_visa')).toBe(false);
+    expect(await databaseContains(app.db.pool, 'tok_declined')).toBe(false);
   });
 });

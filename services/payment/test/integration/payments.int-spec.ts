@@ -161,7 +161,7 @@ describe('payments against Postgres', () => {
 
     const results = await Promise.all(Array.from({ length: 10 }, () => refund.execute(payment.id)));
 
-    expect(results.every((p) => p.status === 'REFUNDED')).toBe(true);
+    expect(results.every((r) => r.payment.status === 'REFUNDED')).toBe(true);
     const { rows } = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM refunds WHERE payment_id = $1',
       [payment.id],

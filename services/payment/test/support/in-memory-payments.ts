@@ -1,16 +1,34 @@
 import type { EventEnvelope } from '@rc/contracts';
 import type { Payment, PaymentStatus } from '../../src/domain/payment';
 import type {
+  LeasedPayment,
+  LeasedRefund,
   NewPayment,
   PaymentReader,
   PaymentTransaction,
   PaymentUnitOfWork,
+  ReconciliationQueue,
 } from '../../src/domain/payment-store.port';
+
+/** Reconciliation bookkeeping of an AUTHORIZED payment (the columns the domain type omits). */
+interface Schedule {
+  at: Date | null;
+  attempts: number;
+}
+
+/** A pending refund row. */
+interface PendingRefund {
+  attempts: number;
+  nextAt: Date;
+  lastError: string;
+}
 
 interface State {
   payments: Map<string, Payment>;
   refunds: Map<string, { id: string; amount: number }>;
   events: EventEnvelope[];
+  schedules: Map<string, Schedule>;
+  pendingRefunds: Map<string, PendingRefund>;
 }
 
 /**
@@ -18,9 +36,63 @@ interface State {
  * the same contract (one live payment per order, one refund per payment, all-or-nothing
  * transactions, events only on commit) with a settable clock.
  */
-export class InMemoryPayments implements PaymentUnitOfWork, PaymentReader {
+export class InMemoryPayments implements PaymentUnitOfWork, PaymentReader, ReconciliationQueue {
   now = new Date('2030-01-01T00:00:00Z');
-  private state: State = { payments: new Map(), refunds: new Map(), events: [] };
+  /** Stale threshold and (fixed) backoff of the reconciliation queue. */
+  staleAfterMs = 30_000;
+  backoffMs = 5_000;
+  private state: State = {
+    payments: new Map(),
+    refunds: new Map(),
+    events: [],
+    schedules: new Map(),
+    pendingRefunds: new Map(),
+  };
+
+  /** The pending refund of a payment, if any. */
+  pendingRefundOf(paymentId: string): PendingRefund | undefined {
+    return this.state.pendingRefunds.get(paymentId);
+  }
+
+  /** When the worker looks at an AUTHORIZED payment next (null: when its claim is stale). */
+  reconcileAtOf(paymentId: string): Date | null | undefined {
+    return this.state.schedules.get(paymentId)?.at;
+  }
+
+  async leaseUnsettled(limit: number): Promise<LeasedPayment[]> {
+    const now = this.now.getTime();
+    const due = [...this.state.payments.values()]
+      .filter((p) => p.status === 'AUTHORIZED')
+      .filter((p) => {
+        const at = this.state.schedules.get(p.id)?.at;
+        return (at ? at.getTime() : p.updatedAt.getTime() + this.staleAfterMs) <= now;
+      })
+      .slice(0, limit);
+    return due.map((p) => {
+      const schedule = this.state.schedules.get(p.id) ?? { at: null, attempts: 0 };
+      schedule.attempts++;
+      schedule.at = new Date(now + this.backoffMs);
+      this.state.schedules.set(p.id, schedule);
+      return { payment: structuredClone(p), attempt: schedule.attempts };
+    });
+  }
+
+  async leaseDueRefunds(limit: number): Promise<LeasedRefund[]> {
+    const now = this.now.getTime();
+    return [...this.state.pendingRefunds.entries()]
+      .filter(([, r]) => r.nextAt.getTime() <= now)
+      .slice(0, limit)
+      .map(([paymentId, r]) => {
+        r.attempts++;
+        r.nextAt = new Date(now + this.backoffMs);
+        return { paymentId, attempt: r.attempts };
+      });
+  }
+
+  async recordRefundFailure(paymentId: string, errorCode: string): Promise<void> {
+    const pending = this.state.pendingRefunds.get(paymentId);
+    if (pending) pending.lastError = errorCode;
+  }
 
   get events(): EventEnvelope[] {
     return this.state.events;
@@ -101,8 +173,27 @@ class InMemoryTransaction implements PaymentTransaction {
     const p = this.s.payments.get(paymentId);
     if (!p || p.status !== 'AUTHORIZED') return false;
     if (this.now.getTime() - p.updatedAt.getTime() <= staleAfterMs) return false;
+    const schedule = this.s.schedules.get(paymentId);
+    if (schedule?.at && schedule.at.getTime() > this.now.getTime()) return false;
+    if (schedule) schedule.at = null;
     p.updatedAt = this.now;
     return true;
+  }
+
+  async markOutcomeUnknown(paymentId: string) {
+    if (this.s.payments.get(paymentId)?.status !== 'AUTHORIZED') return;
+    const schedule = this.s.schedules.get(paymentId) ?? { at: null, attempts: 0 };
+    schedule.at = this.now;
+    this.s.schedules.set(paymentId, schedule);
+  }
+
+  async addPendingRefund(paymentId: string, lastError: string) {
+    if (this.s.pendingRefunds.has(paymentId)) return;
+    this.s.pendingRefunds.set(paymentId, { attempts: 0, nextAt: this.now, lastError });
+  }
+
+  async clearPendingRefund(paymentId: string) {
+    this.s.pendingRefunds.delete(paymentId);
   }
 
   async settleAuthorized(

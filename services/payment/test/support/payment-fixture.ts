@@ -6,10 +6,12 @@ import { HmacTokenFingerprinter } from '../../src/infrastructure/hmac-token.fing
 import { ResilientPaymentProvider } from '../../src/infrastructure/resilient-payment.provider';
 import { SimulatedPaymentProvider } from '../../src/infrastructure/simulated-payment.provider';
 
-/** The production provider stack: simulator behind the `provider` policy with a fault injector. */
-export function providerStack() {
+/**
+ * The production provider stack: simulator behind the `provider` policy with a fault injector.
+ * Pass the `simulator` of another stack for a fresh policy (breaker closed) over the same one.
+ */
+export function providerStack(simulator = new SimulatedPaymentProvider()) {
   const registry = new Registry();
-  const simulator = new SimulatedPaymentProvider();
   const faults = new FaultInjector({ registry });
   const policy = PolicyRegistry.fromConfig(
     { dependencies: { provider: providerPolicy({}) } },

@@ -8,7 +8,7 @@ import {
   ServiceMetrics,
   ShutdownRegistry,
 } from '@rc/platform';
-import { CircuitBreaker, systemClock } from '@rc/resilience';
+import { CircuitBreaker, FaultInjector, systemClock } from '@rc/resilience';
 import type { Redis } from 'ioredis';
 import { orderEventHandlers } from '../api/order-placed.handler';
 import { GetRecommendations } from '../application/get-recommendations.query';
@@ -28,6 +28,17 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
 @Module({
   providers: [
     redisProvider<RecommendationsConfig>(RECO_REDIS, (config) => config.REDIS_COMMAND_TIMEOUT_MS),
+    {
+      // One injector for the admin API, the inbound routes and the consumer (`consume` rules).
+      provide: FaultInjector,
+      inject: [SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (config: RecommendationsConfig, metrics: ServiceMetrics) =>
+        new FaultInjector({
+          rules: config.FAULT_RULES,
+          allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
+          registry: metrics.registry,
+        }),
+    },
     {
       provide: RedisCoPurchaseModel,
       inject: [RECO_REDIS, SERVICE_CONFIG],
@@ -78,13 +89,21 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
     },
     {
       provide: BackgroundConsumer,
-      inject: [RedisCoPurchaseModel, SERVICE_CONFIG, ServiceMetrics, JsonLogger, ShutdownRegistry],
+      inject: [
+        RedisCoPurchaseModel,
+        SERVICE_CONFIG,
+        ServiceMetrics,
+        JsonLogger,
+        ShutdownRegistry,
+        FaultInjector,
+      ],
       useFactory: (
         model: RedisCoPurchaseModel,
         config: RecommendationsConfig,
         metrics: ServiceMetrics,
         logger: JsonLogger,
         shutdown: ShutdownRegistry,
+        faults: FaultInjector,
       ) => {
         const log = logFunction(logger);
         const kafka = createKafka({
@@ -105,6 +124,7 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
               handlers,
               registry: metrics.registry,
               logger: log,
+              faults,
               onFatal: (error) => {
                 log('error', 'model consumer stopped on a fatal error; exiting', {
                   error: String(error),
@@ -119,6 +139,6 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
       },
     },
   ],
-  exports: [RECO_REDIS, GetRecommendations, BackgroundConsumer],
+  exports: [RECO_REDIS, FaultInjector, GetRecommendations, BackgroundConsumer],
 })
 export class RecommendationsInfrastructureModule {}

@@ -1,0 +1,152 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  type BeforeApplicationShutdown,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ControlRoom } from '../application/control-room';
+import { FaultAdmin } from '../application/fault-admin';
+import { LoadGenerator } from '../application/load-generator';
+import { LoadSkus } from '../application/load-skus';
+import { FAULT_PRESETS } from '../domain/fault-presets';
+import { LOAD_POLICY, type LoadPolicy, LoadRefusedForClientError } from './load-policy';
+
+/** The bearer token of an `Authorization` header, or undefined. */
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+/**
+ * The control room's API: live tiles over server-sent events, failure presets through the
+ * services' admin APIs (with the operator's token, passed on and never kept), the load control.
+ */
+@ApiTags('control')
+@Controller('api/control')
+export class ControlController implements BeforeApplicationShutdown {
+  private readonly streams = new Set<FastifyReply>();
+
+  constructor(
+    @Inject(ControlRoom) private readonly room: ControlRoom,
+    @Inject(FaultAdmin) private readonly faults: FaultAdmin,
+    @Inject(LoadGenerator) private readonly load: LoadGenerator,
+    @Inject(LOAD_POLICY) private readonly loadPolicy: LoadPolicy,
+    @Inject(LoadSkus) private readonly loadSkus: LoadSkus,
+  ) {}
+
+  @Get('stream')
+  @ApiOperation({ summary: 'Server-sent events: one `snapshot` (tiles, timeline, load) per poll' })
+  stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write('retry: 2000\n\n');
+    this.streams.add(reply);
+    const unwatch = this.room.watch((snapshot) => {
+      raw.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    });
+    request.raw.on('close', () => {
+      unwatch();
+      this.streams.delete(reply);
+    });
+  }
+
+  @Get('snapshot')
+  @ApiOperation({ summary: 'The tiles and timeline now (one poll)' })
+  snapshot() {
+    return this.room.snapshot();
+  }
+
+  @Get('presets')
+  @ApiOperation({ summary: 'The failure presets' })
+  presets() {
+    return { presets: FAULT_PRESETS };
+  }
+
+  @Get('faults')
+  @ApiOperation({ summary: 'Active fault rules of every service (admin token)' })
+  activeFaults(@Headers('authorization') auth: string | undefined) {
+    return this.faults.list(bearer(auth)).then((services) => ({ services }));
+  }
+
+  @Post('presets/:id')
+  @ApiOperation({ summary: 'Apply a failure preset (admin token)' })
+  apply(@Param('id') id: string, @Headers('authorization') auth: string | undefined) {
+    return this.faults.apply(id, bearer(auth));
+  }
+
+  @Delete('presets/:id')
+  @ApiOperation({ summary: 'Remove a failure preset (admin token)' })
+  remove(@Param('id') id: string, @Headers('authorization') auth: string | undefined) {
+    return this.faults.remove(id, bearer(auth));
+  }
+
+  @Delete('faults')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Restore all: every fault off on every service (admin token)' })
+  async restoreAll(@Headers('authorization') auth: string | undefined): Promise<void> {
+    await this.faults.restoreAll(bearer(auth));
+  }
+
+  @Get('load')
+  @ApiOperation({ summary: 'The load control’s state' })
+  loadStatus() {
+    return this.load.status();
+  }
+
+  @Post('load')
+  @ApiOperation({ summary: 'Start open-loop checkout load: { ratePerSecond } up to the ceiling' })
+  async startLoad(
+    @Req() request: FastifyRequest,
+    @Body() body: { ratePerSecond?: unknown } | undefined,
+  ) {
+    this.checkClient(request);
+    // Refuse a bad rate before asking inventory anything.
+    this.load.checkRate(body?.ratePerSecond);
+    return this.load.start(body?.ratePerSecond, await this.loadSkus.pick());
+  }
+
+  @Delete('load')
+  @ApiOperation({ summary: 'Stop the load' })
+  stopLoad(@Req() request: FastifyRequest) {
+    this.checkClient(request);
+    return this.load.stop();
+  }
+
+  /**
+   * Ends the event streams before the HTTP server closes (Nest runs this hook first), so the
+   * graceful shutdown does not wait out its grace period for connections that never end.
+   */
+  beforeApplicationShutdown(): void {
+    this.room.stop();
+    this.load.stop();
+    for (const s of this.streams) s.raw.end();
+    this.streams.clear();
+  }
+
+  private checkClient(request: FastifyRequest): void {
+    if (this.loadPolicy.loopbackOnly && !isLoopback(request.socket.remoteAddress))
+      throw new LoadRefusedForClientError();
+  }
+}
+
+/** Whether an address is the machine itself (IPv4, IPv6 or IPv4-mapped IPv6). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}

@@ -1,0 +1,83 @@
+/** @jest-environment jsdom */
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fakeFetch } from '../../test/fake-fetch';
+import { Storefront } from './Storefront';
+
+const PRODUCTS = {
+  items: [
+    { sku: 'TENT-1', name: 'Tent', price: 19_900, currency: 'EUR', available: 3 },
+    { sku: 'SOCK-1', name: 'Socks', price: 990, currency: 'EUR', available: 0 },
+  ],
+};
+
+describe('Storefront', () => {
+  beforeEach(() => sessionStorage.clear());
+
+  it('when the cart service is down, then the cart is kept on the page and sent with the order, and a 402 shows its title and detail', async () => {
+    const calls = fakeFetch({
+      'GET /api/shop/products': { status: 200, body: PRODUCTS },
+      'POST /api/shop/checkout': {
+        status: 402,
+        body: {
+          title: 'Payment Required',
+          detail: 'The payment was declined.',
+          code: 'CHECKOUT.PAYMENT_DECLINED',
+        },
+      },
+      'GET /api/shop/recommendations': { status: 200, body: { skus: [] } },
+    });
+    render(<Storefront />);
+
+    await screen.findByText('Tent');
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add to cart' })[0]!);
+    await screen.findByTestId('cart-degraded');
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('card'), { target: { value: 'tok_declined' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Place order' }));
+    });
+    const problem = await screen.findByTestId('checkout-problem');
+
+    expect(problem.textContent).toContain('Payment Required');
+    expect(problem.textContent).toContain('The payment was declined.');
+    expect(problem.textContent).toContain('HTTP 402');
+    const checkout = calls.find((c) => c.path === '/api/shop/checkout')!;
+    expect(checkout.body).toMatchObject({
+      items: [{ sku: 'TENT-1', quantity: 1 }],
+      payment: { token: 'tok_declined' },
+    });
+    expect(checkout.body).not.toHaveProperty('cartId');
+    expect(checkout.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(screen.getByTestId('stock-SOCK-1').textContent).toBe('out of stock');
+  });
+
+  it('when recommendations are degraded, then the best-sellers are shown with a label', async () => {
+    fakeFetch({
+      'GET /api/shop/products': { status: 200, body: PRODUCTS },
+      'GET /api/shop/recommendations': {
+        status: 200,
+        body: { skus: ['TENT-1'], source: 'bestsellers' },
+        headers: { 'x-degraded': 'recommendations' },
+      },
+    });
+    render(<Storefront />);
+
+    await screen.findByTestId('recommendations-degraded');
+
+    expect(screen.getByTestId('recommendations').textContent).toContain('Best-sellers');
+    expect(screen.getByTestId('recommendations').textContent).toContain('Tent');
+  });
+
+  it('when the catalogue cannot be read, then the problem is shown instead of a blank page', async () => {
+    fakeFetch({
+      'GET /api/shop/products': {
+        status: 503,
+        body: { title: 'Service Unavailable', detail: 'The inventory service did not answer.' },
+      },
+    });
+    render(<Storefront />);
+
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain('inventory service did not answer'),
+    );
+  });
+});

@@ -1,0 +1,229 @@
+import { readJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { serviceGenerator } from './generator';
+import type { ServiceGeneratorSchema } from './schema';
+
+/** Every file of `services/<name>`, relative to it, sorted. */
+function filesUnder(tree: Tree, root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const child of tree.children(dir)) {
+      const path = `${dir}/${child}`;
+      if (tree.isFile(path)) found.push(path.slice(root.length + 1));
+      else walk(path);
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+/** The files every generated service has, whatever its store. */
+const COMMON_FILES = [
+  'Dockerfile',
+  'Dockerfile.dockerignore',
+  'README.md',
+  'jest.config.js',
+  'package.json',
+  'src/api/loyalty-points.controller.spec.ts',
+  'src/api/loyalty-points.controller.ts',
+  'src/api/loyalty-points.dto.ts',
+  'src/api/open-api-schema.ts',
+  'src/api/order-placed.handler.ts',
+  'src/application/get-status.query.spec.ts',
+  'src/application/get-status.query.ts',
+  'src/application/record-order.command.ts',
+  'src/config/loyalty-points.config.spec.ts',
+  'src/config/loyalty-points.config.ts',
+  'src/domain/seen-orders.port.ts',
+  'src/domain/upstream.port.ts',
+  'src/infrastructure/loyalty-points-infrastructure.module.ts',
+  'src/infrastructure/loyalty-points.tokens.ts',
+  'src/infrastructure/upstream.http-adapter.ts',
+  'src/loyalty-points.module.ts',
+  'src/main.ts',
+  'test/integration/loyalty-points-http.int-spec.ts',
+  'tsconfig.build.json',
+  'tsconfig.json',
+];
+
+const STORE_FILES = {
+  postgres: [
+    'migrations/001_seen_orders.sql',
+    'src/infrastructure/loyalty-points.migrations.ts',
+    'src/infrastructure/seen-orders.pg-store.ts',
+  ],
+  redis: ['src/infrastructure/seen-orders.redis-store.ts'],
+  none: [
+    'src/infrastructure/seen-orders.memory-store.spec.ts',
+    'src/infrastructure/seen-orders.memory-store.ts',
+  ],
+} as const;
+
+const generate = (tree: Tree, options: Partial<ServiceGeneratorSchema>) =>
+  serviceGenerator(tree, { name: 'loyalty-points', tier: 2, skipFormat: true, ...options });
+
+describe('service generator', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it.each(['postgres', 'redis', 'none'] as const)(
+    'when the store is %s, then services/<name> gets the common files and only that store’s',
+    async (store) => {
+      // Act
+      await generate(tree, { store });
+
+      // Assert
+      expect(filesUnder(tree, 'services/loyalty-points')).toEqual(
+        [...COMMON_FILES, ...STORE_FILES[store]].sort(),
+      );
+    },
+  );
+
+  it('when generated, then the package is an Nx service project with the usual targets', async () => {
+    // Act
+    await generate(tree, { store: 'postgres' });
+
+    // Assert
+    const pkg = readJson(tree, 'services/loyalty-points/package.json');
+    expect(pkg.name).toBe('@rc/loyalty-points-service');
+    expect(pkg.nx).toEqual({ name: 'loyalty-points', tags: ['scope:service', 'type:app'] });
+    expect(Object.keys(pkg.scripts)).toEqual([
+      'build',
+      'typecheck',
+      'lint',
+      'test',
+      'test-int',
+      'test-e2e',
+    ]);
+    expect(pkg.scripts.test).toContain('../../reports/jest/unit/loyalty-points.json');
+    expect(pkg.dependencies).toHaveProperty('pg');
+    expect(readJson(tree, 'services/loyalty-points/tsconfig.build.json').references).toContainEqual(
+      { path: '../../libs/platform/tsconfig.build.json' },
+    );
+  });
+
+  it.each([
+    [1, 'CRITICAL'],
+    [2, 'DEGRADED'],
+    [3, 'SHEDDABLE'],
+    [4, 'SHEDDABLE'],
+  ])('when the tier is %d, then the routes are shed as %s', async (tier, criticality) => {
+    // Act
+    await generate(tree, { tier });
+
+    // Assert
+    const config = tree.read('services/loyalty-points/src/config/loyalty-points.config.ts', 'utf8');
+    expect(config).toContain(`export const SERVICE_TIER = ${tier};`);
+    expect(config).toContain(`export const SERVICE_CRITICALITY: Criticality = '${criticality}';`);
+  });
+
+  it('when the store is postgres, then the database, idempotency store and inbox are wired', async () => {
+    // Act
+    await generate(tree, { store: 'postgres' });
+
+    // Assert
+    const root = 'services/loyalty-points/src';
+    const read = (path: string) => tree.read(`${root}/${path}`, 'utf8') ?? '';
+    expect(read('config/loyalty-points.config.ts')).toContain(
+      "serviceKeys.databaseUrl(\n      'rc_loyalty_points'",
+    );
+    expect(read('loyalty-points.module.ts')).toContain('new IdempotencyStore({');
+    expect(read('infrastructure/loyalty-points-infrastructure.module.ts')).toContain(
+      'pgPoolProvider<LoyaltyPointsConfig>',
+    );
+    expect(read('infrastructure/seen-orders.pg-store.ts')).toContain('inbox.runOnce(');
+  });
+
+  it.each(['redis', 'none'] as const)(
+    'when the store is %s, then nothing refers to Postgres',
+    async (store) => {
+      // Act
+      await generate(tree, { store });
+
+      // Assert
+      const sources = filesUnder(tree, 'services/loyalty-points')
+        .filter((path) => !path.endsWith('.md'))
+        .map((path) => tree.read(`services/loyalty-points/${path}`, 'utf8') ?? '');
+      expect(
+        sources.filter((text) => /\bpg\b|Postgres|DATABASE_URL|Idempotency/.test(text)),
+      ).toEqual([]);
+    },
+  );
+
+  it('when the store is redis, then Redis is a readiness dependency', async () => {
+    // Act
+    await generate(tree, { store: 'redis' });
+
+    // Assert
+    expect(
+      tree.read(
+        'services/loyalty-points/src/infrastructure/loyalty-points-infrastructure.module.ts',
+        'utf8',
+      ),
+    ).toContain("health.register('redis', redisCheck(redis));");
+  });
+
+  it('when no template marker is left, then every file was rendered', async () => {
+    // Act
+    await generate(tree, { store: 'postgres' });
+
+    // Assert
+    const leftovers = filesUnder(tree, 'services/loyalty-points').filter((path) =>
+      /<%|%>|__\w+__/.test(path + (tree.read(`services/loyalty-points/${path}`, 'utf8') ?? '')),
+    );
+    expect(leftovers).toEqual([]);
+  });
+
+  it.each([
+    ['Loyalty', /service name "Loyalty" is not allowed: use kebab-case/],
+    ['2fa', /service name "2fa" is not allowed/],
+    ['loyalty--points', /service name "loyalty--points" is not allowed/],
+    ['loyalty_points', /service name "loyalty_points" is not allowed/],
+    ['', /service name "" is not allowed/],
+    ['tools', /service name "tools" is reserved/],
+  ])('when the name is %j, then it is refused with a clear message', async (name, message) => {
+    await expect(generate(tree, { name })).rejects.toThrow(message);
+    expect(tree.exists('services')).toBe(false);
+  });
+
+  it.each([0, 5, 2.5, Number.NaN])(
+    'when the tier is %s, then it is refused naming the allowed tiers',
+    async (tier) => {
+      await expect(generate(tree, { tier })).rejects.toThrow(/--tier must be 1, 2, 3 or 4/);
+      expect(tree.exists('services')).toBe(false);
+    },
+  );
+
+  it('when the store is unknown, then it is refused naming the allowed stores', async () => {
+    await expect(
+      generate(tree, { store: 'mongo' as ServiceGeneratorSchema['store'] }),
+    ).rejects.toThrow(/--store must be one of postgres, redis, none \(got "mongo"\)/);
+  });
+
+  it('when the service folder already exists, then it is refused and nothing is overwritten', async () => {
+    // Arrange
+    tree.write('services/loyalty-points/README.md', 'mine');
+
+    // Act + Assert
+    await expect(generate(tree, {})).rejects.toThrow(
+      /services\/loyalty-points already exists: a service named "loyalty-points" is already there/,
+    );
+    expect(tree.read('services/loyalty-points/README.md', 'utf8')).toBe('mine');
+  });
+
+  it('when an Nx project already has the name elsewhere, then it is refused', async () => {
+    // Arrange
+    tree.write(
+      'libs/loyalty-points/project.json',
+      JSON.stringify({ name: 'loyalty-points', root: 'libs/loyalty-points' }),
+    );
+
+    // Act + Assert
+    await expect(generate(tree, {})).rejects.toThrow(
+      /an Nx project named "loyalty-points" already exists/,
+    );
+  });
+});

@@ -1,0 +1,143 @@
+import {
+  formatFiles,
+  generateFiles,
+  getProjects,
+  joinPathFragments,
+  names,
+  offsetFromRoot,
+  type Tree,
+} from '@nx/devkit';
+import { join } from 'node:path';
+import type { ServiceGeneratorSchema } from './schema';
+
+/** A service's store: its own Postgres database, Redis as its store, or nothing. */
+export type ServiceStore = 'postgres' | 'redis' | 'none';
+
+/** Options after validation, with every default applied. */
+export interface NormalizedServiceOptions {
+  name: string;
+  tier: 1 | 2 | 3 | 4;
+  store: ServiceStore;
+  port: number;
+  /** Folder of the new service, relative to the workspace root (`services/<name>`). */
+  projectRoot: string;
+  skipFormat: boolean;
+}
+
+/** Load-shedding criticality of a tier: what is refused first under overload. */
+export const CRITICALITY_OF_TIER = {
+  1: 'CRITICAL',
+  2: 'DEGRADED',
+  3: 'SHEDDABLE',
+  4: 'SHEDDABLE',
+} as const;
+
+const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const STORES: readonly ServiceStore[] = ['postgres', 'redis', 'none'];
+// Names the platform already uses for other things than a service folder.
+const RESERVED = new Set(['libs', 'tools', 'platform', 'e2e', 'chaos', 'deploy', 'service']);
+
+/**
+ * Checks the options and applies the defaults; throws an Error whose message names the bad
+ * option and what is allowed (Nx prints it and writes nothing).
+ */
+export function normalizeOptions(
+  tree: Tree,
+  options: ServiceGeneratorSchema,
+): NormalizedServiceOptions {
+  const name = String(options.name ?? '');
+  if (!NAME.test(name) || name.length > 40) {
+    throw new Error(
+      `service name "${name}" is not allowed: use kebab-case, a lower-case letter first, ` +
+        'then letters, digits and single hyphens, at most 40 characters (e.g. "loyalty-points").',
+    );
+  }
+  if (RESERVED.has(name)) throw new Error(`service name "${name}" is reserved; choose another.`);
+  const tier = Number(options.tier);
+  if (!Number.isInteger(tier) || tier < 1 || tier > 4) {
+    throw new Error(`--tier must be 1, 2, 3 or 4 (got "${String(options.tier)}").`);
+  }
+  const store = options.store ?? 'none';
+  if (!STORES.includes(store)) {
+    throw new Error(`--store must be one of ${STORES.join(', ')} (got "${String(store)}").`);
+  }
+  const port = Number(options.port ?? 3010);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`--port must be a TCP port 1-65535 (got "${String(options.port)}").`);
+  }
+  const projectRoot = joinPathFragments(options.directory ?? 'services', name);
+  if (tree.exists(projectRoot)) {
+    throw new Error(`${projectRoot} already exists: a service named "${name}" is already there.`);
+  }
+  if (getProjects(tree).has(name)) {
+    throw new Error(`an Nx project named "${name}" already exists; choose another name.`);
+  }
+  return {
+    name,
+    tier: tier as NormalizedServiceOptions['tier'],
+    store,
+    port,
+    projectRoot,
+    skipFormat: options.skipFormat ?? false,
+  };
+}
+
+/** What the templates under `files/` are rendered with. */
+export function templateVariables(options: NormalizedServiceOptions) {
+  const n = names(options.name);
+  return {
+    ...options,
+    // Names in code: `loyalty-points` → LoyaltyPoints, loyaltyPoints, LOYALTY_POINTS.
+    className: n.className,
+    propertyName: n.propertyName,
+    constantName: n.constantName,
+    fileName: n.fileName,
+    criticality: CRITICALITY_OF_TIER[options.tier],
+    database: `rc_${options.name.replace(/-/g, '_')}`,
+    offset: offsetFromRoot(options.projectRoot),
+    // File names: `__name__.module.ts` → `loyalty-points.module.ts`; `.template` is dropped.
+    tmpl: '',
+  };
+}
+
+/** Files that exist only with one store (relative to the project root). */
+const STORE_ONLY: Record<string, ServiceStore> = {
+  'migrations/001_seen_orders.sql': 'postgres',
+  'src/infrastructure/__fileName__.migrations.ts': 'postgres',
+  'src/infrastructure/seen-orders.pg-store.ts': 'postgres',
+  'src/infrastructure/seen-orders.redis-store.ts': 'redis',
+  'src/infrastructure/seen-orders.memory-store.ts': 'none',
+  'src/infrastructure/seen-orders.memory-store.spec.ts': 'none',
+};
+
+/**
+ * The templates beside this file. Under Jest this file is CommonJS (`__dirname`); `nx g` loads it
+ * through Node's own type stripping as an ES module, where there is no `__dirname` (and
+ * `import.meta` would not compile for Jest), so it is found from the workspace root instead.
+ */
+function templatesDir(tree: Tree): string {
+  return typeof __dirname === 'string'
+    ? join(__dirname, 'files')
+    : join(tree.root, 'tools', 'src', 'generators', 'service', 'files');
+}
+
+/**
+ * `nx g @rc/tools:service <name> --tier <1-4> [--store postgres|redis|none]`: stamps out
+ * `services/<name>` in the shape of the platform's services (see docs/SERVICE-TEMPLATE.md).
+ */
+export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchema): Promise<void> {
+  const options = normalizeOptions(tree, schema);
+  const variables = templateVariables(options);
+  generateFiles(tree, templatesDir(tree), options.projectRoot, variables);
+  for (const [template, store] of Object.entries(STORE_ONLY)) {
+    if (store === options.store) continue;
+    const path = joinPathFragments(
+      options.projectRoot,
+      template.replace('__fileName__', variables.fileName),
+    );
+    tree.delete(path);
+  }
+  if (!options.skipFormat) await formatFiles(tree);
+}
+
+export default serviceGenerator;
