@@ -73,12 +73,20 @@ export const PLATFORM_CONSUMER_GROUPS: readonly ConsumerGroupTopics[] = [
 /**
  * Resolves once every group has committed every message that exists now on its topics (lag 0
  * on each partition; topics that do not exist yet count as caught up): a baseline taken after
- * this is not moved by an older backlog. Reports the remaining lag through `onProgress` every
- * `progressEveryMs`; throws after `timeoutMs`.
+ * this is not moved by an older backlog. With `requireMembers`, a group also has to be `Stable`
+ * with at least one member: committed offsets say nothing about whether a just-started service
+ * has joined yet (a member an earlier run left behind holds the rebalance until its session
+ * times out), and an event published before the join waits that long. Reports what is still
+ * missing through `onProgress` every `progressEveryMs`; throws after `timeoutMs`.
  */
 export async function waitForGroupsCaughtUp(
   groups: readonly ConsumerGroupTopics[],
-  options: { timeoutMs: number; onProgress?: (message: string) => void; progressEveryMs?: number },
+  options: {
+    timeoutMs: number;
+    onProgress?: (message: string) => void;
+    progressEveryMs?: number;
+    requireMembers?: boolean;
+  },
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'e2e-lag',
@@ -107,6 +115,12 @@ export async function waitForGroupsCaughtUp(
           }
         }
         if (lag > 0) lagging.push(`${groupId} ${lag} behind`);
+      }
+      if (options.requireMembers) {
+        const { groups: described } = await admin.describeGroups(groups.map((g) => g.groupId));
+        for (const g of described)
+          if (g.state !== 'Stable' || g.members.length === 0)
+            lagging.push(`${g.groupId} not joined (${g.state}, ${g.members.length} members)`);
       }
       if (lagging.length === 0) return;
       if (Date.now() > deadline)

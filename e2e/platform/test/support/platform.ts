@@ -41,14 +41,16 @@ export class E2EPlatform {
   }
 
   /**
-   * Starts the platform, then lets its consumers work off any backlog an earlier run left in the
-   * shared groups (e.g. a benchmark stopped mid-stream), so every suite starts from lag 0.
+   * Starts the platform, then waits until every consumer has joined its group and worked off any
+   * backlog an earlier run left in the shared groups (e.g. a benchmark stopped mid-stream), so
+   * every suite starts from lag 0 with its events consumed as they are published.
    */
   async start(): Promise<void> {
     await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
     await this.platform.start();
     await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
       timeoutMs: CATCH_UP_MS,
+      requireMembers: true,
       onProgress: (m) => process.stderr.write(`[e2e] ${m}\n`),
     });
   }
