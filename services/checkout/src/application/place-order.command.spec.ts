@@ -340,8 +340,39 @@ describe('PlaceOrderHandler (saga against in-memory ports)', () => {
 
       const second = await f.placeOrder.execute(command);
 
+      // the cart answers now, but the order as first stored decides the answer
       expect(second.degraded).toEqual(['cart']);
-      expect(f.cart.calls).toBe(1);
+      expect(f.payments.chargeCalls).toHaveLength(1);
+      expect(f.metrics.sagas.at(-1)).toEqual({ result: 'confirmed', step: 'existing' });
+    });
+
+    it('when the cart was emptied after a confirmed first attempt, then the retry still returns that order, not 422', async () => {
+      const f = checkoutFixture();
+      const command = checkoutCommand({ cartId: 'c', items: undefined });
+      f.cart.carts.set('c', [{ sku: 'MUG', quantity: 1 }]);
+      const first = await f.placeOrder.execute(command);
+      f.cart.carts.set('c', []);
+
+      const second = await f.placeOrder.execute(command);
+
+      expect(second.order.id).toBe(first.order.id);
+      expect(second.order.status).toBe('CONFIRMED');
+      expect(f.payments.chargeCalls).toHaveLength(1);
+      expect(f.metrics.sagas.at(-1)).toEqual({ result: 'confirmed', step: 'existing' });
+    });
+
+    it('when a first checkout finds no order, then it never reads the order before creating it', async () => {
+      const f = checkoutFixture();
+      let reads = 0;
+      const findById = f.orders.findById.bind(f.orders);
+      f.orders.findById = async (id) => {
+        reads += 1;
+        return findById(id);
+      };
+
+      await f.placeOrder.execute(checkoutCommand());
+
+      expect(reads).toBe(0);
     });
 
     it('when the first attempt failed, then the retry gets the same error without new side effects', async () => {

@@ -83,14 +83,23 @@ export class PlaceOrderHandler {
   private async place(command: PlaceOrderCommand, progress: SagaProgress): Promise<PlacedOrder> {
     const { orders } = this.deps;
     const orderId = checkoutOrderId(command.customerId, command.idempotencyKey);
-    const existing = await orders.findById(orderId);
-    if (existing) {
+    // No read of the order first: the Idempotency-Key store in front of this handler answers
+    // almost every retry, so a lookup here would be a round trip per checkout that nearly never
+    // finds anything. A retry that does get here (its key's record expired or was released)
+    // meets its order at `create` (ON CONFLICT) — or, when resolving or pricing the lines
+    // refuses it first (the cart was emptied since), in the lookup of that error path.
+    let resolved: Awaited<ReturnType<typeof resolveOrderLines>>;
+    let priced: Awaited<ReturnType<typeof priceOrderLines>>;
+    try {
+      resolved = await resolveOrderLines(this.deps.cart, command, this.deps.maxLines);
+      progress.step = 'price';
+      priced = await priceOrderLines(this.deps.catalog, resolved.lines);
+    } catch (error) {
+      const existing = error instanceof CheckoutError ? await orders.findById(orderId) : undefined;
+      if (!existing) throw error;
       progress.step = 'existing';
       return this.fromState(existing);
     }
-    const resolved = await resolveOrderLines(this.deps.cart, command, this.deps.maxLines);
-    progress.step = 'price';
-    const priced = await priceOrderLines(this.deps.catalog, resolved.lines);
     progress.step = 'create';
     const stored = await orders.create({
       id: orderId,
@@ -99,7 +108,10 @@ export class PlaceOrderHandler {
       currency: priced.currency,
       degraded: resolved.degraded,
     });
-    if (!stored.created) return this.fromState(stored.order);
+    if (!stored.created) {
+      progress.step = 'existing';
+      return this.fromState(stored.order);
+    }
     let confirmed: Order;
     try {
       confirmed = await this.deps.saga.run(stored.order, command.paymentToken, progress);
