@@ -90,6 +90,16 @@ export const checkoutConfigSchema = platformConfigSchema
 
       .default(50)
       .describe('Most order lines (SKUs) in one checkout.'),
+    CATALOG_PRICE_TTL_MS: int(0)
+      .max(600_000)
+      .default(5_000)
+      .describe(
+        'How long a catalogue price read from inventory prices later checkouts (a price change reaches orders at most this late); 0 asks inventory for every line.',
+      ),
+    CATALOG_PRICE_CACHE_MAX: int(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe('Most SKUs whose price checkout keeps (least recently used first out).'),
     RECOMMENDATIONS_LIMIT: int(1)
       .max(20)
 

@@ -11,6 +11,7 @@ import {
 } from '@rc/platform';
 import { createKeepAliveFetch, FaultInjector, PolicyRegistry } from '@rc/resilience';
 import type { Pool } from 'pg';
+import { CachedCatalog } from '../application/cached-catalog';
 import { CHECKOUT_METRICS } from '../application/checkout-metrics';
 import type { CheckoutConfig } from '../config/checkout.config';
 import { CART_PORT } from '../domain/ports/cart.port';
@@ -20,7 +21,7 @@ import { PAYMENT_PORT } from '../domain/ports/payment.port';
 import { RECOMMENDATION_PORT } from '../domain/ports/recommendation.port';
 import { RESERVATION_PORT } from '../domain/ports/reservation.port';
 import { migrateCheckoutDatabase } from './checkout.migrations';
-import { PromCheckoutMetrics } from './checkout.prom-metrics';
+import { PromCheckoutMetrics, priceCacheLookups } from './checkout.prom-metrics';
 import { CartHttpAdapter } from './http/cart.http-adapter';
 import { CatalogHttpAdapter } from './http/catalog.http-adapter';
 import type { DependencyEndpoint } from './http/dependency-call';
@@ -111,8 +112,15 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
     },
     {
       provide: CATALOG_PORT,
-      inject: [ENDPOINTS],
-      useFactory: (endpointOf: EndpointOf) => new CatalogHttpAdapter(endpointOf('inventory')),
+      inject: [ENDPOINTS, SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (endpointOf: EndpointOf, config: CheckoutConfig, metrics: ServiceMetrics) => {
+        const lookups = priceCacheLookups(metrics.registry);
+        return new CachedCatalog(new CatalogHttpAdapter(endpointOf('inventory')), {
+          ttlMs: config.CATALOG_PRICE_TTL_MS,
+          maxEntries: config.CATALOG_PRICE_CACHE_MAX,
+          onLookup: (result) => lookups.inc({ result }),
+        });
+      },
     },
     {
       provide: RESERVATION_PORT,

@@ -58,3 +58,18 @@ export class PromCheckoutMetrics implements CheckoutMetrics {
     this.recoveries.inc({ action, from_status: fromStatus });
   }
 }
+
+/**
+ * `checkout_price_cache_lookups_total{result}`: catalogue prices answered by checkout's own
+ * cache (`hit`) or asked of inventory (`miss`); both series start at 0.
+ */
+export function priceCacheLookups(registry: Registry): Counter<'result'> {
+  const lookups = new Counter({
+    name: 'checkout_price_cache_lookups_total',
+    help: 'Catalogue price lookups answered by checkout (hit) or asked of inventory (miss).',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  for (const result of ['hit', 'miss']) lookups.inc({ result }, 0);
+  return lookups;
+}
