@@ -7,17 +7,33 @@ import { renderReport, type CheckoutBenchResult } from './bench-report';
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The parts of a self-contained HTML report. */
+export interface HtmlPage {
+  /** The page's heading. */
+  heading: string;
+  /** The browser tab's title (the heading and the run's start, say). */
+  title: string;
+  /** One line under the title: the machine, the run's settings. */
+  subtitle: string;
+  /** Rendered charts (SVG documents). */
+  svgs: readonly string[];
+  /** The text report. */
+  report: string;
+  /** The run's result, shown as JSON in a collapsed block. */
+  json: unknown;
+}
+
 /**
- * The self-contained HTML report: the charts (inline SVG, no script, no external resource),
- * then the text report, then the run's JSON.
+ * A self-contained HTML report: the charts (inline SVG, no script, no external resource), then
+ * the text report, then the run's JSON.
  */
-export function renderHtml(r: CheckoutBenchResult, svgs: readonly string[]): string {
-  const figures = svgs.map((svg) => `<figure>${svg}</figure>`).join('\n');
+export function htmlPage(page: HtmlPage): string {
+  const figures = page.svgs.map((svg) => `<figure>${svg}</figure>`).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Checkout benchmark ${escapeHtml(r.startedAt)}</title>
+<title>${escapeHtml(page.title)}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 figure { margin: 1.5em 0; }
@@ -25,15 +41,27 @@ pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 12px; }
 </style>
 </head>
 <body>
-<h1>Checkout benchmark</h1>
-<p>${escapeHtml(`${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.startedAt}${r.quick ? ', --quick (short steps: noisy)' : ''}`)}</p>
+<h1>${escapeHtml(page.heading)}</h1>
+<p>${escapeHtml(page.subtitle)}</p>
 ${figures}
 <h2>Report</h2>
-<pre>${escapeHtml(renderReport(r))}</pre>
-<details><summary>JSON</summary><pre>${escapeHtml(JSON.stringify(r, null, 2))}</pre></details>
+<pre>${escapeHtml(page.report)}</pre>
+<details><summary>JSON</summary><pre>${escapeHtml(JSON.stringify(page.json, null, 2))}</pre></details>
 </body>
 </html>
 `;
+}
+
+/** The checkout benchmark's HTML report (see {@link htmlPage}). */
+export function renderHtml(r: CheckoutBenchResult, svgs: readonly string[]): string {
+  return htmlPage({
+    heading: 'Checkout benchmark',
+    title: `Checkout benchmark ${r.startedAt}`,
+    subtitle: `${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.startedAt}${r.quick ? ', --quick (short steps: noisy)' : ''}`,
+    svgs,
+    report: renderReport(r),
+    json: r,
+  });
 }
 
 /** Compiles and renders Vega-Lite specs to SVG in a child Node process (render-svg.mjs). */

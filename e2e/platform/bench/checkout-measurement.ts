@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import {
-  OtlpReceiver,
-  PLATFORM_SERVICES,
-  PlatformUnderTest,
-  requireKafka,
-  requirePostgres,
-  requireRedis,
-  testEnv,
-} from '@rc/testing';
+import { type OtlpReceiver, PLATFORM_SERVICES, type PlatformUnderTest, testEnv } from '@rc/testing';
 import { benchPlan, parseBenchOptions, type BenchOptions, type BenchPlan } from './bench-options';
 import { writeHtmlReport } from './bench-html';
+import { withBenchPlatform } from './bench-platform';
 import {
   onOffRatio,
   renderReport,
@@ -18,7 +11,7 @@ import {
   type TracingSetting,
 } from './bench-report';
 import { searchCapacity } from './capacity-search';
-import { catalogueSkus, checkoutTraffic, topUpStock } from './checkout-traffic';
+import { checkoutTraffic } from './checkout-traffic';
 import { CostProbe, type CostStep } from './cost-probe';
 import { LoadRunner } from './load-runner';
 import { machineContext, settle, type MachineContext } from './machine-context';
@@ -52,64 +45,22 @@ const progress = (msg: string) => process.stderr.write(`[bench:checkout] ${msg}\
 export async function main(args: string[]): Promise<void> {
   const options = parseBenchOptions(args);
   const plan = benchPlan(options);
-  await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
   const machine = await machineContext();
   if (machine.otherPlatformPorts.length > 0)
     progress(
       `warning: other platform processes listen on ${machine.otherPlatformPorts.join(', ')} — they share the CPU: figures will be noisy`,
     );
-
   // Tracing stays on in the measurement: the services export to a real OTLP/HTTP endpoint.
-  const receiver = new OtlpReceiver({ keepSpans: false });
-  const otlpEndpoint = await receiver.start();
-  const platform = new PlatformUnderTest({
+  const run = {
     root: ROOT,
     portBase: PORT_BASE,
-    // Waits (with progress on stderr) while an end-to-end suite holds the platform lock.
-    lockWaitMs: 600_000,
     tierPriority: options.tierPriority,
-    // Logs at warn: per-request info lines would bill log formatting to the figures.
-    env: Object.fromEntries(
-      SERVICES.map((s) => [
-        s,
-        {
-          LOG_LEVEL: 'warn',
-          OTEL_ENABLED: 'true',
-          OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
-          OTEL_SAMPLING_RATIO: String(plan.samplingRatio),
-        },
-      ]),
-    ),
-  });
-  const pg = new PgCounters(testEnv().databaseUrl, (s) => platform.url(s));
-  // Never leave six orphaned services behind: on Ctrl-C, kill or a crash, stop them first
-  // (once: Ctrl-C reaches this process both from the terminal and through the parent).
-  let aborting = false;
-  const abort = (why: string, code: number) => {
-    if (aborting) return;
-    aborting = true;
-    progress(`${why}: stopping the services`);
-    void platform
-      .stop()
-      .finally(() => Promise.all([receiver.stop(), pg.close()]).catch(() => undefined))
-      .finally(() => process.exit(code));
+    samplingRatio: plan.samplingRatio,
+    progress,
   };
-  const onSignal = (signal: NodeJS.Signals) => abort(signal, 130);
-  const onCrash = (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    abort('crashed', 1);
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('uncaughtException', onCrash);
-  progress(`starting the six services on ports ${PORT_BASE}-${PORT_BASE + 5} ...`);
-  await platform.start();
-  try {
-    const inventoryDb = new URL(testEnv().databaseUrl);
-    inventoryDb.pathname = '/rc_inventory';
-    const toppedUp = await topUpStock(inventoryDb.toString(), 50_000);
-    progress(`stock: ${toppedUp} SKUs topped up to 50000 available units`);
-    const skus = await catalogueSkus(platform.url('inventory'));
+  await withBenchPlatform(run, async ({ platform, receiver, skus, onClose }) => {
+    const pg = new PgCounters(testEnv().databaseUrl, (s) => platform.url(s));
+    onClose(() => pg.close());
     const result = await measure(platform, skus, options, plan, machine, { pg, receiver });
     // Another run may have started meanwhile: report every platform seen, at the start or end.
     const seen = new Set([
@@ -123,22 +74,7 @@ export async function main(args: string[]): Promise<void> {
       const html = await writeHtmlReport(ROOT, result);
       process.stdout.write(`\n${renderReport(result)}\n\ncharts: ${html}\n`);
     }
-  } finally {
-    // The bench's orders leave a backlog in the consumer groups every platform run shares;
-    // stopping now would hand it to the next run (an e2e suite would wait it out).
-    progress('letting the consumers catch up before stopping (their groups are shared)');
-    await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
-      timeoutMs: 600_000,
-      onProgress: progress,
-    }).catch((e: unknown) => progress(`warning: ${e instanceof Error ? e.message : String(e)}`));
-    progress('stopping the services');
-    await platform.stop();
-    await Promise.all([receiver.stop(), pg.close()]);
-    process
-      .removeListener('SIGINT', onSignal)
-      .removeListener('SIGTERM', onSignal)
-      .removeListener('uncaughtException', onCrash);
-  }
+  });
 }
 
 async function measure(

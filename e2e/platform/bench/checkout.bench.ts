@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseBenchOptions } from './bench-options';
-import { buildWorkspace } from './workspace-build';
+import { buildThenMeasure } from './workspace-build';
 
 // npm run bench:checkout [-- --json] [--quick] [--slo-ms 1000] [--skip-build]
 //
@@ -15,31 +14,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 /** Entry point (scripts/bench/run.mjs calls it with the arguments after the file). */
 export async function main(args: string[]): Promise<void> {
-  const options = parseBenchOptions(args); // refuse bad arguments before building anything
-  if (!options.skipBuild) {
-    process.stderr.write('[bench:checkout] building the workspace (nx run-many -t build) ...\n');
-    await buildWorkspace(ROOT);
-  }
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'scripts', 'bench', 'run.mjs'),
-      join(__dirname, 'checkout-measurement.ts'),
-      ...args,
-    ],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  // A signal sent to this process alone (kill <pid>) must still let the measurement stop the
-  // services it started.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward).on('SIGTERM', forward);
-  try {
-    const code = await new Promise<number>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
-    });
-    if (code !== 0) process.exitCode = code;
-  } finally {
-    process.removeListener('SIGINT', forward).removeListener('SIGTERM', forward);
-  }
+  const { skipBuild } = parseBenchOptions(args); // refuse bad arguments before building anything
+  const file = join(__dirname, 'checkout-measurement.ts');
+  await buildThenMeasure({ root: ROOT, label: 'bench:checkout', file, args, skipBuild });
 }

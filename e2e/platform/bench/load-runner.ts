@@ -62,6 +62,6 @@ export class LoadRunner {
 }
 
 /** Keep-alive pool big enough that no request waits for a connection at the highest rate. */
-function keepAliveAgent(): Agent {
+export function keepAliveAgent(): Agent {
   return new Agent({ connections: 4096, pipelining: 1, keepAliveTimeout: 30_000 });
 }

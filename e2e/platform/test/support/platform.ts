@@ -22,6 +22,11 @@ export const CATCH_UP_MS = 180_000;
 /** The `beforeAll` timeout of a suite that starts the platform (lock wait, start-up, catch-up). */
 export const START_TIMEOUT_MS = LOCK_WAIT_MS + 120_000 + CATCH_UP_MS;
 
+/** Fails fast, with how to start it, when Postgres, Redis or the Kafka broker is not reachable. */
+export async function requireInfrastructure(): Promise<void> {
+  await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
+}
+
 type Name = 'checkout' | 'cart' | 'payment' | 'inventory' | 'recommendations' | 'analytics';
 
 /**
@@ -46,7 +51,7 @@ export class E2EPlatform {
    * every suite starts from lag 0 with its events consumed as they are published.
    */
   async start(): Promise<void> {
-    await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
+    await requireInfrastructure();
     await this.platform.start();
     await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
       timeoutMs: CATCH_UP_MS,
