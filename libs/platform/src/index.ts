@@ -20,5 +20,6 @@ export * from './http';
 export * from './lifecycle';
 export * from './logging';
 export * from './metrics';
+export * from './openapi';
 export * from './telemetry';
 export * from './validation';

@@ -2,7 +2,7 @@
  * @rc/testing — helpers shared by the integration and end-to-end suites: the test environment
  * contract, fail-fast infrastructure checks, collision-free names, throw-away databases, schemas
  * and Redis key spaces, Kafka test helpers (topics, groups, reading what was published), polling
- * and metric reading, an OTLP/HTTP trace receiver.
+ * and metric reading, an OTLP/HTTP trace receiver, the check of a service's OpenAPI document.
  */
 export { serviceTestEnv, type TestEnv, testEnv } from './config/test-env';
 export {
@@ -28,6 +28,7 @@ export { waitFor, withTimeout } from './wait-for';
 export { metricValue, type MetricsSource } from './metric-value';
 export { createRedisFixture, type RedisFixture } from './redis-fixture';
 export { sendJson } from './send-json';
+export { openApiDocumentIssues } from './open-api-document';
 export { OtlpReceiver, type OtlpReceiverOptions, type ReceivedSpan } from './otlp-receiver';
 export {
   createTestTopics,

@@ -1,7 +1,7 @@
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { z } from 'zod';
 import { requestIdFrom } from '../context/request-context';
@@ -19,6 +19,7 @@ import { bufferedStdoutSink } from '../logging/buffered-sink';
 import { JsonLogger, type LogSink } from '../logging/json-logger';
 import { routeProcessWarnings } from '../logging/process-warnings';
 import { ServiceMetrics } from '../metrics/http-metrics';
+import { createOpenApiDocument } from '../openapi/open-api-document';
 import { startTelemetry } from '../telemetry/telemetry';
 import { PlatformModule } from './platform.module';
 
@@ -33,7 +34,7 @@ export interface BootstrapOptions<S extends ServiceSchema> {
   schema: S;
   /** Environment to validate; default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** Serve OpenAPI at `/docs` (JSON at `/docs-json`). */
+  /** Serve the OpenAPI 3.1 document at `/docs` (JSON at `/docs-json`), see `createOpenApiDocument`. */
   openApi?: { title: string; description?: string };
   /** Where log lines go (tests capture them); default stdout, one write per event-loop turn. */
   logSink?: LogSink;
@@ -124,14 +125,12 @@ export async function bootstrapService<S extends ServiceSchema>(
   installJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   if (options.openApi) {
-    const doc = new DocumentBuilder()
-      .setTitle(options.openApi.title)
-      .setDescription(options.openApi.description ?? '')
-      .setVersion(config.SERVICE_VERSION)
-      .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
-      jsonDocumentUrl: 'docs-json',
+    // Built once, at start-up: serving /docs-json costs no scan of the routes.
+    const document = createOpenApiDocument(app, {
+      ...options.openApi,
+      version: config.SERVICE_VERSION,
     });
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
   await app.init();
   // Routes are registered now: open the admin port only for a service that has admin routes.

@@ -1,6 +1,15 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CLIENT_ID_HEADER, SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import {
+  ApiProblems,
+  CLIENT_ID_HEADER,
+  INBOUND_PIPELINE_PROBLEMS,
+  openApiResponseSchema,
+  RATE_LIMITED_PROBLEMS,
+  SERVICE_CONFIG,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetProductSales } from '../application/get-product-sales.query';
@@ -14,7 +23,6 @@ import {
   summaryQuerySchema,
   summaryResponseSchema,
 } from './analytics.dto';
-import { openApiSchema } from './open-api-schema';
 
 /**
  * Read side of analytics. Tier 4 and SHEDDABLE: refused first under overload. Eventually
@@ -41,7 +49,8 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Orders, revenue, payments, cart adds and top products, for one currency.',
   })
-  @ApiOkResponse({ schema: openApiSchema(summaryResponseSchema) })
+  @ApiOkResponse({ schema: openApiResponseSchema(summaryResponseSchema) })
+  @ApiProblems(VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS)
   async summary(
     @Query(new ZodValidationPipe(summaryQuerySchema)) query: z.infer<typeof summaryQuerySchema>,
   ): Promise<AnalyticsSummary> {
@@ -56,7 +65,8 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Units sold and revenue of one product (a SKU never sold reads as zero).',
   })
-  @ApiOkResponse({ schema: openApiSchema(productResponseSchema) })
+  @ApiOkResponse({ schema: openApiResponseSchema(productResponseSchema) })
+  @ApiProblems(VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS)
   async product(
     @Param('sku', new ZodValidationPipe(skuParamSchema)) sku: string,
     @Query(new ZodValidationPipe(productQuerySchema)) query: z.infer<typeof productQuerySchema>,

@@ -1,6 +1,14 @@
 import { Controller, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import {
+  ADMIN_TOKEN_PROBLEMS,
+  ApiProblems,
+  IDEMPOTENCY_PROBLEMS,
+  openApiResponseSchema,
+  SERVICE_CONFIG,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { AdminTokenGuard, Idempotent, SkipResilience } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import {
@@ -9,7 +17,6 @@ import {
 } from '../application/redrive-dead-letters.command';
 import type { AnalyticsConfig } from '../config/analytics.config';
 import { redriveQuerySchema, redriveResponseSchema, topicParamSchema } from './analytics.dto';
-import { openApiSchema } from './open-api-schema';
 
 /**
  * `POST /admin/dlq/:topic/redrive?limit=N`: moves up to N dead-lettered events of a consumed
@@ -34,7 +41,11 @@ export class DlqAdminController {
   @Idempotent()
   @ApiOperation({ summary: 'Redrive a dead-letter topic (`orders` or `orders.dlq`).' })
   @ApiHeader({ name: 'Idempotency-Key', required: true })
-  @ApiOkResponse({ schema: openApiSchema(redriveResponseSchema) })
+  @ApiOkResponse({ schema: openApiResponseSchema(redriveResponseSchema) })
+  // Exempt from the pipeline (@SkipResilience): no shedding, rate limit or deadline refusals.
+  @ApiProblems(VALIDATION_PROBLEMS, ADMIN_TOKEN_PROBLEMS, IDEMPOTENCY_PROBLEMS, {
+    404: ['ANALYTICS.UNKNOWN_DLQ'],
+  })
   async redriveTopic(
     @Param('topic', new ZodValidationPipe(topicParamSchema)) topic: string,
     @Query(new ZodValidationPipe(redriveQuerySchema)) query: z.infer<typeof redriveQuerySchema>,

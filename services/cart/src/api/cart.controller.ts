@@ -1,16 +1,40 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CLIENT_ID_HEADER, ZodValidationPipe } from '@rc/platform';
+import {
+  ApiProblems,
+  CLIENT_ID_HEADER,
+  IDEMPOTENCY_PROBLEMS,
+  INBOUND_PIPELINE_PROBLEMS,
+  JSON_BODY_PROBLEMS,
+  openApiResponseSchema,
+  openApiSchema,
+  RATE_LIMITED_PROBLEMS,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetCart } from '../application/get-cart.query';
 import { RemoveCartItem } from '../application/remove-cart-item.command';
 import { SetCartItem } from '../application/set-cart-item.command';
 import type { Cart } from '../domain/cart';
-import { cartIdSchema, cartResponseSchema, setItemBodySchema, skuParamSchema } from './cart.dto';
-import { openApiSchema } from './open-api-schema';
+import {
+  cartIdSchema,
+  cartProblems,
+  cartResponseSchema,
+  fullCartProblems,
+  setItemBodySchema,
+  skuParamSchema,
+} from './cart.dto';
 
-const cartSchema = openApiSchema(cartResponseSchema);
+const cartSchema = openApiResponseSchema(cartResponseSchema);
+/** What every cart route may answer: bad parameters, the pipeline, the rate limit, Redis down. */
+const routeProblems = [
+  VALIDATION_PROBLEMS,
+  INBOUND_PIPELINE_PROBLEMS,
+  RATE_LIMITED_PROBLEMS,
+  cartProblems,
+];
 
 /**
  * Carts over HTTP. Tier 2: shed after analytics and recommendations, before checkout. Writes
@@ -36,6 +60,7 @@ export class CartController {
   @Get(':cartId')
   @ApiOperation({ summary: 'Read a cart (an unknown or expired cart is empty, never 404).' })
   @ApiOkResponse({ schema: cartSchema })
+  @ApiProblems(...routeProblems)
   async get(@Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string): Promise<Cart> {
     return this.getCart.execute(cartId);
   }
@@ -50,6 +75,7 @@ export class CartController {
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @ApiBody({ schema: openApiSchema(setItemBodySchema) })
   @ApiOkResponse({ schema: cartSchema })
+  @ApiProblems(...routeProblems, JSON_BODY_PROBLEMS, IDEMPOTENCY_PROBLEMS, fullCartProblems)
   async setItem(
     @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
     @Body(new ZodValidationPipe(setItemBodySchema)) body: z.infer<typeof setItemBodySchema>,
@@ -62,6 +88,7 @@ export class CartController {
   @ApiOperation({ summary: 'Remove a line (removing a missing line is a success).' })
   @ApiHeader({ name: 'Idempotency-Key', required: true })
   @ApiOkResponse({ schema: cartSchema })
+  @ApiProblems(...routeProblems, IDEMPOTENCY_PROBLEMS)
   async removeItem(
     @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
     @Param('sku', new ZodValidationPipe(skuParamSchema)) sku: string,

@@ -1,4 +1,5 @@
 import { cartItemSchema, skuSchema } from '@rc/contracts';
+import type { ProblemCodes } from '@rc/platform';
 import { z } from 'zod';
 import { CART_ID_PATTERN } from '../domain/cart';
 
@@ -18,3 +19,9 @@ export const cartResponseSchema = z.object({
   cartId: z.string(),
   items: z.array(cartItemSchema),
 });
+
+/** The cart's own problems (domain/cart.errors.ts): Redis down on every route. */
+export const cartProblems: ProblemCodes = { 503: ['CART.STORE_UNAVAILABLE'] };
+
+/** Setting a line of a cart already holding CART_MAX_LINES lines. */
+export const fullCartProblems: ProblemCodes = { 422: ['CART.TOO_MANY_LINES'] };

@@ -1,20 +1,27 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+  ApiProblems,
+  IDEMPOTENCY_PROBLEMS,
+  INBOUND_PIPELINE_PROBLEMS,
+  JSON_BODY_PROBLEMS,
+  openApiResponseSchema,
+  openApiSchema,
+  RATE_LIMITED_PROBLEMS,
+  SERVICE_CONFIG,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PlaceOrderHandler } from '../application/place-order.command';
 import type { CheckoutConfig } from '../config/checkout.config';
-import { checkoutBodySchema, checkoutResponseSchema, type CheckoutBody } from './checkout.dto';
+import {
+  checkoutBodySchema,
+  checkoutProblems,
+  checkoutResponseSchema,
+  type CheckoutBody,
+} from './checkout.dto';
 import { DEGRADED_HEADER, toCheckoutResponse } from './checkout.mapper';
-import { openApiSchema } from './open-api-schema';
 import { runWithRequestDeadline } from './request-deadline';
 
 /**
@@ -45,21 +52,16 @@ export class CheckoutController {
   })
   @ApiBody({ schema: openApiSchema(checkoutBodySchema) })
   @ApiCreatedResponse({
-    schema: openApiSchema(checkoutResponseSchema),
+    schema: openApiResponseSchema(checkoutResponseSchema),
     description: `Confirmed. Header ${DEGRADED_HEADER} lists fallbacks used (cart, recommendations).`,
   })
-  @ApiResponse({ status: 400, description: 'IDEMPOTENCY.KEY_MISSING, HTTP.VALIDATION_FAILED' })
-  @ApiResponse({ status: 402, description: 'CHECKOUT.PAYMENT_DECLINED' })
-  @ApiResponse({ status: 409, description: 'CHECKOUT.OUT_OF_STOCK, CHECKOUT.IN_PROGRESS' })
-  @ApiResponse({
-    status: 422,
-    description: 'CHECKOUT.EMPTY_CART, CHECKOUT.UNKNOWN_SKU, IDEMPOTENCY.KEY_REUSED',
-  })
-  @ApiResponse({
-    status: 503,
-    description:
-      'CHECKOUT.CART_UNAVAILABLE, CHECKOUT.INVENTORY_UNAVAILABLE, CHECKOUT.PAYMENT_UNAVAILABLE',
-  })
+  @ApiProblems(
+    JSON_BODY_PROBLEMS,
+    IDEMPOTENCY_PROBLEMS,
+    INBOUND_PIPELINE_PROBLEMS,
+    RATE_LIMITED_PROBLEMS,
+    checkoutProblems,
+  )
   async checkout(
     @Headers('idempotency-key') idempotencyKey: string,
     @Body(new ZodValidationPipe(checkoutBodySchema)) body: CheckoutBody,

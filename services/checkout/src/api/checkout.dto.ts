@@ -1,4 +1,5 @@
 import { skuQuantitySchema, skuSchema, type CheckoutRequest } from '@rc/contracts';
+import type { ProblemCodes } from '@rc/platform';
 import { z } from 'zod';
 
 /** Most lines accepted in a request body (the service may lower it: CHECKOUT_MAX_LINES). */
@@ -67,3 +68,21 @@ export const orderResponseSchema = z.object({
 
 /** Path parameters of `GET /v1/orders/:orderId`. */
 export const orderParamsSchema = z.object({ orderId: z.uuid() });
+
+/** Problems of `POST /v1/checkout` beyond body, key and pipeline (domain/checkout.errors.ts). */
+export const checkoutProblems: ProblemCodes = {
+  402: ['CHECKOUT.PAYMENT_DECLINED'],
+  409: ['CHECKOUT.OUT_OF_STOCK', 'CHECKOUT.IN_PROGRESS'],
+  422: [
+    'CHECKOUT.EMPTY_CART',
+    'CHECKOUT.TOO_MANY_LINES',
+    'CHECKOUT.UNKNOWN_SKU',
+    'CHECKOUT.MIXED_CURRENCY',
+  ],
+  503: [
+    'CHECKOUT.CART_UNAVAILABLE',
+    'CHECKOUT.INVENTORY_UNAVAILABLE',
+    'CHECKOUT.PAYMENT_UNAVAILABLE',
+    'CHECKOUT.INTERRUPTED',
+  ],
+};

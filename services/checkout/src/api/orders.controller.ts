@@ -1,12 +1,18 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ZodValidationPipe } from '@rc/platform';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiProblems,
+  INBOUND_PIPELINE_PROBLEMS,
+  openApiResponseSchema,
+  RATE_LIMITED_PROBLEMS,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetOrderQuery } from '../application/get-order.query';
 import { orderParamsSchema, orderResponseSchema } from './checkout.dto';
 import { toOrderResponse } from './checkout.mapper';
-import { openApiSchema } from './open-api-schema';
 
 /** Order status reads (read from the primary: what the saga last committed). */
 @ApiTags('orders')
@@ -18,8 +24,10 @@ export class OrdersController {
   @Get(':orderId')
   @ApiOperation({ summary: 'An order and where its saga is (status, payment, failure code).' })
   @ApiParam({ name: 'orderId', format: 'uuid' })
-  @ApiOkResponse({ schema: openApiSchema(orderResponseSchema) })
-  @ApiResponse({ status: 404, description: 'CHECKOUT.ORDER_NOT_FOUND' })
+  @ApiOkResponse({ schema: openApiResponseSchema(orderResponseSchema) })
+  @ApiProblems(VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS, {
+    404: ['CHECKOUT.ORDER_NOT_FOUND'],
+  })
   async get(
     @Param(new ZodValidationPipe(orderParamsSchema)) params: z.infer<typeof orderParamsSchema>,
   ) {

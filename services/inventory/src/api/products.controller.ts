@@ -1,10 +1,23 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodValidationPipe } from '@rc/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiProblems,
+  INBOUND_PIPELINE_PROBLEMS,
+  openApiResponseSchema,
+  RATE_LIMITED_PROBLEMS,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality } from '@rc/resilience/nest';
 import { GetProduct } from '../application/get-product.query';
 import { ListProducts } from '../application/list-products.query';
-import { productView, skuParamSchema } from './inventory.dto';
+import {
+  inventoryProblems,
+  productListResponseSchema,
+  productResponseSchema,
+  productView,
+  skuParamSchema,
+} from './inventory.dto';
 
 /** The catalogue with live availability. */
 @ApiTags('products')
@@ -19,6 +32,8 @@ export class ProductsController {
   @Get()
   @Criticality('DEGRADED')
   @ApiOperation({ summary: 'All products with their available units' })
+  @ApiOkResponse({ schema: openApiResponseSchema(productListResponseSchema) })
+  @ApiProblems(INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS)
   async list() {
     return { items: (await this.listProducts.execute()).map(productView) };
   }
@@ -27,6 +42,13 @@ export class ProductsController {
   @Get(':sku')
   @Criticality('CRITICAL')
   @ApiOperation({ summary: 'One product; 404 INVENTORY.UNKNOWN_SKU' })
+  @ApiOkResponse({ schema: openApiResponseSchema(productResponseSchema) })
+  @ApiProblems(
+    VALIDATION_PROBLEMS,
+    INBOUND_PIPELINE_PROBLEMS,
+    RATE_LIMITED_PROBLEMS,
+    inventoryProblems.unknownSku,
+  )
   async get(@Param('sku', new ZodValidationPipe(skuParamSchema)) sku: string) {
     return productView(await this.getProduct.execute(sku));
   }

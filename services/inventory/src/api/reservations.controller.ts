@@ -1,22 +1,44 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  ApiProblems,
+  IDEMPOTENCY_PROBLEMS,
+  INBOUND_PIPELINE_PROBLEMS,
+  JSON_BODY_PROBLEMS,
+  openApiResponseSchema,
+  openApiSchema,
+  RATE_LIMITED_PROBLEMS,
+  SERVICE_CONFIG,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { CommitReservation } from '../application/commit-reservation.command';
 import { GetReservation } from '../application/get-reservation.query';
 import { ReleaseReservation } from '../application/release-reservation.command';
 import { ReserveStock } from '../application/reserve-stock.command';
 import type { InventoryConfig } from '../config/inventory.config';
 import {
+  inventoryProblems,
   orderIdSchema,
+  reservationResponseSchema,
   reservationView,
   type ReserveBody,
   reserveBodySchema,
 } from './inventory.dto';
 
 const orderId = new ZodValidationPipe(orderIdSchema);
+const reservation = openApiResponseSchema(reservationResponseSchema);
+/** What every reservation route may answer: bad parameters, the pipeline, the rate limit. */
+const routeProblems = [VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS];
 const idempotencyHeader = {
   name: 'Idempotency-Key',
   required: true,
@@ -40,7 +62,15 @@ export class ReservationsController {
   @Post()
   @Idempotent()
   @ApiHeader(idempotencyHeader)
-  @ApiBody({ schema: z.toJSONSchema(reserveBodySchema) as object })
+  @ApiBody({ schema: openApiSchema(reserveBodySchema) })
+  @ApiCreatedResponse({ schema: reservation, description: 'Reserved.' })
+  @ApiOkResponse({ schema: reservation, description: 'The order already had this reservation.' })
+  @ApiProblems(
+    ...routeProblems,
+    JSON_BODY_PROBLEMS,
+    IDEMPOTENCY_PROBLEMS,
+    inventoryProblems.reserve,
+  )
   @ApiOperation({
     summary: 'Hold stock for an order (all lines or none); 409 INVENTORY.INSUFFICIENT_STOCK',
   })
@@ -62,6 +92,8 @@ export class ReservationsController {
   @Idempotent()
   @ApiHeader(idempotencyHeader)
   @ApiOperation({ summary: 'The order was placed: reserved units leave stock (idempotent)' })
+  @ApiOkResponse({ schema: reservation })
+  @ApiProblems(...routeProblems, IDEMPOTENCY_PROBLEMS, inventoryProblems.commit)
   async commit(@Param('orderId', orderId) id: string) {
     return reservationView(await this.commitReservation.execute(id));
   }
@@ -74,12 +106,16 @@ export class ReservationsController {
     summary:
       'The order failed: reserved units become available (idempotent; tombstone when unknown)',
   })
+  @ApiOkResponse({ schema: reservation })
+  @ApiProblems(...routeProblems, IDEMPOTENCY_PROBLEMS, inventoryProblems.release)
   async release(@Param('orderId', orderId) id: string) {
     return reservationView(await this.releaseReservation.execute(id));
   }
 
   @Get(':orderId')
   @ApiOperation({ summary: 'A reservation with its lines; 404 INVENTORY.RESERVATION_NOT_FOUND' })
+  @ApiOkResponse({ schema: reservation })
+  @ApiProblems(...routeProblems, inventoryProblems.get)
   async get(@Param('orderId', orderId) id: string) {
     return reservationView(await this.getReservation.execute(id));
   }

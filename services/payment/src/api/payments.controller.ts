@@ -1,9 +1,27 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodValidationPipe } from '@rc/platform';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  ApiProblems,
+  IDEMPOTENCY_PROBLEMS,
+  INBOUND_PIPELINE_PROBLEMS,
+  JSON_BODY_PROBLEMS,
+  openApiResponseSchema,
+  openApiSchema,
+  RATE_LIMITED_PROBLEMS,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ChargePayment } from '../application/charge-payment.command';
 import { GetPayment } from '../application/get-payment.query';
 import { ListPayments } from '../application/list-payments.query';
@@ -13,10 +31,16 @@ import {
   chargeBodySchema,
   listQuerySchema,
   paymentIdSchema,
+  paymentListResponseSchema,
+  paymentProblems,
+  paymentResponseSchema,
   paymentView,
 } from './payment.dto';
 
 const paymentId = new ZodValidationPipe(paymentIdSchema);
+const payment = openApiResponseSchema(paymentResponseSchema);
+/** What every payment route may answer: bad parameters, the pipeline, the rate limit. */
+const routeProblems = [VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS];
 const idempotencyHeader = {
   name: 'Idempotency-Key',
   required: true,
@@ -40,7 +64,10 @@ export class PaymentsController {
   @Post()
   @Idempotent()
   @ApiHeader(idempotencyHeader)
-  @ApiBody({ schema: z.toJSONSchema(chargeBodySchema) as object })
+  @ApiBody({ schema: openApiSchema(chargeBodySchema) })
+  @ApiCreatedResponse({ schema: payment, description: 'Captured by this call.' })
+  @ApiOkResponse({ schema: payment, description: 'The same charge was captured before.' })
+  @ApiProblems(...routeProblems, JSON_BODY_PROBLEMS, IDEMPOTENCY_PROBLEMS, paymentProblems.charge)
   @ApiOperation({
     summary: 'Charge a card for an order; 402 PAYMENT.DECLINED, 503 PAYMENT.PROVIDER_UNAVAILABLE',
   })
@@ -61,6 +88,12 @@ export class PaymentsController {
     summary:
       'Refund a captured payment in full (idempotent); 202 when the provider could not refund yet (recorded, retried until done); 409 PAYMENT.NOT_REFUNDABLE',
   })
+  @ApiOkResponse({ schema: payment, description: 'Refunded.' })
+  @ApiAcceptedResponse({
+    schema: payment,
+    description: 'Recorded; the provider refund is retried.',
+  })
+  @ApiProblems(...routeProblems, IDEMPOTENCY_PROBLEMS, paymentProblems.refund)
   async refund(
     @Param('paymentId', paymentId) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -72,6 +105,8 @@ export class PaymentsController {
 
   @Get()
   @ApiOperation({ summary: 'Every payment attempt of an order, oldest first' })
+  @ApiOkResponse({ schema: openApiResponseSchema(paymentListResponseSchema) })
+  @ApiProblems(...routeProblems)
   async list(
     @Query(new ZodValidationPipe(listQuerySchema)) query: z.infer<typeof listQuerySchema>,
   ) {
@@ -80,6 +115,8 @@ export class PaymentsController {
 
   @Get(':paymentId')
   @ApiOperation({ summary: 'One payment; 404 PAYMENT.NOT_FOUND' })
+  @ApiOkResponse({ schema: payment })
+  @ApiProblems(...routeProblems, paymentProblems.get)
   async get(@Param('paymentId', paymentId) id: string) {
     return paymentView(await this.getPayment.execute(id));
   }

@@ -1,12 +1,20 @@
 import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CLIENT_ID_HEADER, SERVICE_CONFIG, ZodValidationPipe } from '@rc/platform';
+import {
+  ApiProblems,
+  CLIENT_ID_HEADER,
+  INBOUND_PIPELINE_PROBLEMS,
+  openApiResponseSchema,
+  RATE_LIMITED_PROBLEMS,
+  SERVICE_CONFIG,
+  VALIDATION_PROBLEMS,
+  ZodValidationPipe,
+} from '@rc/platform';
 import { Criticality } from '@rc/resilience/nest';
 import type { z } from 'zod';
 import { GetRecommendations } from '../application/get-recommendations.query';
 import type { RecommendationsConfig } from '../config/recommendations.config';
 import { recommendationRequest, type Recommendations } from '../domain/recommendation';
-import { openApiSchema } from './open-api-schema';
 import { recommendationsQuerySchema, recommendationsResponseSchema } from './recommendations.dto';
 
 /**
@@ -36,7 +44,9 @@ export class RecommendationsController {
   })
   @ApiQuery({ name: 'skus', required: true, example: 'TENT-2P-ULTRA,MAT-INFL-R4' })
   @ApiQuery({ name: 'limit', required: false, example: 4 })
-  @ApiOkResponse({ schema: openApiSchema(recommendationsResponseSchema) })
+  @ApiOkResponse({ schema: openApiResponseSchema(recommendationsResponseSchema) })
+  // Never a dependency error (any failure falls back to best-sellers): only the edge refuses.
+  @ApiProblems(VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS)
   async get(
     @Query(new ZodValidationPipe(recommendationsQuerySchema))
     query: z.infer<typeof recommendationsQuerySchema>,

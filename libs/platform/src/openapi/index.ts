@@ -1,0 +1,16 @@
+export { openApiSchema, openApiResponseSchema, type OpenApiSchema } from './open-api-schema';
+export { PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA_NAME, problemSchema } from './problem-schema';
+export {
+  ADMIN_TOKEN_PROBLEMS,
+  ApiProblems,
+  IDEMPOTENCY_PROBLEMS,
+  INBOUND_PIPELINE_PROBLEMS,
+  JSON_BODY_PROBLEMS,
+  mergeProblemCodes,
+  PLATFORM_PROBLEMS,
+  problemResponseSchema,
+  RATE_LIMITED_PROBLEMS,
+  VALIDATION_PROBLEMS,
+  type ProblemCodes,
+} from './problem-responses';
+export { createOpenApiDocument, OPENAPI_VERSION, type OpenApiInfo } from './open-api-document';

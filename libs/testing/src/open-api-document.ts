@@ -1,0 +1,58 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const PROBLEM = 'application/problem+json';
+
+interface Response {
+  content?: Record<string, { schema?: unknown }>;
+}
+interface Document {
+  openapi?: unknown;
+  paths?: Record<string, Record<string, { responses?: Record<string, Response> }>>;
+}
+
+/**
+ * What keeps a service's OpenAPI document (`/docs-json`) from being one a client can use, one
+ * line per issue; empty when there is none. The document must pass `@apidevtools/swagger-parser`
+ * `validate` (OpenAPI schema, every `$ref` resolved) and declare OpenAPI 3.1 (its schemas are
+ * JSON Schema 2020-12). Every operation must document a success, at least one 4xx and the 500,
+ * every 4xx/5xx as `application/problem+json` with a schema, and every success body a schema.
+ */
+export async function openApiDocumentIssues(document: unknown): Promise<string[]> {
+  const issues: string[] = [];
+  try {
+    // validate() dereferences in place: work on a copy.
+    await SwaggerParser.validate(structuredClone(document) as never);
+  } catch (e) {
+    issues.push(`swagger-parser: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const doc = document as Document;
+  if (typeof doc.openapi !== 'string' || !doc.openapi.startsWith('3.1.'))
+    issues.push(`declares openapi ${String(doc.openapi)}, not 3.1.x`);
+  for (const [path, item] of Object.entries(doc.paths ?? {}))
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.includes(method)) continue;
+      issues.push(...operationIssues(`${method.toUpperCase()} ${path}`, operation.responses ?? {}));
+    }
+  return issues;
+}
+
+function operationIssues(where: string, responses: Record<string, Response>): string[] {
+  const issues: string[] = [];
+  const statuses = Object.keys(responses);
+  if (!statuses.some((s) => s.startsWith('2'))) issues.push(`${where}: no success response`);
+  if (!statuses.some((s) => s.startsWith('4'))) issues.push(`${where}: no 4xx response`);
+  if (!statuses.includes('500')) issues.push(`${where}: no 500 response`);
+  for (const [status, response] of Object.entries(responses)) {
+    const types = Object.keys(response.content ?? {});
+    if (/^[45]/.test(status)) {
+      if (types.length !== 1 || types[0] !== PROBLEM)
+        issues.push(`${where} ${status}: content ${types.join(', ') || 'none'}, not ${PROBLEM}`);
+      else if (!response.content![PROBLEM]!.schema) issues.push(`${where} ${status}: no schema`);
+    } else if (status.startsWith('2') && status !== '204') {
+      if (!response.content?.['application/json']?.schema)
+        issues.push(`${where} ${status}: no application/json schema`);
+    }
+  }
+  return issues;
+}

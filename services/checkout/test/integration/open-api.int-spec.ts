@@ -1,0 +1,58 @@
+import { bootstrapService, type RunningService } from '@rc/platform';
+import { closedPort, openApiDocumentIssues, requireRedis, testEnv } from '@rc/testing';
+import { CheckoutModule } from '../../src/checkout.module';
+import { checkoutConfigSchema, type CheckoutConfig } from '../../src/config/checkout.config';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
+
+describe('checkout OpenAPI document (the real app on a throwaway database)', () => {
+  let db: ThrowawayDatabase;
+  let service: RunningService<CheckoutConfig>;
+
+  beforeAll(async () => {
+    await requireRedis();
+    db = await createThrowawayDatabase('checkout_openapi');
+    // The document needs no dependency: they point at a closed port.
+    const nowhere = `http://127.0.0.1:${await closedPort()}`;
+    service = await bootstrapService({
+      module: CheckoutModule,
+      schema: checkoutConfigSchema,
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+        DATABASE_URL: db.url,
+        REDIS_URL: testEnv().redisUrl,
+        KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
+        OUTBOX_RELAY_ENABLED: 'false',
+        RECOVERY_ENABLED: 'false',
+        INVENTORY_URL: nowhere,
+        PAYMENT_URL: nowhere,
+        CART_URL: nowhere,
+        RECOMMENDATIONS_URL: nowhere,
+      },
+      logSink: () => undefined,
+      handleSignals: false,
+      openApi: { title: 'checkout' },
+    });
+  });
+
+  afterAll(async () => {
+    await service?.shutdown('test');
+    await db?.drop();
+  });
+
+  it('when /docs-json is fetched, then it is valid OpenAPI 3.1 with the problem+json answers of every operation', async () => {
+    // Act
+    const res = await fetch(`${service.url}/docs-json`);
+    const document = (await res.json()) as { paths: Record<string, object> };
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(await openApiDocumentIssues(document)).toEqual([]);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/faults',
+      '/v1/checkout',
+      '/v1/orders/{orderId}',
+    ]);
+  });
+});

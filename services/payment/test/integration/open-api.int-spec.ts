@@ -1,0 +1,59 @@
+import { bootstrapService, type RunningService } from '@rc/platform';
+import {
+  createThrowawayDatabase,
+  deleteTopics,
+  openApiDocumentIssues,
+  serviceTestEnv,
+  type ThrowawayDatabase,
+  uniqueName,
+} from '@rc/testing';
+import { paymentConfigSchema } from '../../src/config/payment.config';
+import { PaymentModule } from '../../src/payment.module';
+import { testKafka } from '../support/kafka-fixture';
+
+describe('payment OpenAPI document (the real app on a throwaway database)', () => {
+  let db: ThrowawayDatabase;
+  let service: RunningService<unknown>;
+  const topic = uniqueName('it-openapi-payments');
+
+  beforeAll(async () => {
+    db = await createThrowawayDatabase('payment_openapi');
+    service = await bootstrapService({
+      module: PaymentModule,
+      schema: paymentConfigSchema,
+      env: {
+        ...serviceTestEnv(),
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'error',
+        SERVICE_NAME: uniqueName('payment'),
+        PAYMENTS_TOPIC: topic,
+        ADMIN_TOKEN: 'test-admin-token-0123456789',
+      },
+      logSink: () => undefined,
+      handleSignals: false,
+      openApi: { title: 'payment' },
+    });
+  });
+
+  afterAll(async () => {
+    await service?.shutdown('test');
+    await db?.drop();
+    await deleteTopics(testKafka(), [topic]);
+  });
+
+  it('when /docs-json is fetched, then it is valid OpenAPI 3.1 with the problem+json answers of every operation', async () => {
+    // Act
+    const res = await fetch(`${service.url}/docs-json`);
+    const document = (await res.json()) as { paths: Record<string, object> };
+
+    // Assert
+    expect(res.status).toBe(200);
+    expect(await openApiDocumentIssues(document)).toEqual([]);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/faults',
+      '/v1/payments',
+      '/v1/payments/{paymentId}',
+      '/v1/payments/{paymentId}/refund',
+    ]);
+  });
+});
