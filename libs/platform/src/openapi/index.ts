@@ -3,6 +3,7 @@ export { PROBLEM_CONTENT_TYPE, PROBLEM_SCHEMA_NAME, problemSchema } from './prob
 export {
   ADMIN_TOKEN_PROBLEMS,
   ApiProblems,
+  ApiRelayedProblems,
   IDEMPOTENCY_PROBLEMS,
   INBOUND_PIPELINE_PROBLEMS,
   JSON_BODY_PROBLEMS,

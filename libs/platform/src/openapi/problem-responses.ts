@@ -87,3 +87,39 @@ export function ApiProblems(...groups: ProblemCodes[]): MethodDecorator {
     ),
   );
 }
+
+/**
+ * Documents the problem responses of a route that relays another service's answers as they are
+ * (a backend-for-frontend): at each relayed status the shared Problem with that status and any
+ * code (the upstream's document lists them), plus the route's own problems as
+ * {@link ApiProblems} does. Put it on the method, instead of `ApiProblems`.
+ */
+export function ApiRelayedProblems(
+  upstream: string,
+  relayed: readonly number[],
+  ...own: ProblemCodes[]
+): MethodDecorator {
+  const merged = mergeProblemCodes(...own, PLATFORM_PROBLEMS);
+  const statuses = [...new Set([...relayed, ...Object.keys(merged).map(Number)])].sort(
+    (a, b) => a - b,
+  );
+  return applyDecorators(
+    ...statuses.map((status) => {
+      const codes = merged[status] ?? [];
+      const isRelayed = relayed.includes(status);
+      const description = [
+        ...(isRelayed ? [`relayed as ${upstream} answered it`] : []),
+        ...codes,
+      ].join(', ');
+      const schema = isRelayed
+        ? ({
+            allOf: [
+              { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` },
+              { type: 'object', properties: { status: { const: status } } },
+            ],
+          } as OpenApiSchema)
+        : problemResponseSchema(status, codes);
+      return ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: { schema } } });
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError } from '@rc/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, AppError } from '@rc/platform';
 import type { FastifyReply } from 'fastify';
 import { ChaosCatalogue } from '../application/chaos-catalogue';
 
@@ -21,12 +21,22 @@ export class ChaosController {
 
   @Get()
   @ApiOperation({ summary: 'Chaos experiments with the verdict of their latest run' })
+  @ApiOkResponse({ schema: { type: 'object', description: '`{ available, experiments }`' } })
+  @ApiProblems()
   list() {
     return { available: this.chaos.available, experiments: this.chaos.list() };
   }
 
   @Get(':id/:run/:file')
   @ApiOperation({ summary: 'A file of a chaos run: report.html, timeline.svg or journal.json' })
+  @ApiOkResponse({
+    content: {
+      'text/html': { schema: { type: 'string' } },
+      'image/svg+xml': { schema: { type: 'string' } },
+      'application/json': { schema: { type: 'object' } },
+    },
+  })
+  @ApiProblems({ 404: ['CONSOLE.CHAOS_REPORT_NOT_FOUND'] })
   report(
     @Param('id') id: string,
     @Param('run') run: string,

@@ -12,7 +12,15 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, JSON_BODY_PROBLEMS, type ProblemCodes } from '@rc/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ControlRoom } from '../application/control-room';
 import { FaultAdmin } from '../application/fault-admin';
@@ -20,6 +28,18 @@ import { LoadGenerator } from '../application/load-generator';
 import { LoadSkus } from '../application/load-skus';
 import { FAULT_PRESETS } from '../domain/fault-presets';
 import { LOAD_POLICY, type LoadPolicy, LoadRefusedForClientError } from './load-policy';
+
+/** A JSON object answer (its shape is the console page's, not a public contract). */
+const object = (description: string) => ApiOkResponse({ schema: { type: 'object', description } });
+
+/** The fault admin actions: the operator's token, the preset, the services' admin APIs. */
+const ADMIN_ACTION: ProblemCodes = {
+  401: ['CONSOLE.ADMIN_TOKEN_REJECTED'],
+  502: ['CONSOLE.FAULT_ADMIN_FAILED'],
+  503: ['CONSOLE.UPSTREAM_UNAVAILABLE'],
+};
+const PRESET: ProblemCodes = { ...ADMIN_ACTION, 404: ['CONSOLE.UNKNOWN_PRESET'] };
+const LOOPBACK_ONLY: ProblemCodes = { 403: ['CONSOLE.LOAD_LOOPBACK_ONLY'] };
 
 /** The bearer token of an `Authorization` header, or undefined. */
 function bearer(header: string | undefined): string | undefined {
@@ -46,6 +66,13 @@ export class ControlController implements BeforeApplicationShutdown {
 
   @Get('stream')
   @ApiOperation({ summary: 'Server-sent events: one `snapshot` (tiles, timeline, load) per poll' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    content: {
+      'text/event-stream': { schema: { type: 'string', description: '`event: snapshot` lines' } },
+    },
+  })
+  @ApiProblems()
   stream(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     reply.hijack();
     const raw = reply.raw;
@@ -68,30 +95,40 @@ export class ControlController implements BeforeApplicationShutdown {
 
   @Get('snapshot')
   @ApiOperation({ summary: 'The tiles and timeline now (one poll)' })
+  @object('The tiles, timeline and load.')
+  @ApiProblems()
   snapshot() {
     return this.room.snapshot();
   }
 
   @Get('presets')
   @ApiOperation({ summary: 'The failure presets' })
+  @object('`{ presets }`')
+  @ApiProblems()
   presets() {
     return { presets: FAULT_PRESETS };
   }
 
   @Get('faults')
   @ApiOperation({ summary: 'Active fault rules of every service (admin token)' })
+  @object('`{ services }`: each service with its rules (or the error asking it).')
+  @ApiProblems({ 401: ['CONSOLE.ADMIN_TOKEN_REJECTED'] })
   activeFaults(@Headers('authorization') auth: string | undefined) {
     return this.faults.list(bearer(auth)).then((services) => ({ services }));
   }
 
   @Post('presets/:id')
   @ApiOperation({ summary: 'Apply a failure preset (admin token)' })
+  @ApiCreatedResponse({ schema: { type: 'object', description: 'The preset applied.' } })
+  @ApiProblems(PRESET)
   apply(@Param('id') id: string, @Headers('authorization') auth: string | undefined) {
     return this.faults.apply(id, bearer(auth));
   }
 
   @Delete('presets/:id')
   @ApiOperation({ summary: 'Remove a failure preset (admin token)' })
+  @object('The preset removed.')
+  @ApiProblems(PRESET)
   remove(@Param('id') id: string, @Headers('authorization') auth: string | undefined) {
     return this.faults.remove(id, bearer(auth));
   }
@@ -99,18 +136,28 @@ export class ControlController implements BeforeApplicationShutdown {
   @Delete('faults')
   @HttpCode(204)
   @ApiOperation({ summary: 'Restore all: every fault off on every service (admin token)' })
+  @ApiNoContentResponse({ description: 'Every fault off.' })
+  @ApiProblems(ADMIN_ACTION)
   async restoreAll(@Headers('authorization') auth: string | undefined): Promise<void> {
     await this.faults.restoreAll(bearer(auth));
   }
 
   @Get('load')
   @ApiOperation({ summary: 'The load control’s state' })
+  @object('The load control’s state.')
+  @ApiProblems()
   loadStatus() {
     return this.load.status();
   }
 
   @Post('load')
   @ApiOperation({ summary: 'Start open-loop checkout load: { ratePerSecond } up to the ceiling' })
+  @ApiCreatedResponse({ schema: { type: 'object', description: 'The load control’s state.' } })
+  @ApiProblems(JSON_BODY_PROBLEMS, LOOPBACK_ONLY, {
+    400: ['HTTP.MALFORMED_BODY'],
+    422: ['CONSOLE.LOAD_RATE_REFUSED'],
+    503: ['CONSOLE.UPSTREAM_UNAVAILABLE'],
+  })
   async startLoad(
     @Req() request: FastifyRequest,
     @Body() body: { ratePerSecond?: unknown } | undefined,
@@ -123,6 +170,8 @@ export class ControlController implements BeforeApplicationShutdown {
 
   @Delete('load')
   @ApiOperation({ summary: 'Stop the load' })
+  @object('The load control’s state.')
+  @ApiProblems(LOOPBACK_ONLY)
   stopLoad(@Req() request: FastifyRequest) {
     this.checkClient(request);
     return this.load.stop();

@@ -10,11 +10,24 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SERVICE_CONFIG } from '@rc/platform';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiProblems,
+  ApiRelayedProblems,
+  JSON_BODY_PROBLEMS,
+  SERVICE_CONFIG,
+  type ProblemCodes,
+} from '@rc/platform';
 import type { FastifyReply } from 'fastify';
 import type { ConsoleConfig } from '../config/console.config';
 import { callUpstream, jsonOf, type UpstreamResponse } from '../infrastructure/upstream';
+
+/** The console's own refusal of a relayed call: the service did not answer in time. */
+const UNREACHABLE: ProblemCodes = { 503: ['CONSOLE.UPSTREAM_UNAVAILABLE'] };
+
+/** The body a service answered, relayed as it is (its own document gives the schema). */
+const relayedBody = (what: string, status = 200) =>
+  ApiResponse({ status, schema: { type: 'object', description: `As ${what} answers it.` } });
 
 /** The header a service sets when it answered with a fallback (`x-degraded: recommendations`). */
 const DEGRADED = 'x-degraded';
@@ -32,6 +45,8 @@ export class ShopController {
 
   @Get('products')
   @ApiOperation({ summary: 'The catalogue (inventory), with availability' })
+  @relayedBody('inventory GET /v1/products')
+  @ApiRelayedProblems('inventory', [429, 503, 504, 500], UNREACHABLE)
   async products(@Res({ passthrough: true }) reply: FastifyReply) {
     return this.relay(
       reply,
@@ -41,12 +56,21 @@ export class ShopController {
 
   @Get('carts/:cartId')
   @ApiOperation({ summary: 'A cart (cart service)' })
+  @relayedBody('cart GET /v1/carts/{cartId}')
+  @ApiRelayedProblems('cart', [400, 429, 503, 504, 500], UNREACHABLE)
   async cart(@Param('cartId') cartId: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.relay(reply, await this.call('cart', this.cartUrl(cartId)));
   }
 
   @Post('carts/:cartId/items')
   @ApiOperation({ summary: 'Set the quantity of one SKU in a cart' })
+  @relayedBody('cart POST /v1/carts/{cartId}/items')
+  @ApiRelayedProblems(
+    'cart',
+    [400, 409, 413, 415, 422, 429, 503, 504, 500],
+    JSON_BODY_PROBLEMS,
+    UNREACHABLE,
+  )
   async setItem(
     @Param('cartId') cartId: string,
     @Body() body: unknown,
@@ -63,6 +87,8 @@ export class ShopController {
 
   @Delete('carts/:cartId/items/:sku')
   @ApiOperation({ summary: 'Remove one SKU from a cart' })
+  @relayedBody('cart DELETE /v1/carts/{cartId}/items/{sku}')
+  @ApiRelayedProblems('cart', [400, 409, 422, 429, 503, 504, 500], UNREACHABLE)
   async removeItem(
     @Param('cartId') cartId: string,
     @Param('sku') sku: string,
@@ -82,6 +108,13 @@ export class ShopController {
 
   @Post('checkout')
   @ApiOperation({ summary: 'Place an order (checkout); 402 and 503 problems relayed as they are' })
+  @relayedBody('checkout POST /v1/checkout', 201)
+  @ApiRelayedProblems(
+    'checkout',
+    [400, 402, 409, 413, 415, 422, 429, 503, 504, 500],
+    JSON_BODY_PROBLEMS,
+    UNREACHABLE,
+  )
   async checkout(
     @Body() body: unknown,
     @Headers('idempotency-key') key: string | undefined,
@@ -97,6 +130,8 @@ export class ShopController {
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order (checkout)' })
+  @relayedBody('checkout GET /v1/orders/{orderId}')
+  @ApiRelayedProblems('checkout', [400, 404, 429, 503, 504, 500], UNREACHABLE)
   async order(@Param('orderId') orderId: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const url = `${this.config.CHECKOUT_URL}/v1/orders/${encodeURIComponent(orderId)}`;
     return this.relay(reply, await this.call('checkout', url));
@@ -107,6 +142,18 @@ export class ShopController {
     summary:
       'Suggestions for SKUs in hand; the static best-sellers with x-degraded: recommendations when the service does not answer',
   })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['skus', 'source'],
+      properties: {
+        skus: { type: 'array', items: { type: 'string' } },
+        source: { type: 'string' },
+      },
+    },
+  })
+  // Every failure of the service falls back to the best-sellers: only a bug is an error here.
+  @ApiProblems()
   async recommendations(
     @Query('skus') skus: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
