@@ -125,12 +125,12 @@ export async function bootstrapService<S extends ServiceSchema>(
   installJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
   if (options.openApi) {
-    // Built once, at start-up: serving /docs-json costs no scan of the routes.
-    const document = createOpenApiDocument(app, {
-      ...options.openApi,
-      version: config.SERVICE_VERSION,
+    // Built on the first /docs request and kept (swagger caches the factory's result): no
+    // request pays for it, and a service nobody asks holds no document in memory.
+    const info = { ...options.openApi, version: config.SERVICE_VERSION };
+    SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, info), {
+      jsonDocumentUrl: 'docs-json',
     });
-    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
   await app.init();
   // Routes are registered now: open the admin port only for a service that has admin routes.

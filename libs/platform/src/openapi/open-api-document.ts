@@ -16,7 +16,8 @@ export interface OpenApiInfo {
 /**
  * A service's OpenAPI 3.1 document: every controller route (with the schemas of
  * {@link openApiSchema} and the problem responses of {@link ApiProblems}), plus the shared
- * `Problem` schema they refer to, and the fault admin API every service mounts. Built once (served at `/docs-json`), never per request.
+ * `Problem` schema they refer to, and the fault admin API every service mounts. Built once
+ * (served at `/docs-json`, see `bootstrapService`), never per request.
  */
 export function createOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
   const config = new DocumentBuilder()

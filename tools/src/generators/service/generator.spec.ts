@@ -27,7 +27,6 @@ const COMMON_FILES = [
   'src/api/loyalty-points.controller.spec.ts',
   'src/api/loyalty-points.controller.ts',
   'src/api/loyalty-points.dto.ts',
-  'src/api/open-api-schema.ts',
   'src/api/order-placed.handler.ts',
   'src/application/get-status.query.spec.ts',
   'src/application/get-status.query.ts',
