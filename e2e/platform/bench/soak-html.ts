@@ -5,6 +5,7 @@ import { soakChartSpecs } from './soak-charts';
 import { verdictLine, type SoakResult } from './soak-report';
 
 const pct = (ratio: number) => `${Math.round(ratio * 10_000) / 100} %`;
+const pctOf = (growth: number | null | undefined) => (growth == null ? '-' : `${growth} %`);
 
 /** The soak's text report. */
 export function renderSoakText(r: SoakResult): string {
@@ -20,13 +21,14 @@ export function renderSoakText(r: SoakResult): string {
     `load after the warm-up: ${s.load.ok}/${s.load.sent} answered 201, errors ${s.load.errors} (${pct(s.load.errorRatio)}) ${JSON.stringify(s.load.statuses)}`,
     `latency per ${r.sampleSeconds} s window: p50 median ${s.load.p50MsMedian} ms, p99 median ${s.load.p99MsMedian} ms, worst p99 ${s.load.p99MsWorst} ms, max ${s.load.maxMs} ms`,
     '',
-    'service           RSS baseline → end (MiB)   growth   event-loop p99 median / max (ms)',
+    'service           RSS baseline → end (MiB)   growth   2nd half   event-loop p99 median / max (ms)',
     '(event-loop delay is sampled every 50 ms, so ~50 ms is a loop that never waited)',
     ...Object.entries(s.rssGrowth).map(([name, g]) => {
       const loop = s.eventLoopP99Ms[name];
       return (
         `${name.padEnd(17)} ${`${g.baselineMiB ?? '-'} → ${g.endMiB ?? '-'}`.padEnd(26)} ` +
-        `${(g.growthPct === null ? '-' : `${g.growthPct} %`).padStart(7)}   ${loop?.median ?? '-'} / ${loop?.max ?? '-'}`
+        `${pctOf(g.growthPct).padStart(7)}   ${pctOf(s.rssGrowthSecondHalf[name]?.growthPct).padStart(8)}   ` +
+        `${loop?.median ?? '-'} / ${loop?.max ?? '-'}`
       );
     }),
     '',

@@ -96,6 +96,8 @@ describe('soak report', () => {
       cart: { median: null, max: null },
     });
     expect(s.servicesDown).toEqual([{ service: 'cart', atSeconds: 50 }]);
+    const flat = { baselineMiB: 100, endMiB: 100, growthPct: 0 };
+    expect(s.rssGrowthSecondHalf).toEqual({ checkout: flat, cart: flat });
   });
 
   it('when a scrape holds prom-client event-loop metrics, then the p99 is read in ms', () => {

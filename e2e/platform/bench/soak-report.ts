@@ -50,6 +50,12 @@ export interface TableTrend {
 /** What a soak run comes to. */
 export interface SoakSummary {
   rssGrowth: Record<string, RssGrowth>;
+  /**
+   * The same over the second half of the soak only: after a short warm-up the heaps may still
+   * be growing to (or shrinking back from) their working size, which moves the whole-run figure
+   * either way; a leak keeps growing in the second half too.
+   */
+  rssGrowthSecondHalf: Record<string, RssGrowth>;
   memory: MemoryVerdict;
   load: SoakLoad;
   /** Event-loop delay p99 per service over the soak samples: median and worst, ms. */
@@ -141,6 +147,7 @@ export function summariseSoak(r: SoakRecord): SoakSummary {
   const tableNames = Object.keys(samples[0]?.tableRows ?? {});
   return {
     rssGrowth: growth,
+    rssGrowthSecondHalf: rssGrowth(samples.slice(Math.floor(samples.length / 2))),
     memory: memoryVerdict(growth, r.soakSeconds),
     load: {
       sent,
