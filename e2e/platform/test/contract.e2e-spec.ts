@@ -226,7 +226,7 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
     ).toBe(404);
   });
 
-  it('inventory: catalogue, reserve, commit, release and read, and problems (short stock, unknown order/SKU, committed, bad budget header)', async () => {
+  it('inventory: catalogue, reserve, commit, release and read, and problems (unknown SKU or order, bad body, committed, released, bad budget header)', async () => {
     const product = await e2e.productWithStock(2);
     const products = e2e.url('inventory', '/v1/products');
     expect(conforms('inventory', 'GET /v1/products', await call('GET', products)).status).toBe(200);
@@ -259,7 +259,7 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
     const step = (id: string, action: 'commit' | 'release') =>
       call('POST', `${url}/${id}/${action}`, { headers: key() });
     const reservations = async (operation: string, pending: Promise<JsonResponse>) =>
-      conforms('inventory', `${operation}`, await pending).status;
+      conforms('inventory', operation, await pending).status;
 
     expect(await reservations('POST /v1/reservations', reserve(orderId))).toBe(201);
     expect(await reservations('POST /v1/reservations', reserve(randomUUID(), 'NOPE-1'))).toBe(404);
@@ -271,12 +271,13 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
     const commit = 'POST /v1/reservations/{orderId}/commit';
     expect(await reservations(commit, step(orderId, 'commit'))).toBe(200);
     expect(await reservations(commit, step(randomUUID(), 'commit'))).toBe(404);
-    // A committed order cannot be reserved again, nor released.
-    expect(await reservations('POST /v1/reservations', reserve(orderId))).toBe(409);
     const release = 'POST /v1/reservations/{orderId}/release';
     expect(await reservations(release, step(orderId, 'release'))).toBe(409);
-    // Releasing an order never reserved leaves a tombstone (RELEASED): a success.
-    expect(await reservations(release, step(randomUUID(), 'release'))).toBe(200);
+    // Releasing an order never reserved leaves a tombstone (RELEASED): a success; the order
+    // cannot be reserved after that.
+    const released = randomUUID();
+    expect(await reservations(release, step(released, 'release'))).toBe(200);
+    expect(await reservations('POST /v1/reservations', reserve(released))).toBe(409);
   });
 
   it('recommendations: suggestions, and problems (no SKUs, bad limit)', async () => {
