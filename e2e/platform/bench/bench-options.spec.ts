@@ -28,6 +28,8 @@ describe('bench options', () => {
       '250',
       '--skip-build',
       '--no-tier-priority',
+      '--cost-rate',
+      '30',
     ]);
 
     expect(options).toEqual({
@@ -36,6 +38,7 @@ describe('bench options', () => {
       sloP99Ms: 250,
       skipBuild: true,
       tierPriority: false,
+      costRateRps: 30,
     });
     const quick = benchPlan(options);
     const full = benchPlan({ ...options, quick: false });
@@ -50,6 +53,8 @@ describe('bench options', () => {
     expect(() => parseBenchOptions(['--slo-ms'])).toThrow(/--slo-ms needs an integer/);
     expect(() => parseBenchOptions(['--slo-ms', 'fast'])).toThrow(/--slo-ms needs an integer/);
     expect(() => parseBenchOptions(['--slo-ms', '0'])).toThrow(RangeError);
+    expect(() => parseBenchOptions(['--cost-rate'])).toThrow(/--cost-rate needs an integer/);
+    expect(() => parseBenchOptions(['--cost-rate', '2.5'])).toThrow(/--cost-rate needs/);
     expect(() => parseBenchOptions(['--qiuck'])).toThrow(/unknown argument --qiuck\nusage:/);
   });
 });

@@ -10,6 +10,11 @@ export interface BenchOptions {
   skipBuild: boolean;
   /** `--no-tier-priority`: every service at the default CPU priority (to compare; see TIER_NICENESS). */
   tierPriority: boolean;
+  /**
+   * `--cost-rate N`: run the cost step at N checkouts/s instead of half the capacity found, so
+   * two runs (before and after a change) measure their cost at the same rate.
+   */
+  costRateRps?: number;
 }
 
 /** Durations and rates of one run, derived from the options. */
@@ -49,11 +54,11 @@ export interface BenchPlan {
 }
 
 const USAGE =
-  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority]';
+  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>]';
 
 /**
  * Parses the benchmark's arguments.
- * @throws RangeError on an unknown flag or a bad `--slo-ms` value, with the usage line.
+ * @throws RangeError on an unknown flag or a bad `--slo-ms` or `--cost-rate` value, with the usage line.
  */
 export function parseBenchOptions(args: readonly string[]): BenchOptions {
   const options: BenchOptions = {
@@ -74,6 +79,11 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       if (!Number.isInteger(value) || value < 10 || value > 60_000)
         throw new RangeError(`--slo-ms needs an integer from 10 to 60000 (ms)\n${USAGE}`);
       options.sloP99Ms = value;
+    } else if (arg === '--cost-rate') {
+      const value = Number(args[++i]);
+      if (!Number.isInteger(value) || value < 1 || value > 1_000)
+        throw new RangeError(`--cost-rate needs an integer from 1 to 1000 (checkouts/s)\n${USAGE}`);
+      options.costRateRps = value;
     } else throw new RangeError(`unknown argument ${String(arg)}\n${USAGE}`);
   }
   return options;

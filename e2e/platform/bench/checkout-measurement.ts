@@ -131,11 +131,13 @@ async function measure(
       (s) =>
         log(`${s.rateRps} rps${s.attempt > 1 ? ' (again)' : ''}${s.metSlo ? '' : ' MISSED'}`, s),
     );
-    const halfRate = Math.max(5, Math.round(search.capacityRps / 2));
+    const halfRate = options.costRateRps ?? Math.max(5, Math.round(search.capacityRps / 2));
     // The capacity steps past the knee leave events behind; their processing must not be
     // billed to the half-capacity checkouts.
     await consumersCaughtUp();
-    log(`half capacity: ${halfRate} rps for ${plan.halfSeconds} s, cost measured`);
+    log(
+      `${options.costRateRps ? 'cost step (--cost-rate)' : 'half capacity'}: ${halfRate} rps for ${plan.halfSeconds} s, cost measured`,
+    );
     const halfCost = await probe.step(runner, halfRate, plan.halfSeconds);
     const half = halfCost.step;
     log(`${halfRate} rps`, half);
