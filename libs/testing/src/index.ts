@@ -28,7 +28,11 @@ export { waitFor, withTimeout } from './wait-for';
 export { metricValue, type MetricsSource } from './metric-value';
 export { createRedisFixture, type RedisFixture } from './redis-fixture';
 export { sendJson } from './send-json';
-export { openApiDocumentIssues } from './open-api-document';
+export {
+  openApiDocumentIssues,
+  servedOpenApiDocument,
+  type ServedOpenApiDocument,
+} from './open-api-document';
 export { OtlpReceiver, type OtlpReceiverOptions, type ReceivedSpan } from './otlp-receiver';
 export {
   createTestTopics,

@@ -68,3 +68,23 @@ function operationIssues(
   }
   return issues;
 }
+
+/** What a running service's `/docs-json` answered: see {@link servedOpenApiDocument}. */
+export interface ServedOpenApiDocument {
+  status: number;
+  /** {@link openApiDocumentIssues} of the document (empty when a client can use it). */
+  issues: string[];
+  /** Its paths, sorted: a test compares them with the routes the service must document. */
+  paths: string[];
+}
+
+/** Fetches `<baseUrl>/docs-json` and says whether it is a usable document, and of which paths. */
+export async function servedOpenApiDocument(baseUrl: string): Promise<ServedOpenApiDocument> {
+  const res = await fetch(`${baseUrl}/docs-json`);
+  const document = (await res.json()) as { paths?: Record<string, unknown> };
+  return {
+    status: res.status,
+    issues: await openApiDocumentIssues(document),
+    paths: Object.keys(document.paths ?? {}).sort(),
+  };
+}
