@@ -19,3 +19,4 @@ export * from './load-shedding';
 export * from './idempotency';
 export * from './fault-injection';
 export * from './tracing';
+export * from './cache';

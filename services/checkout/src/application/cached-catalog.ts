@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '@rc/resilience';
+import { BoundedLru, systemClock, type Clock } from '@rc/resilience';
 import type { CatalogPort, CatalogPrice } from '../domain/ports/catalog.port';
 
 /** Options of {@link CachedCatalog}. */
@@ -22,7 +22,7 @@ export interface CachedCatalogOptions {
  * stays flat whatever SKUs clients send.
  */
 export class CachedCatalog implements CatalogPort {
-  private readonly entries = new Map<string, { price: CatalogPrice; readAt: number }>();
+  private readonly entries: BoundedLru<string, { price: CatalogPrice; readAt: number }>;
   private readonly clock: Clock;
 
   constructor(
@@ -33,6 +33,7 @@ export class CachedCatalog implements CatalogPort {
       throw new RangeError('catalogue price cache ttlMs must be an integer ≥ 0');
     if (!(Number.isInteger(options.maxEntries) && options.maxEntries >= 1))
       throw new RangeError('catalogue price cache maxEntries must be an integer ≥ 1');
+    this.entries = new BoundedLru(options.maxEntries);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -45,9 +46,6 @@ export class CachedCatalog implements CatalogPort {
     if (this.options.ttlMs === 0) return this.source.priceOf(sku);
     const entry = this.entries.get(sku);
     if (entry && this.clock.monotonic() - entry.readAt < this.options.ttlMs) {
-      // Map iteration order is insertion order: re-inserting marks it most recently used.
-      this.entries.delete(sku);
-      this.entries.set(sku, entry);
       this.options.onLookup?.('hit');
       return entry.price;
     }
@@ -55,14 +53,7 @@ export class CachedCatalog implements CatalogPort {
     if (entry) this.entries.delete(sku);
     const readAt = this.clock.monotonic();
     const price = await this.source.priceOf(sku);
-    if (price) {
-      this.entries.delete(sku);
-      this.entries.set(sku, { price, readAt });
-      if (this.entries.size > this.options.maxEntries) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
-    }
+    if (price) this.entries.set(sku, { price, readAt });
     return price;
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '@rc/resilience';
+import { BoundedLru, type Clock } from '@rc/resilience';
 import type { CachedRecommendation } from '../domain/recommendation-cache.port';
 
 /**
@@ -8,13 +8,15 @@ import type { CachedRecommendation } from '../domain/recommendation-cache.port';
  * shared cache's stale copy is ever served.
  */
 export class LocalStaleCache {
-  private readonly entries = new Map<string, CachedRecommendation>();
+  private readonly entries: BoundedLru<string, CachedRecommendation>;
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly staleTtlMs: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.entries = new BoundedLru(maxEntries);
+  }
 
   /** Entries held. */
   get size(): number {
@@ -29,20 +31,11 @@ export class LocalStaleCache {
       this.entries.delete(key);
       return undefined;
     }
-    // Map iteration order is insertion order: re-inserting marks it most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return entry;
   }
 
   /** Keeps `value` for `key`, evicting the least recently used entry when full. */
   set(key: string, value: CachedRecommendation): void {
-    this.entries.delete(key);
     this.entries.set(key, value);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 }

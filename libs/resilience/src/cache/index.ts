@@ -1,0 +1,1 @@
+export { BoundedLru } from './bounded-lru';
