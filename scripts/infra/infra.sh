@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Makes the platform's infrastructure available on loopback, idempotently:
-#   PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379, Apache Kafka (KRaft) 127.0.0.1:9092.
+#   PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379 (state: noeviction), a second Redis
+#   127.0.0.1:6380 (cache: allkeys-lru, nothing persisted), Apache Kafka (KRaft) 127.0.0.1:9092.
+# Postgres gets one database per service that owns relational state, each owned by the service's
+# own login role (rc_checkout, rc_payment, rc_inventory, rc_analytics) and closed to every other
+# role (CONNECT revoked from PUBLIC), plus rc_test for the test suites (which connect as postgres).
 #
 #   bash scripts/infra/infra.sh up|down|status|kafka-stop|kafka-start
 #
@@ -20,7 +24,9 @@ source "$ROOT/scripts/infra/lib.sh"
 # shellcheck source=scripts/infra/kafka.sh
 source "$ROOT/scripts/infra/kafka.sh"
 
-SERVICE_DATABASES=(rc_checkout rc_payment rc_inventory rc_analytics rc_test)
+# Each service database is owned by the login role of the same name.
+SERVICE_DATABASES=(rc_checkout rc_payment rc_inventory rc_analytics)
+TEST_DATABASE=rc_test
 
 pg_up() {
   if ! command -v pg_isready >/dev/null 2>&1; then
@@ -37,13 +43,65 @@ pg_up() {
     wait_for "postgres" 30 pg_isready -q -h 127.0.0.1 -p 5432
   fi
   local db
-  for db in "${SERVICE_DATABASES[@]}"; do
-    if [ -z "$(psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-      psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
+  for db in "${SERVICE_DATABASES[@]}" "$TEST_DATABASE"; do
+    if [ -z "$(pg_sql postgres "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+      pg_sql postgres "CREATE DATABASE $db" >/dev/null
       log "postgres: created database $db"
     fi
   done
-  log "postgres: ready on 127.0.0.1:5432 (databases: ${SERVICE_DATABASES[*]})"
+  for db in "${SERVICE_DATABASES[@]}"; do pg_service_role "$db"; done
+  log "postgres: ready on 127.0.0.1:5432 (databases: ${SERVICE_DATABASES[*]} $TEST_DATABASE; each service database owned by its role of the same name)"
+}
+
+# pg_service_role DB: the login role DB (no password: this server trusts loopback, see
+# docs) owns database DB and everything in it, and no other role but superusers may connect.
+# Idempotent, and it repairs databases made by earlier versions of this script (owned by
+# postgres, tables created by services that connected as postgres): every schema, table, view,
+# sequence, function and type there owned by postgres is handed to the role. Objects a superuser
+# creates later (tests connect as postgres) are usable by the role through default privileges;
+# the next `up` makes the role their owner too.
+pg_service_role() {
+  local db=$1
+  pg_sql postgres "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$db') THEN
+        CREATE ROLE $db LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+        RAISE NOTICE 'created role $db';
+      END IF;
+    END \$\$;
+    ALTER DATABASE $db OWNER TO $db;
+    REVOKE CONNECT, TEMPORARY ON DATABASE $db FROM PUBLIC;"
+  pg_sql "$db" "DO \$\$
+    DECLARE r record;
+    BEGIN
+      FOR r IN SELECT nspname FROM pg_namespace WHERE nspowner = 'postgres'::regrole
+                 AND nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema' LOOP
+        EXECUTE format('ALTER SCHEMA %I OWNER TO $db', r.nspname);
+      END LOOP;
+      -- Tables first: a table takes the sequences it owns (serial, identity) along with it.
+      FOR r IN SELECT c.oid::regclass AS rel, c.relkind FROM pg_class c
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relowner = 'postgres'::regrole AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+                  AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+                ORDER BY c.relkind = 'S' LOOP
+        CONTINUE WHEN r.relkind = 'S' AND (SELECT relowner FROM pg_class WHERE oid = r.rel) <> 'postgres'::regrole;
+        EXECUTE format('ALTER %s %s OWNER TO $db', CASE r.relkind WHEN 'S' THEN 'SEQUENCE'
+          WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE'
+          ELSE 'TABLE' END, r.rel);
+      END LOOP;
+      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE p.proowner = 'postgres'::regrole
+                  AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO $db', r.fn);
+      END LOOP;
+      FOR r IN SELECT t.oid::regtype AS typ, t.typtype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.typowner = 'postgres'::regrole AND t.typtype IN ('e', 'd', 'r')
+                  AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' LOOP
+        EXECUTE format('ALTER %s %s OWNER TO $db', CASE r.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, r.typ);
+      END LOOP;
+    END \$\$;
+    ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON TABLES TO $db;
+    ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON SEQUENCES TO $db;
+    ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON FUNCTIONS TO $db;"
 }
 
 pg_down() {
@@ -58,31 +116,17 @@ pg_down() {
   fi
 }
 
-redis_ping() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
-
+# Two Redis roles, as in Kubernetes (deploy/k8s/base/redis): `redis` (6379) holds state — carts,
+# rate-limit buckets, the recommendation model — and must never evict; `redis-cache` (6380) holds
+# only recommendations' response cache and evicts the least recently used keys at 64 MB.
 redis_up() {
-  command -v redis-server >/dev/null 2>&1 || die "redis-server is missing (install Debian's redis-server), or use a Docker engine"
-  if ! redis_ping; then
-    port_free 6379 || die "port 6379 is taken by something that is not a Redis server"
-    log "redis: starting"
-    mkdir -p "$ROOT/.infra/redis"
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
-      --dir "$ROOT/.infra/redis" --logfile "$ROOT/.infra/redis/redis.log" \
-      --pidfile "$ROOT/.infra/redis/redis.pid"
-    touch "$STATE/redis.started"
-    wait_for "redis" 20 redis_ping
-  fi
-  log "redis: ready on 127.0.0.1:6379"
+  redis_instance_up redis 6379 --maxmemory-policy noeviction
+  redis_instance_up redis-cache 6380 --maxmemory 64mb --maxmemory-policy allkeys-lru
 }
 
 redis_down() {
-  if [ -f "$STATE/redis.started" ]; then
-    redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 || true
-    rm -f "$STATE/redis.started"
-    log "redis: stopped (it was started by infra:up)"
-  else
-    log "redis: left running (infra:up did not start it)"
-  fi
+  redis_instance_down redis-cache 6380
+  redis_instance_down redis 6379
 }
 
 use_docker() {
@@ -103,7 +147,7 @@ case "${1:-}" in
       redis_up
       kafka_up
     fi
-    log "infrastructure is up: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rc_test REDIS_URL=redis://127.0.0.1:6379 KAFKA_BROKERS=127.0.0.1:9092"
+    log "infrastructure is up: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rc_test REDIS_URL=redis://127.0.0.1:6379 REDIS_CACHE_URL=redis://127.0.0.1:6380 KAFKA_BROKERS=127.0.0.1:9092"
     ;;
   down)
     if use_docker; then compose down; else
@@ -114,7 +158,8 @@ case "${1:-}" in
     ;;
   status)
     if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then echo "postgres: up"; else echo "postgres: down"; fi
-    if redis_ping; then echo "redis: up"; else echo "redis: down"; fi
+    if redis_ping 6379; then echo "redis: up"; else echo "redis: down"; fi
+    if redis_ping 6380; then echo "redis-cache: up"; else echo "redis-cache: down"; fi
     kafka_status
     ;;
   kafka-stop) kafka_down ;;
