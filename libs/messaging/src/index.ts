@@ -21,6 +21,18 @@ export {
   type IdempotentProducerOptions,
 } from './kafka/kafka-client.factory';
 export {
+  kafkaSecurityFromConfig,
+  kafkaSecurityProblems,
+  kafkajsSecurity,
+  refuseInvalidKafkaSecurity,
+  KafkaSecurityConfigError,
+  type KafkaSecurityConfig,
+  type KafkaSecurityOptions,
+  type KafkaSecurityProblem,
+  type KafkaSecurityProtocol,
+  type KafkaSaslMechanism,
+} from './kafka/kafka-security';
+export {
   ensureTopics,
   type EnsureTopicsOptions,
   type EnsureTopicsResult,

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
 import { patchKafkajsIdleTimer } from './kafkajs-idle-timer';
+import { kafkajsSecurity, type KafkaSecurityOptions } from './kafka-security';
 import { silentLogger, type LogLevel, type MessagingLogger } from '../shared/messaging-logger';
 
 /** Options of {@link createKafka}. */
@@ -18,6 +19,12 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** Overrides for kafkajs's client-level retry (admin, consumer group coordination). */
   retry?: RetryOptions;
+  /**
+   * TLS and SASL (default: plaintext, no authentication). Services pass
+   * `kafkaSecurityFromConfig(config)`; inconsistent settings or an unreadable PEM file throw
+   * `KafkaSecurityConfigError` here, before any connection.
+   */
+  security?: KafkaSecurityOptions;
 }
 
 const LEVELS: Record<LogLevel, logLevel> = {
@@ -39,6 +46,7 @@ function toLevel(level: logLevel): LogLevel {
  * consumers built on it also restart themselves after a crash (see `EventConsumer`), and the
  * outbox relay keeps its own, unbounded backoff on top (rows simply wait in Postgres). kafkajs's
  * logger is routed to `logger` with the kafkajs namespace, so nothing reaches the console.
+ * `security` becomes kafkajs's `ssl` and `sasl` options (see `kafkajsSecurity`).
  */
 export function createKafka(options: KafkaClientOptions): Kafka {
   // kafkajs 2.2.4 spins a 1 ms timer per idle connection without this (see the patch's doc).
@@ -47,6 +55,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...kafkajsSecurity(options.security ?? { protocol: 'plaintext' }),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     logLevel: LEVELS[options.logLevel ?? 'warn'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSecret } from './config-schema';
+import { redactConfig } from './load-config';
 import { DEVELOPMENT_ADMIN_TOKEN } from './env-parsers';
 import { refuseDevelopmentDefaults, serviceKeys } from './service-keys';
 
@@ -10,6 +11,13 @@ const schema = z
     DATABASE_POOL_MAX: serviceKeys.databasePoolMax(),
     DATABASE_URL: serviceKeys.databaseUrl('rc_demo', 'The demo database.'),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    KAFKA_SECURITY_PROTOCOL: serviceKeys.kafkaSecurityProtocol(),
+    KAFKA_SASL_MECHANISM: serviceKeys.kafkaSaslMechanism(),
+    KAFKA_SASL_USERNAME: serviceKeys.kafkaSaslUsername(),
+    KAFKA_SASL_PASSWORD: serviceKeys.kafkaSaslPassword(),
+    KAFKA_SSL_CA_FILE: serviceKeys.kafkaSslCaFile(),
+    KAFKA_SSL_CERT_FILE: serviceKeys.kafkaSslCertFile(),
+    KAFKA_SSL_KEY_FILE: serviceKeys.kafkaSslKeyFile(),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
     IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds('How long keys are kept.'),
     FAULT_RULES: serviceKeys.faultRules(),
@@ -34,6 +42,7 @@ describe('shared service config keys', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_demo',
       DATABASE_POOL_MAX: 20,
       KAFKA_BROKERS: ['127.0.0.1:9092'],
+      KAFKA_SECURITY_PROTOCOL: 'plaintext',
       RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
       IDEMPOTENCY_TTL_SECONDS: 86_400,
       FAULT_RULES: [],
@@ -65,6 +74,54 @@ describe('shared service config keys', () => {
       'a:9092',
       'b:9092',
     ]);
+  });
+
+  it('when Kafka security keys are set, then they are kept and the SASL password is a secret', () => {
+    // Arrange
+    const password = `pw-${Math.random().toString(36).slice(2)}`;
+
+    // Act
+    const config = schema.parse({
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'checkout',
+      KAFKA_SASL_PASSWORD: password,
+      KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+    });
+    const logged = JSON.stringify(redactConfig(schema, config));
+
+    // Assert
+    expect(config).toMatchObject({
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'checkout',
+      KAFKA_SASL_PASSWORD: password,
+      KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+    });
+    expect(isSecret(serviceKeys.kafkaSaslPassword())).toBe(true);
+    expect(logged).not.toContain(password);
+    expect(logged).toContain('"KAFKA_SASL_PASSWORD":"***"');
+  });
+
+  it('when Kafka security keys are empty or unknown, then each is named', () => {
+    // Act
+    const issues = issuesOf({
+      KAFKA_SECURITY_PROTOCOL: 'tls',
+      KAFKA_SASL_MECHANISM: 'gssapi',
+      KAFKA_SASL_USERNAME: '',
+      KAFKA_SASL_PASSWORD: '',
+      KAFKA_SSL_CA_FILE: '',
+    });
+
+    // Assert
+    expect(issues.map(([key]) => key)).toEqual([
+      'KAFKA_SECURITY_PROTOCOL',
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD',
+      'KAFKA_SSL_CA_FILE',
+    ]);
+    expect(issues[2]?.[1]).toBe('must not be empty (unset it instead)');
   });
 
   it('when the admin token is declared, then it is marked a secret', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { servicePrivateKey, trustedServiceKeys } from '../auth/service-token';
 import { secret } from './config-schema';
 import { commaList, DEVELOPMENT_ADMIN_TOKEN, envInt, jsonText } from './env-parsers';
 
@@ -38,6 +39,68 @@ function kafkaBrokers() {
   return commaList
     .default(['127.0.0.1:9092'])
     .describe('Kafka bootstrap brokers, comma-separated host:port.');
+}
+
+/**
+ * `KAFKA_SECURITY_PROTOCOL`: `plaintext` by default (the dev broker); `sasl_ssl` for a managed
+ * Kafka. Which other `KAFKA_SASL_*` / `KAFKA_SSL_*` keys it needs, and the refusal of keys it
+ * would ignore, are checked by `@rc/messaging`'s `refuseInvalidKafkaSecurity`.
+ */
+function kafkaSecurityProtocol() {
+  return z
+    .enum(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'])
+    .default('plaintext')
+    .describe(
+      'How the Kafka clients reach the brokers: plaintext (default), ssl (TLS), sasl_plaintext, or sasl_ssl (SASL over TLS, e.g. a managed Kafka).',
+    );
+}
+
+/** Unset is allowed (the key's protocol decides whether it is needed); empty is refused. */
+const optionalText = () => z.string().min(1, 'must not be empty (unset it instead)');
+
+/** `KAFKA_SASL_MECHANISM`: required with a `sasl_*` protocol. */
+function kafkaSaslMechanism() {
+  return z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'])
+    .optional()
+    .describe(
+      'SASL mechanism with a sasl_* KAFKA_SECURITY_PROTOCOL: plain, scram-sha-256 or scram-sha-512.',
+    );
+}
+
+/** `KAFKA_SASL_USERNAME`: required with a `sasl_*` protocol. */
+function kafkaSaslUsername() {
+  return optionalText().optional().describe('SASL username with a sasl_* KAFKA_SECURITY_PROTOCOL.');
+}
+
+/** `KAFKA_SASL_PASSWORD`: a secret, required with a `sasl_*` protocol. */
+function kafkaSaslPassword() {
+  return secret(optionalText())
+    .optional()
+    .describe('SASL password with a sasl_* KAFKA_SECURITY_PROTOCOL; a secret.');
+}
+
+/** `KAFKA_SSL_CA_FILE`: PEM CA bundle the brokers' certificates must chain to. */
+function kafkaSslCaFile() {
+  return optionalText()
+    .optional()
+    .describe(
+      'PEM file of the CA(s) that signed the broker certificates (ssl / sasl_ssl); replaces the system CAs; unset: the system CAs.',
+    );
+}
+
+/** `KAFKA_SSL_CERT_FILE`: PEM client certificate for mutual TLS. */
+function kafkaSslCertFile() {
+  return optionalText()
+    .optional()
+    .describe('PEM client certificate for mutual TLS (ssl / sasl_ssl); needs KAFKA_SSL_KEY_FILE.');
+}
+
+/** `KAFKA_SSL_KEY_FILE`: PEM private key of the client certificate. */
+function kafkaSslKeyFile() {
+  return optionalText()
+    .optional()
+    .describe('PEM private key (unencrypted) of KAFKA_SSL_CERT_FILE, for mutual TLS.');
 }
 
 /** `RATE_LIMIT_PER_CLIENT_PER_SECOND`: 1 000 by default, so one load generator is not limited. */
@@ -104,6 +167,40 @@ function inboxRetentionMs(
     .describe(description);
 }
 
+/** A zod string whose value `parse` accepts; its error message becomes the config issue. */
+function parsedBy(parse: (value: string) => unknown) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      try {
+        parse(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    });
+}
+
+/**
+ * `SERVICE_TOKEN_KEY`: the calling service's Ed25519 private key (base64 PKCS#8 DER), which signs
+ * its service tokens; a secret, required (`scripts/gen-env.mjs` and `npm start` generate one).
+ */
+function serviceTokenKey(
+  description = "Ed25519 private key (base64 PKCS#8 DER) signing this service's service tokens; a secret, required.",
+) {
+  return secret(parsedBy(servicePrivateKey).describe(description));
+}
+
+/**
+ * `SERVICE_TOKEN_TRUSTED_KEYS`: `<service>=<base64 SPKI public key>,…`, the callers whose service
+ * tokens this service accepts on its internal routes; required.
+ */
+function serviceTokenTrustedKeys(
+  description = 'Callers admitted to the internal routes: <service>=<Ed25519 public key, base64 SPKI DER>, comma-separated; required.',
+) {
+  return parsedBy(trustedServiceKeys).describe(description);
+}
+
 /**
  * The shared key definitions, named by what they define: a schema writes
  * `KAFKA_BROKERS: serviceKeys.kafkaBrokers()`. Each returns a fresh zod schema.
@@ -114,6 +211,13 @@ export const serviceKeys = {
   databasePoolMax,
   redisUrl,
   kafkaBrokers,
+  kafkaSecurityProtocol,
+  kafkaSaslMechanism,
+  kafkaSaslUsername,
+  kafkaSaslPassword,
+  kafkaSslCaFile,
+  kafkaSslCertFile,
+  kafkaSslKeyFile,
   rateLimitPerClient,
   idempotencyTtlSeconds,
   idempotencyLockTimeout,
@@ -122,6 +226,8 @@ export const serviceKeys = {
   housekeepingIntervalMs,
   outboxRetentionMs,
   inboxRetentionMs,
+  serviceTokenKey,
+  serviceTokenTrustedKeys,
 } as const;
 
 /** The message of a development default left in production. */
