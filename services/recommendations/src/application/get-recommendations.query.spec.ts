@@ -1,7 +1,7 @@
 import { metricValue } from '@rc/testing';
 import { CircuitBreaker, FakeClock } from '@rc/resilience';
 import { Registry } from 'prom-client';
-import type { CoPurchaseModel } from '../domain/co-purchase-model.port';
+import type { CoPurchaseModel, ModelSuggestions } from '../domain/co-purchase-model.port';
 import { recommendationRequest } from '../domain/recommendation';
 import type {
   CachedRecommendation,
@@ -11,15 +11,17 @@ import { GetRecommendations } from './get-recommendations.query';
 
 class FakeModel implements CoPurchaseModel {
   answer: string[] = ['X', 'Y'];
+  /** SKUs the model has never seen sold. */
+  unknown = new Set<string>();
   failing = false;
   calls = 0;
   gate: Promise<void> = Promise.resolve();
 
-  async recommend(): Promise<string[]> {
+  async recommend(skus: readonly string[]): Promise<ModelSuggestions> {
     this.calls++;
     await this.gate;
     if (this.failing) throw new Error('redis timeout');
-    return [...this.answer];
+    return { skus: [...this.answer], unknownSkus: skus.filter((s) => this.unknown.has(s)) };
   }
 
   async recordOrder(): Promise<'applied'> {
@@ -49,6 +51,12 @@ describe('GetRecommendations', () => {
     const model = new FakeModel();
     const cache = new FakeCache();
     const registry = new Registry();
+    const breaker = (name: string) =>
+      new CircuitBreaker(
+        name,
+        { minimumNumberOfCalls: 2, failureRateThreshold: 50, window: { type: 'count', size: 4 } },
+        { clock, registry },
+      );
     const query = new GetRecommendations({
       model,
       cache,
@@ -56,11 +64,8 @@ describe('GetRecommendations', () => {
       staleTtlMs: 3_600_000,
       localCacheEntries: 100,
       staticBestsellers: ['B1', 'A', 'B2', 'B3'],
-      redisBreaker: new CircuitBreaker(
-        'redis',
-        { minimumNumberOfCalls: 2, failureRateThreshold: 50, window: { type: 'count', size: 4 } },
-        { clock, registry },
-      ),
+      modelBreaker: breaker('redis'),
+      cacheBreaker: breaker('redis-cache'),
       clock,
       registry,
     });
@@ -129,24 +134,45 @@ describe('GetRecommendations', () => {
     ).toBe(1);
   });
 
-  it('when Redis cannot be read, then this process’s copy answers without trying the model', async () => {
+  it('when the cache cannot be read but the model answers, then the model answers and nothing is written', async () => {
     // Arrange
     const { model, cache, query } = setUp();
-    await query.execute(request);
     cache.failing = true;
 
     // Act
     const answer = await query.execute(request);
 
     // Assert
-    expect(answer).toEqual({ skus: ['X', 'Y'], source: 'stale-cache' });
+    expect(answer).toEqual({ skus: ['X', 'Y'], source: 'model' });
     expect(model.calls).toBe(1);
+    expect(cache.entries.size).toBe(0);
   });
 
-  it('when Redis cannot be read and nothing was seen before, then the static best-sellers answer, minus the requested skus', async () => {
+  it('when neither the cache nor the model answers, then this process’s copy answers', async () => {
     // Arrange
-    const { cache, query, registry } = setUp();
+    const { model, cache, query, registry } = setUp();
+    await query.execute(request);
     cache.failing = true;
+    model.failing = true;
+
+    // Act
+    const answer = await query.execute(request);
+
+    // Assert
+    expect(answer).toEqual({ skus: ['X', 'Y'], source: 'stale-cache' });
+    expect(
+      await metricValue(registry, 'recommendations_fallbacks_total', {
+        source: 'stale-cache',
+        reason: 'cache_unavailable',
+      }),
+    ).toBe(1);
+  });
+
+  it('when neither answers and nothing was seen before, then the static best-sellers answer, minus the requested skus', async () => {
+    // Arrange
+    const { cache, model, query, registry } = setUp();
+    cache.failing = true;
+    model.failing = true;
 
     // Act
     const answer = await query.execute(request);
@@ -161,11 +187,28 @@ describe('GetRecommendations', () => {
     ).toBe(1);
   });
 
+  it('when the request names a SKU the model has never sold, then the model answers and no cache keeps it', async () => {
+    // Arrange
+    const { model, cache, query } = setUp();
+    model.unknown.add('NOT-A-SKU');
+    const mixed = recommendationRequest(['A', 'NOT-A-SKU'], 2);
+    await query.execute(mixed);
+    model.failing = true;
+
+    // Act
+    const again = await query.execute(mixed);
+
+    // Assert
+    expect(cache.entries.size).toBe(0);
+    expect(again.source).toBe('bestsellers'); // no local copy either
+  });
+
   it('when the stale window has passed too, then the static best-sellers answer', async () => {
     // Arrange
-    const { cache, query, clock } = setUp();
+    const { cache, model, query, clock } = setUp();
     await query.execute(request);
     cache.failing = true;
+    model.failing = true;
     await clock.advance(3_600_001);
 
     // Act
@@ -225,9 +268,9 @@ describe('GetRecommendations', () => {
     expect(await metricValue(registry, 'recommendations_coalesced_requests_total')).toBe(49);
   });
 
-  it('when Redis keeps failing, then the breaker opens and later requests skip Redis entirely', async () => {
+  it('when the cache Redis keeps failing, then its breaker opens and later requests skip it but still reach the model', async () => {
     // Arrange
-    const { cache, query, clock } = setUp();
+    const { cache, model, query, clock } = setUp();
     cache.failing = true;
     let reads = 0;
     const get = cache.get.bind(cache);
@@ -243,11 +286,29 @@ describe('GetRecommendations', () => {
 
     // Assert
     expect(reads).toBe(2);
-    expect(answer.source).toBe('bestsellers');
+    expect(answer.source).toBe('model');
+    expect(model.calls).toBe(3);
 
-    // and once the open duration has passed, Redis is tried again
+    // and once the open duration has passed, the cache is tried again
     cache.failing = false;
     await clock.advance(5_000);
-    expect((await query.execute(request)).source).toBe('model');
+    await query.execute(request);
+    expect(reads).toBe(3);
+    expect(cache.entries.size).toBe(1);
+  });
+
+  it('when the model Redis keeps failing, then its breaker opens and later requests do not call it', async () => {
+    // Arrange
+    const { model, query } = setUp();
+    model.failing = true;
+    await query.execute(request);
+    await query.execute(recommendationRequest(['B'], 2));
+
+    // Act
+    const answer = await query.execute(recommendationRequest(['C'], 2));
+
+    // Assert
+    expect(model.calls).toBe(2);
+    expect(answer.source).toBe('bestsellers');
   });
 });

@@ -1,7 +1,7 @@
 import { silentLogger, type MessagingLogger } from '@rc/messaging';
 import type { CircuitBreaker, Clock } from '@rc/resilience';
 import type { Registry } from 'prom-client';
-import type { CoPurchaseModel } from '../domain/co-purchase-model.port';
+import type { CoPurchaseModel, ModelSuggestions } from '../domain/co-purchase-model.port';
 import {
   pickExcluding,
   requestKey,
@@ -30,10 +30,12 @@ export interface GetRecommendationsOptions {
   /** The last resort: a fixed best-seller list from config. */
   staticBestsellers: readonly string[];
   /**
-   * Breaker around every Redis call: once Redis has proven slow or failing, answers come from
-   * the fallbacks at once instead of each request waiting out the command timeout.
+   * Breaker around the model's calls (the state Redis): once it has proven slow or failing,
+   * answers come from the fallbacks at once instead of each request waiting out the timeout.
    */
-  redisBreaker: CircuitBreaker;
+  modelBreaker: CircuitBreaker;
+  /** Breaker around the cache's calls (the cache Redis, a separate server in production). */
+  cacheBreaker: CircuitBreaker;
   clock: Clock;
   registry: Registry;
   logger?: MessagingLogger;
@@ -44,15 +46,17 @@ type Fallback = 'cache_unavailable' | 'model_unavailable' | 'cold_start';
 /**
  * Products often bought with the given ones. Always answers, never throws: a tier-3 feature
  * must not turn its own trouble into its callers' errors. In order:
- * 1. a fresh answer from the shared Redis cache (`cache`);
- * 2. otherwise the model computes it (`model`) and the cache keeps it;
- * 3. when the model (Redis) fails, a stale copy from the shared cache or, when Redis cannot
- *    even be read, from this process's own copy (`stale-cache`);
+ * 1. a fresh answer from the shared cache (`cache`);
+ * 2. otherwise the model computes it (`model`) and the caches keep it — only when the model
+ *    knows every requested SKU, so requests naming arbitrary SKUs cannot fill the caches;
+ * 3. when the model fails, a stale copy from the shared cache or, when the cache cannot be
+ *    read either, from this process's own copy (`stale-cache`);
  * 4. otherwise, and when the model has learnt nothing yet, the static best-sellers from config
  *    (`bestsellers`).
  * Identical concurrent requests share one run of all this (single flight), so an expired entry
- * under load costs one model computation, not one per request. Every Redis call goes through a
- * circuit breaker, so a slow Redis costs a few timeouts, then nothing. Fallbacks are counted.
+ * under load costs one model computation, not one per request. The model's and the cache's
+ * Redis calls each go through their own circuit breaker, so a slow Redis costs a few timeouts,
+ * then nothing, and a lost cache does not stop the model. Fallbacks are counted.
  */
 export class GetRecommendations {
   private readonly flight = new SingleFlight<Recommendations>();
@@ -77,34 +81,42 @@ export class GetRecommendations {
 
   private async resolve(key: string, request: RecommendationRequest): Promise<Recommendations> {
     let cached: CachedRecommendation | undefined;
+    let cacheReadable = true;
     try {
-      cached = await this.redis(() => this.options.cache.get(key));
+      cached = await this.options.cacheBreaker.execute(() => this.options.cache.get(key));
     } catch (e) {
-      // Redis cannot be read: the model lives there too, so do not wait for it a second time.
       this.warn('recommendation cache unavailable', e);
-      return this.fallback(key, request, 'cache_unavailable');
+      cacheReadable = false;
     }
     const now = this.options.clock.now();
     if (cached && now - cached.computedAt <= this.options.freshTtlMs) {
       this.local.set(key, cached);
       return this.answer(cached.skus, 'cache');
     }
-    let skus: string[];
+    let suggested: ModelSuggestions;
     try {
       this.metrics.computations.inc();
-      skus = await this.redis(() => this.options.model.recommend(request.skus, request.limit));
+      suggested = await this.options.modelBreaker.execute(() =>
+        this.options.model.recommend(request.skus, request.limit),
+      );
     } catch (e) {
       this.warn('co-purchase model unavailable', e);
+      if (!cacheReadable) return this.fallback(key, request, 'cache_unavailable');
       const stale =
         cached && now - cached.computedAt <= this.options.staleTtlMs ? cached : undefined;
       return this.fallback(key, request, 'model_unavailable', stale);
     }
+    const { skus, unknownSkus } = suggested;
     if (skus.length === 0) return this.fallback(key, request, 'cold_start');
+    // An unknown SKU changes nothing in the answer but would make a new cache key: a flood of
+    // made-up SKU lists must cost a computation each, not the cache's memory.
+    if (unknownSkus.length > 0) return this.answer(skus, 'model');
     const fresh = { skus, computedAt: now };
     this.local.set(key, fresh);
-    await this.redis(() => this.options.cache.set(key, fresh)).catch((e: unknown) =>
-      this.warn('cache write failed', e),
-    );
+    if (cacheReadable)
+      await this.options.cacheBreaker
+        .execute(() => this.options.cache.set(key, fresh))
+        .catch((e: unknown) => this.warn('cache write failed', e));
     return this.answer(skus, 'model');
   }
 
@@ -122,10 +134,6 @@ export class GetRecommendations {
     this.metrics.fallbacks.inc({ source: 'bestsellers', reason });
     const skus = pickExcluding(this.options.staticBestsellers, request.skus, request.limit);
     return this.answer(skus, 'bestsellers');
-  }
-
-  private redis<T>(call: () => Promise<T>): Promise<T> {
-    return this.options.redisBreaker.execute(call);
   }
 
   private answer(skus: string[], source: RecommendationSource): Recommendations {

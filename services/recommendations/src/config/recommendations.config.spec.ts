@@ -15,6 +15,8 @@ describe('recommendations config', () => {
       RECO_STALE_TTL_MS: 3_600_000,
       RECO_ORDERS_TOPIC: 'orders',
       RECO_CONSUMER_GROUP: 'recommendations',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_CACHE_URL: 'redis://127.0.0.1:6380',
     });
     expect(config.RECO_STATIC_BESTSELLERS.length).toBeGreaterThan(0);
   });
@@ -36,6 +38,31 @@ describe('recommendations config', () => {
     expect(() => loadConfig(recommendationsConfigSchema, { NODE_ENV: 'production' })).toThrow(
       /ADMIN_TOKEN: must be set in production/,
     );
+  });
+
+  it('when production puts the cache on the state Redis, then it refuses to start naming REDIS_CACHE_URL', () => {
+    // Act
+    const load = () =>
+      loadConfig(recommendationsConfigSchema, {
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'a-production-admin-token',
+        REDIS_URL: 'redis://redis:6379',
+        REDIS_CACHE_URL: 'redis://redis/0',
+      });
+
+    // Assert
+    expect(load).toThrow(/REDIS_CACHE_URL: must name another Redis than REDIS_URL in production/);
+  });
+
+  it('when production has a cache Redis of its own, then it starts', () => {
+    expect(
+      loadConfig(recommendationsConfigSchema, {
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'a-production-admin-token',
+        REDIS_URL: 'redis://redis:6379',
+        REDIS_CACHE_URL: 'redis://redis-cache:6379',
+      }).REDIS_CACHE_URL,
+    ).toBe('redis://redis-cache:6379');
   });
 
   it('when the static list is given, then it is split into SKUs', () => {

@@ -20,7 +20,16 @@ export const recommendationsConfigSchema = platformConfigSchema
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0).max(65535).default(3004).describe('HTTP port.'),
     NODE_ENV: serviceKeys.nodeEnv(),
-    REDIS_URL: serviceKeys.redisUrl('Redis holding the model and the cache.'),
+    REDIS_URL: serviceKeys.redisUrl(
+      'State Redis (noeviction) holding the co-purchase model and the rate-limit buckets.',
+    ),
+    REDIS_CACHE_URL: z
+      .string()
+      .url()
+      .default('redis://127.0.0.1:6380')
+      .describe(
+        'Cache Redis (allkeys-lru) holding only the response cache; may be REDIS_URL on a single-Redis setup, at the price of cache entries taking the state Redis’s memory.',
+      ),
     REDIS_COMMAND_TIMEOUT_MS: int(1)
       .default(50)
       .describe('Longest wait for one Redis command; past it the fallbacks answer.'),
@@ -91,6 +100,15 @@ export const recommendationsConfigSchema = platformConfigSchema
   })
   .superRefine((config, ctx) => {
     refuseDevelopmentDefaults(config, ctx);
+    // The state Redis never evicts: cache entries there would fill it until state writes fail.
+    if (config.NODE_ENV === 'production' && sameServer(config.REDIS_CACHE_URL, config.REDIS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CACHE_URL'],
+        message:
+          'must name another Redis than REDIS_URL in production (the cache needs an evicting server; the state one never evicts)',
+      });
+    }
     if (config.RECO_STALE_TTL_MS < config.RECO_FRESH_TTL_MS) {
       ctx.addIssue({
         code: 'custom',
@@ -99,6 +117,12 @@ export const recommendationsConfigSchema = platformConfigSchema
       });
     }
   });
+
+/** Whether two Redis URLs name the same server (host and port). */
+function sameServer(a: string, b: string): boolean {
+  const [ua, ub] = [new URL(a), new URL(b)];
+  return ua.hostname === ub.hostname && (ua.port || '6379') === (ub.port || '6379');
+}
 
 /** The validated recommendations configuration. */
 export type RecommendationsConfig = z.infer<typeof recommendationsConfigSchema>;

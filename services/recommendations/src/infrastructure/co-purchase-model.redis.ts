@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { CoPurchaseModel, PurchasedLine } from '../domain/co-purchase-model.port';
+import type {
+  CoPurchaseModel,
+  ModelSuggestions,
+  PurchasedLine,
+} from '../domain/co-purchase-model.port';
 import { pickExcluding } from '../domain/recommendation';
 
 /** Options of {@link RedisCoPurchaseModel}. */
@@ -42,12 +46,15 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
     private readonly options: RedisCoPurchaseModelOptions,
   ) {}
 
-  async recommend(skus: readonly string[], limit: number): Promise<string[]> {
+  async recommend(skus: readonly string[], limit: number): Promise<ModelSuggestions> {
     const pipeline = this.redis.pipeline();
     for (const sku of skus) {
       pipeline.zrevrange(this.coKey(sku), 0, this.options.candidatesPerSku - 1, 'WITHSCORES');
     }
     pipeline.zrevrange(this.bestKey(), 0, limit + skus.length - 1);
+    // Which requested SKUs were ever sold: every SKU of a placed order is in `best`, even one
+    // ordered alone (which makes no co-purchase pair). Same round trip as the reads above.
+    if (skus.length > 0) pipeline.zmscore(this.bestKey(), ...skus);
     const replies = (await pipeline.exec()) ?? [];
     const failed = replies.find(([error]) => error);
     if (failed?.[0]) throw failed[0];
@@ -63,7 +70,11 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
       .sort(([a, sa], [b, sb]) => sb - sa || (a < b ? -1 : a > b ? 1 : 0))
       .map(([sku]) => sku);
     const best = (replies[skus.length]?.[1] ?? []) as string[];
-    return pickExcluding([...ranked, ...best], skus, limit);
+    const sold = (replies[skus.length + 1]?.[1] ?? []) as (string | null)[];
+    return {
+      skus: pickExcluding([...ranked, ...best], skus, limit),
+      unknownSkus: skus.filter((_, i) => sold[i] === null || sold[i] === undefined),
+    };
   }
 
   async recordOrder(

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BackgroundConsumer, createKafka, EventConsumer } from '@rc/messaging';
 import {
+  createRedis,
   JsonLogger,
   logFunction,
   redisProvider,
@@ -17,8 +18,25 @@ import type { RecommendationsConfig } from '../config/recommendations.config';
 import { RedisCoPurchaseModel } from './co-purchase-model.redis';
 import { RedisRecommendationCache } from './recommendation-cache.redis';
 
-/** DI token of the service's Redis client. */
+/** DI token of the client on the state Redis (`REDIS_URL`): the model and rate-limit buckets. */
 export const RECO_REDIS = Symbol('RecommendationsRedis');
+/** DI token of the client on the cache Redis (`REDIS_CACHE_URL`): the response cache only. */
+export const RECO_CACHE_REDIS = Symbol('RecommendationsCacheRedis');
+
+/** A breaker around one Redis of the read path, tuned for a store that answers in well under 1 ms. */
+function redisBreaker(name: string, config: RecommendationsConfig, metrics: ServiceMetrics) {
+  return new CircuitBreaker(
+    name,
+    {
+      // A call that needs the whole command timeout is as bad as a failure.
+      slowCallDurationMs: config.REDIS_COMMAND_TIMEOUT_MS,
+      minimumNumberOfCalls: 10,
+      openDurationMs: config.RECO_REDIS_BREAKER_OPEN_MS,
+      maxOpenDurationMs: Math.max(30_000, config.RECO_REDIS_BREAKER_OPEN_MS),
+    },
+    { registry: metrics.registry },
+  );
+}
 
 /**
  * The recommendation adapters and use cases. Nothing here is a readiness dependency: with
@@ -28,6 +46,15 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
 @Module({
   providers: [
     redisProvider<RecommendationsConfig>(RECO_REDIS, (config) => config.REDIS_COMMAND_TIMEOUT_MS),
+    {
+      provide: RECO_CACHE_REDIS,
+      inject: [SERVICE_CONFIG, ShutdownRegistry],
+      useFactory: (config: RecommendationsConfig, shutdown: ShutdownRegistry) =>
+        createRedis(config.REDIS_CACHE_URL, {
+          shutdown,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+        }),
+    },
     {
       // One injector for the admin API, the inbound routes and the consumer (`consume` rules).
       provide: FaultInjector,
@@ -51,9 +78,9 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
     },
     {
       provide: GetRecommendations,
-      inject: [RECO_REDIS, RedisCoPurchaseModel, SERVICE_CONFIG, ServiceMetrics, JsonLogger],
+      inject: [RECO_CACHE_REDIS, RedisCoPurchaseModel, SERVICE_CONFIG, ServiceMetrics, JsonLogger],
       useFactory: (
-        redis: Redis,
+        cacheRedis: Redis,
         model: RedisCoPurchaseModel,
         config: RecommendationsConfig,
         metrics: ServiceMetrics,
@@ -62,7 +89,7 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
         new GetRecommendations({
           model,
           cache: new RedisRecommendationCache(
-            redis,
+            cacheRedis,
             config.RECO_KEY_PREFIX,
             config.RECO_STALE_TTL_MS,
           ),
@@ -70,18 +97,8 @@ export const RECO_REDIS = Symbol('RecommendationsRedis');
           staleTtlMs: config.RECO_STALE_TTL_MS,
           localCacheEntries: config.RECO_LOCAL_CACHE_ENTRIES,
           staticBestsellers: config.RECO_STATIC_BESTSELLERS,
-          redisBreaker: new CircuitBreaker(
-            'redis',
-            {
-              // Redis answers in well under a millisecond; a call that needs the whole command
-              // timeout is as bad as a failure.
-              slowCallDurationMs: config.REDIS_COMMAND_TIMEOUT_MS,
-              minimumNumberOfCalls: 10,
-              openDurationMs: config.RECO_REDIS_BREAKER_OPEN_MS,
-              maxOpenDurationMs: Math.max(30_000, config.RECO_REDIS_BREAKER_OPEN_MS),
-            },
-            { registry: metrics.registry },
-          ),
+          modelBreaker: redisBreaker('redis', config, metrics),
+          cacheBreaker: redisBreaker('redis-cache', config, metrics),
           clock: systemClock,
           registry: metrics.registry,
           logger: logFunction(logger),

@@ -29,8 +29,8 @@ describe('RedisCoPurchaseModel (real Redis)', () => {
     await model.recordOrder(randomUUID(), order('A', 'D'));
 
     // Act
-    const forA = await model.recommend(['A'], 3);
-    const forAB = await model.recommend(['A', 'B'], 3);
+    const { skus: forA } = await model.recommend(['A'], 3);
+    const { skus: forAB } = await model.recommend(['A', 'B'], 3);
 
     // Assert
     expect(forA).toEqual(['B', 'C', 'D']);
@@ -45,10 +45,22 @@ describe('RedisCoPurchaseModel (real Redis)', () => {
     await model.recordOrder(randomUUID(), order('A', 'B'));
 
     // Act
-    const answer = await model.recommend(['A'], 3);
+    const { skus: answer } = await model.recommend(['A'], 3);
 
     // Assert
     expect(answer).toEqual(['B', 'TOP']);
+  });
+
+  it('when a request names SKUs never sold, then the model names them as unknown, and a SKU ordered alone is known', async () => {
+    // Arrange
+    await model.recordOrder(randomUUID(), order('A', 'B'));
+    await model.recordOrder(randomUUID(), order('SOLO'));
+
+    // Act
+    const answer = await model.recommend(['A', 'NEVER-1', 'NEVER-2', 'SOLO'], 3);
+
+    // Assert
+    expect(answer).toEqual({ skus: ['B'], unknownSkus: ['NEVER-1', 'NEVER-2'] });
   });
 
   it('when the same event is applied twice, then the model counts it once', async () => {
@@ -96,6 +108,6 @@ describe('RedisCoPurchaseModel (real Redis)', () => {
   });
 
   it('when nothing was ever learnt, then the answer is empty', async () => {
-    expect(await model.recommend(['A'], 4)).toEqual([]);
+    expect(await model.recommend(['A'], 4)).toEqual({ skus: [], unknownSkus: ['A'] });
   });
 });

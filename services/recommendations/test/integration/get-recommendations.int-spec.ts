@@ -38,25 +38,33 @@ describe('GetRecommendations (real Redis)', () => {
     return { keyPrefix: fixture.prefix, dedupTtlSeconds: 600, candidatesPerSku: 50 };
   }
 
-  /** The query as the service builds it, on a fail-fast client of its own. */
+  /**
+   * The query as the service builds it, on fail-fast clients of its own: the model on the state
+   * Redis (through `port` if given), the response cache on the cache Redis.
+   */
   async function queryOn(port?: number) {
     const redis = await fixture.failFastClient(port);
-    clients.push(redis);
+    const cacheRedis = await fixture.failFastCacheClient();
+    clients.push(redis, cacheRedis);
     const clock = new FakeClock(Date.now());
     const registry = new Registry();
     const query = new GetRecommendations({
       model: new RedisCoPurchaseModel(redis, modelOptions()),
-      cache: new RedisRecommendationCache(redis, fixture.prefix, 3_600_000),
+      cache: new RedisRecommendationCache(cacheRedis, fixture.prefix, 3_600_000),
       freshTtlMs: 30_000,
       staleTtlMs: 3_600_000,
       localCacheEntries: 1_000,
       staticBestsellers: ['BEST-1', 'BEST-2'],
-      redisBreaker: new CircuitBreaker('redis', {}, { clock, registry }),
+      modelBreaker: new CircuitBreaker('redis', {}, { clock, registry }),
+      cacheBreaker: new CircuitBreaker('redis-cache', {}, { clock, registry }),
       clock,
       registry,
     });
-    return { redis, clock, registry, query };
+    return { redis, cacheRedis, clock, registry, query };
   }
+
+  /** Response-cache keys of this test on `redis`. */
+  const cacheKeys = (redis: Redis) => redis.keys(`${fixture.prefix}cache:*`);
 
   const forA = recommendationRequest(['A'], 2);
 
@@ -87,12 +95,60 @@ describe('GetRecommendations (real Redis)', () => {
     expect(await metricValue(replica.registry, 'recommendations_model_computations_total')).toBe(0);
   });
 
-  it('when Redis commands fail (connection lost), then the stale copy answers and the fallback is counted', async () => {
+  it('when an answer is cached, then its key lives in the cache Redis only', async () => {
     // Arrange
-    const { query, redis, clock, registry } = await queryOn();
+    const { query } = await queryOn();
+
+    // Act
+    await query.execute(forA);
+
+    // Assert
+    expect(await cacheKeys(fixture.cache)).toHaveLength(1);
+    expect(await cacheKeys(fixture.redis)).toEqual([]);
+  });
+
+  it('when a flood of made-up SKU lists arrives, alone or beside known SKUs, then no cache key is created and known SKUs still get their answer', async () => {
+    // Arrange
+    const { query } = await queryOn();
+    const made = (i: number) => `FLOOD-${i}-${randomUUID().slice(0, 8)}`;
+    const stateKeysBefore = (await fixture.redis.keys(`${fixture.prefix}*`)).sort();
+
+    // Act
+    const answers = [];
+    for (let i = 0; i < 200; i++) {
+      const skus = i % 2 === 0 ? [made(i), made(i + 1)] : ['A', made(i)];
+      answers.push(await query.execute(recommendationRequest(skus, 2)));
+    }
+
+    // Assert
+    expect(await cacheKeys(fixture.cache)).toEqual([]);
+    expect((await fixture.redis.keys(`${fixture.prefix}*`)).sort()).toEqual(stateKeysBefore);
+    // a made-up SKU beside A changes nothing in A's answer
+    expect(answers.filter((_, i) => i % 2 === 1).every((a) => a.skus.join() === 'B,C')).toBe(true);
+  });
+
+  it('when a SKU was only ever ordered alone, then it is known and its answer is cached', async () => {
+    // Arrange: a one-line order makes no co-purchase pair, only a best-seller entry
+    await new RedisCoPurchaseModel(fixture.redis, modelOptions()).recordOrder(randomUUID(), [
+      { sku: 'SOLO', quantity: 1 },
+    ]);
+    const { query } = await queryOn();
+
+    // Act
+    const answer = await query.execute(recommendationRequest(['SOLO'], 2));
+
+    // Assert
+    expect(answer.source).toBe('model');
+    expect(await cacheKeys(fixture.cache)).toHaveLength(1);
+  });
+
+  it('when both Redis connections are lost, then the local stale copy answers and the fallback is counted', async () => {
+    // Arrange
+    const { query, redis, cacheRedis, clock, registry } = await queryOn();
     await query.execute(forA);
     await clock.advance(60_000); // past the fresh window
     redis.disconnect(); // every command now fails at once (no offline queue)
+    cacheRedis.disconnect();
 
     // Act
     const answer = await query.execute(forA);
@@ -107,7 +163,7 @@ describe('GetRecommendations (real Redis)', () => {
     ).toBe(1);
   });
 
-  it('when Redis stops answering (stalled connection), then known requests get the local stale copy and others the static list', async () => {
+  it('when the state Redis stops answering (stalled connection), then known requests get the shared stale copy and others the static list', async () => {
     // Arrange
     const proxy = new TcpProxy(
       new URL(testEnv().redisUrl).hostname,
@@ -115,8 +171,9 @@ describe('GetRecommendations (real Redis)', () => {
     );
     await proxy.start();
     try {
-      const { query } = await queryOn(proxy.port);
+      const { query, clock } = await queryOn(proxy.port);
       await query.execute(forA);
+      await clock.advance(60_000); // past the fresh window: the model is asked again
       proxy.stall();
 
       // Act

@@ -2,6 +2,7 @@ import { bootstrapService, type RunningService } from '@rc/platform';
 import { deleteGroups, requireRedis, serviceTestEnv, testEnv, uniqueName } from '@rc/testing';
 import { Redis } from 'ioredis';
 import { testKafka } from './kafka-fixture';
+import { cacheRedisUrl } from './redis-fixture';
 import {
   recommendationsConfigSchema,
   type RecommendationsConfig,
@@ -21,6 +22,7 @@ export async function startRecommendations(
   env: Record<string, string> = {},
 ): Promise<StartedRecommendations> {
   await requireRedis();
+  await requireRedis(cacheRedisUrl());
   const prefix = `test:${uniqueName('reco-http')}:`;
   const groupId = uniqueName('reco-group');
   const service = await bootstrapService({
@@ -29,6 +31,7 @@ export async function startRecommendations(
     env: {
       ...serviceTestEnv(),
       LOG_LEVEL: 'error',
+      REDIS_CACHE_URL: cacheRedisUrl(),
       RECO_KEY_PREFIX: prefix,
       RECO_CONSUMER_GROUP: groupId,
       RECO_STATIC_BESTSELLERS: 'BEST-1,BEST-2,BEST-3',
@@ -47,10 +50,12 @@ export async function startRecommendations(
     stop: async () => {
       await service.shutdown('test');
       await deleteGroups(testKafka(), [groupId]);
-      const redis = new Redis(testEnv().redisUrl);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      for (const url of [testEnv().redisUrl, cacheRedisUrl()]) {
+        const redis = new Redis(url);
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        redis.disconnect();
+      }
     },
   };
 }
