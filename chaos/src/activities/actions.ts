@@ -11,6 +11,7 @@ import {
   type ServiceName,
   SERVICES,
 } from './catalogue';
+import { type HeldLocks, holdRowLocks } from './lock-holder';
 import type { RunContext } from './run-context';
 
 type ActionName = {
@@ -28,6 +29,19 @@ type FreezeTarget = ArgumentsOf<'freeze'>['target'];
 const frozen = new Map<string, number[]>();
 /** CPU burners per run. */
 const burners = new Set<number>();
+/** Open transactions holding row locks (hold_row_locks), until released. */
+const heldLocks = new Set<HeldLocks>();
+
+/** Rolls back the transactions holding row locks (all of them when none is named). */
+async function releaseLocks(ctx: RunContext, only?: HeldLocks): Promise<string[]> {
+  const held = only ? [only] : [...heldLocks];
+  await Promise.all(held.map((h) => h.release()));
+  for (const h of held) {
+    heldLocks.delete(h);
+    ctx.safety.remove(`locks:${h.database}.${h.table}`);
+  }
+  return held.map((h) => `${h.database}.${h.table}`);
+}
 
 async function pidsOf(ctx: RunContext, target: FreezeTarget, database?: string): Promise<number[]> {
   if (target === 'kafka') return [ctx.platform.kafkaPid()];
@@ -223,6 +237,24 @@ export const actions = {
     ctx.safety.remove('cpu-burn');
     return { stopped: true };
   },
+
+  hold_row_locks: async (ctx, { database, table, seconds }) => {
+    const held = await holdRowLocks(database, table, seconds);
+    heldLocks.add(held);
+    const timer = setTimeout(() => void releaseLocks(ctx, held), seconds * 1000);
+    timer.unref();
+    // No pid to keep for a run killed with -9: the session dies with the harness's socket.
+    ctx.safety.add(`locks:${database}.${table}`, {
+      label: `roll back the transaction locking ${database}.${table}`,
+      run: async () => {
+        clearTimeout(timer);
+        await releaseLocks(ctx, held);
+      },
+    });
+    return { rows: held.rows, backendPid: held.backendPid };
+  },
+
+  release_row_locks: async (ctx) => ({ released: await releaseLocks(ctx) }),
 
   start_replica: async (ctx, { service, env, direct_database }) => {
     const replica = await ctx.platform.startReplica(service, env, direct_database);

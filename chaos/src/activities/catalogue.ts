@@ -50,6 +50,7 @@ const stats = [
   'goodput_ratio',
   'error_ratio',
   'shed_ratio',
+  'unclean_error_ratio',
   'p50_ms',
   'p99_ms',
   'max_ms',
@@ -260,6 +261,20 @@ export const CATALOGUE = {
   stop_cpu_burn: {
     kind: 'action',
     doc: 'Stops the CPU burners.',
+    arguments: z.strictObject({}),
+  },
+  hold_row_locks: {
+    kind: 'action',
+    doc: "Opens a transaction on a service's database from outside it (as a long batch job or a forgotten psql session would) that locks every row of `table` FOR UPDATE and holds them for `seconds`; the service's statements needing those rows wait while holding their pool connections. Released by release_row_locks, the safety net, or the server itself (idle_in_transaction_session_timeout) if the harness stops.",
+    arguments: z.strictObject({
+      database: z.enum(['checkout', 'payment', 'inventory']),
+      table: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a table name (lower case)'),
+      seconds,
+    }),
+  },
+  release_row_locks: {
+    kind: 'action',
+    doc: 'Rolls back every transaction hold_row_locks opened: the locks go at once.',
     arguments: z.strictObject({}),
   },
   start_replica: {

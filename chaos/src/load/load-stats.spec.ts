@@ -23,6 +23,21 @@ describe('load figures', () => {
     expect(s.max_ms).toBe(2_000);
   });
 
+  it('when failures are a mix of problem+json answers, bare statuses, timeouts and dropped connections, then only the last three are unclean', () => {
+    const outcomes = [
+      o(0, 10),
+      o(100, 30, '503 CHECKOUT.INVENTORY_UNAVAILABLE'),
+      o(200, 5, '503 RESILIENCE.LOAD_SHED'),
+      o(300, 40, '502'),
+      o(400, 5_000, 'timeout'),
+      o(500, 1, 'network-error'),
+      o(600, 0, 'pending'),
+    ];
+    const s = windowStats(outcomes, 0, 1_000, 1_000, 2_000);
+    expect(s.requests).toBe(7);
+    expect(s.unclean_error_ratio).toBeCloseTo(3 / 7);
+  });
+
   it('when requests are pending past the SLO, then they count as failures with their latency so far', () => {
     const s = windowStats([o(0, 10), o(500, 0, 'pending')], 0, 1_000, 1_000, 3_500);
     expect(s.success_ratio).toBe(0.5);

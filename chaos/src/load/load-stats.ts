@@ -9,6 +9,8 @@ export interface LoadStats {
   goodput_ratio: number;
   error_ratio: number;
   shed_ratio: number;
+  /** Share of the requests that failed without a clean answer (see {@link isUnclean}). */
+  unclean_error_ratio: number;
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
@@ -32,6 +34,13 @@ const isOk = (o: Outcome) => o.status.startsWith('2');
 const isShed = (o: Outcome) =>
   o.status === '503 RESILIENCE.LOAD_SHED' || o.status.startsWith('429');
 const isPending = (o: Outcome) => o.status === 'pending';
+/**
+ * A failure that is not a clean refusal: no answer in the load's timeout, a dropped connection,
+ * or an HTTP error without a problem+json body carrying a code (the status stands alone). A
+ * request still pending is not counted here (the latency figures count it).
+ */
+const isUnclean = (o: Outcome) =>
+  o.status === 'timeout' || o.status === 'network-error' || /^[3-5]\d\d$/.test(o.status);
 
 /** The q-quantile (0..1) of `values` by the nearest-rank method; NaN when empty. */
 export function quantile(values: readonly number[], q: number): number {
@@ -73,6 +82,7 @@ export function windowStats(
     goodput_ratio: ratio(good),
     error_ratio: ratio(n - ok.length - shed),
     shed_ratio: ratio(shed),
+    unclean_error_ratio: ratio(due.filter(isUnclean).length),
     p50_ms: quantile(latency, 0.5),
     p99_ms: quantile(latency, 0.99),
     max_ms: latency.length ? Math.max(...latency) : Number.NaN,

@@ -7,7 +7,11 @@ export interface Outcome {
   at: number;
   /** Latency from the scheduled time (no coordinated omission), ms. */
   ms: number;
-  /** `201`, `503 RESILIENCE.LOAD_SHED`, `timeout`, `network-error`, … or `pending`. */
+  /**
+   * `201`, `503 RESILIENCE.LOAD_SHED` (an error with the code of its problem+json body; the bare
+   * status when the answer is not problem+json or has no code), `timeout`, `network-error`, … or
+   * `pending`.
+   */
   status: string;
 }
 
@@ -149,7 +153,12 @@ export class OpenLoopLoad {
           await res.body.dump();
           return String(res.statusCode);
         }
-        return `${res.statusCode} ${problemCode(await res.body.text())}`.trim();
+        // The code is read from a problem+json answer only: a bare error stays a bare status.
+        const problem = String(res.headers['content-type'] ?? '').startsWith(
+          'application/problem+json',
+        );
+        const body = await res.body.text();
+        return `${res.statusCode} ${problem ? problemCode(body) : ''}`.trim();
       })
       .catch((e: unknown) => {
         const name = (e as { name?: string } | null)?.name;

@@ -67,8 +67,9 @@ export class FaultRulesInvalidError extends FaultRulesRefusedError {
 }
 
 /**
- * Fault rules of a destructive kind (`cpu`, `exit`: they act on the whole process, not on one
- * call) were sent while this process does not allow them (`ALLOW_DESTRUCTIVE_FAULTS`): HTTP 403.
+ * Fault rules of a destructive kind (`cpu`, `memory`, `exit`: they act on the whole process, not
+ * on one call) were sent while this process does not allow them (`ALLOW_DESTRUCTIVE_FAULTS`):
+ * HTTP 403.
  * The previous rules stay in force.
  */
 export class DestructiveFaultsRefusedError extends FaultRulesRefusedError {
@@ -80,7 +81,7 @@ export class DestructiveFaultsRefusedError extends FaultRulesRefusedError {
     readonly ruleIds: string[],
   ) {
     super(
-      `destructive fault rules (cpu, exit) are not allowed in this process (set ALLOW_DESTRUCTIVE_FAULTS=true to allow them): ${ruleIds.join(', ')}`,
+      `destructive fault rules (cpu, memory, exit) are not allowed in this process (set ALLOW_DESTRUCTIVE_FAULTS=true to allow them): ${ruleIds.join(', ')}`,
     );
   }
 }

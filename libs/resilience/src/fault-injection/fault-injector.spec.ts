@@ -241,6 +241,39 @@ describe('FaultInjector', () => {
     expect(exits).toEqual([137]);
   });
 
+  it('when a memory rule fires, then it retains its KiB each time up to its ceiling, and replacing or clearing the rules lets them go', async () => {
+    // Arrange
+    const leak = rule(
+      { kind: 'memory', kib: 300, maxMib: 1 },
+      { id: 'leak', target: 'route', name: 'POST /v1/payments' },
+    );
+    const { injector } = setup([leak], { allowDestructive: true });
+
+    // Act
+    for (let i = 0; i < 5; i++) await injector.inject('route', 'POST /v1/payments');
+    await injector.inject('route', 'GET /v1/payments/p1');
+    const held = injector.retainedKib;
+    injector.setRules([leak]);
+    const afterReplace = injector.retainedKib;
+    await injector.inject('route', 'POST /v1/payments');
+    const again = injector.retainedKib;
+    injector.clear();
+
+    // Assert
+    expect([held, afterReplace, again, injector.retainedKib]).toEqual([1024, 0, 300, 0]);
+  });
+
+  it('when a memory rule is set without allowDestructive, then it is refused (403)', () => {
+    // Arrange
+    const { injector } = setup([]);
+
+    // Act
+    const attempt = () => injector.setRules([rule({ kind: 'memory', kib: 1, maxMib: 1 })]);
+
+    // Assert
+    expect(attempt).toThrow(DestructiveFaultsRefusedError);
+  });
+
   it('when cpu or exit rules are set without allowDestructive, then they are refused (403) and the previous rules stay', () => {
     // Arrange
     const { injector } = setup([rule({ kind: 'corrupt' }, { id: 'kept' })]);

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../clock';
 import { counter } from '../metrics';
 import { RESILIENCE_EVENTS } from '../tracing/resilience-events';
 import { corruptValue } from './corrupt-value';
+import { HeapBallast } from './heap-ballast';
 import { DestructiveFaultsRefusedError, InjectedFaultError } from './fault-injection.errors';
 import {
   DESTRUCTIVE_FAULT_KINDS,
@@ -73,6 +74,8 @@ export class FaultInjector {
   private readonly burnCpu: (ms: number) => void;
   private readonly activeSpan: () => Span | undefined;
   private readonly injected;
+  /** What `memory` rules retained: released when the rules are replaced or cleared. */
+  private readonly ballast = new HeapBallast();
 
   constructor(options: FaultInjectorOptions = {}) {
     this.random = options.random ?? Math.random;
@@ -101,6 +104,7 @@ export class FaultInjector {
       throw new DestructiveFaultsRefusedError(destructive.map((r) => r.id));
     this.rules = Object.freeze(rules);
     this.activeTargets = new Set(rules.filter((r) => r.enabled).map((r) => r.target));
+    this.ballast.release();
     return this.getRules();
   }
 
@@ -109,10 +113,16 @@ export class FaultInjector {
     return structuredClone([...this.rules]);
   }
 
-  /** Removes every rule: no more faults. */
+  /** Removes every rule: no more faults, and what `memory` rules retained is let go. */
   clear(): void {
     this.rules = [];
     this.activeTargets = new Set();
+    this.ballast.release();
+  }
+
+  /** KiB the `memory` rules hold now (about; 0 once the rules are replaced or cleared). */
+  get retainedKib(): number {
+    return this.ballast.retainedKib;
   }
 
   /**
@@ -125,7 +135,8 @@ export class FaultInjector {
 
   /**
    * Rolls every enabled rule matching `name` and applies the ones that fire, in rule order:
-   * latency waits (abortable by `signal`), CPU burns, `exit` terminates the process, `error`
+   * latency waits (abortable by `signal`), CPU burns, `memory` retains more heap, `exit`
+   * terminates the process, `error`
    * throws {@link InjectedFaultError}; `abort` and `corrupt` are returned for the caller to
    * carry out (it alone holds the socket / the response). Stops after the first abort.
    */
@@ -143,6 +154,9 @@ export class FaultInjector {
           break;
         case 'cpu':
           this.burnCpu(fault.durationMs);
+          break;
+        case 'memory':
+          this.ballast.retain(fault.kib, fault.maxMib);
           break;
         case 'exit':
           this.terminate(fault.exitCode ?? 1);

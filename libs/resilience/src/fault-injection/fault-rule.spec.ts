@@ -22,6 +22,7 @@ describe('parseFaultRules', () => {
       rule({ id: 'e', fault: { kind: 'corrupt' } }),
       rule({ id: 'f', fault: { kind: 'cpu', durationMs: 50 } }),
       rule({ id: 'g', fault: { kind: 'exit', exitCode: 137 } }),
+      rule({ id: 'h', fault: { kind: 'memory', kib: 512, maxMib: 64 } }),
     ];
 
     // Act
@@ -40,6 +41,7 @@ describe('parseFaultRules', () => {
       rule({ id: 'r4', fault: { kind: 'error', status: 200 } }),
       rule({ id: 'r5', fault: { kind: 'explode' } }),
       rule({ id: 'r6', extra: true }),
+      rule({ id: 'r7', fault: { kind: 'memory', kib: 0, maxMib: 64 } }),
     ];
 
     // Act
@@ -66,6 +68,7 @@ describe('parseFaultRules', () => {
         '3.fault.status',
         '4.fault.kind',
         '5',
+        '6.fault.kib',
       ]),
     );
   });

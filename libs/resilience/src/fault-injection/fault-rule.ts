@@ -15,6 +15,8 @@ const duration = z.number().int().min(0).max(MAX_FAULT_DURATION_MS);
  *   reset (`ECONNRESET`);
  * - `corrupt`: mangles the response body (truncated, garbage appended);
  * - `cpu`: burns the CPU in a busy loop for `durationMs`, blocking the event loop;
+ * - `memory`: a leak — retains `kib` KiB more on the V8 heap each time it fires, up to `maxMib`
+ *   MiB in all, held until the rules are replaced or cleared;
  * - `exit`: terminates the process with `exitCode` (default 1), as a crash would.
  */
 export type FaultSpec =
@@ -23,6 +25,7 @@ export type FaultSpec =
   | { kind: 'abort' }
   | { kind: 'corrupt' }
   | { kind: 'cpu'; durationMs: number }
+  | { kind: 'memory'; kib: number; maxMib: number }
   | { kind: 'exit'; exitCode?: number };
 
 /** The kind of a fault: a metric label. */
@@ -40,17 +43,21 @@ export type MessagingFaultTarget = Extract<FaultTarget, 'publish' | 'consume'>;
 
 /**
  * Kinds that act on the whole process rather than on one call — `cpu` stalls every request,
- * `exit` ends them all — so a process accepts them only when told to (`allowDestructive`).
+ * `memory` fills the heap they share, `exit` ends them all — so a process accepts them only
+ * when told to (`allowDestructive`).
  */
-export const DESTRUCTIVE_FAULT_KINDS: ReadonlySet<FaultKind> = new Set(['cpu', 'exit']);
+export const DESTRUCTIVE_FAULT_KINDS: ReadonlySet<FaultKind> = new Set(['cpu', 'memory', 'exit']);
+
+/** Largest `memory` leak a rule may build up (MiB): past any heap a service is given. */
+export const MAX_FAULT_MEMORY_MIB = 4096;
 
 /** The targets a rule can have (the schema's enum). */
 export const FAULT_TARGETS = ['route', 'dependency', 'publish', 'consume'] as const;
 
 /**
  * Kinds that mean something on a Kafka send or a handling: wait, fail, or fail as a dropped
- * connection. `corrupt` has no response body to mangle there; `cpu` and `exit` act on the whole
- * process and belong on a route, where their blast radius is clear.
+ * connection. `corrupt` has no response body to mangle there; `cpu`, `memory` and `exit` act on
+ * the whole process and belong on a route, where their blast radius is clear.
  */
 const MESSAGING_KINDS: ReadonlySet<FaultKind> = new Set(['latency', 'error', 'abort']);
 
@@ -88,6 +95,15 @@ const faultSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('abort') }),
   z.strictObject({ kind: z.literal('corrupt') }),
   z.strictObject({ kind: z.literal('cpu'), durationMs: duration }),
+  z.strictObject({
+    kind: z.literal('memory'),
+    kib: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024),
+    maxMib: z.number().int().min(1).max(MAX_FAULT_MEMORY_MIB),
+  }),
   z.strictObject({
     kind: z.literal('exit'),
     exitCode: z.number().int().min(0).max(255).optional(),
