@@ -13,5 +13,5 @@ export {
   redactConfig,
 } from './load-config';
 export { DEVELOPMENT_ADMIN_TOKEN, commaList, jsonText, envInt } from './env-parsers';
-export { refuseDevelopmentDefaults, serviceKeys } from './service-keys';
+export { refuseDevelopmentDefaults, refuseSuperuserDatabase, serviceKeys } from './service-keys';
 export { ADMIN_PORT_OFFSET, adminAddress, type AdminAddress } from './admin-address';

@@ -39,7 +39,7 @@ describe('shared service config keys', () => {
     // Assert
     expect(config).toEqual({
       NODE_ENV: 'development',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_demo',
+      DATABASE_URL: 'postgres://rc_demo@127.0.0.1:5432/rc_demo',
       DATABASE_POOL_MAX: 20,
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       KAFKA_SECURITY_PROTOCOL: 'plaintext',
@@ -122,6 +122,42 @@ describe('shared service config keys', () => {
       'KAFKA_SSL_CA_FILE',
     ]);
     expect(issues[2]?.[1]).toBe('must not be empty (unset it instead)');
+  });
+
+  it('when production connects to the database as the superuser, then DATABASE_URL is refused', () => {
+    // Act
+    const issues = issuesOf({
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: 'a-production-admin-token',
+      SIGNING_KEY: 'a-production-signing-key',
+      DATABASE_URL: 'postgres://postgres:pw@db:5432/rc_demo',
+    });
+
+    // Assert
+    expect(issues).toEqual([
+      [
+        'DATABASE_URL',
+        "must connect as the service's own role in production, not as the superuser postgres",
+      ],
+    ]);
+  });
+
+  it('when production connects as the service role with a password, then it is accepted and the password never logged', () => {
+    // Arrange
+    const password = `pw-${Math.random().toString(36).slice(2)}`;
+
+    // Act
+    const config = schema.parse({
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: 'a-production-admin-token',
+      SIGNING_KEY: 'a-production-signing-key',
+      DATABASE_URL: `postgres://rc_demo:${password}@db:5432/rc_demo`,
+    });
+    const logged = JSON.stringify(redactConfig(schema, config));
+
+    // Assert
+    expect(logged).not.toContain(password);
+    expect(logged).toContain('"DATABASE_URL":"postgres://rc_demo:***@db:5432/rc_demo"');
   });
 
   it('when the admin token is declared, then it is marked a secret', () => {

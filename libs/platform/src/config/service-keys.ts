@@ -15,12 +15,17 @@ function nodeEnv(
   return z.enum(['development', 'test', 'production']).default('development').describe(description);
 }
 
-/** `DATABASE_URL`: the service's own database, `rc_<service>` on the local server by default. */
+/**
+ * `DATABASE_URL`: the service's own database, `rc_<service>` on the local server by default,
+ * reached as the login role of the same name, which owns that database and can open no other
+ * (`npm run infra:up` creates it). No password in the default: the local server trusts loopback
+ * connections; where passwords are checked, the URL carries one (and logs show it as `***`).
+ */
 function databaseUrl(database: string, description: string) {
   return z
     .string()
     .url()
-    .default(`postgres://postgres@127.0.0.1:5432/${database}`)
+    .default(`postgres://${database}@127.0.0.1:5432/${database}`)
     .describe(description);
 }
 
@@ -29,7 +34,11 @@ function databasePoolMax(description = 'Most Postgres connections this process o
   return envInt(2, 200).default(20).describe(description);
 }
 
-/** `REDIS_URL`: the local Redis by default; `description` says what the service keeps there. */
+/**
+ * `REDIS_URL`: the state Redis, which never evicts (`noeviction`): carts, rate-limit buckets,
+ * the recommendation model. The local one by default; `description` says what the service keeps
+ * there. Caches that may be evicted go to a separate Redis (recommendations' `REDIS_CACHE_URL`).
+ */
 function redisUrl(description: string) {
   return z.string().url().default('redis://127.0.0.1:6379').describe(description);
 }
@@ -232,11 +241,15 @@ export const serviceKeys = {
 
 /** The message of a development default left in production. */
 const REFUSED = 'must be set in production (the development default is refused)';
+/** The message of a production DATABASE_URL that connects as the superuser. */
+const SUPERUSER_REFUSED =
+  "must connect as the service's own role in production, not as the superuser postgres";
 
 /**
  * For a schema's `superRefine`: in production (`NODE_ENV`), each key of `defaults` still equal
  * to its development value is an issue on that key, so the process refuses to start naming it.
- * `ADMIN_TOKEN` is always checked against {@link DEVELOPMENT_ADMIN_TOKEN}.
+ * `ADMIN_TOKEN` is always checked against {@link DEVELOPMENT_ADMIN_TOKEN}, and a `DATABASE_URL`
+ * connecting as `postgres` is refused: a service owns one database and may open no other.
  */
 export function refuseDevelopmentDefaults(
   config: { NODE_ENV: string; ADMIN_TOKEN: string },
@@ -252,4 +265,20 @@ export function refuseDevelopmentDefaults(
     if (values[key] === development)
       ctx.addIssue({ code: 'custom', path: [key], message: REFUSED });
   }
+  refuseSuperuserDatabase(config, ctx);
+}
+
+/**
+ * For a schema's `superRefine` (included in {@link refuseDevelopmentDefaults}): in production,
+ * a `DATABASE_URL` connecting as the superuser `postgres` is an issue on that key — a service
+ * connects as its own role, which owns its database and can open no other.
+ */
+export function refuseSuperuserDatabase(
+  config: { NODE_ENV: string; DATABASE_URL?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const url = config.DATABASE_URL;
+  if (config.NODE_ENV !== 'production' || url === undefined || !URL.canParse(url)) return;
+  if (decodeURIComponent(new URL(url).username) === 'postgres')
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: SUPERUSER_REFUSED });
 }
