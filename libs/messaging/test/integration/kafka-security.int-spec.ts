@@ -6,6 +6,7 @@ import {
   ensureTopics,
   EventPublisher,
   type KafkaSecurityOptions,
+  type MessagingLogger,
 } from '../../src';
 import { testConsumer } from './support/consumer-fixture';
 import { startSecuredBroker, type SecuredBroker } from './support/secured-broker';
@@ -27,13 +28,18 @@ describe('Kafka over TLS and SASL', () => {
    * A client expected to be refused: no client-level retries, so the refusal shows at once (a
    * service's client would retry it with backoff and fail the same way).
    */
-  const refusedClient = (address: string, security?: KafkaSecurityOptions) =>
+  const refusedClient = (
+    address: string,
+    security?: KafkaSecurityOptions,
+    logger?: MessagingLogger,
+  ) =>
     createKafka({
       clientId: uniqueName('secured-it'),
       brokers: [address],
       connectionTimeoutMs: 3_000,
       retry: { retries: 0 },
       ...(security && { security }),
+      ...(logger && { logger, logLevel: 'debug' as const }),
     });
 
   beforeAll(async () => {
@@ -97,10 +103,15 @@ describe('Kafka over TLS and SASL', () => {
     }
   });
 
-  it('when the password is wrong, then the broker refuses with a SASL authentication error that does not show it', async () => {
+  it('when the password is wrong, then the broker refuses with a SASL authentication error, and neither it nor the logs show the password', async () => {
     // Arrange
     const wrong = `${broker.password}-wrong`;
-    const kafka = refusedClient(broker.saslSsl, broker.saslSslSecurity('scram-sha-256', wrong));
+    const logged: string[] = [];
+    const kafka = refusedClient(
+      broker.saslSsl,
+      broker.saslSslSecurity('scram-sha-256', wrong),
+      (level, message, fields) => logged.push(`${level} ${message} ${JSON.stringify(fields)}`),
+    );
 
     // Act
     const error = await withAdmin(kafka, (admin) => admin.listTopics()).then(
@@ -111,7 +122,10 @@ describe('Kafka over TLS and SASL', () => {
     // Assert
     expect(error?.name).toBe('KafkaJSSASLAuthenticationError');
     expect(error?.message).toMatch(/SCRAM SHA256 authentication failed.*invalid credentials/);
-    expect(error?.message).not.toContain(wrong);
+    // `wrong` starts with the real password: neither appears.
+    expect(error?.message).not.toContain(broker.password);
+    expect(logged.join('\n')).toMatch(/SCRAM SHA256 authentication failed/);
+    expect(logged.join('\n')).not.toContain(broker.password);
   });
 
   it('when a client speaks plaintext to the TLS listener, then it cannot connect', async () => {
