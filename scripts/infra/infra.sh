@@ -43,65 +43,21 @@ pg_up() {
     wait_for "postgres" 30 pg_isready -q -h 127.0.0.1 -p 5432
   fi
   local db
-  for db in "${SERVICE_DATABASES[@]}" "$TEST_DATABASE"; do
-    if [ -z "$(pg_sql postgres "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-      pg_sql postgres "CREATE DATABASE $db" >/dev/null
-      log "postgres: created database $db"
-    fi
-  done
+  if [ -z "$(pg_sql postgres "SELECT 1 FROM pg_database WHERE datname = '$TEST_DATABASE'")" ]; then
+    pg_sql postgres "CREATE DATABASE $TEST_DATABASE" >/dev/null
+    log "postgres: created database $TEST_DATABASE"
+  fi
   for db in "${SERVICE_DATABASES[@]}"; do pg_service_role "$db"; done
   log "postgres: ready on 127.0.0.1:5432 (databases: ${SERVICE_DATABASES[*]} $TEST_DATABASE; each service database owned by its role of the same name)"
 }
 
-# pg_service_role DB: the login role DB (no password: this server trusts loopback, see
-# docs) owns database DB and everything in it, and no other role but superusers may connect.
-# Idempotent, and it repairs databases made by earlier versions of this script (owned by
-# postgres, tables created by services that connected as postgres): every schema, table, view,
-# sequence, function and type there owned by postgres is handed to the role. Objects a superuser
-# creates later (tests connect as postgres) are usable by the role through default privileges;
-# the next `up` makes the role their owner too.
+# pg_service_role DB: the login role DB owns database DB and everything in it, and no other
+# role but superusers may connect to it (deploy/compose/service-database.sql, shared with
+# Compose). Idempotent; it also hands over databases made before the roles existed. No password:
+# this server trusts loopback connections, so a password would be ignored (see docs).
 pg_service_role() {
-  local db=$1
-  pg_sql postgres "DO \$\$ BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$db') THEN
-        CREATE ROLE $db LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
-        RAISE NOTICE 'created role $db';
-      END IF;
-    END \$\$;
-    ALTER DATABASE $db OWNER TO $db;
-    REVOKE CONNECT, TEMPORARY ON DATABASE $db FROM PUBLIC;"
-  pg_sql "$db" "DO \$\$
-    DECLARE r record;
-    BEGIN
-      FOR r IN SELECT nspname FROM pg_namespace WHERE nspowner = 'postgres'::regrole
-                 AND nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema' LOOP
-        EXECUTE format('ALTER SCHEMA %I OWNER TO $db', r.nspname);
-      END LOOP;
-      -- Tables first: a table takes the sequences it owns (serial, identity) along with it.
-      FOR r IN SELECT c.oid::regclass AS rel, c.relkind FROM pg_class c
-                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relowner = 'postgres'::regrole AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-                  AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
-                ORDER BY c.relkind = 'S' LOOP
-        CONTINUE WHEN r.relkind = 'S' AND (SELECT relowner FROM pg_class WHERE oid = r.rel) <> 'postgres'::regrole;
-        EXECUTE format('ALTER %s %s OWNER TO $db', CASE r.relkind WHEN 'S' THEN 'SEQUENCE'
-          WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE'
-          ELSE 'TABLE' END, r.rel);
-      END LOOP;
-      FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE p.proowner = 'postgres'::regrole
-                  AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' LOOP
-        EXECUTE format('ALTER ROUTINE %s OWNER TO $db', r.fn);
-      END LOOP;
-      FOR r IN SELECT t.oid::regtype AS typ, t.typtype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-                WHERE t.typowner = 'postgres'::regrole AND t.typtype IN ('e', 'd', 'r')
-                  AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' LOOP
-        EXECUTE format('ALTER %s %s OWNER TO $db', CASE r.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, r.typ);
-      END LOOP;
-    END \$\$;
-    ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON TABLES TO $db;
-    ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON SEQUENCES TO $db;
-    ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON FUNCTIONS TO $db;"
+  psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d postgres -v db="$1" \
+    -f "$ROOT/deploy/compose/service-database.sql"
 }
 
 pg_down() {
