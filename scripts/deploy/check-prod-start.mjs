@@ -108,7 +108,9 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
     otlpEndpoint: sink.url,
   });
   if (database) {
-    await clients.createDatabase(database);
+    // Owned by the role of the Compose DATABASE_URL, as its database is in Compose: a service
+    // connecting as its own role migrates only a database that role owns.
+    await clients.createDatabase(database, decodeURIComponent(new URL(env.DATABASE_URL).username));
     cleanups.push(() => clients.dropDatabase(database));
   }
   for (const key of Object.keys(env).filter((k) => /CONSUMER_GROUP$/.test(k))) {

@@ -2,12 +2,16 @@
 // ports, environment maps, variable interpolation, bind mounts and profiles.
 import { posix } from 'node:path';
 
-/** `${VAR:-default}` / `${VAR-default}` → default, `${VAR}` / `$VAR` → '' (the file's own view). */
+/** `${VAR:-default}` / `${VAR-default}` → default, `${VAR}` / `${VAR:?message}` / `$VAR` → '' (the file's own view). */
 export function interpolateDefaults(value) {
-  return String(value)
-    .replace(/\$\$/g, '$')
-    .replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, _name, def) => def ?? '')
-    .replace(/\$(\w+)/g, '');
+  return (
+    String(value)
+      .replace(/\$\$/g, '$')
+      .replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, _name, def) => def ?? '')
+      // A required variable (`${VAR:?message}`, `${VAR?message}`) has no value here either.
+      .replace(/\$\{\w+:?\?[^}]*\}/g, '')
+      .replace(/\$(\w+)/g, '')
+  );
 }
 
 /** Memory size of Compose (`512M`, `1g`, `268435456`, `1.5gb`) in MiB; NaN when unreadable. */

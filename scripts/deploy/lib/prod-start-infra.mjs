@@ -84,7 +84,9 @@ export function infraClients(root, infra) {
       }
       return out;
     },
-    createDatabase: (name) => sql(`CREATE DATABASE ${name}`),
+    /** A fresh database, owned by `owner` (the role the service connects as) when given. */
+    createDatabase: (name, owner) =>
+      sql(`CREATE DATABASE ${name}${owner ? ` OWNER "${owner.replace(/"/g, '""')}"` : ''}`),
     dropDatabase: (name) => sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     /**
      * Commits `groupId`'s offsets at the end of every (non-internal) topic, as one member that
