@@ -128,17 +128,29 @@ describe('Kafka TLS and SASL settings', () => {
       ]);
     });
 
-    it('when SASL credentials are set with a protocol without SASL, then they are refused instead of ignored', () => {
+    it('when a SASL username or mechanism is set with a protocol without SASL, then it is refused instead of ignored', () => {
       expect(
         keysOf({
           KAFKA_SECURITY_PROTOCOL: 'ssl',
+          KAFKA_SASL_MECHANISM: 'plain',
           KAFKA_SASL_USERNAME: 'u',
-          KAFKA_SASL_PASSWORD: password,
         }),
       ).toEqual([
+        'KAFKA_SASL_MECHANISM: set, but KAFKA_SECURITY_PROTOCOL ssl does not use SASL (use sasl_ssl or sasl_plaintext, or unset it)',
         'KAFKA_SASL_USERNAME: set, but KAFKA_SECURITY_PROTOCOL ssl does not use SASL (use sasl_ssl or sasl_plaintext, or unset it)',
-        'KAFKA_SASL_PASSWORD: set, but KAFKA_SECURITY_PROTOCOL ssl does not use SASL (use sasl_ssl or sasl_plaintext, or unset it)',
       ]);
+    });
+
+    it('when only the SASL password is set with a protocol without SASL, then it is ignored (secrets may reach every deployment alike)', () => {
+      // Arrange
+      const config = {
+        KAFKA_SECURITY_PROTOCOL: 'plaintext',
+        KAFKA_SASL_PASSWORD: password,
+      } as const;
+
+      // Act / Assert
+      expect(keysOf(config)).toEqual([]);
+      expect(kafkajsSecurity(kafkaSecurityFromConfig(config))).toEqual({});
     });
 
     it('when a CA file is set with a protocol without TLS, then it is refused instead of ignored', () => {

@@ -103,8 +103,9 @@ function readPem(path: string): { pem: string } | { problem: string } {
 
 /**
  * Everything wrong with `options`, each with the key to fix: SASL without its mechanism,
- * username or password; SASL or TLS keys set under a protocol that would ignore them (a
- * password meant for a managed cluster must not silently fall back to plaintext); a client
+ * username or password; a SASL mechanism or username, or a TLS file, set under a protocol that
+ * would ignore it (credentials meant for a managed cluster must not silently fall back to
+ * plaintext; a password alone is ignored, see below); a client
  * certificate without its key or the reverse; a PEM file that is missing, unreadable or not
  * PEM. Empty when the settings can be used.
  */
@@ -120,7 +121,10 @@ export function kafkaSecurityProblems(options: KafkaSecurityOptions): KafkaSecur
         key: KEYS[field],
         message: `required when KAFKA_SECURITY_PROTOCOL is ${protocol}`,
       });
-    if (!sasl && set)
+    // A password alone is ignored, not refused: secrets often reach every deployment alike (one
+    // Secret for all services, or tooling that fills every secret key), whatever the protocol.
+    // The username and mechanism are plain settings: set, they show SASL was meant.
+    if (!sasl && set && field !== 'saslPassword')
       problems.push({
         key: KEYS[field],
         message: `set, but KAFKA_SECURITY_PROTOCOL ${protocol} does not use SASL (use sasl_ssl or sasl_plaintext, or unset it)`,
