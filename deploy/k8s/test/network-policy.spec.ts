@@ -55,7 +55,7 @@ describe.each(OVERLAYS)('network policies in overlays/%s', (overlay) => {
       for (const [key, value] of Object.entries(facts.defaults))
         if (
           key.endsWith('_URL') &&
-          !['DATABASE_URL', 'REDIS_URL'].includes(key) &&
+          !['DATABASE_URL', 'REDIS_URL', 'REDIS_CACHE_URL'].includes(key) &&
           key !== 'OTEL_EXPORTER_OTLP_ENDPOINT'
         ) {
           const url = new URL(config[key]!);
@@ -87,39 +87,45 @@ describe.each(OVERLAYS)('network policies in overlays/%s', (overlay) => {
       expect(appPeers(policy(name).spec.ingress).map((p) => p.name)).toEqual(['checkout']);
   });
 
+  /** The Redis hosts a service's ConfigMap names (REDIS_URL, REDIS_CACHE_URL), sorted. */
+  const redisHostsOf = (name: string) => {
+    const config = configOf(objects, get(objects, 'Deployment', name));
+    return [config.REDIS_URL, config.REDIS_CACHE_URL]
+      .filter((url): url is string => url !== undefined)
+      .map((url) => new URL(url).hostname)
+      .sort();
+  };
+
   it.each(services().map((s) => [s.name, s]))(
-    'when %s stores data, then it reaches only its own database and the Redis of its REDIS_URL',
+    'when %s stores data, then it reaches only its own database and the Redis of its REDIS_URL and REDIS_CACHE_URL',
     (name, facts) => {
       const egress = peersOf(policy(name).spec.egress);
       const dbs = egress
         .map((x) => x.peer.podSelector?.matchLabels?.['cnpg.io/cluster'])
         .filter(Boolean);
       expect(dbs).toEqual(facts.hasDatabase ? [`${name}-db`] : []);
-      const redisHost = new URL(configOf(objects, get(objects, 'Deployment', name)).REDIS_URL!)
-        .hostname;
       const redis = egress
         .map((x) => x.peer.podSelector?.matchLabels?.[APP])
-        .filter((n) => n?.startsWith('redis'));
-      expect(redis).toEqual([redisHost]);
+        .filter((n) => n?.startsWith('redis'))
+        .sort();
+      expect(redis).toEqual(redisHostsOf(name));
       // the other side admits exactly its owners
       if (facts.hasDatabase) {
         const dbPolicy = policy(`${name}-db`);
         const apps = appPeers(dbPolicy.spec.ingress).map((p) => p.name);
         expect(apps).toEqual([name]);
       }
-      const redisOwners = services()
-        .filter(
-          (s) =>
-            new URL(configOf(objects, get(objects, 'Deployment', s.name)).REDIS_URL!).hostname ===
-            redisHost,
-        )
-        .map((s) => s.name)
-        .sort();
-      expect(
-        appPeers(policy(redisHost).spec.ingress)
-          .map((p) => p.name)
-          .sort(),
-      ).toEqual(redisOwners);
+      for (const redisHost of redisHostsOf(name)) {
+        const redisOwners = services()
+          .filter((s) => redisHostsOf(s.name).includes(redisHost))
+          .map((s) => s.name)
+          .sort();
+        expect(
+          appPeers(policy(redisHost).spec.ingress)
+            .map((p) => p.name)
+            .sort(),
+        ).toEqual(redisOwners);
+      }
     },
   );
 

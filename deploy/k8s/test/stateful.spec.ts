@@ -45,12 +45,12 @@ describe.each(OVERLAYS)('redis in overlays/%s', (overlay) => {
     ).toBeDefined();
   });
 
-  it('when a service keeps state in Redis (cart, recommendations), then its REDIS_URL is the state instance', () => {
+  it('when a service keeps state in Redis (carts, the model, rate-limit buckets), then its REDIS_URL is the state instance and only recommendations caches, in redis-cache', () => {
     for (const s of services()) {
-      const host = new URL(configOf(objects, get(objects, 'Deployment', s.name)).REDIS_URL!)
-        .hostname;
-      expect(host).toBe(
-        ['cart', 'recommendations'].includes(s.name) ? 'redis-state' : 'redis-cache',
+      const config = configOf(objects, get(objects, 'Deployment', s.name));
+      expect(new URL(config.REDIS_URL!).hostname).toBe('redis-state');
+      expect(config.REDIS_CACHE_URL && new URL(config.REDIS_CACHE_URL).hostname).toBe(
+        s.name === 'recommendations' ? 'redis-cache' : undefined,
       );
     }
   });

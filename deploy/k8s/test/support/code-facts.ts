@@ -52,7 +52,12 @@ export interface ServiceFacts {
   composeStopGraceSeconds: number;
 }
 
-const NON_DEPENDENCY_URLS = new Set(['DATABASE_URL', 'REDIS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+const NON_DEPENDENCY_URLS = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_CACHE_URL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
