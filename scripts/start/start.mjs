@@ -27,9 +27,11 @@ step('infrastructure', 'bash', ['scripts/infra/infra.sh', 'up']);
 step('building services and libs', 'npx', ['nx', 'run-many', '-t', 'build', '--parallel=2']);
 
 // The process harness and service table live in @rc/testing (built above).
-const { PLATFORM_SERVICES, ServiceProcess, TIER_NICENESS } = createRequire(import.meta.url)(
-  join(root, 'libs/testing/dist/index.js'),
-);
+const { PLATFORM_SERVICES, ServiceProcess, TIER_NICENESS, serviceTokenEnv, testServiceKeyPair } =
+  createRequire(import.meta.url)(join(root, 'libs/testing/dist/index.js'));
+// Checkout's service-token key pair, fresh for every run (never written anywhere): inventory
+// and payment admit only requests signed with it.
+const serviceTokens = serviceTokenEnv(testServiceKeyPair());
 const running = [];
 /** The console's port (docs/ARCHITECTURE.md: console on 3006). */
 const CONSOLE_PORT = 3006;
@@ -53,7 +55,7 @@ try {
       root,
       port: service.port,
       // A development platform: the control room's presets burn CPU and crash processes.
-      env: { ALLOW_DESTRUCTIVE_FAULTS: 'true' },
+      env: { ALLOW_DESTRUCTIVE_FAULTS: 'true', ...serviceTokens[service.name] },
       echo: true,
       readyTimeoutMs: 60_000,
       // Lower tiers at a lower CPU priority: under CPU pressure tier 1 keeps the cores.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { PlatformUnderTest, ServiceProcess, testEnv } from '@rc/testing';
+import { PlatformUnderTest, ServiceProcess, serviceTokenEnv, testEnv } from '@rc/testing';
 import { PROXIES, type ServiceName } from '../activities/catalogue';
 import { FaultProxyServer } from '../proxy';
 import { kafkaBrokerPid } from './kafka-broker-pid';
@@ -289,6 +289,9 @@ export class ChaosPlatform {
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       ADMIN_TOKEN: this.adminToken,
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
+      ...(serviceTokenEnv(this.under().checkoutServiceKey) as Record<string, Record<string, string>>)[
+        service
+      ],
     };
     if (service === 'analytics') {
       const u = new URL(env.databaseUrl);

@@ -49,13 +49,17 @@ describe('checkout: the core business path', () => {
     await eventually(
       'reservation committed',
       async () => {
-        const r = await call('GET', e2e.url('inventory', `/v1/reservations/${orderId}`));
+        const r = await call('GET', e2e.url('inventory', `/v1/reservations/${orderId}`), {
+          headers: await e2e.asCheckout('inventory'),
+        });
         return r.body?.status === 'COMMITTED' ? r : undefined;
       },
       90_000,
     );
     // exactly one captured payment
-    const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`));
+    const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`), {
+      headers: await e2e.asCheckout('payment'),
+    });
     expect(
       payments.body.items.filter((p: { status: string }) => p.status === 'CAPTURED'),
     ).toHaveLength(1);
@@ -102,7 +106,9 @@ describe('checkout: the core business path', () => {
       customerId,
     ]);
     expect(orders).toHaveLength(1);
-    const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`));
+    const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`), {
+      headers: await e2e.asCheckout('payment'),
+    });
     expect(payments.body.items).toHaveLength(1);
 
     const mismatch = await checkout(key, { ...body, items: [{ sku: product.sku, quantity: 2 }] });
@@ -132,10 +138,14 @@ describe('checkout: the core business path', () => {
       [customerId],
     );
     expect(order?.status).toBe('FAILED');
-    const reservation = await call('GET', e2e.url('inventory', `/v1/reservations/${order!.id}`));
+    const reservation = await call('GET', e2e.url('inventory', `/v1/reservations/${order!.id}`), {
+      headers: await e2e.asCheckout('inventory'),
+    });
     expect(reservation.body.status).toBe('RELEASED');
     expect(await e2e.available(product.sku)).toBe(before);
-    const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${order!.id}`));
+    const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${order!.id}`), {
+      headers: await e2e.asCheckout('payment'),
+    });
     expect(payments.body.items.some((p: { status: string }) => p.status === 'CAPTURED')).toBe(
       false,
     );

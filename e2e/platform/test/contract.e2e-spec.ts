@@ -167,6 +167,7 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
 
   it('payment: charge, decline, refund, list and read, and problems (bad body, unknown payment, no order id)', async () => {
     const url = e2e.url('payment', '/v1/payments');
+    const auth = await e2e.asCheckout('payment');
     const charge = (token: string) => ({
       orderId: randomUUID(),
       amount: 1_250,
@@ -177,26 +178,27 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
     const captured = conforms(
       'payment',
       'POST /v1/payments',
-      await call('POST', url, { body: charge('tok_visa'), headers: key() }),
+      await call('POST', url, { body: charge('tok_visa'), headers: { ...auth, ...key() } }),
     );
     expect(captured.status).toBe(201);
     expect(
       conforms(
         'payment',
         'POST /v1/payments',
-        await call('POST', url, { body: charge('tok_declined'), headers: key() }),
+        await call('POST', url, { body: charge('tok_declined'), headers: { ...auth, ...key() } }),
       ).status,
     ).toBe(402);
     expect(
       conforms(
         'payment',
         'POST /v1/payments',
-        await call('POST', url, { body: { amount: -1 }, headers: key() }),
+        await call('POST', url, { body: { amount: -1 }, headers: { ...auth, ...key() } }),
       ).status,
     ).toBe(400);
 
     const paymentId = captured.body.paymentId as string;
-    const refund = (id: string) => call('POST', `${url}/${id}/refund`, { headers: key() });
+    const refund = (id: string) =>
+      call('POST', `${url}/${id}/refund`, { headers: { ...auth, ...key() } });
     expect(
       conforms('payment', 'POST /v1/payments/{paymentId}/refund', await refund(paymentId)).status,
     ).toBe(200);
@@ -209,19 +211,25 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
       conforms(
         'payment',
         'GET /v1/payments',
-        await call('GET', `${url}?orderId=${captured.body.orderId as string}`),
+        await call('GET', `${url}?orderId=${captured.body.orderId as string}`, { headers: auth }),
       ).status,
     ).toBe(200);
-    expect(conforms('payment', 'GET /v1/payments', await call('GET', url)).status).toBe(400);
     expect(
-      conforms('payment', 'GET /v1/payments/{paymentId}', await call('GET', `${url}/${paymentId}`))
-        .status,
+      conforms('payment', 'GET /v1/payments', await call('GET', url, { headers: auth })).status,
+    ).toBe(400);
+    expect(conforms('payment', 'GET /v1/payments', await call('GET', url)).status).toBe(401);
+    expect(
+      conforms(
+        'payment',
+        'GET /v1/payments/{paymentId}',
+        await call('GET', `${url}/${paymentId}`, { headers: auth }),
+      ).status,
     ).toBe(200);
     expect(
       conforms(
         'payment',
         'GET /v1/payments/{paymentId}',
-        await call('GET', `${url}/${randomUUID()}`),
+        await call('GET', `${url}/${randomUUID()}`, { headers: auth }),
       ).status,
     ).toBe(404);
   });
@@ -253,21 +261,28 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
     ).toBe(404);
 
     const url = e2e.url('inventory', '/v1/reservations');
+    const auth = await e2e.asCheckout('inventory');
     const orderId = randomUUID();
     const reserve = (id: string, sku = product.sku) =>
-      call('POST', url, { body: { orderId: id, items: [{ sku, quantity: 1 }] }, headers: key() });
+      call('POST', url, {
+        body: { orderId: id, items: [{ sku, quantity: 1 }] },
+        headers: { ...auth, ...key() },
+      });
     const step = (id: string, action: 'commit' | 'release') =>
-      call('POST', `${url}/${id}/${action}`, { headers: key() });
+      call('POST', `${url}/${id}/${action}`, { headers: { ...auth, ...key() } });
     const reservations = async (operation: string, pending: Promise<JsonResponse>) =>
       conforms('inventory', operation, await pending).status;
 
     expect(await reservations('POST /v1/reservations', reserve(orderId))).toBe(201);
     expect(await reservations('POST /v1/reservations', reserve(randomUUID(), 'NOPE-1'))).toBe(404);
-    const noItems = call('POST', url, { body: { orderId }, headers: key() });
+    const noItems = call('POST', url, { body: { orderId }, headers: { ...auth, ...key() } });
     expect(await reservations('POST /v1/reservations', noItems)).toBe(400);
-    const read = (id: string) => call('GET', `${url}/${id}`);
+    const read = (id: string) => call('GET', `${url}/${id}`, { headers: auth });
     expect(await reservations('GET /v1/reservations/{orderId}', read(orderId))).toBe(200);
     expect(await reservations('GET /v1/reservations/{orderId}', read(randomUUID()))).toBe(404);
+    // Without checkout's service token: 401, as documented.
+    const anonymous = call('POST', url, { body: { orderId: randomUUID() }, headers: key() });
+    expect(await reservations('POST /v1/reservations', anonymous)).toBe(401);
     const commit = 'POST /v1/reservations/{orderId}/commit';
     expect(await reservations(commit, step(orderId, 'commit'))).toBe(200);
     expect(await reservations(commit, step(randomUUID(), 'commit'))).toBe(404);

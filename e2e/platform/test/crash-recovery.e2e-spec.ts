@@ -67,18 +67,25 @@ describe('crash recovery', () => {
     );
     expect(orders.length).toBeGreaterThan(0);
     for (const order of orders) {
-      const payments = (await call('GET', e2e.url('payment', `/v1/payments?orderId=${order.id}`)))
-        .body.items as { status: string }[];
+      const payments = (
+        await call('GET', e2e.url('payment', `/v1/payments?orderId=${order.id}`), {
+          headers: await e2e.asCheckout('payment'),
+        })
+      ).body.items as { status: string }[];
       const captured = payments.filter((p) => p.status === 'CAPTURED').length;
       if (order.status === 'CONFIRMED') {
         expect(captured).toBe(1);
         await eventually(`reservation of ${order.id} committed`, async () => {
-          const r = await call('GET', e2e.url('inventory', `/v1/reservations/${order.id}`));
+          const r = await call('GET', e2e.url('inventory', `/v1/reservations/${order.id}`), {
+            headers: await e2e.asCheckout('inventory'),
+          });
           return r.body?.status === 'COMMITTED' ? true : undefined;
         });
       } else {
         expect(captured).toBe(0);
-        const r = await call('GET', e2e.url('inventory', `/v1/reservations/${order.id}`));
+        const r = await call('GET', e2e.url('inventory', `/v1/reservations/${order.id}`), {
+          headers: await e2e.asCheckout('inventory'),
+        });
         expect(
           r.status === 404 || r.body.status === 'RELEASED' || r.body.status === 'EXPIRED',
         ).toBe(true);

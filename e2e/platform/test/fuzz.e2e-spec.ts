@@ -30,6 +30,21 @@ interface Endpoint {
   writes: CountedDb[];
 }
 
+/**
+ * Who a request to a route for platform services only (payment's, inventory's reservations)
+ * claims to be: mostly checkout with a valid service token, so most inputs reach validation,
+ * sometimes no token, a garbage one, or a token for the other service (all 401).
+ */
+const serviceCaller = fc.constantFrom(
+  'checkout',
+  'checkout',
+  'checkout',
+  'none',
+  'garbage',
+  'other',
+);
+const SERVICE_ONLY = /^\/v1\/(payments|reservations)/;
+
 const uuidSeg = fc.oneof(oddSegment, fc.uuid());
 const skuSeg = fc.oneof(oddSegment, fc.constantFrom('FUZZ-1', 'a', 'A'.repeat(64)));
 const cartSeg = fc.oneof(
@@ -240,6 +255,17 @@ function cartKeyOf(path: string): string | undefined {
 
 describe('fuzz: every public endpoint under hostile input', () => {
   const e2e = new E2EPlatform(3180);
+  const serviceAuthorization = async (
+    service: Service,
+    caller: string,
+  ): Promise<[string, string][]> => {
+    const audience = service === 'payment' ? 'payment' : 'inventory';
+    if (caller === 'none') return [];
+    if (caller === 'garbage') return [['authorization', 'Bearer eyJhbGciOiJub25lIn0.e30.']];
+    const other = audience === 'payment' ? 'inventory' : 'payment';
+    const { authorization } = await e2e.asCheckout(caller === 'other' ? other : audience);
+    return [['authorization', authorization!]];
+  };
   let redis: RedisFixture;
   let inputs = 0;
   let serverErrors = 0;
@@ -279,8 +305,10 @@ describe('fuzz: every public endpoint under hostile input', () => {
     async (_name, endpoint) => {
       const mutating = endpoint.method !== 'GET';
       await fc.assert(
-        fc.asyncProperty(requests(endpoint), async (req) => {
+        fc.asyncProperty(requests(endpoint), serviceCaller, async (req, caller) => {
           inputs++;
+          if (SERVICE_ONLY.test(endpoint.route))
+            req.headers.push(...(await serviceAuthorization(endpoint.service, caller)));
           const cartKey = mutating ? cartKeyOf(req.path) : undefined;
           const countsBefore = mutating ? await rowCounts(e2e, endpoint.writes) : '';
           const cartBefore = cartKey ? JSON.stringify(await redis.redis.hgetall(cartKey)) : '';

@@ -4,6 +4,7 @@
  * problem+json errors, validation, tracing, graceful shutdown, connection factories and SQL
  * migrations. See README.md.
  */
+export * from './auth';
 export * from './bootstrap';
 export * from './config';
 export * from './connections';

@@ -2,6 +2,7 @@ import { type PlatformService, PLATFORM_SERVICES, TIER_NICENESS } from './platfo
 import { ServiceProcess } from './service-process';
 import { testEnv } from './config/test-env';
 import { acquirePlatformLock } from './platform-lock';
+import { serviceTokenEnv, testServiceKeyPair } from './service-token-keys';
 
 /** The admin API listens on the service's port + this (the platform's `ADMIN_PORT` default). */
 const ADMIN_PORT_OFFSET = 1000;
@@ -51,6 +52,11 @@ const OFFSETS: Record<ServiceName, number> = {
  */
 export class PlatformUnderTest {
   readonly adminToken: string;
+  /**
+   * Checkout's service-token key pair of this run (generated): tests that call inventory's or
+   * payment's internal routes directly sign tokens with `privateKey` as checkout.
+   */
+  readonly checkoutServiceKey = testServiceKeyPair();
   private readonly processes = new Map<ServiceName, ServiceProcess>();
   private lock: { release: () => Promise<void> } | undefined;
 
@@ -166,20 +172,27 @@ export class PlatformUnderTest {
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
     };
     const database = (db: string) => ({ DATABASE_URL: withDatabase(env.databaseUrl, db) });
+    const tokens = serviceTokenEnv(this.checkoutServiceKey);
     switch (name) {
       case 'checkout':
         return {
           ...common,
           ...database('rc_checkout'),
+          ...tokens.checkout,
           INVENTORY_URL: this.url('inventory'),
           PAYMENT_URL: this.url('payment'),
           CART_URL: this.url('cart'),
           RECOMMENDATIONS_URL: this.url('recommendations'),
         };
       case 'payment':
-        return { ...common, ...database('rc_payment') };
+        return { ...common, ...database('rc_payment'), ...tokens.payment };
       case 'inventory':
-        return { ...common, ...database('rc_inventory'), CHECKOUT_URL: this.url('checkout') };
+        return {
+          ...common,
+          ...database('rc_inventory'),
+          ...tokens.inventory,
+          CHECKOUT_URL: this.url('checkout'),
+        };
       case 'analytics':
         return { ...common, ...database('rc_analytics') };
       default:

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
 import { inbox, outbox } from '@rc/messaging';
-import { clientIdOf, housekeepingProvider, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import {
+  clientIdOf,
+  housekeepingProvider,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  servicePrincipalOf,
+  serviceTokenVerifierProvider,
+} from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   FaultInjector,
@@ -33,20 +40,19 @@ import { PgInventoryReader } from './infrastructure/pg-inventory.reader';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
 import { InventoryWorkers } from './inventory.workers';
 
-/** Every route of the service, as the rate limiter names them. */
-export const INVENTORY_ROUTES = [
-  'GET /v1/products',
-  'GET /v1/products/:sku',
-  'POST /v1/reservations',
-  'POST /v1/reservations/:orderId/commit',
-  'POST /v1/reservations/:orderId/release',
-  'GET /v1/reservations/:orderId',
-] as const;
+/**
+ * The routes with a per-client rate limit: the public catalogue. The reservation routes admit
+ * platform services only (a service token, checked by `ServiceAuthGuard` before the pipeline);
+ * their callers' own inbound traffic is limited at the edge, and overload here is the adaptive
+ * limiter's job, so they spend no Redis call per request.
+ */
+export const RATE_LIMITED_ROUTES = ['GET /v1/products', 'GET /v1/products/:sku'] as const;
 
 /**
  * Inbound protection of a tier-1 service: adaptive shedding (CRITICAL by default, browsing
- * DEGRADED), a per-client token bucket on every route that fails open while Redis is down,
- * Postgres-backed idempotency keys, deadlines from the caller, and runtime fault injection.
+ * DEGRADED), a per-client token bucket on the catalogue routes that fails open while Redis is
+ * down, Postgres-backed idempotency keys (scoped by the calling service on the reservation
+ * routes), deadlines from the caller, and runtime fault injection.
  */
 function resilienceOptions(
   config: InventoryConfig,
@@ -65,7 +71,7 @@ function resilienceOptions(
     rateLimiter: new RateLimiter({
       redis,
       keyPrefix: `rl:${config.SERVICE_NAME}`,
-      routes: Object.fromEntries(INVENTORY_ROUTES.map((route) => [route, perClient])),
+      routes: Object.fromEntries(RATE_LIMITED_ROUTES.map((route) => [route, perClient])),
       registry,
     }),
     idempotencyStore: new IdempotencyStore({
@@ -81,7 +87,7 @@ function resilienceOptions(
     }),
     faultAdminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
-    clientId: clientIdOf,
+    clientId: (request) => servicePrincipalOf(request) ?? clientIdOf(request),
   };
 }
 
@@ -97,6 +103,7 @@ function resilienceOptions(
   ],
   controllers: [ProductsController, ReservationsController],
   providers: [
+    serviceTokenVerifierProvider('inventory'),
     {
       provide: ReserveStock,
       inject: [PgInventoryUnitOfWork],

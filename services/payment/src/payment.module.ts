@@ -1,19 +1,18 @@
 import { Module } from '@nestjs/common';
 import { outbox } from '@rc/messaging';
 import {
-  clientIdOf,
   housekeepingProvider,
   isAppError,
   SERVICE_CONFIG,
   ServiceMetrics,
+  servicePrincipalOf,
+  serviceTokenVerifierProvider,
   toProblem,
 } from '@rc/platform';
 import {
   AdaptiveConcurrencyLimiter,
   type FaultInjector,
   IdempotencyStore,
-  RateLimiter,
-  type RateLimitPolicy,
   type StoredResponse,
 } from '@rc/resilience';
 import {
@@ -21,7 +20,6 @@ import {
   type ResilienceModuleOptions,
   ResilienceRegistry,
 } from '@rc/resilience/nest';
-import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { PaymentsController } from './api/payments.controller';
 import { ChargePayment } from './application/charge-payment.command';
@@ -32,18 +30,10 @@ import type { PaymentConfig } from './config/payment.config';
 import type { PaymentProvider } from './domain/payment-provider.port';
 import { HmacTokenFingerprinter } from './infrastructure/hmac-token.fingerprinter';
 import { PaymentInfrastructureModule } from './infrastructure/infrastructure.module';
-import { FAULT_INJECTOR, PAYMENT_PROVIDER, PG_POOL, REDIS } from './infrastructure/payment.tokens';
+import { FAULT_INJECTOR, PAYMENT_PROVIDER, PG_POOL } from './infrastructure/payment.tokens';
 import { PgPaymentReader } from './infrastructure/pg-payment.reader';
 import { PgPaymentUnitOfWork } from './infrastructure/pg-payment.unit-of-work';
 import { PaymentWorkers } from './payment.workers';
-
-/** Every route of the service, as the rate limiter names them. */
-export const PAYMENT_ROUTES = [
-  'POST /v1/payments',
-  'POST /v1/payments/:paymentId/refund',
-  'GET /v1/payments',
-  'GET /v1/payments/:paymentId',
-] as const;
 
 /**
  * A decline is a business outcome the charge committed (a FAILED payment): the 402 is stored
@@ -60,32 +50,23 @@ export function finalErrorResponse(error: unknown): StoredResponse | undefined {
 }
 
 /**
- * Inbound protection of a tier-1 service: adaptive shedding (CRITICAL), a per-client token bucket
- * on every route that fails open while Redis is down, Postgres-backed idempotency keys with
- * declines stored as final, deadlines from the caller, and fault injection (routes and the
- * `provider` dependency) through one injector.
+ * Inbound protection of a tier-1 service whose every route admits platform services only (a
+ * service token, checked by `ServiceAuthGuard` before this pipeline): adaptive shedding
+ * (CRITICAL), Postgres-backed idempotency keys scoped by the calling service with declines
+ * stored as final, deadlines from the caller, and fault injection (routes and the `provider`
+ * dependency) through one injector. No per-client rate limit: the only clients are
+ * authenticated services whose own inbound traffic is limited at the edge; overload here is the
+ * adaptive limiter's job.
  */
 function resilienceOptions(
   config: PaymentConfig,
   pool: Pool,
-  redis: Redis,
   metrics: ServiceMetrics,
   faults: FaultInjector,
 ): ResilienceModuleOptions {
   const registry = metrics.registry;
-  const perClient: RateLimitPolicy = {
-    limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
-    windowMs: 1_000,
-    fallback: 'fail-open',
-  };
   return {
     loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-    rateLimiter: new RateLimiter({
-      redis,
-      keyPrefix: `rl:${config.SERVICE_NAME}`,
-      routes: Object.fromEntries(PAYMENT_ROUTES.map((route) => [route, perClient])),
-      registry,
-    }),
     idempotencyStore: new IdempotencyStore({
       pool,
       lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
@@ -95,7 +76,7 @@ function resilienceOptions(
     faultInjector: faults,
     faultAdminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
-    clientId: clientIdOf,
+    clientId: (request) => servicePrincipalOf(request) ?? 'anonymous',
     idempotency: {
       finalErrorResponse,
       // Charge bodies carry the card token: fingerprints are keyed so they reveal nothing of it.
@@ -110,12 +91,13 @@ function resilienceOptions(
     PaymentInfrastructureModule,
     ResilienceModule.forRootAsync({
       imports: [PaymentInfrastructureModule],
-      inject: [SERVICE_CONFIG, PG_POOL, REDIS, ServiceMetrics, FAULT_INJECTOR],
+      inject: [SERVICE_CONFIG, PG_POOL, ServiceMetrics, FAULT_INJECTOR],
       useFactory: resilienceOptions,
     }),
   ],
   controllers: [PaymentsController],
   providers: [
+    serviceTokenVerifierProvider('payment'),
     {
       provide: ChargePayment,
       inject: [PgPaymentUnitOfWork, PAYMENT_PROVIDER, SERVICE_CONFIG],

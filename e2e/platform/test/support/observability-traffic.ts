@@ -72,7 +72,9 @@ export async function driveRepresentativeTraffic(e2e: E2EPlatform): Promise<Traf
   // Reads by id on every service (their routes must be counted by template, not by id).
   const orderId = placed.body.orderId as string;
   ids.push(orderId, fromCart.body.orderId as string);
-  const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`));
+  const payments = await call('GET', e2e.url('payment', `/v1/payments?orderId=${orderId}`), {
+    headers: await e2e.asCheckout('payment'),
+  });
   const paymentId = payments.body.items[0].paymentId as string;
   ids.push(paymentId);
   for (const url of [
@@ -83,7 +85,11 @@ export async function driveRepresentativeTraffic(e2e: E2EPlatform): Promise<Traf
     e2e.url('analytics', `/v1/analytics/products/${first.sku}`),
     e2e.url('analytics', '/v1/analytics/summary'),
   ]) {
-    expectStatus(`GET ${url}`, (await call('GET', url)).status, 200);
+    // Payments and reservations admit platform services only: these reads go as checkout.
+    const internal = url.includes('/v1/payments') || url.includes('/v1/reservations');
+    const audience = url.includes('/v1/payments') ? 'payment' : 'inventory';
+    const headers = internal ? await e2e.asCheckout(audience) : {};
+    expectStatus(`GET ${url}`, (await call('GET', url, { headers })).status, 200);
   }
   for (let i = 0; i < 3; i++) {
     const reco = await call(

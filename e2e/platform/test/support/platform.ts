@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { servicePrivateKey, ServiceTokenSigner } from '@rc/platform';
 import {
   PlatformUnderTest,
   requireKafka,
@@ -36,6 +37,7 @@ type Name = 'checkout' | 'cart' | 'payment' | 'inventory' | 'recommendations' | 
 export class E2EPlatform {
   readonly platform: PlatformUnderTest;
   private readonly pools = new Map<string, Pool>();
+  private readonly checkoutTokens: ServiceTokenSigner;
 
   constructor(
     portBase: number,
@@ -43,6 +45,18 @@ export class E2EPlatform {
   ) {
     // Another suite or a benchmark on this machine may hold the platform lock for a few minutes.
     this.platform = new PlatformUnderTest({ root: ROOT, portBase, env, lockWaitMs: LOCK_WAIT_MS });
+    this.checkoutTokens = new ServiceTokenSigner({
+      issuer: 'checkout',
+      key: servicePrivateKey(this.platform.checkoutServiceKey.privateKey),
+    });
+  }
+
+  /**
+   * Headers of a request as checkout to `audience`'s internal routes (inventory's reservations,
+   * payment's payments admit platform services only): a service token signed with this run's key.
+   */
+  async asCheckout(audience: 'inventory' | 'payment'): Promise<Record<string, string>> {
+    return { authorization: await this.checkoutTokens.authorizationFor(audience) };
   }
 
   /**

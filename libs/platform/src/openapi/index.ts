@@ -11,7 +11,13 @@ export {
   PLATFORM_PROBLEMS,
   problemResponseSchema,
   RATE_LIMITED_PROBLEMS,
+  SERVICE_AUTH_PROBLEMS,
   VALIDATION_PROBLEMS,
   type ProblemCodes,
 } from './problem-responses';
-export { createOpenApiDocument, OPENAPI_VERSION, type OpenApiInfo } from './open-api-document';
+export {
+  createOpenApiDocument,
+  OPENAPI_VERSION,
+  SERVICE_TOKEN_SECURITY,
+  type OpenApiInfo,
+} from './open-api-document';

@@ -6,6 +6,9 @@ import { PROBLEM_SCHEMA_NAME, problemSchema } from './problem-schema';
 /** OpenAPI version of every document: 3.1, whose schema dialect is zod's JSON Schema 2020-12. */
 export const OPENAPI_VERSION = '3.1.0';
 
+/** The document's security scheme of service tokens (`@ServiceOnly()` routes refer to it). */
+export const SERVICE_TOKEN_SECURITY = 'serviceToken';
+
 /** Title, description and version of a service's API document. */
 export interface OpenApiInfo {
   title: string;
@@ -25,6 +28,16 @@ export function createOpenApiDocument(app: INestApplication, info: OpenApiInfo):
     .setTitle(info.title)
     .setDescription(info.description ?? '')
     .setVersion(info.version)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A service token: an EdDSA JWT a platform service signs for this service (iss = caller, aud = this service, 60 s).',
+      },
+      SERVICE_TOKEN_SECURITY,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = {

@@ -39,6 +39,11 @@ export const INBOUND_PIPELINE_PROBLEMS: ProblemCodes = {
 /** A route with a per-client rate limit (`Retry-After` and `RateLimit` headers). */
 export const RATE_LIMITED_PROBLEMS: ProblemCodes = { 429: ['RESILIENCE.RATE_LIMITED'] };
 
+/** A route for platform services only, behind `ServiceAuthGuard` (a signed service token). */
+export const SERVICE_AUTH_PROBLEMS: ProblemCodes = {
+  401: ['AUTH.SERVICE_TOKEN_REQUIRED', 'AUTH.SERVICE_TOKEN_INVALID'],
+};
+
 /** An admin route behind the bearer admin token. */
 export const ADMIN_TOKEN_PROBLEMS: ProblemCodes = { 401: ['RESILIENCE.ADMIN_UNAUTHORIZED'] };
 

@@ -1,14 +1,20 @@
 import { ConfigError, loadConfig } from '@rc/platform';
 import { checkoutConfigSchema } from './checkout.config';
+import { testServiceKeyPair } from '@rc/testing';
+
+/** The required service-token setting (no default: every run generates its own key). */
+const SERVICE_TOKEN = { SERVICE_TOKEN_KEY: testServiceKeyPair().privateKey };
+const loadWithKeys = (env: Record<string, string>) =>
+  loadConfig(checkoutConfigSchema, { ...SERVICE_TOKEN, ...env });
 
 describe('checkout config', () => {
   it('when nothing is set, then the defaults make a working development service', () => {
-    const config = loadConfig(checkoutConfigSchema, {});
+    const config = loadWithKeys({});
 
     expect(config).toMatchObject({
       SERVICE_NAME: 'checkout',
       PORT: 3000,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_checkout',
+      DATABASE_URL: 'postgres://rc_checkout@127.0.0.1:5432/rc_checkout',
       INVENTORY_URL: 'http://127.0.0.1:3003',
       PAYMENT_URL: 'http://127.0.0.1:3002',
       CART_URL: 'http://127.0.0.1:3001',
@@ -25,9 +31,9 @@ describe('checkout config', () => {
   it('when the resilience pipeline is switched off, then development accepts it and production refuses it', () => {
     const off = { RESILIENCE_PIPELINE_ENABLED: 'false' };
 
-    const development = loadConfig(checkoutConfigSchema, off);
+    const development = loadWithKeys(off);
     const production = () =>
-      loadConfig(checkoutConfigSchema, {
+      loadWithKeys({
         ...off,
         NODE_ENV: 'production',
         ADMIN_TOKEN: 'a-real-admin-token-0123456789',
@@ -40,7 +46,7 @@ describe('checkout config', () => {
 
   it('when the recovery worker could take over a live checkout, then it refuses to start', () => {
     const load = () =>
-      loadConfig(checkoutConfigSchema, {
+      loadWithKeys({
         CHECKOUT_MAX_DEADLINE_MS: '20000',
         RECOVERY_STALE_AFTER_MS: '15000',
       });
@@ -50,26 +56,40 @@ describe('checkout config', () => {
   });
 
   it('when the policy overrides are not JSON, then it refuses to start naming the key', () => {
-    expect(() => loadConfig(checkoutConfigSchema, { OUTBOUND_POLICIES_JSON: '{nope' })).toThrow(
+    expect(() => loadWithKeys({ OUTBOUND_POLICIES_JSON: '{nope' })).toThrow(
       /OUTBOUND_POLICIES_JSON: must be valid JSON/,
     );
   });
 
   it('when a value is out of range, then the refusal names the key and its documentation', () => {
-    expect(() => loadConfig(checkoutConfigSchema, { DATABASE_POOL_MAX: '1' })).toThrow(
+    expect(() => loadWithKeys({ DATABASE_POOL_MAX: '1' })).toThrow(
       /DATABASE_POOL_MAX: .*\(Connections in the Postgres pool\.\)/,
     );
   });
 
   it('when production runs with the development admin token, then it refuses to start', () => {
-    expect(() => loadConfig(checkoutConfigSchema, { NODE_ENV: 'production' })).toThrow(
+    expect(() => loadWithKeys({ NODE_ENV: 'production' })).toThrow(
       /ADMIN_TOKEN: must be set in production/,
     );
   });
 
+  it('when production connects to its database as the superuser, then it refuses to start naming DATABASE_URL', () => {
+    expect(() =>
+      loadWithKeys({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://postgres@db:5432/rc_checkout',
+      }),
+    ).toThrow(/DATABASE_URL: must connect as the service's own role in production/);
+  });
+
   it('when the fallback list is given, then it is split into SKUs', () => {
-    const config = loadConfig(checkoutConfigSchema, { RECOMMENDATIONS_FALLBACK_SKUS: 'A, B' });
+    const config = loadWithKeys({ RECOMMENDATIONS_FALLBACK_SKUS: 'A, B' });
 
     expect(config.RECOMMENDATIONS_FALLBACK_SKUS).toEqual(['A', 'B']);
+  });
+
+  it('when SERVICE_TOKEN_KEY is missing or not a key, then start-up is refused naming it', () => {
+    expect(() => loadConfig(checkoutConfigSchema, {})).toThrow(/SERVICE_TOKEN_KEY/);
+    expect(() => loadWithKeys({ SERVICE_TOKEN_KEY: 'bm90LWEta2V5' })).toThrow(ConfigError);
   });
 });

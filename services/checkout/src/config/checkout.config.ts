@@ -5,6 +5,7 @@ import {
   envInt as int,
   jsonText,
   platformConfigSchema,
+  refuseSuperuserDatabase,
   secret,
   serviceKeys,
 } from '@rc/platform';
@@ -37,7 +38,7 @@ export const checkoutConfigSchema = platformConfigSchema
       .describe('Deployment environment; production refuses the development admin token.'),
     DATABASE_URL: url(
       'Postgres database of orders, idempotency keys and the outbox.',
-      'postgres://postgres@127.0.0.1:5432/rc_checkout',
+      'postgres://rc_checkout@127.0.0.1:5432/rc_checkout',
     ),
     DATABASE_POOL_MAX: int(2).max(200).default(20).describe('Connections in the Postgres pool.'),
     REDIS_URL: url(
@@ -155,6 +156,9 @@ export const checkoutConfigSchema = platformConfigSchema
     ADMIN_TOKEN: secret(z.string().min(16))
       .default(DEVELOPMENT_ADMIN_TOKEN)
       .describe('Bearer token of the admin API (/admin/faults); a secret. Required in production.'),
+    SERVICE_TOKEN_KEY: serviceKeys.serviceTokenKey(
+      'Ed25519 private key (base64 PKCS#8 DER) signing the service tokens checkout sends to inventory and payment; a secret, required. Its public key goes into their SERVICE_TOKEN_TRUSTED_KEYS as checkout=<key>.',
+    ),
     RESILIENCE_PIPELINE_ENABLED: envBoolean
       .default(true)
       .describe(
@@ -171,6 +175,7 @@ export const checkoutConfigSchema = platformConfigSchema
       ctx.addIssue({ code: 'custom', path: [path], message });
     if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN)
       issue('ADMIN_TOKEN', 'must be set in production (the development default is refused)');
+    refuseSuperuserDatabase(config, ctx);
     if (
       config.NODE_ENV === 'production' &&
       config.IDEMPOTENCY_FINGERPRINT_KEY === DEVELOPMENT_FINGERPRINT_KEY

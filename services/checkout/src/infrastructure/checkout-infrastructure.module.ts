@@ -7,7 +7,10 @@ import {
   redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
+  servicePrivateKey,
+  ServiceTokenSigner,
   ShutdownRegistry,
+  withServiceToken,
 } from '@rc/platform';
 import { createKeepAliveFetch, FaultInjector, PolicyRegistry } from '@rc/resilience';
 import type { Pool } from 'pg';
@@ -88,9 +91,15 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
           cart: config.CART_URL,
           recommendations: config.RECOMMENDATIONS_URL,
         };
+        // Inventory and payment admit platform services only: their calls carry checkout's
+        // service token (signed about once a minute per audience, not per request).
+        const tokens = new ServiceTokenSigner({
+          issuer: 'checkout',
+          key: servicePrivateKey(config.SERVICE_TOKEN_KEY),
+        });
         const transports: Record<OutboundDependency, typeof fetch> = {
-          inventory: createKeepAliveFetch(),
-          payment: createKeepAliveFetch(),
+          inventory: withServiceToken(tokens, 'inventory', createKeepAliveFetch()),
+          payment: withServiceToken(tokens, 'payment', createKeepAliveFetch()),
           cart: createKeepAliveFetch(),
           recommendations: createKeepAliveFetch(),
         };

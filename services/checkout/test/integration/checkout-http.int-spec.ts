@@ -1,4 +1,5 @@
 import { parseEvent } from '@rc/contracts';
+import { ServiceTokenVerifier, trustedServiceKeys } from '@rc/platform';
 import { RecoveryWorker } from '../../src/infrastructure/recovery.worker';
 import { checkoutOrderId } from '../../src/domain/order-id';
 import { startCheckoutApp, type CheckoutApp } from '../support/checkout-app';
@@ -74,6 +75,32 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     expect(charge?.headers['idempotency-key']).toBe(`order:${orderId}:charge`);
     expect(charge?.headers['x-request-timeout-ms']).toBeDefined();
     expect(await outboxTypes(orderId)).toEqual(['OrderPlaced']);
+  });
+
+  it('when checkout calls inventory and payment, then each call carries a service token for that service only', async () => {
+    const { key, body } = request({ items: undefined, cartId: 'cart-token' });
+    fake.carts.set('cart-token', [{ sku: 'MUG', quantity: 1 }]);
+
+    expect((await app.checkout(body, { 'idempotency-key': key })).status).toBe(201);
+
+    const trusted = trustedServiceKeys(`checkout=${app.serviceKey.publicKey}`);
+    const verifier = (audience: string) => new ServiceTokenVerifier({ audience, trusted });
+    const bearer = (headers: Record<string, unknown> | undefined) => {
+      const value = headers?.authorization;
+      return typeof value === 'string' ? value.replace(/^Bearer /, '') : '';
+    };
+    const [reserve] = fake.server.received('POST', '/v1/reservations');
+    const [charge] = fake.server.received('POST', '/v1/payments');
+    await expect(verifier('inventory').verify(bearer(reserve?.headers))).resolves.toBe('checkout');
+    await expect(verifier('payment').verify(bearer(charge?.headers))).resolves.toBe('checkout');
+    // A token for payment is refused by inventory: a leaked token opens one service only.
+    await expect(verifier('inventory').verify(bearer(charge?.headers))).rejects.toMatchObject({
+      reason: 'wrong_audience',
+    });
+    // Cart and recommendations are not sent checkout's tokens.
+    const [cart] = fake.server.received('GET', '/v1/carts/cart-token');
+    expect(cart).toBeDefined();
+    expect(cart?.headers.authorization).toBeUndefined();
   });
 
   it('when the order is read back, then GET /v1/orders/:orderId shows it CONFIRMED with its payment', async () => {

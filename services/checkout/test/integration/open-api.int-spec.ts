@@ -1,5 +1,11 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { closedPort, servedOpenApiDocument, requireRedis, testEnv } from '@rc/testing';
+import {
+  closedPort,
+  servedOpenApiDocument,
+  requireRedis,
+  testEnv,
+  testServiceKeyPair,
+} from '@rc/testing';
 import { CheckoutModule } from '../../src/checkout.module';
 import { checkoutConfigSchema, type CheckoutConfig } from '../../src/config/checkout.config';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database';
@@ -29,6 +35,7 @@ describe('checkout OpenAPI document (the real app on a throwaway database)', () 
         PAYMENT_URL: nowhere,
         CART_URL: nowhere,
         RECOMMENDATIONS_URL: nowhere,
+        SERVICE_TOKEN_KEY: testServiceKeyPair().privateKey,
       },
       logSink: () => undefined,
       handleSignals: false,

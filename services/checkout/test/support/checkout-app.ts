@@ -1,5 +1,5 @@
 import { bootstrapService, type RunningService } from '@rc/platform';
-import { testEnv, requireRedis } from '@rc/testing';
+import { requireRedis, testEnv, testServiceKeyPair } from '@rc/testing';
 import { CheckoutModule } from '../../src/checkout.module';
 import { checkoutConfigSchema, type CheckoutConfig } from '../../src/config/checkout.config';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';
@@ -9,6 +9,8 @@ export interface CheckoutApp {
   service: RunningService<CheckoutConfig>;
   db: ThrowawayDatabase;
   url: string;
+  /** The key pair whose private half signs checkout's service tokens in this app. */
+  serviceKey: { privateKey: string; publicKey: string };
   /** POST /v1/checkout with JSON. */
   checkout(body: unknown, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
@@ -24,6 +26,7 @@ export async function startCheckoutApp(
   env: Record<string, string> = {},
 ): Promise<CheckoutApp> {
   await requireRedis();
+  const serviceKey = testServiceKeyPair();
   const db = await createThrowawayDatabase('checkout_http');
   const service = await bootstrapService({
     module: CheckoutModule,
@@ -42,6 +45,7 @@ export async function startCheckoutApp(
       CART_URL: dependenciesUrl,
       RECOMMENDATIONS_URL: dependenciesUrl,
       RECOMMENDATIONS_FALLBACK_SKUS: 'BEST-1,BEST-2,MUG',
+      SERVICE_TOKEN_KEY: serviceKey.privateKey,
       ...env,
     },
     handleSignals: false,
@@ -51,6 +55,7 @@ export async function startCheckoutApp(
     service,
     db,
     url: service.url,
+    serviceKey,
     checkout: (body, headers = {}) =>
       fetch(`${service.url}/v1/checkout`, {
         method: 'POST',

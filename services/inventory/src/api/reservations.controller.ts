@@ -14,7 +14,8 @@ import {
   JSON_BODY_PROBLEMS,
   openApiResponseSchema,
   openApiSchema,
-  RATE_LIMITED_PROBLEMS,
+  SERVICE_AUTH_PROBLEMS,
+  ServiceOnly,
   SERVICE_CONFIG,
   VALIDATION_PROBLEMS,
   ZodValidationPipe,
@@ -37,16 +38,20 @@ import {
 
 const orderId = new ZodValidationPipe(orderIdSchema);
 const reservation = openApiResponseSchema(reservationResponseSchema);
-/** What every reservation route may answer: bad parameters, the pipeline, the rate limit. */
-const routeProblems = [VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS];
+/** What every reservation route may answer: no service token, bad parameters, the pipeline. */
+const routeProblems = [SERVICE_AUTH_PROBLEMS, VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS];
 const idempotencyHeader = {
   name: 'Idempotency-Key',
   required: true,
   description: 'Retries with the same key replay the first answer.',
 };
 
-/** Stock holds for orders: the checkout saga's inventory step. */
+/**
+ * Stock holds for orders: the checkout saga's inventory step. Platform services only
+ * (checkout): every route wants a service token, and none is rate limited per client.
+ */
 @ApiTags('reservations')
+@ServiceOnly()
 @Criticality('CRITICAL')
 @Controller('v1/reservations')
 export class ReservationsController {

@@ -1,15 +1,21 @@
 import { ConfigError, loadConfig, platformConfigSchema } from '@rc/platform';
 import { DEVELOPMENT_ADMIN_TOKEN } from '@rc/platform';
 import { inventoryConfigSchema } from './inventory.config';
+import { testServiceKeyPair } from '@rc/testing';
+
+/** The required service-token setting (no default: every run generates its own key). */
+const SERVICE_TOKEN = { SERVICE_TOKEN_TRUSTED_KEYS: `checkout=${testServiceKeyPair().publicKey}` };
+const loadWithKeys = (env: Record<string, string>) =>
+  loadConfig(inventoryConfigSchema, { ...SERVICE_TOKEN, ...env });
 
 describe('inventory config', () => {
   it('when nothing is set, then every key has a working development default', () => {
-    const config = loadConfig(inventoryConfigSchema, {});
+    const config = loadWithKeys({});
 
     expect(config).toMatchObject({
       SERVICE_NAME: 'inventory',
       PORT: 3003,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_inventory',
+      DATABASE_URL: 'postgres://rc_inventory@127.0.0.1:5432/rc_inventory',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       RESERVATION_DEFAULT_TTL_SECONDS: 900,
       EXPIRY_RECHECK_INTERVAL_MS: 30_000,
@@ -23,18 +29,14 @@ describe('inventory config', () => {
   });
 
   it('when production runs with the development admin token, then it refuses to start naming the key', () => {
-    expect(() => loadConfig(inventoryConfigSchema, { NODE_ENV: 'production' })).toThrow(
-      ConfigError,
-    );
-    expect(() => loadConfig(inventoryConfigSchema, { NODE_ENV: 'production' })).toThrow(
-      /ADMIN_TOKEN/,
-    );
+    expect(() => loadWithKeys({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadWithKeys({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN/);
   });
 
   it('when values are malformed, then each bad key is reported without echoing the secret', () => {
     let error: unknown;
     try {
-      loadConfig(inventoryConfigSchema, {
+      loadWithKeys({
         PORT: 'x',
         FAULT_RULES: '[',
         ADMIN_TOKEN: 'short-secret',
@@ -52,7 +54,7 @@ describe('inventory config', () => {
   });
 
   it('when nothing is set, then housekeeping runs every 5 minutes and keeps a week of outbox and inbox rows', () => {
-    const config = loadConfig(inventoryConfigSchema, {});
+    const config = loadWithKeys({});
 
     expect(config).toMatchObject({
       HOUSEKEEPING_INTERVAL_MS: 300_000,
@@ -64,7 +66,7 @@ describe('inventory config', () => {
   it('when a housekeeping key would prune too often or too early, then it refuses to start naming each key', () => {
     let error: unknown;
     try {
-      loadConfig(inventoryConfigSchema, {
+      loadWithKeys({
         HOUSEKEEPING_INTERVAL_MS: '1000', // a tight loop: under a minute
         OUTBOX_RETENTION_MS: 'a week',
         INBOX_RETENTION_MS: '3600000', // an hour: a redelivery could be applied twice
@@ -87,5 +89,10 @@ describe('inventory config', () => {
 
     expect(own.length).toBeGreaterThan(15);
     expect(own.filter(([, field]) => !field.description).map(([key]) => key)).toEqual([]);
+  });
+
+  it('when SERVICE_TOKEN_TRUSTED_KEYS is missing or not a key, then start-up is refused naming it', () => {
+    expect(() => loadConfig(inventoryConfigSchema, {})).toThrow(/SERVICE_TOKEN_TRUSTED_KEYS/);
+    expect(() => loadWithKeys({ SERVICE_TOKEN_TRUSTED_KEYS: 'bm90LWEta2V5' })).toThrow(ConfigError);
   });
 });

@@ -81,7 +81,12 @@ export const inventoryConfigSchema = platformConfigSchema
       .transform((v) => v === 'true')
       .default(true)
       .describe('Load the demo catalogue at start-up when the products table is empty.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
+      'Requests per second one client (x-client-id) may make per catalogue route; high by default so a load test from one client is not limited. The reservation routes admit platform services only and are not rate limited.',
+    ),
+    SERVICE_TOKEN_TRUSTED_KEYS: serviceKeys.serviceTokenTrustedKeys(
+      'Callers admitted to the reservation routes: <service>=<Ed25519 public key, base64 SPKI DER>, comma-separated (checkout=…); required.',
+    ),
     IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(),
     IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
       'How long an Idempotency-Key and its response are kept.',

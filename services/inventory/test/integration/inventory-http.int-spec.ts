@@ -1,9 +1,16 @@
-import { bootstrapService, type RunningService } from '@rc/platform';
+import {
+  bootstrapService,
+  type RunningService,
+  servicePrivateKey,
+  ServiceTokenSigner,
+} from '@rc/platform';
 import {
   createThrowawayDatabase,
   deleteTopics,
   sendJson,
   serviceTestEnv,
+  serviceTokenEnv,
+  testServiceKeyPair,
   type ThrowawayDatabase,
   uniqueName,
 } from '@rc/testing';
@@ -13,6 +20,12 @@ import { InventoryModule } from '../../src/inventory.module';
 import { testKafka } from '../support/kafka-fixture';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** Checkout's service-token key pair for this suite; the app trusts its public half. */
+const checkoutKey = testServiceKeyPair();
+const asCheckout = new ServiceTokenSigner({
+  issuer: 'checkout',
+  key: servicePrivateKey(checkoutKey.privateKey),
+});
 
 describe('inventory over HTTP (the real app on a throwaway database)', () => {
   let db: ThrowawayDatabase;
@@ -32,6 +45,7 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
         INVENTORY_TOPIC: topics[1],
         CONSUMER_GROUP: uniqueName('inventory'),
         ADMIN_TOKEN,
+        ...serviceTokenEnv(checkoutKey).inventory,
       },
       logSink: () => undefined,
       handleSignals: false,
@@ -47,8 +61,17 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
     );
   });
 
-  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    sendJson(service.url, method, path, body, headers);
+  /** A request as checkout: with its service token for inventory, unless `headers` sets one. */
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) =>
+    sendJson(service.url, method, path, body, {
+      authorization: await asCheckout.authorizationFor('inventory'),
+      ...headers,
+    });
   const callAdmin = (
     method: string,
     path: string,
@@ -170,5 +193,48 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
     expect(broken.status).toBe(503);
     expect(cleared.status).toBe(204);
     expect(healed.status).toBe(200);
+  });
+
+  it('when a reservation route is called without a valid service token, then 401 and no stock is held; the catalogue needs none', async () => {
+    const orderId = randomUUID();
+    const body = { orderId, items: [{ sku: 'MUG', quantity: 1 }] };
+    const before = (await (await sendJson(service.url, 'GET', '/v1/products/MUG')).json()) as {
+      available: number;
+    };
+    const forPayment = await asCheckout.authorizationFor('payment');
+    const intruder = new ServiceTokenSigner({
+      issuer: 'cart',
+      key: servicePrivateKey(testServiceKeyPair().privateKey),
+    });
+
+    const answers = [
+      await sendJson(service.url, 'POST', '/v1/reservations', body, { 'idempotency-key': orderId }),
+      await call('POST', '/v1/reservations', body, {
+        'idempotency-key': orderId,
+        authorization: forPayment,
+      }),
+      await call('POST', `/v1/reservations/${orderId}/release`, undefined, {
+        'idempotency-key': `${orderId}:release`,
+        authorization: await intruder.authorizationFor('inventory'),
+      }),
+      await sendJson(service.url, 'GET', `/v1/reservations/${orderId}`),
+    ];
+
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    const codes = (await Promise.all(answers.map((a) => a.json()))) as {
+      code: string;
+      reason?: string;
+    }[];
+    expect(codes.map((c) => [c.code, c.reason])).toEqual([
+      ['AUTH.SERVICE_TOKEN_REQUIRED', undefined],
+      ['AUTH.SERVICE_TOKEN_INVALID', 'wrong_audience'],
+      ['AUTH.SERVICE_TOKEN_INVALID', 'untrusted_issuer'],
+      ['AUTH.SERVICE_TOKEN_REQUIRED', undefined],
+    ]);
+    const after = (await (await sendJson(service.url, 'GET', '/v1/products/MUG')).json()) as {
+      available: number;
+    };
+    expect(after.available).toBe(before.available);
+    expect((await call('GET', `/v1/reservations/${orderId}`)).status).toBe(404);
   });
 });

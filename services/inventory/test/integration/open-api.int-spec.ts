@@ -4,6 +4,8 @@ import {
   deleteTopics,
   servedOpenApiDocument,
   serviceTestEnv,
+  serviceTokenEnv,
+  testServiceKeyPair,
   type ThrowawayDatabase,
   uniqueName,
 } from '@rc/testing';
@@ -29,6 +31,7 @@ describe('inventory OpenAPI document (the real app on a throwaway database)', ()
         INVENTORY_TOPIC: topics[1],
         CONSUMER_GROUP: uniqueName('inventory'),
         ADMIN_TOKEN: 'test-admin-token-0123456789',
+        ...serviceTokenEnv(testServiceKeyPair()).inventory,
       },
       logSink: () => undefined,
       handleSignals: false,

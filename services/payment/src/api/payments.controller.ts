@@ -15,7 +15,8 @@ import {
   JSON_BODY_PROBLEMS,
   openApiResponseSchema,
   openApiSchema,
-  RATE_LIMITED_PROBLEMS,
+  SERVICE_AUTH_PROBLEMS,
+  ServiceOnly,
   VALIDATION_PROBLEMS,
   ZodValidationPipe,
 } from '@rc/platform';
@@ -39,8 +40,8 @@ import {
 
 const paymentId = new ZodValidationPipe(paymentIdSchema);
 const payment = openApiResponseSchema(paymentResponseSchema);
-/** What every payment route may answer: bad parameters, the pipeline, the rate limit. */
-const routeProblems = [VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS, RATE_LIMITED_PROBLEMS];
+/** What every payment route may answer: no service token, bad parameters, the pipeline. */
+const routeProblems = [SERVICE_AUTH_PROBLEMS, VALIDATION_PROBLEMS, INBOUND_PIPELINE_PROBLEMS];
 const idempotencyHeader = {
   name: 'Idempotency-Key',
   required: true,
@@ -48,8 +49,12 @@ const idempotencyHeader = {
     'Checkout sends order:<orderId>:charge. A retry replays the first answer, a decline (402) included.',
 };
 
-/** Charges and refunds: the checkout saga's payment step and its compensation. */
+/**
+ * Charges and refunds: the checkout saga's payment step and its compensation. Platform services
+ * only (checkout): every route wants a service token.
+ */
 @ApiTags('payments')
+@ServiceOnly()
 @Criticality('CRITICAL')
 @Controller('v1/payments')
 export class PaymentsController {

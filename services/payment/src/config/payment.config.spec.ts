@@ -9,20 +9,23 @@ import {
   paymentConfigSchema,
   providerPolicy,
 } from './payment.config';
+import { testServiceKeyPair } from '@rc/testing';
 
-const load = (env: Record<string, string>) => loadConfig(paymentConfigSchema, env);
+/** The required service-token setting (no default: every run generates its own key). */
+const SERVICE_TOKEN = { SERVICE_TOKEN_TRUSTED_KEYS: `checkout=${testServiceKeyPair().publicKey}` };
+const load = (env: Record<string, string>) =>
+  loadConfig(paymentConfigSchema, { ...SERVICE_TOKEN, ...env });
 
 describe('payment config', () => {
   it('when nothing is set, then every key has a working development default', () => {
     expect(load({})).toMatchObject({
       SERVICE_NAME: 'payment',
       PORT: 3002,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rc_payment',
+      DATABASE_URL: 'postgres://rc_payment@127.0.0.1:5432/rc_payment',
       PAYMENTS_TOPIC: 'payments',
       TOKEN_FINGERPRINT_SECRET: DEVELOPMENT_FINGERPRINT_SECRET,
       ADMIN_TOKEN: DEVELOPMENT_ADMIN_TOKEN,
       PROVIDER_POLICY: {},
-      RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
     });
   });
 
@@ -61,5 +64,12 @@ describe('payment config', () => {
 
     expect(own.length).toBeGreaterThan(15);
     expect(own.filter(([, field]) => !field.description).map(([key]) => key)).toEqual([]);
+  });
+
+  it('when SERVICE_TOKEN_TRUSTED_KEYS is missing or names no key, then start-up is refused naming it', () => {
+    expect(() => loadConfig(paymentConfigSchema, {})).toThrow(/SERVICE_TOKEN_TRUSTED_KEYS/);
+    expect(() => load({ SERVICE_TOKEN_TRUSTED_KEYS: 'checkout=bm90LWEta2V5' })).toThrow(
+      /the key of checkout is not a base64 DER key/,
+    );
   });
 });

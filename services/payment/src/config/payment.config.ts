@@ -106,7 +106,9 @@ export const paymentConfigSchema = platformConfigSchema
     RECONCILIATION_BACKOFF_MAX_MS: int(100)
       .default(300_000)
       .describe('Longest wait between two tries of one payment or refund.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(),
+    SERVICE_TOKEN_TRUSTED_KEYS: serviceKeys.serviceTokenTrustedKeys(
+      'Callers admitted to every payment route: <service>=<Ed25519 public key, base64 SPKI DER>, comma-separated (checkout=…); required.',
+    ),
     IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(),
     IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(
       'How long an Idempotency-Key and its response (a decline included) are kept.',

@@ -4,6 +4,8 @@ import {
   deleteTopics,
   servedOpenApiDocument,
   serviceTestEnv,
+  serviceTokenEnv,
+  testServiceKeyPair,
   type ThrowawayDatabase,
   uniqueName,
 } from '@rc/testing';
@@ -28,6 +30,7 @@ describe('payment OpenAPI document (the real app on a throwaway database)', () =
         SERVICE_NAME: uniqueName('payment'),
         PAYMENTS_TOPIC: topic,
         ADMIN_TOKEN: 'test-admin-token-0123456789',
+        ...serviceTokenEnv(testServiceKeyPair()).payment,
       },
       logSink: () => undefined,
       handleSignals: false,

@@ -1,3 +1,5 @@
+import { servicePrivateKey, ServiceTokenSigner } from '@rc/platform';
+import { sendJson, testServiceKeyPair } from '@rc/testing';
 import { randomUUID } from 'node:crypto';
 import { adminAuth as auth, type PaymentApp, startPaymentApp } from '../support/payment-app';
 import { databaseContains, paymentRows, providerFault } from '../support/payment-fixture';
@@ -159,6 +161,52 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     expect(noKey.status).toBe(400);
   });
 
+  it('when a charge comes without a valid service token, then 401 problem+json and nothing is charged', async () => {
+    const signer = (privateKey: string, now?: () => number) =>
+      new ServiceTokenSigner({ issuer: 'checkout', key: servicePrivateKey(privateKey), now });
+    const forged = await signer(testServiceKeyPair().privateKey).authorizationFor('payment');
+    const expired = await signer(
+      app.serviceKey.privateKey,
+      () => Date.now() - 120_000,
+    ).authorizationFor('payment');
+    const forInventory = await signer(app.serviceKey.privateKey).authorizationFor('inventory');
+    const orderId = randomUUID();
+    const attempt = (headers: Record<string, string>) =>
+      sendJson(app.service.url, 'POST', '/v1/payments', chargeBody(orderId), {
+        ...key(orderId),
+        ...headers,
+      });
+
+    const answers = [
+      await attempt({}),
+      await attempt({ authorization: forged }),
+      await attempt({ authorization: expired }),
+      await attempt({ authorization: forInventory }),
+      await attempt({ authorization: 'Bearer not-a-token' }),
+    ];
+
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(answers.map((a) => a.headers.get('content-type'))).toEqual(
+      answers.map(() => expect.stringContaining('application/problem+json')),
+    );
+    const bodies = (await Promise.all(answers.map((a) => a.json()))) as {
+      code: string;
+      reason?: string;
+    }[];
+    expect(bodies.map((b) => [b.code, b.reason])).toEqual([
+      ['AUTH.SERVICE_TOKEN_REQUIRED', undefined],
+      ['AUTH.SERVICE_TOKEN_INVALID', 'bad_signature'],
+      ['AUTH.SERVICE_TOKEN_INVALID', 'expired'],
+      ['AUTH.SERVICE_TOKEN_INVALID', 'wrong_audience'],
+      ['AUTH.SERVICE_TOKEN_INVALID', 'malformed'],
+    ]);
+    expect(await paymentRows(app.db.pool, orderId)).toEqual([]);
+    // Reads are for platform services too.
+    expect((await sendJson(app.service.url, 'GET', `/v1/payments?orderId=${orderId}`)).status).toBe(
+      401,
+    );
+  });
+
   it('when payments move, then their events reach the payments topic keyed by order', async () => {
     const orderId = randomUUID();
     await call('POST', '/v1/payments', chargeBody(orderId), key(orderId));
@@ -172,6 +220,8 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
       [],
     );
     expect(await databaseContains(app.db.pool, 'tok_visa')).toBe(false);
+    // Nor any part of a service token (a JWT's header starts with eyJ).
+    expect(app.logs.filter((l) => /eyJ[\w-]{10,}\.eyJ/.test(l))).toEqual([]);
     expect(await databaseContains(app.db.pool, 'tok_declined')).toBe(false);
   });
 });

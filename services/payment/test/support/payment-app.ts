@@ -1,11 +1,18 @@
 import type { EventEnvelope } from '@rc/contracts';
-import { bootstrapService, type RunningService } from '@rc/platform';
+import {
+  bootstrapService,
+  type RunningService,
+  servicePrivateKey,
+  ServiceTokenSigner,
+} from '@rc/platform';
 import {
   createThrowawayDatabase,
   deleteTopics,
   readAll,
   sendJson,
   serviceTestEnv,
+  serviceTokenEnv,
+  testServiceKeyPair,
   type ThrowawayDatabase,
   uniqueName,
   waitFor,
@@ -25,6 +32,12 @@ export interface PaymentApp {
   service: RunningService<unknown>;
   topic: string;
   logs: string[];
+  /** The key pair checkout signs service tokens with; the app trusts its public half. */
+  serviceKey: { privateKey: string; publicKey: string };
+  /**
+   * A request to the public port as checkout (with a service token for payment), unless
+   * `headers` sets `authorization` itself.
+   */
   call(
     method: string,
     path: string,
@@ -51,6 +64,11 @@ export async function startPaymentApp(
   const db = await createThrowawayDatabase(name);
   const topic = uniqueName(`it-${name}-payments`);
   const logs: string[] = [];
+  const serviceKey = testServiceKeyPair();
+  const tokens = new ServiceTokenSigner({
+    issuer: 'checkout',
+    key: servicePrivateKey(serviceKey.privateKey),
+  });
   const service = await bootstrapService({
     module: PaymentModule,
     schema: paymentConfigSchema,
@@ -61,6 +79,7 @@ export async function startPaymentApp(
       SERVICE_NAME: uniqueName('payment'),
       PAYMENTS_TOPIC: topic,
       ADMIN_TOKEN,
+      ...serviceTokenEnv(serviceKey).payment,
       ...env,
     },
     logSink: (line) => void logs.push(line),
@@ -71,7 +90,12 @@ export async function startPaymentApp(
     service,
     topic,
     logs,
-    call: (method, path, body, headers) => sendJson(service.url, method, path, body, headers),
+    serviceKey,
+    call: async (method, path, body, headers) =>
+      sendJson(service.url, method, path, body, {
+        authorization: await tokens.authorizationFor('payment'),
+        ...headers,
+      }),
     callAdmin: (method, path, body, headers) =>
       sendJson(service.adminUrl!, method, path, body, headers),
     async publishedEventTypes(orderId) {
