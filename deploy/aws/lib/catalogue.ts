@@ -18,8 +18,11 @@ export interface ServiceSpec {
   stopGraceSeconds: number;
   /** Owns a Postgres database (its own Aurora cluster). */
   database: boolean;
-  /** Which Redis: the evicting cache or the noeviction state store. */
-  redis: 'cache' | 'state';
+  /**
+   * Redis roles it reaches: always the noeviction `state` store (REDIS_URL: carts, the model,
+   * rate-limit buckets); the evicting `cache` too when it keeps a response cache (REDIS_CACHE_URL).
+   */
+  redis: ('state' | 'cache')[];
   /** Services it calls over HTTP (config key <NAME>_URL). */
   calls: string[];
   /** Public /v1 path prefixes routed by the API. */
@@ -35,7 +38,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'checkout',
     tier: 1,
     database: true,
-    redis: 'cache',
+    redis: ['state'],
     calls: ['inventory', 'payment', 'cart', 'recommendations'],
     publicPaths: ['/v1/checkout', '/v1/orders'],
     secretKeys: ['ADMIN_TOKEN', 'IDEMPOTENCY_FINGERPRINT_KEY'],
@@ -44,7 +47,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'payment',
     tier: 1,
     database: true,
-    redis: 'cache',
+    redis: ['state'],
     calls: [],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN', 'TOKEN_FINGERPRINT_SECRET'],
@@ -53,7 +56,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'inventory',
     tier: 1,
     database: true,
-    redis: 'cache',
+    redis: ['state'],
     calls: [],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN'],
@@ -62,7 +65,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'cart',
     tier: 2,
     database: false,
-    redis: 'state',
+    redis: ['state'],
     calls: [],
     publicPaths: ['/v1/carts'],
     secretKeys: ['ADMIN_TOKEN'],
@@ -71,7 +74,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'recommendations',
     tier: 3,
     database: false,
-    redis: 'state',
+    redis: ['state', 'cache'],
     calls: [],
     publicPaths: ['/v1/recommendations'],
     secretKeys: ['ADMIN_TOKEN'],
@@ -81,7 +84,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'analytics',
     tier: 4,
     database: true,
-    redis: 'cache',
+    redis: ['state'],
     calls: [],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN'],

@@ -3,8 +3,9 @@
  * subnets with no public endpoint:
  * - one Aurora PostgreSQL cluster per service that owns a database (writer + reader in another
  *   zone: failover in about 30 s), as every service owns its own database in the code;
- * - ElastiCache Redis "cache" (rate-limit buckets: allkeys-lru, no snapshots) and "state" (carts,
- *   the recommendation model: noeviction, snapshots), each a primary and a replica in two zones;
+ * - ElastiCache Redis "state" (every service's REDIS_URL: carts, the recommendation model,
+ *   rate-limit buckets: noeviction, snapshots) and "cache" (recommendations' response cache,
+ *   REDIS_CACHE_URL: allkeys-lru, no snapshots), each a primary and a replica in two zones;
  * - Amazon MSK, 3 brokers in 3 zones, replication 3, min.insync.replicas 2, no auto creation.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -92,8 +93,8 @@ export class DataStores extends Construct {
       const group = new elasticache.CfnReplicationGroup(this, `Redis${role}`, {
         replicationGroupDescription:
           role === 'cache'
-            ? 'rate-limit buckets (evicting, no snapshots)'
-            : 'carts and the recommendation model (noeviction)',
+            ? 'recommendations response cache (evicting, no snapshots)'
+            : 'carts, the recommendation model, rate-limit buckets (noeviction)',
         engine: 'redis',
         engineVersion: '7.1',
         cacheNodeType: 'cache.t4g.small',

@@ -79,9 +79,11 @@ export class Services extends Construct {
         sg.addEgressRule(sgOf(dep), ec2.Port.tcp(specOf(dep).port), `${s.name} calls ${dep}`);
         sgOf(dep).addIngressRule(sg, ec2.Port.tcp(specOf(dep).port), `${s.name} calls ${dep}`);
       }
-      const redis = props.stores.redis.get(s.redis)!;
-      sg.addEgressRule(redis.securityGroup, ec2.Port.tcp(6379), `redis-${s.redis}`);
-      redis.securityGroup.addIngressRule(sg, ec2.Port.tcp(6379), s.name);
+      for (const role of s.redis) {
+        const redis = props.stores.redis.get(role)!;
+        sg.addEgressRule(redis.securityGroup, ec2.Port.tcp(6379), `redis-${role}`);
+        redis.securityGroup.addIngressRule(sg, ec2.Port.tcp(6379), s.name);
+      }
       sg.addEgressRule(props.stores.kafkaSecurityGroup, ec2.Port.tcp(9092), 'Kafka');
       props.stores.kafkaSecurityGroup.addIngressRule(sg, ec2.Port.tcp(9092), s.name);
 
@@ -102,7 +104,10 @@ export class Services extends Construct {
         NODE_ENV: 'production',
         SHUTDOWN_GRACE_MS: '10000',
         KAFKA_BROKERS: props.stores.kafkaBrokers,
-        REDIS_URL: props.stores.redis.get(s.redis)!.url,
+        REDIS_URL: props.stores.redis.get('state')!.url,
+        ...(s.redis.includes('cache') && {
+          REDIS_CACHE_URL: props.stores.redis.get('cache')!.url,
+        }),
         OTEL_SAMPLING_RATIO: '0.1',
       };
       for (const dep of s.calls)

@@ -184,6 +184,38 @@ describe('AWS blueprint', () => {
     }
   });
 
+  it('when a task reaches Redis, then REDIS_URL is the noeviction store and only recommendations has REDIS_CACHE_URL, the evicting one', () => {
+    // Arrange: each replication group's logical id, by the eviction policy of its parameter group
+    const policyOf = new Map(
+      resources('AWS::ElastiCache::ParameterGroup').map(([id, p]) => [
+        id,
+        p.Properties.Properties['maxmemory-policy'],
+      ]),
+    );
+    const groupWith = (policy: string) =>
+      resources('AWS::ElastiCache::ReplicationGroup').find(
+        ([, r]) => policyOf.get(r.Properties.CacheParameterGroupName.Ref) === policy,
+      )![0];
+    const [state, cache] = [groupWith('noeviction'), groupWith('allkeys-lru')];
+
+    // Act
+    const redisOf = resources('AWS::ECS::TaskDefinition').map(([, t]) => {
+      const c = t.Properties.ContainerDefinitions[0];
+      const env = (name: string) =>
+        JSON.stringify(c.Environment.find((e: any) => e.Name === name)?.Value ?? null);
+      return { name: c.Name, url: env('REDIS_URL'), cacheUrl: env('REDIS_CACHE_URL') };
+    });
+
+    // Assert
+    expect(redisOf.map((r) => r.name).sort()).toEqual([...SERVICES].sort());
+    for (const r of redisOf) {
+      expect(r.url).toContain(state);
+      expect(r.url).not.toContain(cache);
+      if (r.name === 'recommendations') expect(r.cacheUrl).toContain(cache);
+      else expect(r.cacheUrl).toBe('null');
+    }
+  });
+
   it('when tier 1 is loaded, then it scales on CPU, and the consumers on their Kafka lag', () => {
     const policies = resources('AWS::ApplicationAutoScaling::ScalingPolicy');
     expect(
