@@ -239,13 +239,15 @@ export const actions = {
   },
 
   hold_row_locks: async (ctx, { database, table, seconds }) => {
-    const held = await holdRowLocks(database, table, seconds);
+    const url = new URL(testEnv().databaseUrl);
+    url.pathname = `/rc_${database}`;
+    const held = await holdRowLocks(url.toString(), table, seconds);
     heldLocks.add(held);
     const timer = setTimeout(() => void releaseLocks(ctx, held), seconds * 1000);
     timer.unref();
     // No pid to keep for a run killed with -9: the session dies with the harness's socket.
-    ctx.safety.add(`locks:${database}.${table}`, {
-      label: `roll back the transaction locking ${database}.${table}`,
+    ctx.safety.add(`locks:${held.database}.${table}`, {
+      label: `roll back the transaction locking ${held.database}.${table}`,
       run: async () => {
         clearTimeout(timer);
         await releaseLocks(ctx, held);

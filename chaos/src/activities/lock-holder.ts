@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { testEnv } from '@rc/testing';
 
 /** What {@link holdRowLocks} took: the transaction's session, to roll back. */
 export interface HeldLocks {
+  /** The database's name. */
   database: string;
   table: string;
   /** Rows locked FOR UPDATE. */
@@ -14,7 +14,7 @@ export interface HeldLocks {
 }
 
 /** Seconds past the hold the server waits before ending the session itself (a dead man's switch). */
-const SERVER_SIDE_GRACE_S = 5;
+export const SERVER_SIDE_GRACE_S = 5;
 
 /**
  * Opens a session on a service database from outside the service — as a long batch job or a
@@ -26,14 +26,13 @@ const SERVER_SIDE_GRACE_S = 5;
  * `idle_in_transaction_session_timeout`, set to the hold plus a grace.
  */
 export async function holdRowLocks(
-  database: string,
+  databaseUrl: string,
   table: string,
   seconds: number,
 ): Promise<HeldLocks> {
-  const url = new URL(testEnv().databaseUrl);
-  url.pathname = `/rc_${database}`;
+  const database = new URL(databaseUrl).pathname.slice(1);
   const client = new Client({
-    connectionString: url.toString(),
+    connectionString: databaseUrl,
     application_name: 'rc-chaos-lock-holder',
     // Taking the locks waits for the service's in-flight transactions, never for long.
     lock_timeout: 5_000,
