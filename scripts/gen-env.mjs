@@ -4,9 +4,11 @@
 // postgres:// URL as is). An existing `.env` keeps its values (they may be in use by running
 // containers and stored volumes, e.g. the database roles' passwords); keys of .env.example it
 // lacks are appended with fresh values (a checkout that added secrets since). --force writes
-// every secret anew. The values are never printed.
+// every secret anew. The values are never printed. A `<NAME>_SERVICE_TOKEN_KEY` is an Ed25519
+// private key (base64 PKCS#8 DER) instead, and `<NAME>_SERVICE_TOKEN_PUBLIC_KEY` its public key
+// (base64 SPKI DER), derived from the private key in .env or generated with it.
 // Usage: node scripts/gen-env.mjs [--force]
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,24 +16,48 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, '.env');
 const force = process.argv.includes('--force');
-const secret = () => randomBytes(32).toString('base64url');
+const PRIVATE_KEY = /^(.+)_SERVICE_TOKEN_KEY$/;
+const PUBLIC_KEY = /^(.+)_SERVICE_TOKEN_PUBLIC_KEY$/;
+/** Values already chosen in this run or read from .env, by key. */
+const chosen = new Map();
+const der = (key, type) => key.export({ format: 'der', type }).toString('base64');
+/** A fresh value for `key`: random bytes, or a key pair's half for service-token keys. */
+function secret(key) {
+  const pub = PUBLIC_KEY.exec(key);
+  if (pub) {
+    const privateName = `${pub[1]}_SERVICE_TOKEN_KEY`;
+    if (!chosen.has(privateName)) chosen.set(privateName, secret(privateName));
+    const privateKey = createPrivateKey({
+      key: Buffer.from(chosen.get(privateName), 'base64'),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    return der(createPublicKey(privateKey), 'spki');
+  }
+  if (PRIVATE_KEY.test(key)) {
+    if (!chosen.has(key)) chosen.set(key, der(generateKeyPairSync('ed25519').privateKey, 'pkcs8'));
+    return chosen.get(key);
+  }
+  return randomBytes(32).toString('base64url');
+}
 /** The key of a `KEY=` line of .env.example left empty for a generated value, else undefined. */
 const emptyKey = (line) => /^([A-Z][A-Z0-9_]*)=\s*$/.exec(line)?.[1];
 const example = readFileSync(join(root, '.env.example'), 'utf8').split('\n');
 
 if (existsSync(target) && !force) {
-  const present = new Set(
-    readFileSync(target, 'utf8')
-      .split('\n')
-      .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
-      .filter(Boolean),
-  );
+  const present = new Set();
+  for (const line of readFileSync(target, 'utf8').split('\n')) {
+    const [, key, value] = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line) ?? [];
+    if (!key) continue;
+    present.add(key);
+    chosen.set(key, value.trim());
+  }
   const missing = example.map(emptyKey).filter((key) => key && !present.has(key));
   if (missing.length === 0) {
     console.error('gen-env: .env exists, left as it is (--force writes new secrets)');
     process.exit(1);
   }
-  appendFileSync(target, `\n${missing.map((key) => `${key}=${secret()}`).join('\n')}\n`);
+  appendFileSync(target, `\n${missing.map((key) => `${key}=${secret(key)}`).join('\n')}\n`);
   console.log(`gen-env: .env kept, added random ${missing.join(', ')}`);
   process.exit(0);
 }
@@ -40,7 +66,7 @@ const lines = example.map((line) => {
   const key = emptyKey(line);
   if (!key) return line;
   generated.push(key);
-  return `${key}=${secret()}`;
+  return `${key}=${secret(key)}`;
 });
 // Owner-only: the file holds secrets.
 writeFileSync(target, lines.join('\n'), { mode: 0o600 });

@@ -15,7 +15,7 @@
 // Runs as the current user: USER and --chown need Docker. Logs: reports/logs/prod-start/<name>.log.
 // Usage: node scripts/deploy/check-prod-start.mjs [service …] [--concurrency=N] [--keep]
 // Needs Node 24, the infrastructure (`npm run infra:up`) and the build. Exit code 1 on any failure.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
@@ -105,6 +105,13 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
     groupSuffix: `prodstart-${runId}`,
     port: await freePort(),
     randomSecret: () => randomBytes(24).toString('hex'),
+    serviceKeyPair: () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      return {
+        privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      };
+    },
     otlpEndpoint: sink.url,
   });
   if (database) {

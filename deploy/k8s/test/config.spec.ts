@@ -4,11 +4,23 @@
 // Postgres connection budget holds every replica's pool.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateServiceKeyPair } from '@rc/platform';
 import { services } from './support/code-facts';
 import { K8S_DIR } from './support/kustomize';
 import { build, configOf, get, ofKind, OVERLAYS } from './support/overlays';
 
 const readme = () => readFileSync(join(K8S_DIR, 'README.md'), 'utf8');
+
+/** A service-token key pair, for the Secrets that hold a key (the schema parses them). */
+const tokenKeys = generateServiceKeyPair();
+
+/** A value the service's schema accepts in place of the Secret's. */
+function secretPlaceholder(key: string, service: string): string {
+  if (key === 'DATABASE_URL') return `postgresql://u:p@${service}-db-rw:5432/rc_${service}`;
+  if (key === 'SERVICE_TOKEN_KEY') return tokenKeys.privateKey;
+  if (key === 'SERVICE_TOKEN_TRUSTED_KEYS') return `checkout=${tokenKeys.publicKey}`;
+  return `placeholder-${key}-0123456789`;
+}
 
 describe.each(OVERLAYS)('config in overlays/%s', (overlay) => {
   const objects = build(overlay);
@@ -26,12 +38,7 @@ describe.each(OVERLAYS)('config in overlays/%s', (overlay) => {
       const fromSecrets = Object.fromEntries(
         (c.env ?? [])
           .filter((e: any) => e.valueFrom?.secretKeyRef)
-          .map((e: any) => [
-            e.name,
-            e.name === 'DATABASE_URL'
-              ? `postgresql://u:p@${name}-db-rw:5432/rc_${name}`
-              : `placeholder-${e.name}-0123456789`,
-          ]),
+          .map((e: any) => [e.name, secretPlaceholder(e.name, name)]),
       );
       const parsed = facts.schema.safeParse({ ...config, ...fromSecrets });
       expect(parsed.error?.issues ?? []).toEqual([]);

@@ -58,10 +58,15 @@ export function localize(value, resolve) {
  *   resolve: (host: string, port?: string) => string | undefined,
  *   schemaKeys: Set<string>, secrets: Set<string>, database?: string, groupSuffix: string,
  *   port: number, randomSecret: () => string, otlpEndpoint?: string,
- * }} input `otlpEndpoint`: where OTLP exports go instead (a loopback collector stand-in)
+ *   serviceKeyPair?: () => {privateKey: string, publicKey: string},
+ * }} input `otlpEndpoint`: where OTLP exports go instead (a loopback collector stand-in);
+ *   `serviceKeyPair`: a fresh Ed25519 pair (base64 DER) for the service-token keys
  * @returns {{env: Record<string, string>, notes: string[]}} `notes` name what was set and why
  *   (never a secret's value)
  */
+/** Keys holding service-token keys (see libs/platform's auth), filled with a real key pair. */
+const SERVICE_TOKEN_KEYS = ['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS'];
+
 export function startEnvironment(input) {
   const { imageEnv, composeEnv, resolve, schemaKeys, secrets, database, groupSuffix, port } = input;
   const env = { ...imageEnv };
@@ -76,9 +81,20 @@ export function startEnvironment(input) {
     notes.push(`DATABASE_URL: a fresh database ${database} (dropped afterwards)`);
   }
   // A secret URL (a password inside it) must reach the real server: it keeps its Compose value.
-  const secretNames = [...secrets].filter((k) => !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '')).sort();
+  const secretNames = [...secrets]
+    .filter((k) => !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '') && !SERVICE_TOKEN_KEYS.includes(k))
+    .sort();
   for (const key of secretNames) env[key] = input.randomSecret();
   if (secretNames.length > 0) notes.push(`${secretNames.join(', ')}: random per run`);
+  // Service-token keys must be real keys: a caller's private key, a callee's trusted public key.
+  const tokenKeys = SERVICE_TOKEN_KEYS.filter((k) => schemaKeys.has(k));
+  if (tokenKeys.length > 0 && input.serviceKeyPair) {
+    const pair = input.serviceKeyPair();
+    if (schemaKeys.has('SERVICE_TOKEN_KEY')) env.SERVICE_TOKEN_KEY = pair.privateKey;
+    if (schemaKeys.has('SERVICE_TOKEN_TRUSTED_KEYS'))
+      env.SERVICE_TOKEN_TRUSTED_KEYS = `checkout=${pair.publicKey}`;
+    notes.push(`${tokenKeys.join(', ')}: a fresh Ed25519 key pair per run`);
+  }
   for (const key of [...schemaKeys].filter((k) => /CONSUMER_GROUP$/.test(k)).sort()) {
     env[key] = `${String(env.SERVICE_NAME ?? 'service')}-${groupSuffix}`;
     notes.push(

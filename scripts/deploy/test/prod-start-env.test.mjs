@@ -68,6 +68,22 @@ describe('startEnvironment', () => {
     assert.equal(env.FINGERPRINT_KEY, 'generated-secret-2');
   });
 
+  it('when the service signs or checks service tokens, then both keys get one fresh pair, not random bytes', () => {
+    const pair = { privateKey: 'cHJpdmF0ZQ==', publicKey: 'cHVibGlj' };
+    const { env, notes } = start({
+      composeEnv: { SERVICE_TOKEN_TRUSTED_KEYS: 'checkout=${RC_CHECKOUT_SERVICE_TOKEN_PUBLIC_KEY:?x}' },
+      schemaKeys: new Set(['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS', 'ADMIN_TOKEN']),
+      secrets: new Set(['SERVICE_TOKEN_KEY', 'ADMIN_TOKEN']),
+      serviceKeyPair: () => pair,
+    });
+
+    assert.equal(env.SERVICE_TOKEN_KEY, pair.privateKey);
+    assert.equal(env.SERVICE_TOKEN_TRUSTED_KEYS, `checkout=${pair.publicKey}`);
+    assert.equal(env.ADMIN_TOKEN, 'generated-secret-1');
+    assert.ok(notes.includes('ADMIN_TOKEN: random per run'));
+    assert.ok(notes.some((n) => n.startsWith('SERVICE_TOKEN_KEY, SERVICE_TOKEN_TRUSTED_KEYS:')));
+  });
+
   it('when a secret key holds a URL in Compose, then it keeps it (the server must be reached)', () => {
     const { env } = start({
       composeEnv: { DATABASE_URL: 'postgres://app:pw@postgres:5432/db' },

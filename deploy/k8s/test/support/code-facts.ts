@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isSecret } from '@rc/platform';
+import { generateServiceKeyPair, isSecret } from '@rc/platform';
 import { parse as parseYaml } from 'yaml';
 
 /** The repository root. */
@@ -72,6 +72,19 @@ function controllerPrefixes(files: string[]): string[] {
   return files.flatMap((f) =>
     [...readFileSync(f, 'utf8').matchAll(/@Controller\(\s*'([^']*)'\s*\)/g)].map((m) => `/${m[1]}`),
   );
+}
+
+/**
+ * Values for the keys that have no default on purpose (each deployment makes its own service-
+ * token keys), so the rest of a schema's defaults can be read.
+ */
+function requiredWithoutDefault(schema: ConfigSchema): Record<string, string> {
+  const keys = generateServiceKeyPair();
+  const values: Record<string, string> = {
+    SERVICE_TOKEN_KEY: keys.privateKey,
+    SERVICE_TOKEN_TRUSTED_KEYS: `checkout=${keys.publicKey}`,
+  };
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key in schema.shape));
 }
 
 function loadSchema(name: string): ConfigSchema {
@@ -140,7 +153,7 @@ export function services(): ServiceFacts[] {
   const tiers = tiersFromPrometheus();
   const partial = names.map((name) => {
     const schema = loadSchema(name);
-    const parsed = schema.safeParse({});
+    const parsed = schema.safeParse(requiredWithoutDefault(schema));
     if (!parsed.success || !parsed.data) throw new Error(`${name}: its defaults do not parse`);
     const defaults = parsed.data;
     const c = compose[name];
