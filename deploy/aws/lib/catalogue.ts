@@ -29,9 +29,23 @@ export interface ServiceSpec {
   publicPaths: string[];
   /** Secret keys of its config schema (generated into Secrets Manager). */
   secretKeys: string[];
+  /**
+   * Config keys read from secrets the operator creates before deploying (Secrets Manager cannot
+   * generate an Ed25519 key pair): config key → secret name. See README, "Service tokens".
+   */
+  providedSecrets?: Record<string, string>;
   /** Kafka consumer group, for scaling on lag. */
   consumerGroup?: string;
 }
+
+/**
+ * The secrets of checkout's service-token key pair, created by the operator: checkout signs with
+ * the private key (base64 PKCS#8 DER); inventory and payment trust `checkout=<base64 SPKI DER>`.
+ */
+export const SERVICE_TOKEN_SECRETS = {
+  privateKey: 'rc/checkout/service-token-key',
+  trustedKeys: 'rc/service-token-trusted-keys',
+} as const;
 
 const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
   {
@@ -42,6 +56,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     calls: ['inventory', 'payment', 'cart', 'recommendations'],
     publicPaths: ['/v1/checkout', '/v1/orders'],
     secretKeys: ['ADMIN_TOKEN', 'IDEMPOTENCY_FINGERPRINT_KEY'],
+    providedSecrets: { SERVICE_TOKEN_KEY: SERVICE_TOKEN_SECRETS.privateKey },
   },
   {
     name: 'payment',
@@ -51,6 +66,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     calls: [],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN', 'TOKEN_FINGERPRINT_SECRET'],
+    providedSecrets: { SERVICE_TOKEN_TRUSTED_KEYS: SERVICE_TOKEN_SECRETS.trustedKeys },
   },
   {
     name: 'inventory',
@@ -60,6 +76,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     calls: [],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN'],
+    providedSecrets: { SERVICE_TOKEN_TRUSTED_KEYS: SERVICE_TOKEN_SECRETS.trustedKeys },
   },
   {
     name: 'cart',

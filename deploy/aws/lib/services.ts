@@ -97,6 +97,10 @@ export class Services extends Construct {
         });
         secrets[key] = ecs.Secret.fromSecretsManager(secret);
       }
+      for (const [key, name] of Object.entries(s.providedSecrets ?? {})) {
+        const provided = secretsmanager.Secret.fromSecretNameV2(this, `${s.name}${key}`, name);
+        secrets[key] = ecs.Secret.fromSecretsManager(provided);
+      }
       const environment: Record<string, string> = {
         SERVICE_NAME: s.name,
         PORT: String(s.port),

@@ -8,6 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { PlatformStack } from '../lib/platform-stack.ts';
+import { SERVICE_TOKEN_SECRETS } from '../lib/catalogue.ts';
 import { API_THROTTLE, WAF_RATE_LIMIT_PER_5_MIN } from '../lib/edge.ts';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -213,6 +214,28 @@ describe('AWS blueprint', () => {
       expect(r.url).not.toContain(cache);
       if (r.name === 'recommendations') expect(r.cacheUrl).toContain(cache);
       else expect(r.cacheUrl).toBe('null');
+    }
+  });
+
+  it('when checkout calls inventory and payment, then its signing key and their trusted key come from the operator-created secrets', () => {
+    // Act
+    const secretsOf = Object.fromEntries(
+      resources('AWS::ECS::TaskDefinition').map(([, t]) => {
+        const c = t.Properties.ContainerDefinitions[0];
+        const names = (c.Secrets ?? []).map((e: any) => [e.Name, JSON.stringify(e.ValueFrom)]);
+        return [c.Name, Object.fromEntries(names)];
+      }),
+    );
+
+    // Assert
+    expect(secretsOf.checkout.SERVICE_TOKEN_KEY).toContain(SERVICE_TOKEN_SECRETS.privateKey);
+    for (const callee of ['payment', 'inventory'])
+      expect(secretsOf[callee].SERVICE_TOKEN_TRUSTED_KEYS).toContain(
+        SERVICE_TOKEN_SECRETS.trustedKeys,
+      );
+    for (const other of ['cart', 'recommendations', 'analytics']) {
+      expect(secretsOf[other].SERVICE_TOKEN_KEY).toBeUndefined();
+      expect(secretsOf[other].SERVICE_TOKEN_TRUSTED_KEYS).toBeUndefined();
     }
   });
 
