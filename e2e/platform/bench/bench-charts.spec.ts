@@ -89,6 +89,7 @@ function sampleResult(): CheckoutBenchResult {
     pssMiBServices: 150,
     pgRoundTripsPerCheckout: 30,
     pgTransactionsPerCheckout: 10,
+    redisCommandsPerCheckout: 6,
     pgByService: {
       checkout: { roundTrips: 5, transactions: 3 },
       payment: { roundTrips: 5, transactions: 3 },

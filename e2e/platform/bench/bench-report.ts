@@ -50,6 +50,8 @@ export interface CostFigures {
   pgRoundTripsPerCheckout: number;
   pgTransactionsPerCheckout: number;
   pgByService: PgPerCheckout['byService'];
+  /** Commands the Redis servers (state and cache) processed per checkout over the cost window. */
+  redisCommandsPerCheckout: number;
   /** The tracing the run measured with. */
   tracing: {
     samplingRatio: number;
@@ -166,6 +168,7 @@ export function renderCost(r: CostFigures): string[] {
     `CPU ms per checkout by tracing setting (services restarted with each): ${tracing}`,
     `idle (before any load, ${r.idleSeconds} s${r.idleSeconds < 30 ? ': --quick, shorter than 30 s' : ''}): ${r.idleCpuPercent}% of one core`,
     `Postgres per checkout: ${r.pgRoundTripsPerCheckout} round trips (db_client_queries_total), ${r.pgTransactionsPerCheckout} transactions (pg_stat_database)`,
+    `Redis per checkout: ${r.redisCommandsPerCheckout} commands (INFO total_commands_processed, state + cache)`,
     `services' resident memory after the load phases: ${r.rssMiBServices} MiB summed VmRSS, ${r.pssMiBServices} MiB proportional (the Node.js binary's shared pages counted once)`,
     '',
     ...cost.map((c) => `${c[0]!.padEnd(16)}${c[1]!.padStart(16)}${c[2]!.padStart(18)}`),

@@ -15,6 +15,7 @@ import { checkoutTraffic } from './checkout-traffic';
 import { CostProbe, type CostStep } from './cost-probe';
 import { LoadRunner } from './load-runner';
 import { machineContext, settle, type MachineContext } from './machine-context';
+import { RedisCounters } from './redis-counters';
 import { PgCounters } from './pg-counters';
 import { comparePipeline } from './pipeline-comparison';
 import { readCpu, readPssMiB, readRssMiB, SERVICE_GROUPS } from './proc-stat';
@@ -61,7 +62,13 @@ export async function main(args: string[]): Promise<void> {
   await withBenchPlatform(run, async ({ platform, receiver, skus, onClose }) => {
     const pg = new PgCounters(testEnv().databaseUrl, (s) => platform.url(s));
     onClose(() => pg.close());
-    const result = await measure(platform, skus, options, plan, machine, { pg, receiver });
+    // The state Redis and, where infra:up runs one, the cache Redis (recommendations' answers).
+    const redis = new RedisCounters([
+      testEnv().redisUrl,
+      process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:6380',
+    ]);
+    onClose(() => redis.close());
+    const result = await measure(platform, skus, options, plan, machine, { pg, redis, receiver });
     // Another run may have started meanwhile: report every platform seen, at the start or end.
     const seen = new Set([
       ...machine.otherPlatformPorts,
@@ -83,10 +90,10 @@ async function measure(
   options: BenchOptions,
   plan: BenchPlan,
   machine: MachineContext,
-  io: { pg: PgCounters; receiver: OtlpReceiver },
+  io: { pg: PgCounters; redis: RedisCounters; receiver: OtlpReceiver },
 ): Promise<CheckoutBenchResult> {
   const started = Date.now();
-  const probe = new CostProbe(io.pg, plan.costDrainSeconds);
+  const probe = new CostProbe(io.pg, plan.costDrainSeconds, io.redis);
   const runner = new LoadRunner({
     origin: platform.url('checkout'),
     next: checkoutTraffic(skus, started.toString(36)),
@@ -104,7 +111,7 @@ async function measure(
   const logCost = (label: string, c: CostStep) =>
     progress(
       `${label}: ${c.cost.cpuMsPerCheckout} CPU ms/checkout ${JSON.stringify(c.cost.cpuMsPerCheckoutByProcess)}, bench ${c.cost.benchCpuMsPerCheckout}; ` +
-        `Postgres ${c.pg.pgRoundTripsPerCheckout} round trips, ${c.pg.pgTransactionsPerCheckout} transactions per checkout`,
+        `Postgres ${c.pg.pgRoundTripsPerCheckout} round trips, ${c.pg.pgTransactionsPerCheckout} transactions, Redis ${c.redisCommandsPerCheckout} commands per checkout`,
     );
   try {
     // At rest: once start-up has settled (consumers joined, any older backlog applied).
@@ -194,6 +201,7 @@ async function measure(
       pgRoundTripsPerCheckout: halfCost.pg.pgRoundTripsPerCheckout,
       pgTransactionsPerCheckout: halfCost.pg.pgTransactionsPerCheckout,
       pgByService: halfCost.pg.byService,
+      redisCommandsPerCheckout: halfCost.redisCommandsPerCheckout,
       tracing: {
         samplingRatio: plan.samplingRatio,
         parentBased: true,

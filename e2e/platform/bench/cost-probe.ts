@@ -9,6 +9,7 @@ import {
   type IdleCost,
 } from './platform-cost';
 import { readCpu } from './proc-stat';
+import type { RedisCounters } from './redis-counters';
 import type { StepResult } from './step-result';
 
 /** One load step with what the platform spent on it. */
@@ -16,6 +17,8 @@ export interface CostStep {
   step: StepResult;
   cost: CheckoutCost;
   pg: PgPerCheckout;
+  /** Commands the Redis servers processed per completed checkout (2 decimals). */
+  redisCommandsPerCheckout: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,6 +32,7 @@ export class CostProbe {
   constructor(
     private readonly pg: PgCounters,
     private readonly drainSeconds: number,
+    private readonly redis: RedisCounters,
   ) {}
 
   /** The platform at rest for `seconds`: CPU as % of one core, in total and by process. */
@@ -42,17 +46,22 @@ export class CostProbe {
   async step(runner: LoadRunner, rateRps: number, seconds: number): Promise<CostStep> {
     let cpuBefore = readCpu();
     let pgBefore = await this.pg.read();
+    let redisBefore = await this.redis.read();
     const step = await runner.step(rateRps, seconds, async () => {
       pgBefore = await this.pg.read();
+      redisBefore = await this.redis.read();
       cpuBefore = readCpu();
     });
     await sleep(this.drainSeconds * 1000);
     const cpuAfter = readCpu();
     const pgAfter = await this.pg.read();
+    const redisAfter = await this.redis.read();
+    const redisCommands = redisAfter - redisBefore;
     return {
       step,
       cost: costPerCheckout(cpuDelta(cpuBefore, cpuAfter), step.ok),
       pg: pgPerCheckout(pgBefore, pgAfter, step.ok),
+      redisCommandsPerCheckout: step.ok > 0 ? Math.round((redisCommands / step.ok) * 100) / 100 : 0,
     };
   }
 }
