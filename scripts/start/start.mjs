@@ -6,6 +6,7 @@
 // PLATFORM_SERVICES). Prints the URLs; Ctrl-C (SIGINT) stops every service gracefully, in
 // reverse order.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +30,18 @@ step('building services and libs', 'npx', ['nx', 'run-many', '-t', 'build', '--p
 // The process harness and service table live in @rc/testing (built above).
 const { PLATFORM_SERVICES, ServiceProcess, TIER_NICENESS, serviceTokenEnv, testServiceKeyPair } =
   createRequire(import.meta.url)(join(root, 'libs/testing/dist/index.js'));
-// Checkout's service-token key pair, fresh for every run (never written anywhere): inventory
-// and payment admit only requests signed with it.
-const serviceTokens = serviceTokenEnv(testServiceKeyPair());
+// Checkout's service-token key pair, fresh for every run: inventory and payment admit only
+// requests signed with it. Kept for this run in the git-ignored .dev/service-token.env (owner
+// only), so `node scripts/service-token.mjs <inventory|payment>` can sign a token for curl.
+const serviceKey = testServiceKeyPair();
+const serviceTokens = serviceTokenEnv(serviceKey);
+mkdirSync(join(root, '.dev'), { recursive: true });
+writeFileSync(
+  join(root, '.dev', 'service-token.env'),
+  `SERVICE_TOKEN_KEY=${serviceKey.privateKey}\nSERVICE_TOKEN_TRUSTED_KEYS=checkout=${serviceKey.publicKey}\n`,
+  { mode: 0o600 },
+);
+console.log('[start] service-token key pair of this run: .dev/service-token.env');
 const running = [];
 /** The console's port (docs/ARCHITECTURE.md: console on 3006). */
 const CONSOLE_PORT = 3006;
