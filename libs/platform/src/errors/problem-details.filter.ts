@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonLogger } from '../logging/json-logger';
 import { isAppError } from './app-error';
+import { dataStoreUnavailable } from './data-store-unavailable';
 import { isHttpCoded, type ProblemDetails, toProblem } from './problem-details';
 
 /**
@@ -14,8 +15,10 @@ import { isHttpCoded, type ProblemDetails, toProblem } from './problem-details';
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly logger: JsonLogger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw thrown;
+    // An unreachable database or Redis is a 503 the client may retry, not a 500 bug.
+    const exception = dataStoreUnavailable(thrown) ?? thrown;
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
