@@ -1,4 +1,4 @@
-import { checkoutOrderId, uuidV5 } from './order-id';
+import { checkoutOrderId, ORDER_ID_NAMESPACE, uuidV5 } from './order-id';
 
 describe('order ids', () => {
   it('when hashing the RFC 9562 example name, then the published UUIDv5 comes out', () => {
@@ -27,5 +27,20 @@ describe('order ids', () => {
 
   it('when the namespace is not a UUID, then it is refused', () => {
     expect(() => uuidV5('x', 'not-a-uuid')).toThrow(RangeError);
+  });
+
+  it('when a customer id contains ":", then no other (customer, key) pair shares its order id', () => {
+    const pairs: [string, string][] = [
+      ['a', 'b:c'],
+      ['a:b', 'c'],
+      ['a:b:c', ''],
+      ['', 'a:b:c'],
+      ['a:', 'b:c'],
+    ];
+    const ids = pairs.map(([customer, key]) => checkoutOrderId(customer, key));
+
+    expect(new Set(ids).size).toBe(pairs.length);
+    // ids of customers without ":" never changed (a retry across a deploy keeps its order)
+    expect(checkoutOrderId('cust-1', 'key-1')).toBe(uuidV5('cust-1:key-1', ORDER_ID_NAMESPACE));
   });
 });

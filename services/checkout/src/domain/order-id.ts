@@ -25,10 +25,23 @@ export function uuidV5(name: string, namespace: string): string {
 }
 
 /**
+ * Namespace of the order ids of customer ids that contain `:`. Fixed forever, like
+ * {@link ORDER_ID_NAMESPACE}.
+ */
+export const QUALIFIED_ORDER_ID_NAMESPACE = 'b3f4d1e2-7c6a-4e1b-8f0d-2a9c5e7b1d43';
+
+/**
  * The order id of a checkout: UUIDv5 of `customerId:idempotencyKey`. A client that retries after
  * a timeout or a crash (same key) lands on the same order, never a second one; two customers
  * using the same key get different orders.
+ *
+ * `customerId:key` is unambiguous only while the customer id has no `:` (`a` + `b:c` and `a:b` +
+ * `c` would name one order). Such customer ids are hashed as the JSON pair in their own
+ * namespace instead, so no two (customer, key) pairs share an order id, and the ids of every
+ * other customer stay what they always were.
  */
 export function checkoutOrderId(customerId: string, idempotencyKey: string): string {
-  return uuidV5(`${customerId}:${idempotencyKey}`, ORDER_ID_NAMESPACE);
+  if (!customerId.includes(':'))
+    return uuidV5(`${customerId}:${idempotencyKey}`, ORDER_ID_NAMESPACE);
+  return uuidV5(JSON.stringify([customerId, idempotencyKey]), QUALIFIED_ORDER_ID_NAMESPACE);
 }
