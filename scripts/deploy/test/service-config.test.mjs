@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { defaultPort, schemaKeys, serviceConfig } from '../lib/service-config.mjs';
+import {
+  defaultPort,
+  schemaKeys,
+  serviceConfig,
+  spreadGroupFiles,
+} from '../lib/service-config.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -32,6 +37,23 @@ export const NOT_A_KEY = 1;`;
     }
     assert.equal(config.keys.has('INVENTORY_URLS'), false);
     assert.equal(config.port, 3000);
+  });
+
+  it('when a schema spreads the Kafka security group, then its seven keys are known', () => {
+    const config = serviceConfig(root, 'cart');
+
+    assert.ok(config);
+    const kafka = [...config.keys].filter((key) => /^KAFKA_(SECURITY|SASL|SSL)_/.test(key));
+    assert.equal(kafka.length, 7);
+    assert.ok(config.keys.has('KAFKA_SASL_PASSWORD'));
+    assert.equal(config.files.at(-1), join('services', 'cart', 'src', 'config', 'cart.config.ts'));
+  });
+
+  it('when a schema spreads a key group the reader does not know, then it refuses to guess', () => {
+    assert.throws(
+      () => spreadGroupFiles('  KAFKA_BROKERS: x,\n    ...serviceKeys.somethingNew(),\n'),
+      /serviceKeys\.somethingNew\(\): unknown key group/,
+    );
   });
 
   it('when a service has no config folder, then there is no schema', () => {

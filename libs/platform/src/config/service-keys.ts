@@ -2,11 +2,23 @@ import { z } from 'zod';
 import { servicePrivateKey, trustedServiceKeys } from '../auth/service-token';
 import { secret } from './config-schema';
 import { commaList, DEVELOPMENT_ADMIN_TOKEN, envInt, jsonText } from './env-parsers';
+import {
+  kafkaSaslMechanism,
+  kafkaSaslPassword,
+  kafkaSaslUsername,
+  kafkaSecurityKeys,
+  kafkaSecurityProtocol,
+  kafkaSslCaFile,
+  kafkaSslCertFile,
+  kafkaSslKeyFile,
+} from './kafka-security-keys';
 
 // Definitions of the config keys several services share, so each key means, validates and
 // defaults the same everywhere. Each service still names every key in its own schema (the key
 // names are its public contract, listed in its README and read by scripts/deploy), and passes
-// its own description where the key's role differs between services.
+// its own description where the key's role differs between services. The one exception is the
+// group of seven Kafka TLS/SASL keys, checked together and spread in together
+// (`...serviceKeys.kafkaSecurity()`, see kafka-security-keys.ts).
 
 /** `NODE_ENV`: development (default), test or production; production refuses dev secrets. */
 function nodeEnv(
@@ -48,68 +60,6 @@ function kafkaBrokers() {
   return commaList
     .default(['127.0.0.1:9092'])
     .describe('Kafka bootstrap brokers, comma-separated host:port.');
-}
-
-/**
- * `KAFKA_SECURITY_PROTOCOL`: `plaintext` by default (the dev broker); `sasl_ssl` for a managed
- * Kafka. Which other `KAFKA_SASL_*` / `KAFKA_SSL_*` keys it needs, and the refusal of keys it
- * would ignore, are checked by `@rc/messaging`'s `refuseInvalidKafkaSecurity`.
- */
-function kafkaSecurityProtocol() {
-  return z
-    .enum(['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'])
-    .default('plaintext')
-    .describe(
-      'How the Kafka clients reach the brokers: plaintext (default), ssl (TLS), sasl_plaintext, or sasl_ssl (SASL over TLS, e.g. a managed Kafka).',
-    );
-}
-
-/** Unset is allowed (the key's protocol decides whether it is needed); empty is refused. */
-const optionalText = () => z.string().min(1, 'must not be empty (unset it instead)');
-
-/** `KAFKA_SASL_MECHANISM`: required with a `sasl_*` protocol. */
-function kafkaSaslMechanism() {
-  return z
-    .enum(['plain', 'scram-sha-256', 'scram-sha-512'])
-    .optional()
-    .describe(
-      'SASL mechanism with a sasl_* KAFKA_SECURITY_PROTOCOL: plain, scram-sha-256 or scram-sha-512.',
-    );
-}
-
-/** `KAFKA_SASL_USERNAME`: required with a `sasl_*` protocol. */
-function kafkaSaslUsername() {
-  return optionalText().optional().describe('SASL username with a sasl_* KAFKA_SECURITY_PROTOCOL.');
-}
-
-/** `KAFKA_SASL_PASSWORD`: a secret, required with a `sasl_*` protocol. */
-function kafkaSaslPassword() {
-  return secret(optionalText())
-    .optional()
-    .describe('SASL password with a sasl_* KAFKA_SECURITY_PROTOCOL; a secret.');
-}
-
-/** `KAFKA_SSL_CA_FILE`: PEM CA bundle the brokers' certificates must chain to. */
-function kafkaSslCaFile() {
-  return optionalText()
-    .optional()
-    .describe(
-      'PEM file of the CA(s) that signed the broker certificates (ssl / sasl_ssl); replaces the system CAs; unset: the system CAs.',
-    );
-}
-
-/** `KAFKA_SSL_CERT_FILE`: PEM client certificate for mutual TLS. */
-function kafkaSslCertFile() {
-  return optionalText()
-    .optional()
-    .describe('PEM client certificate for mutual TLS (ssl / sasl_ssl); needs KAFKA_SSL_KEY_FILE.');
-}
-
-/** `KAFKA_SSL_KEY_FILE`: PEM private key of the client certificate. */
-function kafkaSslKeyFile() {
-  return optionalText()
-    .optional()
-    .describe('PEM private key (unencrypted) of KAFKA_SSL_CERT_FILE, for mutual TLS.');
 }
 
 /** `RATE_LIMIT_PER_CLIENT_PER_SECOND`: 1 000 by default, so one load generator is not limited. */
@@ -212,7 +162,9 @@ function serviceTokenTrustedKeys(
 
 /**
  * The shared key definitions, named by what they define: a schema writes
- * `KAFKA_BROKERS: serviceKeys.kafkaBrokers()`. Each returns a fresh zod schema.
+ * `KAFKA_BROKERS: serviceKeys.kafkaBrokers()`. Each returns a fresh zod schema, but for
+ * `kafkaSecurity`, which returns the seven Kafka TLS/SASL keys as a shape to spread:
+ * `...serviceKeys.kafkaSecurity()`.
  */
 export const serviceKeys = {
   nodeEnv,
@@ -220,6 +172,7 @@ export const serviceKeys = {
   databasePoolMax,
   redisUrl,
   kafkaBrokers,
+  kafkaSecurity: kafkaSecurityKeys,
   kafkaSecurityProtocol,
   kafkaSaslMechanism,
   kafkaSaslUsername,

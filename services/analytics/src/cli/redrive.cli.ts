@@ -1,4 +1,4 @@
-import { createKafka } from '@rc/messaging';
+import { createKafka, kafkaSecurityFromConfig } from '@rc/messaging';
 import { ConfigError, loadConfig } from '@rc/platform';
 import { RedriveDeadLetters } from '../application/redrive-dead-letters.command';
 import { analyticsConfigSchema } from '../config/analytics.config';
@@ -14,8 +14,9 @@ export interface CliOutput {
 /**
  * `npm run redrive -w services/analytics -- <dlq-topic> [--limit N]`: moves up to N messages
  * of a dead-letter topic back to the topic they came from (after the cause was fixed), using
- * the service's own config (KAFKA_BROKERS, ANALYTICS_TOPICS, REDRIVE_*). Prints one JSON line
- * `{dlqTopic, redriven, timedOut}`. Exit codes: 0 done, 2 bad arguments or config, 1 failure.
+ * the service's own config (KAFKA_BROKERS and the Kafka TLS/SASL keys, ANALYTICS_TOPICS,
+ * REDRIVE_*). Prints one JSON line `{dlqTopic, redriven, timedOut}`. Exit codes: 0 done, 2 bad
+ * arguments or config (inconsistent Kafka security settings included), 1 failure.
  * `env` replaces the process environment (tests); by default the config module reads it.
  */
 export async function runRedriveCli(
@@ -35,6 +36,7 @@ export async function runRedriveCli(
   const kafka = createKafka({
     clientId: `${config.SERVICE_NAME}-redrive`,
     brokers: config.KAFKA_BROKERS,
+    security: kafkaSecurityFromConfig(config),
     logger: (level, message) => {
       if (level === 'error') io.err(message);
     },

@@ -1,4 +1,5 @@
 import { DOMAIN_TOPICS } from '@rc/contracts';
+import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import {
   commaList,
   envInt as int,
@@ -30,6 +31,7 @@ export const analyticsConfigSchema = platformConfigSchema
       'Redis of the shared per-client rate limit (a local limit applies while it is down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    ...serviceKeys.kafkaSecurity(),
     HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
     INBOX_RETENTION_MS: serviceKeys.inboxRetentionMs(),
     ANALYTICS_TOPICS: commaList
@@ -71,7 +73,10 @@ export const analyticsConfigSchema = platformConfigSchema
       'Bearer token of the admin APIs (/admin/faults, /admin/dlq). Required in production.',
     ),
   })
-  .superRefine((config, ctx) => refuseDevelopmentDefaults(config, ctx));
+  .superRefine((config, ctx) => {
+    refuseDevelopmentDefaults(config, ctx);
+    refuseInvalidKafkaSecurity(config, ctx);
+  });
 
 /** The validated analytics configuration. */
 export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BackgroundConsumer, createKafka } from '@rc/messaging';
+import { BackgroundConsumer, createKafka, kafkaSecurityFromConfig } from '@rc/messaging';
 import {
   JsonLogger,
   logFunction,
@@ -62,6 +62,7 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
         createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFromConfig(config),
           logger: logFunction(logger),
         }),
     },

@@ -1,3 +1,4 @@
+import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import { platformConfigSchema, refuseDevelopmentDefaults, serviceKeys } from '@rc/platform';
 import { z } from 'zod';
 
@@ -45,6 +46,7 @@ export const cartConfigSchema = platformConfigSchema
       .default(100)
       .describe('Most distinct SKUs in one cart (422 CART.TOO_MANY_LINES beyond).'),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    ...serviceKeys.kafkaSecurity(),
     CART_EVENTS_TOPIC: z
       .string()
       .min(1)
@@ -86,7 +88,10 @@ export const cartConfigSchema = platformConfigSchema
       'Bearer token of the admin API (/admin/faults). Required in production.',
     ),
   })
-  .superRefine((config, ctx) => refuseDevelopmentDefaults(config, ctx));
+  .superRefine((config, ctx) => {
+    refuseDevelopmentDefaults(config, ctx);
+    refuseInvalidKafkaSecurity(config, ctx);
+  });
 
 /** The validated cart configuration. */
 export type CartConfig = z.infer<typeof cartConfigSchema>;

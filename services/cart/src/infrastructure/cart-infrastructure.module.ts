@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafka, ensureTopicsInBackground } from '@rc/messaging';
+import { createKafka, ensureTopicsInBackground, kafkaSecurityFromConfig } from '@rc/messaging';
 import {
   createRedis,
   HealthRegistry,
@@ -69,6 +69,7 @@ export const CART_KAFKA = Symbol('CartKafka');
         createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFromConfig(config),
           logger: logFunction(logger),
           connectionTimeoutMs: 1_000,
           // Few, short retries: the publisher has its own backoff, and nothing waits on Kafka.

@@ -20,6 +20,7 @@ describe('checkout config', () => {
       CART_URL: 'http://127.0.0.1:3001',
       RECOMMENDATIONS_URL: 'http://127.0.0.1:3004',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
+      KAFKA_SECURITY_PROTOCOL: 'plaintext',
       CHECKOUT_DEFAULT_DEADLINE_MS: 3_000,
       RECOVERY_STALE_AFTER_MS: 30_000,
       OUTBOUND_POLICIES_JSON: {},
@@ -91,5 +92,11 @@ describe('checkout config', () => {
   it('when SERVICE_TOKEN_KEY is missing or not a key, then start-up is refused naming it', () => {
     expect(() => loadConfig(checkoutConfigSchema, {})).toThrow(/SERVICE_TOKEN_KEY/);
     expect(() => loadWithKeys({ SERVICE_TOKEN_KEY: 'bm90LWEta2V5' })).toThrow(ConfigError);
+  });
+
+  it('when Kafka is sasl_ssl without credentials, then it refuses to start naming the SASL keys', () => {
+    expect(() => loadWithKeys({ KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' })).toThrow(
+      /KAFKA_SASL_MECHANISM: required[^]*KAFKA_SASL_USERNAME: required[^]*KAFKA_SASL_PASSWORD: required/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import {
   commaList,
   DEVELOPMENT_ADMIN_TOKEN,
@@ -51,6 +52,7 @@ export const checkoutConfigSchema = platformConfigSchema
       .describe(
         'Kafka bootstrap brokers, comma-separated host:port (the outbox relay publishes there).',
       ),
+    ...serviceKeys.kafkaSecurity(),
     OUTBOX_RELAY_ENABLED: envBoolean
 
       .default(true)
@@ -176,6 +178,7 @@ export const checkoutConfigSchema = platformConfigSchema
     if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN)
       issue('ADMIN_TOKEN', 'must be set in production (the development default is refused)');
     refuseSuperuserDatabase(config, ctx);
+    refuseInvalidKafkaSecurity(config, ctx);
     if (
       config.NODE_ENV === 'production' &&
       config.IDEMPOTENCY_FINGERPRINT_KEY === DEVELOPMENT_FINGERPRINT_KEY

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TOPICS } from '@rc/contracts';
-import { createKafka, ensureTopicsInBackground, OutboxRelay } from '@rc/messaging';
+import {
+  createKafka,
+  ensureTopicsInBackground,
+  kafkaSecurityFromConfig,
+  OutboxRelay,
+} from '@rc/messaging';
 import {
   JsonLogger,
   pgPoolProvider,
@@ -183,6 +188,7 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
         const kafka = createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFromConfig(config),
           logger: log,
         });
         const relay = new OutboxRelay({

@@ -17,6 +17,7 @@ describe('inventory config', () => {
       PORT: 3003,
       DATABASE_URL: 'postgres://rc_inventory@127.0.0.1:5432/rc_inventory',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
+      KAFKA_SECURITY_PROTOCOL: 'plaintext',
       RESERVATION_DEFAULT_TTL_SECONDS: 900,
       EXPIRY_RECHECK_INTERVAL_MS: 30_000,
       CHECKOUT_URL: 'http://127.0.0.1:3000',
@@ -94,5 +95,11 @@ describe('inventory config', () => {
   it('when SERVICE_TOKEN_TRUSTED_KEYS is missing or not a key, then start-up is refused naming it', () => {
     expect(() => loadConfig(inventoryConfigSchema, {})).toThrow(/SERVICE_TOKEN_TRUSTED_KEYS/);
     expect(() => loadWithKeys({ SERVICE_TOKEN_TRUSTED_KEYS: 'bm90LWEta2V5' })).toThrow(ConfigError);
+  });
+
+  it('when Kafka is sasl_ssl without credentials, then it refuses to start naming the SASL keys', () => {
+    expect(() => loadWithKeys({ KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' })).toThrow(
+      /KAFKA_SASL_MECHANISM: required[^]*KAFKA_SASL_USERNAME: required[^]*KAFKA_SASL_PASSWORD: required/,
+    );
   });
 });

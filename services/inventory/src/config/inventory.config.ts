@@ -1,3 +1,4 @@
+import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import {
   envInt as int,
   jsonText,
@@ -30,6 +31,7 @@ export const inventoryConfigSchema = platformConfigSchema
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    ...serviceKeys.kafkaSecurity(),
     HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
     OUTBOX_RETENTION_MS: serviceKeys.outboxRetentionMs(),
     INBOX_RETENTION_MS: serviceKeys.inboxRetentionMs(),
@@ -96,7 +98,10 @@ export const inventoryConfigSchema = platformConfigSchema
       'Bearer token of the admin API (/admin/faults); a secret. Defaults to a development token, refused in production.',
     ),
   })
-  .superRefine((config, ctx) => refuseDevelopmentDefaults(config, ctx));
+  .superRefine((config, ctx) => {
+    refuseDevelopmentDefaults(config, ctx);
+    refuseInvalidKafkaSecurity(config, ctx);
+  });
 
 /** The validated inventory configuration. */
 export type InventoryConfig = z.infer<typeof inventoryConfigSchema>;

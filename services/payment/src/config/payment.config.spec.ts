@@ -72,4 +72,10 @@ describe('payment config', () => {
       /the key of checkout is not a base64 DER key/,
     );
   });
+
+  it('when Kafka is sasl_ssl without credentials, then it refuses to start naming the SASL keys', () => {
+    expect(() => load({ KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' })).toThrow(
+      /KAFKA_SASL_MECHANISM: required[^]*KAFKA_SASL_USERNAME: required[^]*KAFKA_SASL_PASSWORD: required/,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import {
   envBoolean,
   envInt as int,
@@ -61,6 +62,7 @@ export const paymentConfigSchema = platformConfigSchema
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    ...serviceKeys.kafkaSecurity(),
     HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
     OUTBOX_RETENTION_MS: serviceKeys.outboxRetentionMs(),
     PAYMENTS_TOPIC: z
@@ -124,6 +126,7 @@ export const paymentConfigSchema = platformConfigSchema
     refuseDevelopmentDefaults(config, ctx, {
       TOKEN_FINGERPRINT_SECRET: DEVELOPMENT_FINGERPRINT_SECRET,
     });
+    refuseInvalidKafkaSecurity(config, ctx);
     if (config.RECONCILIATION_BACKOFF_MAX_MS < config.RECONCILIATION_BACKOFF_BASE_MS) {
       ctx.addIssue({
         code: 'custom',

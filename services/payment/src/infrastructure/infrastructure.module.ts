@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { createKafka } from '@rc/messaging';
+import { createKafka, kafkaSecurityFromConfig } from '@rc/messaging';
 import {
   JsonLogger,
   logFunction,
@@ -41,6 +41,7 @@ import { SimulatedPaymentProvider } from './simulated-payment.provider';
         createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFromConfig(config),
           logger: logFunction(logger),
           // Short client-level retries: every caller here (relay, consumer, start-up) retries
           // forever with its own backoff, and a long kafkajs retry would hold a shutdown up.

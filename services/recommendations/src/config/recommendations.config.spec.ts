@@ -71,4 +71,12 @@ describe('recommendations config', () => {
         .RECO_STATIC_BESTSELLERS,
     ).toEqual(['A', 'B', 'C']);
   });
+
+  it('when Kafka is sasl_ssl without credentials, then it refuses to start naming the SASL keys', () => {
+    expect(() =>
+      loadConfig(recommendationsConfigSchema, { KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' }),
+    ).toThrow(
+      /KAFKA_SASL_MECHANISM: required[^]*KAFKA_SASL_USERNAME: required[^]*KAFKA_SASL_PASSWORD: required/,
+    );
+  });
 });

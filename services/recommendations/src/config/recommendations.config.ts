@@ -1,3 +1,4 @@
+import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import {
   commaList,
   envInt as int,
@@ -80,6 +81,7 @@ export const recommendationsConfigSchema = platformConfigSchema
         'After Redis proved failing or slow, how long the fallbacks answer before Redis is probed again.',
       ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    ...serviceKeys.kafkaSecurity(),
     RECO_ORDERS_TOPIC: z
       .string()
       .min(1)
@@ -100,6 +102,7 @@ export const recommendationsConfigSchema = platformConfigSchema
   })
   .superRefine((config, ctx) => {
     refuseDevelopmentDefaults(config, ctx);
+    refuseInvalidKafkaSecurity(config, ctx);
     // The state Redis never evicts: cache entries there would fill it until state writes fail.
     if (config.NODE_ENV === 'production' && sameServer(config.REDIS_CACHE_URL, config.REDIS_URL)) {
       ctx.addIssue({

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BackgroundConsumer, createKafka, EventConsumer } from '@rc/messaging';
+import {
+  BackgroundConsumer,
+  createKafka,
+  EventConsumer,
+  kafkaSecurityFromConfig,
+} from '@rc/messaging';
 import {
   createRedis,
   JsonLogger,
@@ -126,6 +131,7 @@ function redisBreaker(name: string, config: RecommendationsConfig, metrics: Serv
         const kafka = createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
+          security: kafkaSecurityFromConfig(config),
           logger: log,
         });
         const handlers = orderEventHandlers(new RecordOrder(model));

@@ -136,6 +136,25 @@ describe('service generator', () => {
     expect(read('infrastructure/seen-orders.pg-store.ts')).toContain('inbox.runOnce(');
   });
 
+  it.each(['postgres', 'redis', 'none'] as const)(
+    'when the store is %s, then the Kafka TLS/SASL keys are in the schema, checked, and reach the client',
+    async (store) => {
+      // Act
+      await generate(tree, { store });
+
+      // Assert
+      const root = 'services/loyalty-points/src';
+      const config = tree.read(`${root}/config/loyalty-points.config.ts`, 'utf8') ?? '';
+      const infrastructure =
+        tree.read(`${root}/infrastructure/loyalty-points-infrastructure.module.ts`, 'utf8') ?? '';
+      expect(config).toContain('    ...serviceKeys.kafkaSecurity(),\n');
+      expect(config).toContain('    refuseInvalidKafkaSecurity(config, ctx);\n');
+      expect(infrastructure).toMatch(
+        /createKafka\(\{\n\s+clientId: config\.SERVICE_NAME,\n\s+brokers: config\.KAFKA_BROKERS,\n\s+security: kafkaSecurityFromConfig\(config\),/,
+      );
+    },
+  );
+
   it.each(['redis', 'none'] as const)(
     'when the store is %s, then nothing refers to Postgres',
     async (store) => {
