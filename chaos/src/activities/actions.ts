@@ -308,8 +308,12 @@ export const actions = {
     return { statusCounts: await stopReadLoad(ctx) };
   },
 
-  delete_cache_keys: async (_ctx, { pattern }) => {
-    const redis = new Redis(testEnv().redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  delete_cache_keys: async (_ctx, { pattern, server }) => {
+    // Caches live on the cache Redis (recommendations' REDIS_CACHE_URL); `server: "state"` for
+    // keys of the state Redis.
+    const env = testEnv();
+    const url = server === 'state' ? env.redisUrl : env.redisCacheUrl;
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await redis.connect();
       let deleted = 0;
@@ -319,7 +323,7 @@ export const actions = {
         if (keys.length > 0) deleted += await redis.unlink(...keys);
         cursor = next;
       } while (cursor !== '0');
-      return { pattern, deleted };
+      return { pattern, server: server ?? 'cache', deleted };
     } finally {
       redis.disconnect();
     }

@@ -303,11 +303,12 @@ export const CATALOGUE = {
   },
   delete_cache_keys: {
     kind: 'action',
-    doc: "Deletes a service's cached answers in Redis (keys matching `pattern`, e.g. `reco:cache:*`), so the next reads find a cold cache. Only cache keys: the pattern must name a `…:cache:` prefix.",
+    doc: "Deletes a service's cached answers in Redis (keys matching `pattern`, e.g. `reco:cache:*`), so the next reads find a cold cache. Only cache keys: the pattern must name a `…:cache:` prefix. `server`: the cache Redis (REDIS_CACHE_URL, default) or the state one.",
     arguments: z.strictObject({
       pattern: z
         .string()
         .regex(/^[a-z][a-z0-9-]*:cache:[\w:*-]*$/, 'a cache key pattern such as reco:cache:*'),
+      server: z.enum(['cache', 'state']).optional(),
     }),
   },
   set_load: {

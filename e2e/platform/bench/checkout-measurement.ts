@@ -63,10 +63,7 @@ export async function main(args: string[]): Promise<void> {
     const pg = new PgCounters(testEnv().databaseUrl, (s) => platform.url(s));
     onClose(() => pg.close());
     // The state Redis and, where infra:up runs one, the cache Redis (recommendations' answers).
-    const redis = new RedisCounters([
-      testEnv().redisUrl,
-      process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:6380',
-    ]);
+    const redis = new RedisCounters([testEnv().redisUrl, testEnv().redisCacheUrl]);
     onClose(() => redis.close());
     const result = await measure(platform, skus, options, plan, machine, { pg, redis, receiver });
     // Another run may have started meanwhile: report every platform seen, at the start or end.

@@ -195,6 +195,8 @@ export class PlatformUnderTest {
         };
       case 'analytics':
         return { ...common, ...database('rc_analytics') };
+      case 'recommendations':
+        return { ...common, REDIS_CACHE_URL: env.redisCacheUrl };
       default:
         return common;
     }

@@ -27,6 +27,7 @@ describe('requireInfra', () => {
     expect(testEnv({})).toEqual({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/rc_test',
       redisUrl: 'redis://127.0.0.1:6379',
+      redisCacheUrl: 'redis://127.0.0.1:6380',
       kafkaBrokers: ['127.0.0.1:9092'],
     });
   });
