@@ -13,10 +13,11 @@ function hostPort(url, defaultPort) {
 
 /**
  * Where each Compose host is reached from this machine: the infrastructure containers (by
- * image: postgres, redis, kafka) at the loopback servers of `infra`, any other container at
- * 127.0.0.1 on the same port (nothing listens there: the check starts one service at a time).
+ * image: postgres, redis, kafka) at the loopback servers of `infra` — a Redis container named
+ * for a cache (`redis-cache`) at the cache Redis —, any other container at 127.0.0.1 on the same
+ * port (nothing listens there: the check starts one service at a time).
  * @param {Record<string, {image?: string}>} composeServices
- * @param {{databaseUrl: string, redisUrl: string, kafkaBrokers: string[]}} infra
+ * @param {{databaseUrl: string, redisUrl: string, redisCacheUrl?: string, kafkaBrokers: string[]}} infra
  * @returns {(host: string, port?: string) => string | undefined} `host:port` (or host) to use
  */
 export function loopbackResolver(composeServices, infra) {
@@ -29,6 +30,8 @@ export function loopbackResolver(composeServices, infra) {
     const service = composeServices[host];
     if (!service) return undefined;
     const kind = Object.keys(infraOf).find((k) => String(service.image ?? '').includes(k));
+    if (kind === 'redis' && /cache/.test(host) && infra.redisCacheUrl)
+      return hostPort(infra.redisCacheUrl, '6379');
     if (kind) return infraOf[kind];
     return port ? `127.0.0.1:${port}` : '127.0.0.1';
   };

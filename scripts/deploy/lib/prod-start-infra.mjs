@@ -15,6 +15,7 @@ export function infraEndpoints(env = process.env) {
   return {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rc_test',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisCacheUrl: env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:6380',
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()),
   };
 }

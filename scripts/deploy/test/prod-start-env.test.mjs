@@ -5,6 +5,7 @@ import { localize, loopbackResolver, startEnvironment } from '../lib/prod-start-
 const COMPOSE = {
   postgres: { image: 'postgres:17' },
   redis: { image: 'redis:7' },
+  'redis-cache': { image: 'redis:7' },
   kafka: { image: 'apache/kafka:4.1.1' },
   inventory: { image: 'rc/inventory:local' },
   checkout: { image: 'rc/checkout:local' },
@@ -12,6 +13,7 @@ const COMPOSE = {
 const INFRA = {
   databaseUrl: 'postgres://postgres@127.0.0.1:55432/rc_test',
   redisUrl: 'redis://127.0.0.1:6379',
+  redisCacheUrl: 'redis://127.0.0.1:6380',
   kafkaBrokers: ['127.0.0.1:9092'],
 };
 const resolve = loopbackResolver(COMPOSE, INFRA);
@@ -46,6 +48,8 @@ describe('localize', () => {
       'postgres://postgres@127.0.0.1:55432/rc_checkout',
     );
     assert.equal(localize('redis://redis:6379', resolve), 'redis://127.0.0.1:6379');
+    // the cache Redis container maps to the cache server, never the state one
+    assert.equal(localize('redis://redis-cache:6379', resolve), 'redis://127.0.0.1:6380');
     assert.equal(localize('kafka:9092', resolve), '127.0.0.1:9092');
   });
 
