@@ -6,7 +6,7 @@
 # own login role (rc_checkout, rc_payment, rc_inventory, rc_analytics) and closed to every other
 # role (CONNECT revoked from PUBLIC), plus rc_test for the test suites (which connect as postgres).
 #
-#   bash scripts/infra/infra.sh up|down|status|kafka-stop|kafka-start
+#   bash scripts/infra/infra.sh up|down|status|kafka-stop|kafka-start|kafka-jars
 #
 # Path taken (printed by `up`):
 #   - local: Postgres and Redis servers installed on the machine are used (started if stopped);
@@ -120,8 +120,10 @@ case "${1:-}" in
     ;;
   kafka-stop) kafka_down ;;
   kafka-start) kafka_up ;;
+  # The jars alone (a test that starts its own broker, when the running one is not this checkout's).
+  kafka-jars) kafka_fetch_jars ;;
   *)
-    echo "usage: $0 up|down|status|kafka-stop|kafka-start" >&2
+    echo "usage: $0 up|down|status|kafka-stop|kafka-start|kafka-jars" >&2
     exit 2
     ;;
 esac

@@ -47,7 +47,7 @@ describe('Kafka over TLS and SASL', () => {
     topic = uniqueName('secured');
     const kafka = client(broker.saslSsl, broker.saslSslSecurity('scram-sha-256'));
     await withAdmin(kafka, (admin) => ensureTopics(admin, [topic], { partitions: 1 }));
-  }, 60_000);
+  }, 660_000); // the first run on a checkout may fetch the Kafka jars (mvn)
 
   afterAll(() => broker?.stop(), 30_000);
 

@@ -1,5 +1,5 @@
 import { closedPort } from '@rc/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -80,8 +80,18 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 export async function startSecuredBroker(): Promise<SecuredBroker> {
   const root = repoRoot();
   const jars = join(root, '.infra/kafka/libs');
-  if (!existsSync(join(jars, '.pom.sha')))
-    throw new Error(`${jars} is missing: run \`npm run infra:up\` (it fetches the Kafka jars)`);
+  // infra:up fetches the jars only when it starts the broker itself: with a broker that is not
+  // this checkout's already on 9092, fetch them here (mvn, Maven Central; once per checkout).
+  if (!existsSync(join(jars, '.pom.sha'))) {
+    const fetched = spawnSync('bash', [join(root, 'scripts/infra/infra.sh'), 'kafka-jars'], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    if (fetched.status !== 0 || !existsSync(join(jars, '.pom.sha')))
+      throw new Error(
+        `the Kafka jars could not be fetched into ${jars} (scripts/infra/infra.sh kafka-jars): ${fetched.stderr || fetched.error?.message || ''}`,
+      );
+  }
   const dir = mkdtempSync(join(tmpdir(), 'rc-kafka-secured-'));
   let child: ChildProcess | undefined;
   const killOnExit = () => child?.kill('SIGKILL');
