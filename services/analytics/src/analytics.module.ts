@@ -1,13 +1,8 @@
 import { Module } from '@nestjs/common';
 import { inbox } from '@rc/messaging';
 import { clientIdOf, housekeepingProvider, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
-import {
-  AdaptiveConcurrencyLimiter,
-  FaultInjector,
-  IdempotencyStore,
-  RateLimiter,
-} from '@rc/resilience';
-import { ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
+import { FaultInjector } from '@rc/resilience';
+import { inboundResilience, ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { AnalyticsController } from './api/analytics.controller';
@@ -39,32 +34,27 @@ const LIMITED_ROUTES = ['GET /v1/analytics/summary', 'GET /v1/analytics/products
         pool: Pool,
         redis: Redis,
         faultInjector: FaultInjector,
-      ) => {
-        const registry = metrics.registry;
-        const perSecond = { limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND, windowMs: 1_000 };
-        return {
-          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-          rateLimiter: new RateLimiter({
-            redis,
-            keyPrefix: `${config.SERVICE_NAME}:rl`,
-            routes: Object.fromEntries(
-              LIMITED_ROUTES.map((route) => [route, { ...perSecond, fallback: 'local' as const }]),
-            ),
-            registry,
-          }),
-          idempotencyStore: new IdempotencyStore({
+      ) =>
+        inboundResilience({
+          service: config.SERVICE_NAME,
+          registry: metrics.registry,
+          redis,
+          rateLimit: {
+            routes: LIMITED_ROUTES,
+            perClientPerSecond: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+            fallback: 'local',
+          },
+          idempotencyStore: {
             pool,
             // A redrive may run for REDRIVE_TIMEOUT_MS: the lease must outlive it.
             lockTimeoutMs: config.REDRIVE_TIMEOUT_MS + 10_000,
             ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
-            registry,
-          }),
-          faultInjector, // shared with the consumer (`consume` rules)
-          faultAdminToken: config.ADMIN_TOKEN,
+          },
+          faults: faultInjector, // shared with the consumer (`consume` rules)
+          adminToken: config.ADMIN_TOKEN,
           defaultCriticality: 'SHEDDABLE',
           clientId: clientIdOf,
-        };
-      },
+        }),
     }),
   ],
   controllers: [AnalyticsController, DlqAdminController],

@@ -1,12 +1,6 @@
 import { Module } from '@nestjs/common';
 import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
-import {
-  AdaptiveConcurrencyLimiter,
-  FaultInjector,
-  type IdempotencyStore,
-  RateLimiter,
-} from '@rc/resilience';
-import { ResilienceModule } from '@rc/resilience/nest';
+import { inboundResilience, ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import { CartController } from './api/cart.controller';
 import { GetCart } from './application/get-cart.query';
@@ -17,7 +11,6 @@ import { CART_EVENT_SINK, type CartEventSink } from './domain/cart-events.port';
 import { CART_REPOSITORY, type CartRepository } from './domain/cart.repository';
 import { CartStoreUnavailableError } from './domain/cart.errors';
 import { CART_REDIS, CartInfrastructureModule } from './infrastructure/cart-infrastructure.module';
-import { RedisIdempotencyStore } from './infrastructure/redis-idempotency.store';
 
 /** The routes with a per-client rate limit (all of them but health, metrics and admin). */
 const LIMITED_ROUTES = [
@@ -29,8 +22,8 @@ const LIMITED_ROUTES = [
 /**
  * The cart service: Redis carts behind the inbound protection of the resilience toolkit —
  * adaptive load shedding (cart requests are DEGRADED: shed before checkout's), a per-client
- * rate limit with a local fallback while Redis is down, Idempotency-Keys kept in Redis, and the
- * fault-injection admin API.
+ * rate limit with a local fallback while Redis is down, Idempotency-Keys kept in Redis (the
+ * library's `RedisIdempotencyStore`), and the fault-injection admin API.
  */
 @Module({
   imports: [
@@ -38,38 +31,29 @@ const LIMITED_ROUTES = [
     ResilienceModule.forRootAsync({
       imports: [CartInfrastructureModule],
       inject: [SERVICE_CONFIG, ServiceMetrics, CART_REDIS],
-      useFactory: (config: CartConfig, metrics: ServiceMetrics, redis: Redis) => {
-        const registry = metrics.registry;
-        const perSecond = { limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND, windowMs: 1_000 };
-        return {
-          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-          rateLimiter: new RateLimiter({
-            redis,
+      useFactory: (config: CartConfig, metrics: ServiceMetrics, redis: Redis) =>
+        inboundResilience({
+          service: config.SERVICE_NAME,
+          registry: metrics.registry,
+          redis,
+          rateLimit: {
+            routes: LIMITED_ROUTES,
+            perClientPerSecond: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+            fallback: 'local',
             keyPrefix: `${config.CART_KEY_PREFIX}rl`,
-            routes: Object.fromEntries(
-              LIMITED_ROUTES.map((r) => [r, { ...perSecond, fallback: 'local' as const }]),
-            ),
-            registry,
-          }),
-          // The lib's store is Postgres-only and its option is typed by that class; the Redis
-          // store has the same contract (begin/complete/release/purgeExpired). See README.
-          idempotencyStore: new RedisIdempotencyStore({
+          },
+          // cart owns no database: its keys live in Redis, beside the carts.
+          idempotencyStore: {
             redis,
             keyPrefix: `${config.CART_KEY_PREFIX}idem:`,
             ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
-            registry,
             unavailable: (cause) => new CartStoreUnavailableError(cause),
-          }) as unknown as IdempotencyStore,
-          faultInjector: new FaultInjector({
-            rules: config.FAULT_RULES,
-            allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
-            registry,
-          }),
-          faultAdminToken: config.ADMIN_TOKEN,
+          },
+          faults: { rules: config.FAULT_RULES, allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS },
+          adminToken: config.ADMIN_TOKEN,
           defaultCriticality: 'DEGRADED',
           clientId: clientIdOf,
-        };
-      },
+        }),
     }),
   ],
   controllers: [CartController],

@@ -1,15 +1,8 @@
 import { Module } from '@nestjs/common';
 import { outbox } from '@rc/messaging';
 import { housekeepingProvider, SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
-import {
-  AdaptiveConcurrencyLimiter,
-  Gradient2Limit,
-  FaultInjector,
-  IdempotencyStore,
-  RateLimiter,
-  type StoredResponse,
-} from '@rc/resilience';
-import { ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
+import { FaultInjector, Gradient2Limit, type StoredResponse } from '@rc/resilience';
+import { inboundResilience, ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { CheckoutController } from './api/checkout.controller';
@@ -51,48 +44,30 @@ const SAGA_RTT_OBJECTIVE_MS = 250;
         redis: Redis,
         faultInjector: FaultInjector,
       ) => {
-        const registry = metrics.registry;
-        const perClient = {
-          limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
-          windowMs: 1_000,
-          fallback: 'fail-open' as const,
-        };
         // RESILIENCE_PIPELINE_ENABLED=false (the benchmark's baseline): no deadline, no
         // shedding, no rate limiting — a missing component switches its interceptor off.
         const protection = config.RESILIENCE_PIPELINE_ENABLED;
-        return {
-          loadShedder: protection
-            ? new AdaptiveConcurrencyLimiter({
-                name: config.SERVICE_NAME,
-                registry,
-                algorithm: new Gradient2Limit({ rttObjectiveMs: SAGA_RTT_OBJECTIVE_MS }),
-              })
-            : undefined,
-          rateLimiter: !protection
+        return inboundResilience({
+          service: config.SERVICE_NAME,
+          registry: metrics.registry,
+          redis,
+          loadShedding: protection && {
+            algorithm: new Gradient2Limit({ rttObjectiveMs: SAGA_RTT_OBJECTIVE_MS }),
+          },
+          rateLimit: !protection
             ? undefined
-            : new RateLimiter({
-                redis,
-                keyPrefix: 'checkout:rl',
+            : {
                 routes: {
-                  'POST /v1/checkout': perClient,
-                  'GET /v1/orders/:orderId': { ...perClient, fallback: 'local' as const },
+                  'POST /v1/checkout': {},
+                  'GET /v1/orders/:orderId': { fallback: 'local' },
                 },
-                registry,
-              }),
-          idempotencyStore: new IdempotencyStore({
+                perClientPerSecond: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+                fallback: 'fail-open',
+              },
+          idempotencyStore: {
             pool,
             lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
             ttlMs: config.IDEMPOTENCY_TTL_MS,
-            registry,
-          }),
-          faultInjector,
-          faultAdminToken: config.ADMIN_TOKEN,
-          defaultCriticality: 'CRITICAL',
-          clientId: clientIdOf,
-          deadline: {
-            enabled: protection,
-            defaultTimeoutMs: config.CHECKOUT_DEFAULT_DEADLINE_MS,
-            maxTimeoutMs: config.CHECKOUT_MAX_DEADLINE_MS,
           },
           idempotency: {
             replayHeaders: ['content-type', 'location', DEGRADED_HEADER],
@@ -100,7 +75,16 @@ const SAGA_RTT_OBJECTIVE_MS = 250;
             // Checkout bodies carry the card token: fingerprints are keyed (HMAC).
             fingerprintKey: config.IDEMPOTENCY_FINGERPRINT_KEY,
           },
-        };
+          faults: faultInjector,
+          adminToken: config.ADMIN_TOKEN,
+          defaultCriticality: 'CRITICAL',
+          clientId: clientIdOf,
+          deadline: {
+            enabled: protection,
+            defaultTimeoutMs: config.CHECKOUT_DEFAULT_DEADLINE_MS,
+            maxTimeoutMs: config.CHECKOUT_MAX_DEADLINE_MS,
+          },
+        });
       },
     }),
   ],

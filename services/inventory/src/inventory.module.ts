@@ -9,13 +9,7 @@ import {
   serviceTokenVerifierProvider,
 } from '@rc/platform';
 import {
-  AdaptiveConcurrencyLimiter,
-  FaultInjector,
-  IdempotencyStore,
-  RateLimiter,
-  type RateLimitPolicy,
-} from '@rc/resilience';
-import {
+  inboundResilience,
   ResilienceModule,
   type ResilienceModuleOptions,
   ResilienceRegistry,
@@ -60,35 +54,28 @@ function resilienceOptions(
   redis: Redis,
   metrics: ServiceMetrics,
 ): ResilienceModuleOptions {
-  const registry = metrics.registry;
-  const perClient: RateLimitPolicy = {
-    limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
-    windowMs: 1_000,
-    fallback: 'fail-open',
-  };
-  return {
-    loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-    rateLimiter: new RateLimiter({
-      redis,
+  return inboundResilience({
+    service: config.SERVICE_NAME,
+    registry: metrics.registry,
+    redis,
+    rateLimit: {
+      routes: RATE_LIMITED_ROUTES,
+      perClientPerSecond: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+      fallback: 'fail-open',
+      // The buckets' name from before the platform default (`<service>:rl`): kept so a rolling
+      // deploy never has two sets of buckets (twice the limit) for one client.
       keyPrefix: `rl:${config.SERVICE_NAME}`,
-      routes: Object.fromEntries(RATE_LIMITED_ROUTES.map((route) => [route, perClient])),
-      registry,
-    }),
-    idempotencyStore: new IdempotencyStore({
+    },
+    idempotencyStore: {
       pool,
       lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
       ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
-      registry,
-    }),
-    faultInjector: new FaultInjector({
-      rules: config.FAULT_RULES,
-      allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS,
-      registry,
-    }),
-    faultAdminToken: config.ADMIN_TOKEN,
+    },
+    faults: { rules: config.FAULT_RULES, allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS },
+    adminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
     clientId: (request) => servicePrincipalOf(request) ?? clientIdOf(request),
-  };
+  });
 }
 
 /** The inventory service: catalogue, stock and reservations (tier 1). */

@@ -9,13 +9,9 @@ import {
   serviceTokenVerifierProvider,
   toProblem,
 } from '@rc/platform';
+import type { FaultInjector, StoredResponse } from '@rc/resilience';
 import {
-  AdaptiveConcurrencyLimiter,
-  type FaultInjector,
-  IdempotencyStore,
-  type StoredResponse,
-} from '@rc/resilience';
-import {
+  inboundResilience,
   ResilienceModule,
   type ResilienceModuleOptions,
   ResilienceRegistry,
@@ -51,12 +47,12 @@ export function finalErrorResponse(error: unknown): StoredResponse | undefined {
 
 /**
  * Inbound protection of a tier-1 service whose every route admits platform services only (a
- * service token, checked by `ServiceAuthGuard` before this pipeline): adaptive shedding
- * (CRITICAL), Postgres-backed idempotency keys scoped by the calling service with declines
- * stored as final, deadlines from the caller, and fault injection (routes and the `provider`
- * dependency) through one injector. No per-client rate limit: the only clients are
- * authenticated services whose own inbound traffic is limited at the edge; overload here is the
- * adaptive limiter's job.
+ * service token, checked by `ServiceAuthGuard` before this pipeline): the platform defaults
+ * (adaptive shedding, deadlines from the caller) at CRITICAL, Postgres-backed idempotency keys
+ * scoped by the calling service with declines stored as final, and fault injection (routes and
+ * the `provider` dependency) through one injector. No per-client rate limit: the only clients
+ * are authenticated services whose own inbound traffic is limited at the edge; overload here is
+ * the adaptive limiter's job.
  */
 function resilienceOptions(
   config: PaymentConfig,
@@ -64,25 +60,24 @@ function resilienceOptions(
   metrics: ServiceMetrics,
   faults: FaultInjector,
 ): ResilienceModuleOptions {
-  const registry = metrics.registry;
-  return {
-    loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-    idempotencyStore: new IdempotencyStore({
+  return inboundResilience({
+    service: config.SERVICE_NAME,
+    registry: metrics.registry,
+    idempotencyStore: {
       pool,
       lockTimeoutMs: config.IDEMPOTENCY_LOCK_TIMEOUT_MS,
       ttlMs: config.IDEMPOTENCY_TTL_SECONDS * 1000,
-      registry,
-    }),
-    faultInjector: faults,
-    faultAdminToken: config.ADMIN_TOKEN,
-    defaultCriticality: 'CRITICAL',
-    clientId: (request) => servicePrincipalOf(request) ?? 'anonymous',
+    },
     idempotency: {
       finalErrorResponse,
       // Charge bodies carry the card token: fingerprints are keyed so they reveal nothing of it.
       fingerprintKey: config.TOKEN_FINGERPRINT_SECRET,
     },
-  };
+    faults,
+    adminToken: config.ADMIN_TOKEN,
+    defaultCriticality: 'CRITICAL',
+    clientId: (request) => servicePrincipalOf(request) ?? 'anonymous',
+  });
 }
 
 /** The payment service: charges, refunds, a simulated provider (tier 1). */

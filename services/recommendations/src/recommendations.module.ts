@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
-import { AdaptiveConcurrencyLimiter, FaultInjector, RateLimiter } from '@rc/resilience';
-import { ResilienceModule } from '@rc/resilience/nest';
+import { FaultInjector } from '@rc/resilience';
+import { inboundResilience, ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import { RecommendationsController } from './api/recommendations.controller';
 import type { RecommendationsConfig } from './config/recommendations.config';
@@ -26,28 +26,22 @@ import {
         metrics: ServiceMetrics,
         redis: Redis,
         faultInjector: FaultInjector,
-      ) => {
-        const registry = metrics.registry;
-        return {
-          loadShedder: new AdaptiveConcurrencyLimiter({ name: config.SERVICE_NAME, registry }),
-          rateLimiter: new RateLimiter({
-            redis,
+      ) =>
+        inboundResilience({
+          service: config.SERVICE_NAME,
+          registry: metrics.registry,
+          redis,
+          rateLimit: {
+            routes: ['GET /v1/recommendations'],
+            perClientPerSecond: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
+            fallback: 'local',
             keyPrefix: `${config.RECO_KEY_PREFIX}rl`,
-            routes: {
-              'GET /v1/recommendations': {
-                limit: config.RATE_LIMIT_PER_CLIENT_PER_SECOND,
-                windowMs: 1_000,
-                fallback: 'local',
-              },
-            },
-            registry,
-          }),
-          faultInjector, // shared with the consumer (`consume` rules)
-          faultAdminToken: config.ADMIN_TOKEN,
+          },
+          faults: faultInjector, // shared with the consumer (`consume` rules)
+          adminToken: config.ADMIN_TOKEN,
           defaultCriticality: 'SHEDDABLE',
           clientId: clientIdOf,
-        };
-      },
+        }),
     }),
   ],
   controllers: [RecommendationsController],

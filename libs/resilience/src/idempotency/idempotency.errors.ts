@@ -60,3 +60,22 @@ export class IdempotencyKeyReusedError extends ResilienceError {
     super('this Idempotency-Key was already used with a different request');
   }
 }
+
+/**
+ * The key store did not answer, so the request cannot run safely (it might run twice): HTTP 503
+ * with `Retry-After`. Raised by the Redis store unless the service maps the failure to its own
+ * error.
+ */
+export class IdempotencyStoreUnavailableError extends ResilienceError {
+  readonly code = 'IDEMPOTENCY.STORE_UNAVAILABLE';
+  readonly transient = true;
+  /** HTTP status the edge answers with. */
+  readonly httpStatus = 503;
+  /** Response headers: `Retry-After`. */
+  readonly headers: Record<string, string>;
+
+  constructor(cause: unknown, retryAfterMs = 1_000) {
+    super('the idempotency key store is unavailable; try again shortly', { cause, retryAfterMs });
+    this.headers = { 'retry-after': String(retryAfterSeconds(retryAfterMs)) };
+  }
+}

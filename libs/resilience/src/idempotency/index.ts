@@ -3,13 +3,22 @@ export {
   IdempotencyKeyInvalidError,
   IdempotencyKeyMissingError,
   IdempotencyKeyReusedError,
+  IdempotencyStoreUnavailableError,
 } from './idempotency.errors';
 export {
   applyIdempotencyMigration,
   IDEMPOTENCY_TABLE,
   idempotencyMigrationSql,
 } from './idempotency.migration';
-export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency.store';
+export {
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+} from './idempotency.pg-store';
+export {
+  RedisIdempotencyStore,
+  type RedisIdempotencyStoreOptions,
+} from './idempotency.redis-store';
 export { LocalInFlightKeys } from './local-in-flight-keys';
+export type { IdempotencyRetentionOptions, IdempotencyStore } from './idempotency.contract';
 export type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
 export { canonicalJson, type FingerprintInput, requestFingerprint } from './request-fingerprint';

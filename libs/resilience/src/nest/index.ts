@@ -9,6 +9,14 @@ export { FaultInjectionInterceptor } from './fault-injection.interceptor';
 export { type HttpExchange, httpExchange, routeName } from './http-context';
 export { type HttpMappedError, isHttpMappedError } from './http-mapped-error';
 export { IdempotencyPurger } from './idempotency-purger';
+export {
+  type InboundFaultsOption,
+  inboundResilience,
+  type InboundRateLimitOptions,
+  type InboundResilienceOptions,
+  type PostgresIdempotencyOptions,
+  type RedisIdempotencyOptions,
+} from './inbound-resilience';
 export { IDEMPOTENT_REPLAYED_HEADER, IdempotencyInterceptor } from './idempotency.interceptor';
 export { LoadSheddingInterceptor } from './load-shedding.interceptor';
 export { RateLimitInterceptor } from './rate-limit.interceptor';

@@ -46,10 +46,11 @@ export class ResilienceRegistry {
 
   /**
    * The housekeeping tasks of the stores held here (the expired idempotency keys' purge; none
-   * without a store), in the shape of `@rc/platform`'s `PruneTask`.
+   * without a store or with one that expires keys by itself, like Redis), in the shape of `@rc/platform`'s `PruneTask`.
    */
   pruneTasks(): { table: string; prune: (limit: number) => Promise<number> }[] {
-    return this.idempotencyStore ? [this.idempotencyStore.pruneTask()] : [];
+    const task = this.idempotencyStore?.pruneTask?.();
+    return task ? [task] : [];
   }
 
   get faultInjector(): FaultInjector | undefined {

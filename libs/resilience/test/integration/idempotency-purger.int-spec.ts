@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import {
   applyIdempotencyMigration,
-  IdempotencyStore,
+  PostgresIdempotencyStore,
   requestFingerprint,
 } from '../../src/idempotency';
 import { ResilienceModule } from '../../src/nest';
@@ -29,7 +29,7 @@ describe('IdempotencyPurger with the Postgres store', () => {
 
   it('when a purge interval is configured, then expired keys disappear without anyone calling purgeExpired', async () => {
     // Arrange: keys live 300 ms; the module purges every 100 ms
-    const store = new IdempotencyStore({
+    const store = new PostgresIdempotencyStore({
       pool,
       schema,
       lockTimeoutMs: 100,

@@ -3,8 +3,8 @@ import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import {
   applyIdempotencyMigration,
-  IdempotencyStore,
-  type IdempotencyStoreOptions,
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
   requestFingerprint,
   type StoredResponse,
 } from '../../src/idempotency';
@@ -12,7 +12,7 @@ import {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fp = (body: unknown) => requestFingerprint({ method: 'POST', path: '/v1/orders', body });
 
-describe('IdempotencyStore against Postgres', () => {
+describe('PostgresIdempotencyStore against Postgres', () => {
   let db: ThrowawaySchema;
   let schema: string;
   let pool: Pool;
@@ -27,8 +27,8 @@ describe('IdempotencyStore against Postgres', () => {
     await db?.drop();
   });
 
-  const store = (options: Partial<IdempotencyStoreOptions> = {}) =>
-    new IdempotencyStore({ pool, schema, registry: new Registry(), ...options });
+  const store = (options: Partial<PostgresIdempotencyStoreOptions> = {}) =>
+    new PostgresIdempotencyStore({ pool, schema, registry: new Registry(), ...options });
 
   it('when 50 identical requests race on one key, then exactly one executes and every caller ends with its response', async () => {
     // Arrange

@@ -16,7 +16,7 @@ import { createThrowawaySchema, type ThrowawaySchema, uniqueName } from '@rc/tes
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { applyIdempotencyMigration, IdempotencyStore } from '../../src/idempotency';
+import { applyIdempotencyMigration, PostgresIdempotencyStore } from '../../src/idempotency';
 import { AdaptiveConcurrencyLimiter, AimdLimit } from '../../src/load-shedding';
 import { Idempotent, isHttpMappedError, ResilienceModule } from '../../src/nest';
 
@@ -98,7 +98,7 @@ describe('@Idempotent() over HTTP with the Postgres store', () => {
     db = await createThrowawaySchema('idem_http', 5);
     ({ schema, pool } = db);
     await applyIdempotencyMigration(pool, { schema });
-    const store = new IdempotencyStore({
+    const store = new PostgresIdempotencyStore({
       pool,
       schema,
       registry: new Registry(),
@@ -267,7 +267,7 @@ describe('duplicates of a running request under load shedding', () => {
       registry,
     });
     app = await startOrdersApp({
-      idempotencyStore: new IdempotencyStore({
+      idempotencyStore: new PostgresIdempotencyStore({
         pool: db.pool,
         schema: db.schema,
         registry,

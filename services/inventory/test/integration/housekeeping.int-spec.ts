@@ -1,6 +1,6 @@
 import { inbox, outbox } from '@rc/messaging';
 import { Housekeeping } from '@rc/platform';
-import { IdempotencyStore } from '@rc/resilience';
+import { PostgresIdempotencyStore } from '@rc/resilience';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '@rc/testing';
 import { Registry } from 'prom-client';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
@@ -67,7 +67,7 @@ describe('housekeeping against Postgres', () => {
   }
 
   function housekeeping(registry = new Registry()): Housekeeping {
-    const store = new IdempotencyStore({
+    const store = new PostgresIdempotencyStore({
       pool: db.pool,
       lockTimeoutMs: 1_000,
       ttlMs: DAY_MS,

@@ -129,7 +129,7 @@ describe('service generator', () => {
     expect(read('config/loyalty-points.config.ts')).toContain(
       "serviceKeys.databaseUrl(\n      'rc_loyalty_points'",
     );
-    expect(read('loyalty-points.module.ts')).toContain('new IdempotencyStore({');
+    expect(read('loyalty-points.module.ts')).toContain('idempotencyStore: {\n      pool,');
     expect(read('infrastructure/loyalty-points-infrastructure.module.ts')).toContain(
       'pgPoolProvider<LoyaltyPointsConfig>',
     );

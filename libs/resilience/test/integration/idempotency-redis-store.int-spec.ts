@@ -1,7 +1,15 @@
 import { createRedisFixture, metricValue } from '@rc/testing';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { RedisIdempotencyStore } from '../../src/infrastructure/redis-idempotency.store';
+import {
+  type IdempotencyStore,
+  IdempotencyStoreUnavailableError,
+  RedisIdempotencyStore,
+} from '../../src/idempotency';
+
+/** A client of a port nothing listens on, failing at once (no offline queue, no retries). */
+const unreachableRedis = () =>
+  new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
 
 describe('RedisIdempotencyStore (real Redis)', () => {
   let fixture: Awaited<ReturnType<typeof createRedisFixture>>;
@@ -14,7 +22,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   };
 
   beforeAll(async () => {
-    fixture = await createRedisFixture('cart-idem');
+    fixture = await createRedisFixture('resilience-idem');
   });
 
   beforeEach(() => {
@@ -133,12 +141,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
 
   it('when Redis cannot be reached, then begin fails with the configured unavailable error', async () => {
     // Arrange
-    const dead = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
+    const dead = unreachableRedis();
     const unreachable = new RedisIdempotencyStore({
       redis: dead,
       keyPrefix: 'x:',
@@ -153,5 +156,39 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     // Assert
     await expect(attempt).rejects.toMatchObject({ code: 'TEST.DOWN' });
     dead.disconnect();
+  });
+
+  it('when Redis cannot be reached and no error is configured, then begin fails with the 503 of the library', async () => {
+    // Arrange
+    const dead = unreachableRedis();
+    const unreachable = new RedisIdempotencyStore({ redis: dead, keyPrefix: 'x:', registry });
+
+    // Act
+    const attempt = unreachable.begin('client-a', 'k9', 'fp1');
+
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(IdempotencyStoreUnavailableError);
+    await expect(attempt).rejects.toMatchObject({
+      code: 'IDEMPOTENCY.STORE_UNAVAILABLE',
+      httpStatus: 503,
+    });
+    dead.disconnect();
+  });
+
+  it('when asked to purge, then it deletes nothing and offers no prune task (Redis expires keys)', async () => {
+    // Arrange
+    const begun = await store.begin('client-a', 'k10', 'fp1');
+    if (begun.outcome !== 'started') throw new Error('not started');
+
+    const contract: IdempotencyStore = store;
+
+    // Act
+    const purged = await contract.purgeExpired(100);
+
+    // Assert
+    expect(purged).toBe(0);
+    expect(contract.pruneTask).toBeUndefined();
+    expect(store.lockTimeout).toBe(300);
+    expect(await store.begin('client-a', 'k10', 'fp1')).toMatchObject({ outcome: 'in_flight' });
   });
 });

@@ -1,27 +1,23 @@
-import {
-  counter,
-  type BeginResult,
-  type IdempotencyLease,
-  type StoredResponse,
-} from '@rc/resilience';
 import type { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Registry } from 'prom-client';
+import { type Registry, register as defaultRegistry } from 'prom-client';
+import { IdempotencyStoreUnavailableError } from './idempotency.errors';
+import { outcomeCounter, retention } from './idempotency.retention';
+import type { IdempotencyRetentionOptions, IdempotencyStore } from './idempotency.contract';
+import type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
 
 /** Options of {@link RedisIdempotencyStore}. */
-export interface RedisIdempotencyStoreOptions {
-  redis: Redis;
+export interface RedisIdempotencyStoreOptions extends IdempotencyRetentionOptions {
+  /** The service's Redis (the same server for every replica). */
+  redis: Pick<Redis, 'eval'>;
   /** Key prefix, e.g. `cart:idem:`. */
   keyPrefix: string;
-  /** Lease of a started request, in ms (longer than any request may run). Default 30 000. */
-  lockTimeoutMs?: number;
-  /** How long a key and its stored response live, in ms. Default 24 h. */
-  ttlMs?: number;
-  /** Upper bound of the Retry-After suggested for an in-flight key, in ms. Default 1 000. */
-  inFlightRetryAfterMs?: number;
-  registry: Registry;
-  /** The error to raise when Redis fails (the service's own 503, e.g. its store-unavailable error). */
-  unavailable: (cause: unknown) => Error;
+  registry?: Registry;
+  /**
+   * The error `begin` raises when Redis fails (the request cannot run safely). Default
+   * {@link IdempotencyStoreUnavailableError} (503); a service may map it to its own error.
+   */
+  unavailable?: (cause: unknown) => Error;
 }
 
 // One atomic step decides every race, like the Postgres store's INSERT … ON CONFLICT: claim a
@@ -62,30 +58,27 @@ return redis.call('DEL', KEYS[1])
 `;
 
 /**
- * Idempotency keys in Redis, for services without a database (the cart): the same contract and
- * outcomes as `IdempotencyStore` of @rc/resilience (Postgres) — started / taken over / replay /
+ * Idempotency keys in Redis, for services whose only store is Redis (the cart): the same
+ * contract and outcomes as {@link PostgresIdempotencyStore} — started / taken over / replay /
  * in flight (409) / mismatch (422), fenced complete and release — with Redis expiry in place of
- * the purge. Keys are `<prefix><sha256(scope, key)>`: fixed length, and a scope containing the
- * separator cannot collide with another. Same metric as the Postgres store.
+ * the purge (so no `pruneTask`). Keys are `<prefix><sha256(scope, key)>`: fixed length, and a
+ * scope containing the separator cannot collide with another. Same metric as the Postgres store.
  */
-export class RedisIdempotencyStore {
+export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly lockTimeoutMs: number;
   private readonly ttlMs: number;
   private readonly inFlightRetryAfterMs: number;
+  private readonly unavailable: (cause: unknown) => Error;
   private readonly outcomes;
 
   constructor(private readonly options: RedisIdempotencyStoreOptions) {
-    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-    this.ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
-    this.inFlightRetryAfterMs = options.inFlightRetryAfterMs ?? 1_000;
-    if (!(this.lockTimeoutMs > 0 && this.ttlMs > this.lockTimeoutMs)) {
-      throw new RangeError('idempotency store: need 0 < lockTimeoutMs < ttlMs');
-    }
-    this.outcomes = counter(options.registry, {
-      name: 'resilience_idempotency_outcomes_total',
-      help: 'Idempotency key outcomes: started, taken_over, replayed, in_flight (409), mismatch (422), completed, released, lock_lost.',
-      labelNames: ['outcome'] as const,
-    });
+    const kept = retention(options);
+    this.lockTimeoutMs = kept.lockTimeoutMs;
+    this.ttlMs = kept.ttlMs;
+    this.inFlightRetryAfterMs = kept.inFlightRetryAfterMs;
+    this.unavailable =
+      options.unavailable ?? ((cause) => new IdempotencyStoreUnavailableError(cause));
+    this.outcomes = outcomeCounter(options.registry ?? defaultRegistry);
   }
 
   /** The lease length in ms. */
@@ -111,7 +104,7 @@ export class RedisIdempotencyStore {
         String(this.ttlMs),
       )) as string[];
     } catch (e) {
-      throw this.options.unavailable(e);
+      throw this.unavailable(e);
     }
     const [outcome, a, b] = reply;
     switch (outcome) {

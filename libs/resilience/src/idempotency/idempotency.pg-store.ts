@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { type Registry, register as defaultRegistry } from 'prom-client';
-import { counter } from '../metrics';
 import { assertSchemaName, IDEMPOTENCY_TABLE } from './idempotency.migration';
+import { outcomeCounter, retention } from './idempotency.retention';
+import type { IdempotencyRetentionOptions, IdempotencyStore } from './idempotency.contract';
 import type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
 
-/** Configuration of an {@link IdempotencyStore}. */
-export interface IdempotencyStoreOptions {
+/** Configuration of a {@link PostgresIdempotencyStore}. */
+export interface PostgresIdempotencyStoreOptions extends IdempotencyRetentionOptions {
   /** Pool of the service's own database, where the migration was applied. */
   pool: Pool;
   /** Schema holding the table. Default `public`. */
   schema?: string;
-  /**
-   * Lease of a started request, in ms. Must exceed the longest time a request can run (its
-   * deadline): a lease that expires under a live request lets a retry execute it a second
-   * time. Default 30 000.
-   */
-  lockTimeoutMs?: number;
-  /** How long keys (and stored responses) are kept, in ms. Default 24 h. */
-  ttlMs?: number;
-  /** Upper bound of the `Retry-After` suggested for an in-flight key, in ms. Default 1000. */
-  inFlightRetryAfterMs?: number;
   registry?: Registry;
 }
 
@@ -51,28 +42,22 @@ interface ExistingRow {
  * in-flight or mismatch. Nothing is check-then-insert. Time is the database's `now()`, shared
  * by every instance, so leases and expiry need no synchronised clocks.
  */
-export class IdempotencyStore {
+export class PostgresIdempotencyStore implements IdempotencyStore {
   private readonly table: string;
   private readonly lockTimeoutMs: number;
   private readonly ttlMs: number;
   private readonly inFlightRetryAfterMs: number;
   private readonly outcomes;
 
-  constructor(private readonly options: IdempotencyStoreOptions) {
+  constructor(private readonly options: PostgresIdempotencyStoreOptions) {
     const schema = options.schema ?? 'public';
     assertSchemaName(schema);
     this.table = `${schema}.${IDEMPOTENCY_TABLE}`;
-    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-    this.ttlMs = options.ttlMs ?? 24 * 60 * 60_000;
-    this.inFlightRetryAfterMs = options.inFlightRetryAfterMs ?? 1000;
-    if (!(this.lockTimeoutMs > 0 && this.ttlMs > this.lockTimeoutMs)) {
-      throw new RangeError('idempotency store: need 0 < lockTimeoutMs < ttlMs');
-    }
-    this.outcomes = counter(options.registry ?? defaultRegistry, {
-      name: 'resilience_idempotency_outcomes_total',
-      help: 'Idempotency key outcomes: started, taken_over, replayed, in_flight (409), mismatch (422), completed, released, lock_lost.',
-      labelNames: ['outcome'] as const,
-    });
+    const kept = retention(options);
+    this.lockTimeoutMs = kept.lockTimeoutMs;
+    this.ttlMs = kept.ttlMs;
+    this.inFlightRetryAfterMs = kept.inFlightRetryAfterMs;
+    this.outcomes = outcomeCounter(options.registry ?? defaultRegistry);
   }
 
   /** The lease length in ms (for callers that size deadlines against it). */
