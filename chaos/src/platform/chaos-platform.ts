@@ -289,9 +289,9 @@ export class ChaosPlatform {
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       ADMIN_TOKEN: this.adminToken,
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
-      ...(serviceTokenEnv(this.under().checkoutServiceKey) as Record<string, Record<string, string>>)[
-        service
-      ],
+      ...(
+        serviceTokenEnv(this.under().checkoutServiceKey) as Record<string, Record<string, string>>
+      )[service],
     };
     if (service === 'analytics') {
       const u = new URL(env.databaseUrl);

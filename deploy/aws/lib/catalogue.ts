@@ -19,8 +19,9 @@ export interface ServiceSpec {
   /** Owns a Postgres database (its own Aurora cluster). */
   database: boolean;
   /**
-   * Redis roles it reaches: always the noeviction `state` store (REDIS_URL: carts, the model,
-   * rate-limit buckets); the evicting `cache` too when it keeps a response cache (REDIS_CACHE_URL).
+   * Redis roles it reaches: the noeviction `state` store (REDIS_URL: carts, the model,
+   * rate-limit buckets) for every service but payment, which keeps nothing in Redis; the
+   * evicting `cache` too when it keeps a response cache (REDIS_CACHE_URL).
    */
   redis: ('state' | 'cache')[];
   /** Services it calls over HTTP (config key <NAME>_URL). */
@@ -62,7 +63,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     name: 'payment',
     tier: 1,
     database: true,
-    redis: ['state'],
+    redis: [],
     calls: [],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN', 'TOKEN_FINGERPRINT_SECRET'],

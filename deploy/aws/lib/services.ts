@@ -108,7 +108,7 @@ export class Services extends Construct {
         NODE_ENV: 'production',
         SHUTDOWN_GRACE_MS: '10000',
         KAFKA_BROKERS: props.stores.kafkaBrokers,
-        REDIS_URL: props.stores.redis.get('state')!.url,
+        ...(s.redis.includes('state') && { REDIS_URL: props.stores.redis.get('state')!.url }),
         ...(s.redis.includes('cache') && {
           REDIS_CACHE_URL: props.stores.redis.get('cache')!.url,
         }),

@@ -75,7 +75,9 @@ describe('startEnvironment', () => {
   it('when the service signs or checks service tokens, then both keys get one fresh pair, not random bytes', () => {
     const pair = { privateKey: 'cHJpdmF0ZQ==', publicKey: 'cHVibGlj' };
     const { env, notes } = start({
-      composeEnv: { SERVICE_TOKEN_TRUSTED_KEYS: 'checkout=${RC_CHECKOUT_SERVICE_TOKEN_PUBLIC_KEY:?x}' },
+      composeEnv: {
+        SERVICE_TOKEN_TRUSTED_KEYS: 'checkout=${RC_CHECKOUT_SERVICE_TOKEN_PUBLIC_KEY:?x}',
+      },
       schemaKeys: new Set(['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS', 'ADMIN_TOKEN']),
       secrets: new Set(['SERVICE_TOKEN_KEY', 'ADMIN_TOKEN']),
       serviceKeyPair: () => pair,

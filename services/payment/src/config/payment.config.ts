@@ -58,9 +58,6 @@ export const paymentConfigSchema = platformConfigSchema
       'Postgres database owned by this service (payments, refunds, outbox).',
     ),
     DATABASE_POOL_MAX: serviceKeys.databasePoolMax(),
-    REDIS_URL: serviceKeys.redisUrl(
-      'Redis for the shared per-client rate limit buckets (fail-open when down).',
-    ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     ...serviceKeys.kafkaSecurity(),
     HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),

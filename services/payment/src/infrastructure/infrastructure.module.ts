@@ -4,7 +4,6 @@ import {
   JsonLogger,
   logFunction,
   pgPoolProvider,
-  redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
 } from '@rc/platform';
@@ -12,7 +11,7 @@ import { FaultInjector, PolicyRegistry } from '@rc/resilience';
 import type { Pool } from 'pg';
 import { type PaymentConfig, providerPolicy } from '../config/payment.config';
 import { migratePaymentDatabase } from './payment.migrations';
-import { FAULT_INJECTOR, KAFKA, PAYMENT_PROVIDER, PG_POOL, REDIS } from './payment.tokens';
+import { FAULT_INJECTOR, KAFKA, PAYMENT_PROVIDER, PG_POOL } from './payment.tokens';
 import { PgPaymentReader } from './pg-payment.reader';
 import { PgPaymentUnitOfWork } from './pg-payment.unit-of-work';
 import { PROVIDER_DEPENDENCY, ResilientPaymentProvider } from './resilient-payment.provider';
@@ -20,7 +19,8 @@ import { SimulatedPaymentProvider } from './simulated-payment.provider';
 
 /**
  * Connections and adapters. The pool exists only after the schema is migrated. Readiness checks
- * Postgres only (see the README for why Kafka and Redis are not readiness dependencies). The
+ * Postgres only (see the README for why Kafka is not a readiness dependency); payment uses no
+ * Redis at all (its routes admit platform services only and have no per-client rate limit). The
  * provider is the simulated one behind the `provider` policy, with the service's fault injector
  * (the same instance the admin API edits) inside the policy.
  */
@@ -33,7 +33,6 @@ import { SimulatedPaymentProvider } from './simulated-payment.provider';
         logger.write('info', 'database ready', { migrationsApplied: applied });
       },
     }),
-    redisProvider(REDIS, 100),
     {
       provide: KAFKA,
       inject: [SERVICE_CONFIG, JsonLogger],
@@ -85,14 +84,6 @@ import { SimulatedPaymentProvider } from './simulated-payment.provider';
       useFactory: (pool: Pool) => new PgPaymentReader(pool),
     },
   ],
-  exports: [
-    PG_POOL,
-    REDIS,
-    KAFKA,
-    FAULT_INJECTOR,
-    PAYMENT_PROVIDER,
-    PgPaymentUnitOfWork,
-    PgPaymentReader,
-  ],
+  exports: [PG_POOL, KAFKA, FAULT_INJECTOR, PAYMENT_PROVIDER, PgPaymentUnitOfWork, PgPaymentReader],
 })
 export class PaymentInfrastructureModule {}
