@@ -11,6 +11,7 @@ import {
   type ServiceName,
   SERVICES,
 } from './catalogue';
+import { keepThrottle, releaseThrottles, throttleCpu } from './cpu-throttle';
 import { type HeldLocks, holdRowLocks } from './lock-holder';
 import type { RunContext } from './run-context';
 
@@ -236,6 +237,30 @@ export const actions = {
     burners.clear();
     ctx.safety.remove('cpu-burn');
     return { stopped: true };
+  },
+
+  throttle_cpu: async (ctx, { service, percent, seconds }) => {
+    const pid = ctx.platform.service(service).pid;
+    if (pid === undefined) throw new Error(`${service} is not running`);
+    const throttle = throttleCpu(pid, percent, service);
+    keepThrottle(service, throttle);
+    const lift = () => {
+      releaseThrottles([service]);
+      ctx.safety.remove(`cpu-throttle:${service}`);
+    };
+    ctx.safety.add(`cpu-throttle:${service}`, {
+      label: `lift ${service}'s CPU limit (${throttle.group})`,
+      run: lift,
+      sync: () => throttle.release(),
+    });
+    if (seconds !== undefined) setTimeout(lift, seconds * 1000).unref();
+    return { pid, percent, hierarchy: throttle.hierarchy, group: throttle.group };
+  },
+
+  release_cpu_throttle: async (ctx, { service }) => {
+    const released = releaseThrottles(service ? [service] : undefined);
+    for (const name of released) ctx.safety.remove(`cpu-throttle:${name}`);
+    return { released };
   },
 
   hold_row_locks: async (ctx, { database, table, seconds }) => {

@@ -168,6 +168,14 @@ export const CATALOGUE = {
     doc: 'Distinct config_hash values (service_info) among the running instances of a service.',
     arguments: z.strictObject({ service }),
   },
+  cpu_throttle: {
+    kind: 'probe',
+    doc: "A figure of a service's CPU limit (cpu.stat of its throttle group, live or as last released): `throttled_periods` (100 ms periods in which it hit the limit), `throttled_ms`, or `throttled_ratio` (throttled / all periods).",
+    arguments: z.strictObject({
+      service,
+      stat: z.enum(['throttled_periods', 'throttled_ms', 'throttled_ratio']),
+    }),
+  },
   service_ready: {
     kind: 'probe',
     doc: 'Whether /health/ready of a service answers 200.',
@@ -262,6 +270,20 @@ export const CATALOGUE = {
     kind: 'action',
     doc: 'Stops the CPU burners.',
     arguments: z.strictObject({}),
+  },
+  throttle_cpu: {
+    kind: 'action',
+    doc: "Limits one service's process to `percent` % of one core with the kernel's CFS bandwidth control (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us; 100 ms periods), as a container CPU limit does; released by release_cpu_throttle, after `seconds`, or by the safety net. Fails, saying so, where no cpu controller is writable.",
+    arguments: z.strictObject({
+      service,
+      percent: z.number().min(1).max(100),
+      seconds: seconds.optional(),
+    }),
+  },
+  release_cpu_throttle: {
+    kind: 'action',
+    doc: 'Lifts the CPU limit of the service named (every throttled service when none).',
+    arguments: z.strictObject({ service: service.optional() }),
   },
   hold_row_locks: {
     kind: 'action',

@@ -2,6 +2,7 @@ import { statusCounts, windowStats } from '../load/load-stats';
 import type { ArgumentsOf, CATALOGUE, HarnessFunc, MetricSelector } from './catalogue';
 import { aggregate, select, type Sample } from './prometheus';
 import { type RunContext, scrapeService } from './run-context';
+import { throttleStats } from './cpu-throttle';
 import { checkInvariants } from './invariants';
 
 type ProbeName = {
@@ -175,6 +176,14 @@ export const probes = {
       scrapes.flatMap((s) => select(s, 'service_info', {}).map((x) => x.labels.config_hash)),
     );
     return hashes.size;
+  },
+
+  cpu_throttle: async (ctx: RunContext, args: ArgumentsOf<'cpu_throttle'>) => {
+    const stats = throttleStats(args.service);
+    ctx.notes[`cpu_throttle ${args.service}`] = stats;
+    if (args.stat === 'throttled_periods') return stats.throttledPeriods;
+    if (args.stat === 'throttled_ms') return stats.throttledMs;
+    return stats.periods > 0 ? stats.throttledPeriods / stats.periods : 0;
   },
 
   service_ready: async (ctx: RunContext, args: ArgumentsOf<'service_ready'>) => {

@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { throttleCpu } from './cpu-throttle';
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+/** Share of one core `pid` used over `ms`. */
+async function coreShare(pid: number, ms: number): Promise<number> {
+  const before = cpuTicks(pid);
+  await new Promise((r) => setTimeout(r, ms));
+  return (cpuTicks(pid) - before) / TICKS_PER_SECOND / (ms / 1000);
+}
+
+describe('throttleCpu (the kernel CFS limit on a real process)', () => {
+  let busy: ChildProcess;
+
+  beforeAll(() => {
+    busy = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  });
+
+  afterAll(() => {
+    busy.kill('SIGKILL');
+  });
+
+  it('when a busy process is limited to 10 % of a core, then it gets about that, and all of it back once released', async () => {
+    // Arrange
+    const pid = busy.pid!;
+    const free = await coreShare(pid, 1_000);
+
+    // Act
+    const throttle = throttleCpu(pid, 10, 'int-spec');
+    const limited = await coreShare(pid, 2_000);
+    const stats = throttle.stats();
+    throttle.release();
+    const released = await coreShare(pid, 1_000);
+
+    // Assert
+    expect(free).toBeGreaterThan(0.3);
+    expect(limited).toBeLessThan(0.16);
+    expect(stats.throttledPeriods).toBeGreaterThan(5);
+    expect(stats.throttledMs).toBeGreaterThan(500);
+    expect(released).toBeGreaterThan(0.3);
+    expect(existsSync(throttle.group)).toBe(false);
+  });
+
+  it('when it is released twice, or after the process exited, then nothing fails', async () => {
+    // Arrange
+    const short = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 200)'], { stdio: 'ignore' });
+    const throttle = throttleCpu(short.pid!, 50, 'int-spec-exit');
+    await new Promise((r) => short.once('exit', r));
+
+    // Act / Assert
+    expect(() => throttle.release()).not.toThrow();
+    expect(() => throttle.release()).not.toThrow();
+  });
+});
