@@ -32,7 +32,27 @@ export interface HttpRequestOptions<T> {
    * `RESILIENCE.DEPENDENCY_BAD_RESPONSE`. Without it the body is an unchecked `T`.
    */
   parse?: (body: unknown) => T;
+  /**
+   * Called as each attempt is handed to the transport (`fetch`), before it can have reached
+   * the dependency. Attempts the policy refuses before sending (open breaker, full bulkhead,
+   * deadline) never get here. Must not throw.
+   */
+  onAttempt?: (attempt: number) => void;
+  /**
+   * Called once per attempt that {@link onAttempt} announced, as soon as the transport answers
+   * (status and headers, before the body is read) or throws (refused connection, reset, the
+   * attempt's signal aborted). A transport that never settles never reports. Must not throw.
+   */
+  onAttemptResult?: (result: HttpAttemptResult) => void;
 }
+
+/**
+ * What the transport did with one attempt, as given to {@link HttpRequestOptions.onAttemptResult}:
+ * the response it answered with (body not yet read), or the error it threw.
+ */
+export type HttpAttemptResult =
+  | { readonly attempt: number; readonly response: Response; readonly error?: undefined }
+  | { readonly attempt: number; readonly response?: undefined; readonly error: unknown };
 
 /** A successful (2xx) response. */
 export interface HttpResponse<T> {

@@ -1,4 +1,5 @@
 export type {
+  HttpAttemptResult,
   HttpMethod,
   HttpRequestOptions,
   HttpResponse,

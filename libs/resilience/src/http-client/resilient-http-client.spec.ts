@@ -12,6 +12,7 @@ import type { PolicyConfigInput } from '../policy/policy.config';
 import { ResiliencePolicy } from '../policy/resilience-policy';
 import { AttemptTimeoutError } from '../timeout/timeout.errors';
 import { HttpDependencyError } from './http-dependency.error';
+import type { HttpAttemptResult } from './http-client.types';
 import { ResilientHttpClient } from './resilient-http-client';
 
 interface Seen {
@@ -270,5 +271,114 @@ describe('ResilientHttpClient against a real HTTP server', () => {
     });
     expect(invalid).toMatchObject({ code: 'RESILIENCE.DEPENDENCY_BAD_RESPONSE' });
     expect(server?.requests).toHaveLength(2);
+  });
+
+  describe('per-attempt observers (onAttempt, onAttemptResult)', () => {
+    /** Records what the observers of one request saw, in order. */
+    function observe() {
+      const seen: string[] = [];
+      return {
+        seen,
+        onAttempt: (attempt: number) => void seen.push(`sent ${attempt}`),
+        onAttemptResult: (r: HttpAttemptResult) =>
+          void seen.push(
+            r.response
+              ? `answered ${r.attempt} ${r.response.status}`
+              : `failed ${r.attempt} ${(r.error as { name?: string }).name}`,
+          ),
+      };
+    }
+
+    it('when the first attempt gets 503 and the retry 200, then each attempt is announced and its answer reported', async () => {
+      handler = (_seen, res, n) =>
+        n === 1 ? json(res, 503, {}, { 'x-retry': 'maybe' }) : json(res, 200, { ok: true });
+      const { http } = client();
+      const { seen, onAttempt, onAttemptResult } = observe();
+
+      const response = await http.get('/v1/ping', { onAttempt, onAttemptResult });
+
+      expect(response.attempt).toBe(2);
+      expect(seen).toEqual(['sent 1', 'answered 1 503', 'sent 2', 'answered 2 200']);
+    });
+
+    it('when the answer is reported, then its status and headers are readable (the body is left to the client)', async () => {
+      handler = (_seen, res) => json(res, 503, { title: 'shedding' }, { 'x-retry': 'no' });
+      const { http } = client();
+      const results: HttpAttemptResult[] = [];
+
+      const error = await http
+        .get('/v1/ping', { onAttemptResult: (r) => void results.push(r) })
+        .catch((e: unknown) => e);
+
+      expect(error).toMatchObject({
+        status: 503,
+        doNotRetry: true,
+        problem: { title: 'shedding' },
+      });
+      expect(results).toHaveLength(1);
+      expect(results[0]?.response?.headers.get('x-retry')).toBe('no');
+    });
+
+    it('when nothing listens, then every attempt reports the transport error', async () => {
+      const gone = await startServer(() => undefined);
+      await gone.close();
+      const { http } = client({ retry: { maxAttempts: 2 } }, gone.url);
+      const results: HttpAttemptResult[] = [];
+
+      await http
+        .get('/v1/ping', { onAttemptResult: (r) => void results.push(r) })
+        .catch(() => undefined);
+
+      expect(results.map((r) => r.attempt)).toEqual([1, 2]);
+      for (const r of results) {
+        expect(r.response).toBeUndefined();
+        expect(r.error).toMatchObject({ name: 'TypeError', cause: { code: 'ECONNREFUSED' } });
+      }
+    });
+
+    it('when the attempt times out, then the aborted transport reports its error', async () => {
+      handler = (_seen, res) => setTimeout(() => json(res, 200, {}), 2_000).unref();
+      const { http } = client({ attemptTimeoutMs: 50, retry: { maxAttempts: 1 } });
+      const { seen, onAttempt, onAttemptResult } = observe();
+
+      const error = await http.get('/v1/slow', { onAttempt, onAttemptResult }).catch((e) => e);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(error).toBeInstanceOf(AttemptTimeoutError);
+      expect(seen).toEqual(['sent 1', 'failed 1 AttemptTimeoutError']);
+    });
+
+    it('when the breaker is open, then the refused attempt is never announced', async () => {
+      handler = (_seen, res) => json(res, 500, {});
+      const { http } = client({
+        breaker: { minimumNumberOfCalls: 2, failureRateThreshold: 50 },
+        retry: { maxAttempts: 1 },
+      });
+      await http.get('/v1/a').catch(() => undefined);
+      await http.get('/v1/a').catch(() => undefined);
+      const { seen, onAttempt, onAttemptResult } = observe();
+
+      const error = await http.get('/v1/a', { onAttempt, onAttemptResult }).catch((e) => e);
+
+      expect(error).toMatchObject({ code: 'RESILIENCE.CIRCUIT_OPEN' });
+      expect(seen).toEqual([]);
+    });
+
+    it('when one client serves concurrent requests, then each request sees only its own attempts', async () => {
+      handler = (seen, res) => json(res, seen.url.endsWith('/a') ? 200 : 404, {});
+      const { http } = client();
+      const a = observe();
+      const b = observe();
+
+      await Promise.all([
+        http.get('/v1/a', { onAttempt: a.onAttempt, onAttemptResult: a.onAttemptResult }),
+        http
+          .get('/v1/b', { onAttempt: b.onAttempt, onAttemptResult: b.onAttemptResult })
+          .catch(() => undefined),
+      ]);
+
+      expect(a.seen).toEqual(['sent 1', 'answered 1 200']);
+      expect(b.seen).toEqual(['sent 1', 'answered 1 404']);
+    });
   });
 });

@@ -55,6 +55,10 @@ interface PreparedRequest<T> {
  * responses for the policy — 5xx count against the breaker, 408/429/502/503/504 are retried
  * (after `Retry-After` if sent), 4xx are neither, `x-retry: no` stops retries — and returns a
  * typed 2xx or throws {@link HttpDependencyError}.
+ *
+ * Build one client per dependency and share it by every call. A caller that must know what each
+ * attempt did (e.g. whether any could have been applied) passes per-request observers,
+ * `onAttempt` and `onAttemptResult` ({@link HttpRequestOptions}), instead of its own transport.
  */
 export class ResilientHttpClient {
   private readonly baseUrl: string;
@@ -176,13 +180,18 @@ export class ResilientHttpClient {
   ): Promise<HttpResponse<T>> {
     let response: Response;
     let text: string;
+    req.onAttempt?.(attempt.attempt);
     try {
       response = await this.fetchFn(url, { method, headers, body, signal: attempt.signal });
+    } catch (error) {
+      req.onAttemptResult?.({ attempt: attempt.attempt, error });
+      throw transportError(attempt, site, error);
+    }
+    req.onAttemptResult?.({ attempt: attempt.attempt, response });
+    try {
       text = await response.text();
     } catch (error) {
-      // Timeout or cancellation: the policy already settled with the signal's reason.
-      if (attempt.signal.aborted) throw attempt.signal.reason;
-      throw HttpDependencyError.unreachable(site, error);
+      throw transportError(attempt, site, error);
     }
     const contentType = response.headers.get('content-type');
     if (!response.ok) {
@@ -206,6 +215,13 @@ export class ResilientHttpClient {
       throw HttpDependencyError.badResponse(site, response.status, error);
     }
   }
+}
+
+/** A transport failure as the policy sees it. */
+function transportError(attempt: AttemptContext, site: HttpCallSite, error: unknown): unknown {
+  // Timeout or cancellation: the policy already settled with the signal's reason.
+  if (attempt.signal.aborted) return attempt.signal.reason;
+  return HttpDependencyError.unreachable(site, error);
 }
 
 function queryString(query: QueryParams | undefined): string {

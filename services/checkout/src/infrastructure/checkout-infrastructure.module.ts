@@ -17,7 +17,12 @@ import {
   ShutdownRegistry,
   withServiceToken,
 } from '@rc/platform';
-import { createKeepAliveFetch, FaultInjector, PolicyRegistry } from '@rc/resilience';
+import {
+  createKeepAliveFetch,
+  FaultInjector,
+  PolicyRegistry,
+  ResilientHttpClient,
+} from '@rc/resilience';
 import type { Pool } from 'pg';
 import { CachedCatalog } from '../application/cached-catalog';
 import { CHECKOUT_METRICS } from '../application/checkout-metrics';
@@ -32,7 +37,6 @@ import { migrateCheckoutDatabase } from './checkout.migrations';
 import { PromCheckoutMetrics, priceCacheLookups } from './checkout.prom-metrics';
 import { CartHttpAdapter } from './http/cart.http-adapter';
 import { CatalogHttpAdapter } from './http/catalog.http-adapter';
-import type { DependencyEndpoint } from './http/dependency-call';
 import { faultInjectingFetch } from './http/fault-injecting-fetch';
 import { buildOutboundPolicies, type OutboundDependency } from './http/outbound-policies';
 import { PaymentHttpAdapter } from './http/payment.http-adapter';
@@ -44,10 +48,10 @@ import { PgOrderRepository } from './order.pg-repository';
 export const CHECKOUT_PG_POOL = Symbol('CheckoutPgPool');
 /** DI token of the Redis client of the rate limiter. */
 export const CHECKOUT_REDIS = Symbol('CheckoutRedis');
-/** DI token of the outbound endpoint factory (dependency name → endpoint). */
-const ENDPOINTS = Symbol('CheckoutEndpoints');
+/** DI token of the outbound HTTP clients: one per dependency, shared by its adapters. */
+const CLIENTS = Symbol('CheckoutClients');
 
-type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
+type Clients = Readonly<Record<OutboundDependency, ResilientHttpClient>>;
 
 /**
  * Checkout's adapters: Postgres (orders, idempotency keys, outbox — the only readiness
@@ -87,7 +91,7 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
         ),
     },
     {
-      provide: ENDPOINTS,
+      provide: CLIENTS,
       inject: [SERVICE_CONFIG, PolicyRegistry, FaultInjector],
       useFactory: (config: CheckoutConfig, policies: PolicyRegistry, faults: FaultInjector) => {
         const urls: Record<OutboundDependency, string> = {
@@ -108,28 +112,35 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
           cart: createKeepAliveFetch(),
           recommendations: createKeepAliveFetch(),
         };
-        const endpointOf: EndpointOf = (name) => ({
-          baseUrl: urls[name],
-          policy: policies.get(name),
-          // Its own keep-alive socket pool per dependency (and far cheaper than global fetch).
-          fetch: faultInjectingFetch(faults, name, transports[name]),
-          // Downstream idempotency keys and rate limits are scoped by this client id.
-          headers: { 'x-client-id': config.SERVICE_NAME },
-        });
-        return endpointOf;
+        const clientOf = (name: OutboundDependency) =>
+          new ResilientHttpClient({
+            baseUrl: urls[name],
+            policy: policies.get(name),
+            // Its own keep-alive socket pool per dependency (and far cheaper than global fetch).
+            fetch: faultInjectingFetch(faults, name, transports[name]),
+            // Downstream idempotency keys and rate limits are scoped by this client id.
+            headers: { 'x-client-id': config.SERVICE_NAME },
+          });
+        const clients: Clients = {
+          inventory: clientOf('inventory'),
+          payment: clientOf('payment'),
+          cart: clientOf('cart'),
+          recommendations: clientOf('recommendations'),
+        };
+        return clients;
       },
     },
     {
       provide: CART_PORT,
-      inject: [ENDPOINTS],
-      useFactory: (endpointOf: EndpointOf) => new CartHttpAdapter(endpointOf('cart')),
+      inject: [CLIENTS],
+      useFactory: (clients: Clients) => new CartHttpAdapter(clients.cart),
     },
     {
       provide: CATALOG_PORT,
-      inject: [ENDPOINTS, SERVICE_CONFIG, ServiceMetrics],
-      useFactory: (endpointOf: EndpointOf, config: CheckoutConfig, metrics: ServiceMetrics) => {
+      inject: [CLIENTS, SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (clients: Clients, config: CheckoutConfig, metrics: ServiceMetrics) => {
         const lookups = priceCacheLookups(metrics.registry);
-        return new CachedCatalog(new CatalogHttpAdapter(endpointOf('inventory')), {
+        return new CachedCatalog(new CatalogHttpAdapter(clients.inventory), {
           ttlMs: config.CATALOG_PRICE_TTL_MS,
           maxEntries: config.CATALOG_PRICE_CACHE_MAX,
           onLookup: (result) => lookups.inc({ result }),
@@ -138,19 +149,19 @@ type EndpointOf = (name: OutboundDependency) => DependencyEndpoint;
     },
     {
       provide: RESERVATION_PORT,
-      inject: [ENDPOINTS],
-      useFactory: (endpointOf: EndpointOf) => new ReservationHttpAdapter(endpointOf('inventory')),
+      inject: [CLIENTS],
+      useFactory: (clients: Clients) => new ReservationHttpAdapter(clients.inventory),
     },
     {
       provide: PAYMENT_PORT,
-      inject: [ENDPOINTS],
-      useFactory: (endpointOf: EndpointOf) => new PaymentHttpAdapter(endpointOf('payment')),
+      inject: [CLIENTS],
+      useFactory: (clients: Clients) => new PaymentHttpAdapter(clients.payment),
     },
     {
       provide: RECOMMENDATION_PORT,
-      inject: [ENDPOINTS, SERVICE_CONFIG, ServiceMetrics],
-      useFactory: (endpointOf: EndpointOf, config: CheckoutConfig, metrics: ServiceMetrics) =>
-        new RecommendationHttpAdapter(endpointOf('recommendations'), {
+      inject: [CLIENTS, SERVICE_CONFIG, ServiceMetrics],
+      useFactory: (clients: Clients, config: CheckoutConfig, metrics: ServiceMetrics) =>
+        new RecommendationHttpAdapter(clients.recommendations, {
           limit: config.RECOMMENDATIONS_LIMIT,
           fallbackSkus: config.RECOMMENDATIONS_FALLBACK_SKUS,
           registry: metrics.registry,

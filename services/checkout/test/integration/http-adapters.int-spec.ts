@@ -1,9 +1,13 @@
 import { closedPort } from '@rc/testing';
-import { FaultInjector, HttpDependencyError, runWithDeadline } from '@rc/resilience';
+import {
+  FaultInjector,
+  HttpDependencyError,
+  ResilientHttpClient,
+  runWithDeadline,
+} from '@rc/resilience';
 import { Registry } from 'prom-client';
 import { CartHttpAdapter } from '../../src/infrastructure/http/cart.http-adapter';
 import { CatalogHttpAdapter } from '../../src/infrastructure/http/catalog.http-adapter';
-import type { DependencyEndpoint } from '../../src/infrastructure/http/dependency-call';
 import { faultInjectingFetch } from '../../src/infrastructure/http/fault-injecting-fetch';
 import { buildOutboundPolicies } from '../../src/infrastructure/http/outbound-policies';
 import { PaymentHttpAdapter } from '../../src/infrastructure/http/payment.http-adapter';
@@ -24,13 +28,16 @@ afterAll(async () => {
 
 beforeEach(() => server.reset());
 
-/** Fresh policies per test (own breakers and budgets), with short timeouts to keep tests fast. */
-function endpoint(
+/**
+ * A client as checkout wires one, on fresh policies per test (own breakers and budgets), with
+ * short timeouts to keep tests fast.
+ */
+function clientOf(
   name: 'inventory' | 'payment' | 'cart' | 'recommendations',
   overrides: Record<string, unknown> = {},
   baseUrl = server.url,
   transport?: typeof fetch,
-): DependencyEndpoint {
+): ResilientHttpClient {
   const fast = { attemptTimeoutMs: 300, breaker: { slowCallDurationMs: 200 } };
   const base: Record<string, unknown> = { payment: fast, inventory: fast };
   const own = (base[name] ?? {}) as Record<string, unknown>;
@@ -45,12 +52,12 @@ function endpoint(
     },
     new Registry(),
   );
-  return {
+  return new ResilientHttpClient({
     baseUrl,
     policy: policies.get(name),
     headers: { 'x-client-id': 'checkout' },
     ...(transport ? { fetch: transport } : {}),
-  };
+  });
 }
 
 /** A URL where nothing listens (connection refused). */
@@ -63,7 +70,7 @@ describe('cart adapter (GET /v1/carts/:cartId)', () => {
     server.on('GET /v1/carts/:cartId', (req, res) =>
       json(res, 200, { cartId: req.params.cartId, items: [{ sku: 'MUG', quantity: 2 }] }),
     );
-    const cart = new CartHttpAdapter(endpoint('cart'));
+    const cart = new CartHttpAdapter(clientOf('cart'));
 
     const lines = await runWithDeadline(Date.now() + 2_000, () => cart.getLines('cart 1'));
 
@@ -78,7 +85,7 @@ describe('cart adapter (GET /v1/carts/:cartId)', () => {
     server.on('GET /v1/carts/:cartId', (_req, res) =>
       problem(res, 503, 'CART.STORE_UNAVAILABLE', 'down'),
     );
-    const cart = new CartHttpAdapter(endpoint('cart'));
+    const cart = new CartHttpAdapter(clientOf('cart'));
 
     await expect(cart.getLines('c1')).rejects.toBeInstanceOf(HttpDependencyError);
     expect(server.received('GET', '/v1/carts/')).toHaveLength(2);
@@ -89,7 +96,7 @@ describe('cart adapter (GET /v1/carts/:cartId)', () => {
       await sleep(1_000);
       json(res, 200, { items: [] });
     });
-    const cart = new CartHttpAdapter(endpoint('cart', { retry: { maxAttempts: 1 } }));
+    const cart = new CartHttpAdapter(clientOf('cart', { retry: { maxAttempts: 1 } }));
     const started = Date.now();
 
     await expect(cart.getLines('c1')).rejects.toMatchObject({ code: 'RESILIENCE.ATTEMPT_TIMEOUT' });
@@ -109,7 +116,7 @@ describe('catalog adapter (GET /v1/products/:sku)', () => {
       }),
     );
 
-    const price = await new CatalogHttpAdapter(endpoint('inventory')).priceOf('MUG');
+    const price = await new CatalogHttpAdapter(clientOf('inventory')).priceOf('MUG');
 
     expect(price).toEqual({ sku: 'MUG', unitPrice: 1_200, currency: 'EUR' });
   });
@@ -119,7 +126,7 @@ describe('catalog adapter (GET /v1/products/:sku)', () => {
       problem(res, 404, 'INVENTORY.UNKNOWN_SKU', 'Unknown SKU: X.', { skus: ['X'] }),
     );
 
-    expect(await new CatalogHttpAdapter(endpoint('inventory')).priceOf('X')).toBeUndefined();
+    expect(await new CatalogHttpAdapter(clientOf('inventory')).priceOf('X')).toBeUndefined();
   });
 
   it('when inventory sends a price that is not integer minor units, then the answer is rejected as bad', async () => {
@@ -134,7 +141,7 @@ describe('catalog adapter (GET /v1/products/:sku)', () => {
     );
 
     await expect(
-      new CatalogHttpAdapter(endpoint('inventory')).priceOf('MUG'),
+      new CatalogHttpAdapter(clientOf('inventory')).priceOf('MUG'),
     ).rejects.toMatchObject({
       code: 'RESILIENCE.DEPENDENCY_BAD_RESPONSE',
     });
@@ -149,7 +156,7 @@ describe('reservation adapter (POST /v1/reservations, …/release)', () => {
       json(res, 201, { orderId: (req.body as { orderId: string }).orderId, status: 'RESERVED' }),
     );
 
-    const result = await new ReservationHttpAdapter(endpoint('inventory')).reserve(ORDER, lines);
+    const result = await new ReservationHttpAdapter(clientOf('inventory')).reserve(ORDER, lines);
 
     expect(result).toEqual({ kind: 'reserved' });
     const [request] = server.received('POST', '/v1/reservations');
@@ -166,7 +173,7 @@ describe('reservation adapter (POST /v1/reservations, …/release)', () => {
       problem(res, status, code, 'no', { skus: ['MUG'] }),
     );
 
-    const result = await new ReservationHttpAdapter(endpoint('inventory')).reserve(ORDER, lines);
+    const result = await new ReservationHttpAdapter(clientOf('inventory')).reserve(ORDER, lines);
 
     expect(result).toEqual(expected);
   });
@@ -177,7 +184,7 @@ describe('reservation adapter (POST /v1/reservations, …/release)', () => {
       json(res, 201, { orderId: ORDER, status: 'RESERVED' });
     });
     const adapter = new ReservationHttpAdapter(
-      endpoint('inventory', { retry: { maxAttempts: 1 } }),
+      clientOf('inventory', { retry: { maxAttempts: 1 } }),
     );
 
     const result = await adapter.reserve(ORDER, lines);
@@ -186,7 +193,7 @@ describe('reservation adapter (POST /v1/reservations, …/release)', () => {
   });
 
   it('when inventory refuses connections, then no reservation can exist', async () => {
-    const adapter = new ReservationHttpAdapter(endpoint('inventory', {}, await closedPortUrl()));
+    const adapter = new ReservationHttpAdapter(clientOf('inventory', {}, await closedPortUrl()));
 
     const result = await adapter.reserve(ORDER, lines);
 
@@ -195,7 +202,7 @@ describe('reservation adapter (POST /v1/reservations, …/release)', () => {
 
   it('when a release succeeds or finds the reservation already inactive, then it resolves; a 500 rejects', async () => {
     const adapter = new ReservationHttpAdapter(
-      endpoint('inventory', { retry: { maxAttempts: 1 } }),
+      clientOf('inventory', { retry: { maxAttempts: 1 } }),
     );
     server.on('POST /v1/reservations/:orderId/release', (req, res) =>
       json(res, 200, { orderId: req.params.orderId, status: 'RELEASED' }),
@@ -231,7 +238,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
   it("when payment captures, then the charge carried checkout's own key, never the client's", async () => {
     server.on('POST /v1/payments', (_req, res) => captured(res));
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(result).toEqual({ kind: 'captured', paymentId: 'pay-1' });
     const [request] = server.received('POST', '/v1/payments');
@@ -245,7 +252,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
       ++calls === 1 ? problem(res, 503, 'HTTP.UNAVAILABLE', 'blip') : captured(res),
     );
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(result.kind).toBe('captured');
     const keys = server.received('POST', '/v1/payments').map((r) => r.headers['idempotency-key']);
@@ -257,7 +264,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
       problem(res, 402, 'PAYMENT.DECLINED', 'declined', { declineCode: 'card_declined' }),
     );
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(result).toEqual({ kind: 'declined', declineCode: 'card_declined' });
   });
@@ -267,7 +274,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
       problem(res, 503, 'PAYMENT.PROVIDER_UNAVAILABLE', 'provider down'),
     );
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(result.kind).toBe('not_charged');
   });
@@ -284,7 +291,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
       ),
     );
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(result.kind).toBe('not_charged');
     expect(server.received('POST', '/v1/payments')).toHaveLength(1);
@@ -296,7 +303,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
       captured(res);
     });
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(result.kind).toBe('unknown');
   });
@@ -311,7 +318,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
       problem(res, 429, 'RESILIENCE.RATE_LIMITED', 'slow down');
     });
 
-    const result = await new PaymentHttpAdapter(endpoint('payment')).charge(charge);
+    const result = await new PaymentHttpAdapter(clientOf('payment')).charge(charge);
 
     expect(calls).toBe(2);
     expect(result.kind).toBe('unknown');
@@ -321,7 +328,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
     // Arrange: trip the breaker with failures
     server.on('POST /v1/payments', (_req, res) => problem(res, 500, 'HTTP.INTERNAL', 'boom'));
     const adapter = new PaymentHttpAdapter(
-      endpoint('payment', { breaker: { minimumNumberOfCalls: 3 }, retry: { maxAttempts: 1 } }),
+      clientOf('payment', { breaker: { minimumNumberOfCalls: 3 }, retry: { maxAttempts: 1 } }),
     );
     for (let i = 0; i < 3; i++) await adapter.charge(charge);
     const sent = server.requests.length;
@@ -357,7 +364,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
     server.on('POST /v1/payments/:paymentId/refund', (req, res) =>
       json(res, 200, { paymentId: req.params.paymentId, status: 'REFUNDED' }),
     );
-    const adapter = new PaymentHttpAdapter(endpoint('payment'));
+    const adapter = new PaymentHttpAdapter(clientOf('payment'));
 
     const payments = await adapter.paymentsOf(ORDER);
     await adapter.refund(ORDER, 'pay-1');
@@ -374,7 +381,7 @@ describe('payment adapter (POST /v1/payments, GET /v1/payments, refunds)', () =>
     );
 
     await expect(
-      new PaymentHttpAdapter(endpoint('payment')).refund(ORDER, 'p'),
+      new PaymentHttpAdapter(clientOf('payment')).refund(ORDER, 'p'),
     ).rejects.toMatchObject({
       status: 409,
     });
@@ -390,7 +397,7 @@ describe('recommendation adapter (GET /v1/recommendations)', () => {
     );
 
     const recs = await new RecommendationHttpAdapter(
-      endpoint('recommendations'),
+      clientOf('recommendations'),
       options,
     ).recommend(['MUG', 'TEA']);
 
@@ -408,7 +415,7 @@ describe('recommendation adapter (GET /v1/recommendations)', () => {
     const started = Date.now();
 
     const recs = await new RecommendationHttpAdapter(
-      endpoint('recommendations'),
+      clientOf('recommendations'),
       options,
     ).recommend(['MUG']);
 
@@ -421,7 +428,7 @@ describe('recommendation adapter (GET /v1/recommendations)', () => {
     server.on('GET /v1/recommendations', (_req, res) => problem(res, 500, 'HTTP.INTERNAL', 'boom'));
     const registry = new Registry();
 
-    const recs = await new RecommendationHttpAdapter(endpoint('recommendations'), {
+    const recs = await new RecommendationHttpAdapter(clientOf('recommendations'), {
       ...options,
       registry,
     }).recommend([]);
@@ -452,7 +459,7 @@ describe('fault-injecting transport', () => {
     const transport = faultInjectingFetch(injector, 'inventory');
 
     const error = await new CatalogHttpAdapter(
-      endpoint('inventory', { retry: { maxAttempts: 1 } }, server.url, transport),
+      clientOf('inventory', { retry: { maxAttempts: 1 } }, server.url, transport),
     )
       .priceOf('MUG')
       .catch((e: unknown) => e);
@@ -476,7 +483,7 @@ describe('fault-injecting transport', () => {
       registry: new Registry(),
     });
     const transport = faultInjectingFetch(injector, 'payment');
-    const adapter = new PaymentHttpAdapter(endpoint('payment', {}, server.url, transport));
+    const adapter = new PaymentHttpAdapter(clientOf('payment', {}, server.url, transport));
 
     const result = await adapter.charge({ orderId: ORDER, amount: 1, currency: 'EUR', token: 't' });
 

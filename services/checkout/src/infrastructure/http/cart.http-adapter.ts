@@ -1,16 +1,17 @@
 import { cartItemSchema } from '@rc/contracts';
+import type { ResilientHttpClient } from '@rc/resilience';
 import { z } from 'zod';
 import type { CartLine, CartPort } from '../../domain/ports/cart.port';
-import { callDependency, type DependencyEndpoint } from './dependency-call';
+import { callDependency } from './dependency-call';
 
 const cartSchema = z.object({ items: z.array(cartItemSchema).max(1_000) });
 
 /** {@link CartPort} over the cart service's HTTP API (`GET /v1/carts/:cartId`), policy `cart`. */
 export class CartHttpAdapter implements CartPort {
-  constructor(private readonly endpoint: DependencyEndpoint) {}
+  constructor(private readonly client: ResilientHttpClient) {}
 
   async getLines(cartId: string): Promise<CartLine[]> {
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       path: `/v1/carts/${encodeURIComponent(cartId)}`,
       urlTemplate: '/v1/carts/:cartId',
       parse: (body) => cartSchema.parse(body),

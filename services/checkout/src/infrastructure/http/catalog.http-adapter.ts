@@ -1,6 +1,7 @@
 import { productSchema } from '@rc/contracts';
+import type { ResilientHttpClient } from '@rc/resilience';
 import type { CatalogPort, CatalogPrice } from '../../domain/ports/catalog.port';
-import { callDependency, type DependencyEndpoint } from './dependency-call';
+import { callDependency } from './dependency-call';
 import { answerOf } from './problem-of';
 
 /**
@@ -8,10 +9,10 @@ import { answerOf } from './problem-of';
  * answer (unknown SKU); anything else that is not a valid product is a failure.
  */
 export class CatalogHttpAdapter implements CatalogPort {
-  constructor(private readonly endpoint: DependencyEndpoint) {}
+  constructor(private readonly client: ResilientHttpClient) {}
 
   async priceOf(sku: string): Promise<CatalogPrice | undefined> {
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       path: `/v1/products/${encodeURIComponent(sku)}`,
       urlTemplate: '/v1/products/:sku',
       parse: (body) => productSchema.parse(body),

@@ -1,23 +1,11 @@
 import {
   DO_NOT_RETRY_HEADER,
   NOT_SENT_NETWORK_CODES,
-  ResilientHttpClient,
+  type HttpAttemptResult,
   type HttpRequestOptions,
   type HttpResponse,
-  type ResiliencePolicy,
+  type ResilientHttpClient,
 } from '@rc/resilience';
-
-/** Where and how to reach one dependency. */
-export interface DependencyEndpoint {
-  /** e.g. `http://127.0.0.1:3003`. */
-  readonly baseUrl: string;
-  /** The dependency's named policy (timeouts, retries, breaker, bulkhead). */
-  readonly policy: ResiliencePolicy;
-  /** Transport; defaults to the global fetch (wrapped with fault injection in the service). */
-  readonly fetch?: typeof fetch;
-  /** Headers on every request (checkout identifies itself with `x-client-id`). */
-  readonly headers?: Readonly<Record<string, string>>;
-}
 
 /**
  * What one attempt may have done at the dependency:
@@ -38,42 +26,43 @@ export type DependencyCallResult<T> =
       readonly maybeApplied: boolean;
     };
 
+/** A request of {@link callDependency}: the attempt observers are its own. */
+export type DependencyRequest<T> = Omit<HttpRequestOptions<T>, 'onAttempt' | 'onAttemptResult'>;
+
 /**
- * One request through the dependency's policy, remembering what each attempt may have done.
- * The policy only reports the last attempt's error; a saga needs to know whether ANY attempt
- * could have reserved stock or captured money (e.g. attempt 1 timed out after the dependency got
- * it, attempt 2 was rejected by the now-open breaker). Never throws.
+ * One request through the dependency's client (one per dependency, built at wiring, its policy
+ * — breaker, bulkhead, budget — shared by every call), remembering what each attempt may have
+ * done. The policy only reports the last attempt's error; a saga needs to know whether ANY
+ * attempt could have reserved stock or captured money (e.g. attempt 1 timed out after the
+ * dependency got it, attempt 2 was rejected by the now-open breaker). The client reports this
+ * call's attempts to its per-request observers. Never throws.
  */
 export async function callDependency<T>(
-  endpoint: DependencyEndpoint,
-  request: HttpRequestOptions<T>,
+  client: ResilientHttpClient,
+  request: DependencyRequest<T>,
 ): Promise<DependencyCallResult<T>> {
+  // By attempt number - 1: attempts the policy refused before sending (open breaker) have none.
   const effects: AttemptEffect[] = [];
-  const transport = endpoint.fetch ?? fetch;
-  const tracked: typeof fetch = async (input, init) => {
-    const attempt = effects.push('maybe') - 1;
-    try {
-      const response = await transport(input, init);
-      if (turnedAway(response)) effects[attempt] = 'refused';
-      return response;
-    } catch (error) {
-      if (neverSent(error)) effects[attempt] = 'not_sent';
-      throw error;
-    }
-  };
-  // One lightweight client per call, so the tracker sees exactly this call's attempts; the
-  // policy (breaker, bulkhead, budget) is shared by every call to the dependency.
-  const client = new ResilientHttpClient({
-    baseUrl: endpoint.baseUrl,
-    policy: endpoint.policy,
-    fetch: tracked,
-    headers: endpoint.headers,
-  });
   try {
-    return { ok: true, response: await client.request(request) };
+    const response = await client.request<T>({
+      ...request,
+      onAttempt: (attempt) => {
+        effects[attempt - 1] = 'maybe';
+      },
+      onAttemptResult: (result) => {
+        effects[result.attempt - 1] = effectOf(result);
+      },
+    });
+    return { ok: true, response };
   } catch (error) {
     return { ok: false, error, maybeApplied: effects.includes('maybe') };
   }
+}
+
+/** What an attempt the transport settled may have done at the dependency. */
+function effectOf(result: HttpAttemptResult): AttemptEffect {
+  if (result.response) return turnedAway(result.response) ? 'refused' : 'maybe';
+  return neverSent(result.error) ? 'not_sent' : 'maybe';
 }
 
 function turnedAway(response: Response): boolean {

@@ -1,3 +1,4 @@
+import type { ResilientHttpClient } from '@rc/resilience';
 import { z } from 'zod';
 import type {
   ChargeRequest,
@@ -5,7 +6,7 @@ import type {
   PaymentPort,
   PaymentSummary,
 } from '../../domain/ports/payment.port';
-import { callDependency, type DependencyEndpoint } from './dependency-call';
+import { callDependency } from './dependency-call';
 import { answerOf } from './problem-of';
 
 const paymentStatus = z.enum(['AUTHORIZED', 'CAPTURED', 'REFUNDED', 'FAILED']);
@@ -27,11 +28,11 @@ const paymentsSchema = z.object({
  * "in flight" — is `unknown`: a capture may exist.
  */
 export class PaymentHttpAdapter implements PaymentPort {
-  constructor(private readonly endpoint: DependencyEndpoint) {}
+  constructor(private readonly client: ResilientHttpClient) {}
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const { orderId, amount, currency, token } = request;
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       method: 'POST',
       path: '/v1/payments',
       urlTemplate: '/v1/payments',
@@ -55,7 +56,7 @@ export class PaymentHttpAdapter implements PaymentPort {
   }
 
   async paymentsOf(orderId: string): Promise<PaymentSummary[]> {
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       path: '/v1/payments',
       urlTemplate: '/v1/payments',
       query: { orderId },
@@ -66,7 +67,7 @@ export class PaymentHttpAdapter implements PaymentPort {
   }
 
   async refund(orderId: string, paymentId: string): Promise<void> {
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       method: 'POST',
       path: `/v1/payments/${encodeURIComponent(paymentId)}/refund`,
       urlTemplate: '/v1/payments/:paymentId/refund',

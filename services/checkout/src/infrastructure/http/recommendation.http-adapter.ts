@@ -1,9 +1,9 @@
 import { skuSchema } from '@rc/contracts';
-import { withFallback } from '@rc/resilience';
+import { withFallback, type ResilientHttpClient } from '@rc/resilience';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { RecommendationPort, Recommendations } from '../../domain/ports/recommendation.port';
-import { callDependency, type DependencyEndpoint } from './dependency-call';
+import { callDependency } from './dependency-call';
 
 const recommendationsSchema = z.object({ skus: z.array(skuSchema).max(100) });
 
@@ -24,7 +24,7 @@ export interface RecommendationAdapterOptions {
  */
 export class RecommendationHttpAdapter implements RecommendationPort {
   constructor(
-    private readonly endpoint: DependencyEndpoint,
+    private readonly client: ResilientHttpClient,
     private readonly options: RecommendationAdapterOptions,
   ) {}
 
@@ -32,7 +32,7 @@ export class RecommendationHttpAdapter implements RecommendationPort {
     const { value, degraded } = await withFallback(
       'recommendations',
       async () => {
-        const result = await callDependency(this.endpoint, {
+        const result = await callDependency(this.client, {
           path: '/v1/recommendations',
           urlTemplate: '/v1/recommendations',
           query: { skus: skus.join(','), limit: this.options.limit },

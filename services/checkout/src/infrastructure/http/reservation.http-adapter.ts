@@ -1,10 +1,11 @@
+import type { ResilientHttpClient } from '@rc/resilience';
 import { z } from 'zod';
 import type {
   ReservationLine,
   ReservationPort,
   ReserveResult,
 } from '../../domain/ports/reservation.port';
-import { callDependency, type DependencyEndpoint } from './dependency-call';
+import { callDependency } from './dependency-call';
 import { answerOf, skusOf } from './problem-of';
 
 const reservationSchema = z.object({
@@ -18,10 +19,10 @@ const reservationSchema = z.object({
  * by a client retry, by the recovery worker — is the same request to inventory.
  */
 export class ReservationHttpAdapter implements ReservationPort {
-  constructor(private readonly endpoint: DependencyEndpoint) {}
+  constructor(private readonly client: ResilientHttpClient) {}
 
   async reserve(orderId: string, lines: readonly ReservationLine[]): Promise<ReserveResult> {
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       method: 'POST',
       path: '/v1/reservations',
       urlTemplate: '/v1/reservations',
@@ -49,7 +50,7 @@ export class ReservationHttpAdapter implements ReservationPort {
   }
 
   async release(orderId: string): Promise<void> {
-    const result = await callDependency(this.endpoint, {
+    const result = await callDependency(this.client, {
       method: 'POST',
       path: `/v1/reservations/${encodeURIComponent(orderId)}/release`,
       urlTemplate: '/v1/reservations/:orderId/release',
