@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Proves each service's production image would start, without a Docker engine, by following its
-// Dockerfile (services/<name>/Dockerfile) as far as it can be followed here:
+// Proves each service's production image would start, without a Docker engine, by following the
+// Dockerfile docker-compose.yml builds it from (deploy/docker/service.Dockerfile with the build
+// arguments of its entry, or the console's services/console/Dockerfile) as far as it can be
+// followed here:
 //   build stage   its output is the workspace's own build (`npx nx run-many -t build` must have
-//                 run: the same `tsc -b`); a missing output fails clearly;
+//                 run: the same `tsc -b`); a missing output fails clearly; a folder it only makes
+//                 (`mkdir -p`) is made empty;
 //   deps stage    its `npm ci --omit=dev …` runs (plus --prefer-offline) in a staging folder
 //                 holding what the manifests stage collects (root package.json, lockfile and every
 //                 workspace package.json);
@@ -22,7 +25,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { dockerfileOf, environmentOf } from './lib/compose-model.mjs';
+import { environmentOf } from './lib/compose-model.mjs';
+import { composeImages } from './lib/compose-rules.mjs';
 import { baseImage, isNode24, parseStages } from './lib/dockerfile.mjs';
 import { infraClients, infraEndpoints } from './lib/prod-start-infra.mjs';
 import { loopbackResolver, startEnvironment } from './lib/prod-start-env.mjs';
@@ -79,11 +83,7 @@ const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** The start's environment, and what it owns on the infrastructure (cleaned up afterwards). */
 async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
-  const composeName = Object.keys(composeServices).find(
-    (s) => dockerfileOf(composeServices[s]) === dockerfile,
-  );
-  if (!composeName) fail(`no service of docker-compose.yml is built from ${dockerfile}`);
-  const composeService = composeServices[composeName];
+  const composeService = composeServices[images.get(name).composeName];
   let config;
   try {
     config = await configFacts(cwd);
@@ -130,11 +130,11 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
 
 /** One service, each step printed as `[name] …` once done; throws a Failure. */
 async function checkService(name, say) {
-  const dockerfile = `services/${name}/Dockerfile`;
+  const { dockerfile, buildArgs } = images.get(name);
   const text = readFileSync(join(root, dockerfile), 'utf8');
-  const plan = planRuntime(text);
+  const plan = planRuntime(text, buildArgs);
   if (plan.problems.length > 0) fail(`${dockerfile}: ${plan.problems.join('; ')}`);
-  const stages = parseStages(text);
+  const stages = parseStages(text, buildArgs);
   const image = baseImage(stages, stages.at(-1));
   if (isNode24(image) && process.versions.node.split('.')[0] !== '24') {
     fail(`the image runs ${image}; this is Node ${process.version} (source scripts/node-env.sh)`);
@@ -235,11 +235,20 @@ async function checkService(name, say) {
   }
 }
 
-const all = readdirSync(join(root, 'services'))
-  .filter((s) => existsSync(join(root, 'services', s, 'Dockerfile')))
-  .sort();
+// Each workspace service docker-compose.yml builds: its Dockerfile and build arguments.
+const images = new Map(
+  composeImages(compose).map((b) => [b.service, { ...b, composeName: b.entry, buildArgs: b.args }]),
+);
+const all = [...images.keys()].sort();
 const chosen = args.filter((a) => !a.startsWith('--'));
 const services = chosen.length > 0 ? chosen : all;
+const unbuilt = services.filter((s) => !images.has(s));
+if (unbuilt.length > 0) {
+  console.error(
+    `check-prod-start: FAILED — no service of docker-compose.yml builds ${unbuilt.join(', ')}`,
+  );
+  process.exit(1);
+}
 const started = Date.now();
 const down = await clients.unreachable();
 if (down.length > 0) {

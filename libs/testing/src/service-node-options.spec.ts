@@ -9,7 +9,10 @@ describe('SERVICE_NODE_OPTIONS', () => {
   it.each(PLATFORM_SERVICES.map((s) => s.name))(
     "when %s's image starts, then it runs with the same V8 flags as the tests and npm start",
     (name) => {
-      const dockerfile = readFileSync(join(ROOT, 'services', name, 'Dockerfile'), 'utf8');
+      // Every backend service's image is built from the one shared Dockerfile (SERVICE=<name>).
+      const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+      expect(compose).toContain(`args: { SERVICE: ${name},`);
+      const dockerfile = readFileSync(join(ROOT, 'deploy', 'docker', 'service.Dockerfile'), 'utf8');
 
       const env = dockerfile.split('\n').find((line) => /^ENV .*NODE_ENV=production/.test(line));
 

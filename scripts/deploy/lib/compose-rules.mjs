@@ -10,6 +10,7 @@ import {
   profilesOf,
   publishedPorts,
 } from './compose-model.mjs';
+import { posix } from 'node:path';
 
 /**
  * @typedef {object} RepoView
@@ -30,10 +31,37 @@ const SECRET_KEY = /(TOKEN|SECRET|PASSWORD|_KEY)$/;
  */
 const REQUIRED_VARIABLE = /^\$\{\w+:\?[^}]+\}$/;
 
-/** The workspace service an entry builds (services/<name>/Dockerfile), if any. */
+/** The Dockerfile every backend service's image is built from (build argument SERVICE). */
+export const SERVICE_DOCKERFILE = 'deploy/docker/service.Dockerfile';
+
+/**
+ * The workspace service an entry builds, if any: the shared Dockerfile's build argument SERVICE,
+ * or the folder of a service's own Dockerfile (services/<name>/Dockerfile: the console's).
+ */
 export function appServiceOf(service) {
   const dockerfile = dockerfileOf(service)?.replace(/^\.\//, '');
-  return dockerfile ? APP_DOCKERFILE.exec(dockerfile)?.[1] : undefined;
+  if (!dockerfile) return undefined;
+  if (dockerfile === SERVICE_DOCKERFILE) {
+    const name = service.build?.args?.SERVICE;
+    return name === undefined ? undefined : String(name);
+  }
+  return APP_DOCKERFILE.exec(dockerfile)?.[1];
+}
+
+/**
+ * The workspace services a parsed Compose document builds: its entry, the service folder, the
+ * Dockerfile (relative to the Compose file) and the build arguments (as strings).
+ * @returns {{entry: string, service: string, dockerfile: string, args: Record<string, string>}[]}
+ */
+export function composeImages(doc) {
+  return Object.entries(doc?.services ?? {})
+    .filter(([, s]) => appServiceOf(s) !== undefined)
+    .map(([entry, s]) => ({
+      entry,
+      service: appServiceOf(s),
+      dockerfile: posix.normalize(dockerfileOf(s)),
+      args: Object.fromEntries(Object.entries(s.build?.args ?? {}).map(([k, v]) => [k, String(v)])),
+    }));
 }
 
 /** Whether a service has a health check (its own, or its Dockerfile's unless disabled). */

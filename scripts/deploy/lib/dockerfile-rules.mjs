@@ -1,6 +1,8 @@
 // What every service image must be, checked statically from its Dockerfile:
 // multi-stage, on node:24, production dependencies only in the runtime stage, a non-root user,
-// and a HEALTHCHECK. Used by ../check-dockerfiles.mjs; unit-tested in ../test/.
+// and a HEALTHCHECK; and that the backend services are all built from the one shared
+// Dockerfile, which copies exactly the libs each references. Used by ../check-dockerfiles.mjs;
+// unit-tested in ../test/.
 import { baseImage, findStage, isNode24, parseStages } from './dockerfile.mjs';
 
 const NPM_INSTALL = /\bnpm\s+(?:ci|install|i)\b/;
@@ -52,11 +54,12 @@ function carriesNodeModules(source, dir) {
 /**
  * Problems of one service Dockerfile (an empty list when it passes).
  * @param {string} text the Dockerfile
+ * @param {Record<string, string>} [buildArgs] its build arguments (Compose `build.args`)
  * @returns {string[]}
  */
-export function dockerfileProblems(text) {
+export function dockerfileProblems(text, buildArgs = {}) {
   const problems = [];
-  const stages = parseStages(text);
+  const stages = parseStages(text, buildArgs);
   if (stages.length < 2) problems.push(`not multi-stage (${stages.length} FROM)`);
   const runtime = stages.at(-1);
   if (!runtime) return ['no FROM instruction'];
@@ -115,4 +118,87 @@ export function runtimeHealthcheck(text) {
     ?.instructions.filter((i) => i.keyword === 'HEALTHCHECK')
     .at(-1);
   return health && !/^NONE\b/i.test(health.args.trim()) ? health.args : undefined;
+}
+
+/** The workspace libs whose build output (`…/libs/<lib>/dist`) the runtime stage copies. */
+export function copiedLibs(stages) {
+  const libs = new Set();
+  for (const ins of stages.at(-1)?.instructions ?? []) {
+    if (ins.keyword !== 'COPY') continue;
+    for (const source of copySources(ins).sources) {
+      const m = /(?:^|\/)libs\/([^/]+)\/dist\/?$/.exec(source);
+      if (m) libs.add(m[1]);
+    }
+  }
+  return [...libs].sort();
+}
+
+/**
+ * Problems of the services' images as a whole: every backend service is built by
+ * docker-compose.yml from the one shared Dockerfile (build argument SERVICE naming its folder),
+ * no backend service keeps a Dockerfile of its own (only those in `ownDockerfileAllowed` may), and
+ * the shared Dockerfile's runtime stage copies exactly the libs each service references.
+ * @param {{services: string[], ownDockerfiles: string[], ownDockerfileAllowed: Record<string, string>,
+ *   builds: {entry: string, service?: string, dockerfile: string, args: Record<string, string>, port?: string}[],
+ *   sharedDockerfile: string, libsOf: (service: string) => string[] | undefined,
+ *   copiedLibsOf: (args: Record<string, string>) => string[]}} input `services`: the folders under
+ *   services/ with a package.json; `builds`: docker-compose.yml entries that build a workspace
+ *   service; `libsOf`: the libs a service's tsconfig.build.json references (with theirs)
+ * @returns {string[]}
+ */
+export function serviceImageProblems(input) {
+  const { services, ownDockerfiles, ownDockerfileAllowed, builds, sharedDockerfile } = input;
+  const problems = [];
+  for (const service of services) {
+    const own = ownDockerfiles.includes(service);
+    if (own && !(service in ownDockerfileAllowed)) {
+      problems.push(
+        `services/${service}/Dockerfile: a backend service is built from ${sharedDockerfile} (build argument SERVICE=${service}); remove its own Dockerfile`,
+      );
+    }
+    const built = builds.filter((b) => b.service === service);
+    if (built.length === 0) {
+      problems.push(
+        own
+          ? `services/${service}: no service of docker-compose.yml builds it from services/${service}/Dockerfile`
+          : `services/${service}: no service of docker-compose.yml builds it (build: { context: ., dockerfile: ${sharedDockerfile}, args: { SERVICE: ${service} } })`,
+      );
+    }
+    for (const b of built.filter((x) => !own && x.dockerfile !== sharedDockerfile)) {
+      problems.push(
+        `services.${b.entry}: builds services/${service} from ${b.dockerfile}, not from ${sharedDockerfile}`,
+      );
+    }
+  }
+  for (const b of builds.filter((x) => x.dockerfile === sharedDockerfile)) {
+    const where = `services.${b.entry}`;
+    if (!b.service || !services.includes(b.service)) {
+      problems.push(
+        `${where}: build argument SERVICE=${b.service ?? ''} names no folder under services/ with a package.json`,
+      );
+      continue;
+    }
+    if (b.port !== undefined && b.args.PORT !== undefined && String(b.args.PORT) !== b.port) {
+      problems.push(`${where}: build argument PORT=${b.args.PORT} differs from its PORT ${b.port}`);
+    }
+    const wanted = input.libsOf(b.service);
+    if (!wanted) {
+      problems.push(`${where}: services/${b.service}/tsconfig.build.json is missing or unreadable`);
+      continue;
+    }
+    const copied = input.copiedLibsOf(b.args);
+    const missing = wanted.filter((l) => !copied.includes(l));
+    const extra = copied.filter((l) => !wanted.includes(l));
+    if (missing.length > 0) {
+      problems.push(
+        `${where}: ${sharedDockerfile} does not copy libs/${missing.join(', libs/')}, which services/${b.service} references`,
+      );
+    }
+    if (extra.length > 0) {
+      problems.push(
+        `${where}: ${sharedDockerfile} copies libs/${extra.join(', libs/')}, which services/${b.service} does not reference (no dist/ in its build stage)`,
+      );
+    }
+  }
+  return problems;
 }

@@ -43,18 +43,44 @@ function substitute(value, vars) {
   });
 }
 
+/** Like {@link substitute}, but only the names in `vars`: any other variable stays as written. */
+function substituteKnown(value, vars) {
+  return value.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (whole, a, def, b) => {
+    const name = a ?? b;
+    if (!Object.hasOwn(vars, name)) return whole;
+    return vars[name] === '' && def !== undefined ? def : vars[name];
+  });
+}
+
+/** An ARG instruction's name and default (`ARG NAME` has none). */
+function argOf(ins) {
+  const m = /^(\w+)(?:=(.*))?$/.exec(ins.args.trim());
+  return m ? { name: m[1], value: m[2]?.replace(/^["']|["']$/g, '') } : undefined;
+}
+
 /**
  * Stages of a Dockerfile. `from` is the image (or earlier stage name) after substituting the
- * defaults of the ARGs declared before the first FROM.
+ * ARGs declared before the first FROM. Inside a stage, the ARGs it declares (a global one
+ * re-declared by name, or its own) are substituted into its instructions, as Docker expands
+ * them (in a RUN the shell does it, from the build environment); other `$VAR`s stay as written.
+ * @param {string} text the Dockerfile
+ * @param {Record<string, string>} [buildArgs] `--build-arg` values (Compose `build.args`); they
+ *   override the Dockerfile's defaults
  * @returns {Stage[]}
  */
-export function parseStages(text) {
+export function parseStages(text, buildArgs = {}) {
   const globals = {};
   const stages = [];
+  let scope = {};
   for (const ins of parseInstructions(text)) {
-    if (ins.keyword === 'ARG' && stages.length === 0) {
-      const m = /^(\w+)(?:=(.*))?$/.exec(ins.args.trim());
-      if (m) globals[m[1]] = (m[2] ?? '').replace(/^["']|["']$/g, '');
+    if (ins.keyword === 'ARG') {
+      const arg = argOf(ins);
+      if (!arg) continue;
+      if (stages.length === 0) {
+        globals[arg.name] = buildArgs[arg.name] ?? arg.value ?? '';
+      } else {
+        scope[arg.name] = buildArgs[arg.name] ?? globals[arg.name] ?? arg.value ?? '';
+      }
       continue;
     }
     if (ins.keyword === 'FROM') {
@@ -67,9 +93,10 @@ export function parseStages(text) {
         from,
         instructions: [],
       });
+      scope = {};
       continue;
     }
-    stages.at(-1)?.instructions.push(ins);
+    stages.at(-1)?.instructions.push({ ...ins, args: substituteKnown(ins.args, scope) });
   }
   return stages;
 }

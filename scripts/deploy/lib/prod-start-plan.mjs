@@ -13,7 +13,9 @@ import { npmInstalls, PROD_ONLY } from './dockerfile-rules.mjs';
  * @typedef {{argv: string[], timeoutMs: number, intervalMs: number, startPeriodMs: number, retries: number}} Healthcheck
  * @typedef {{argv: string[], workdir: string, stage: string, line: number}} ProdInstall
  * @typedef {{workdir: string, user?: string, env: Record<string, string>, cmd: string[], health?: Healthcheck,
- *   copies: Copy[], prodInstall?: ProdInstall, buildCommands: string[], problems: string[]}} RuntimePlan
+ *   copies: Copy[], prodInstall?: ProdInstall, buildCommands: string[], madeDirs: {from: string, path: string}[],
+ *   problems: string[]}} RuntimePlan `madeDirs`: folders a build stage makes with `mkdir -p` (empty
+ *   unless its build writes into them: the check makes them when the repository has none)
  */
 
 /** Words of a shell-like text: blanks split, quotes group (a backslash escapes in "…"). */
@@ -105,6 +107,24 @@ function prodInstallOf(stage) {
   return undefined;
 }
 
+/** Folders a stage's RUN `mkdir -p` lines make, as absolute paths (resolved against its WORKDIR). */
+function madeDirsOf(stage) {
+  const made = [];
+  let dir = '/';
+  for (const ins of stage.instructions) {
+    if (ins.keyword === 'WORKDIR') dir = posix.resolve(dir, ins.args.trim());
+    if (ins.keyword !== 'RUN') continue;
+    for (const cmd of ins.args.split(/&&|;|\|\|/)) {
+      const words = shellWords(cmd.trim());
+      if (words[0] !== 'mkdir' || !words.includes('-p')) continue;
+      for (const w of words.slice(1).filter((x) => !x.startsWith('-'))) {
+        made.push({ from: stage.name ?? String(stage.index), path: posix.resolve(dir, w) });
+      }
+    }
+  }
+  return made;
+}
+
 /** The WORKDIR at the end of a stage. */
 function finalWorkdir(stage) {
   return stage.instructions
@@ -124,17 +144,28 @@ function inside(path, dir) {
  * (role `deps`); from any other stage, from the repository (role `build`: those stages copy the
  * repository into their WORKDIR and compile it, as `nx run-many -t build` did); without --from,
  * from the build context (the repository root).
+ * @param {string} text the Dockerfile
+ * @param {Record<string, string>} [buildArgs] its build arguments (Compose `build.args`)
  * @returns {RuntimePlan}
  */
-export function planRuntime(text) {
-  const stages = parseStages(text);
+export function planRuntime(text, buildArgs = {}) {
+  const stages = parseStages(text, buildArgs);
   const runtime = stages.at(-1);
-  const plan = { workdir: '/', env: {}, cmd: [], copies: [], buildCommands: [], problems: [] };
+  const plan = {
+    workdir: '/',
+    env: {},
+    cmd: [],
+    copies: [],
+    buildCommands: [],
+    madeDirs: [],
+    problems: [],
+  };
   if (!runtime) return { ...plan, problems: ['no FROM instruction'] };
   const installs = stages.slice(0, -1).map((s) => prodInstallOf(s));
   plan.prodInstall = installs.find(Boolean);
   for (const stage of stages.slice(0, -1)) {
     if (installs[stage.index]) continue;
+    plan.madeDirs.push(...madeDirsOf(stage));
     for (const ins of stage.instructions.filter((i) => i.keyword === 'RUN')) {
       if (/\b(tsc|nx|npm\s+run\s+build)\b/.test(ins.args)) plan.buildCommands.push(ins.args);
     }

@@ -128,6 +128,15 @@ export async function buildRuntimeTree({ root, plan, workspaces, serviceDir, wor
     ...t,
     host: hostOf(t.role, t),
   }));
+  // A folder a build stage makes (`mkdir -p`) and the repository lacks: the image has it empty.
+  const made = (t) =>
+    t.role === 'build' && plan.madeDirs?.some((d) => d.from === t.from && d.path === t.source);
+  for (const [i, t] of targets.entries()) {
+    if (existsSync(t.host) || !made(t)) continue;
+    t.host = join(work, 'made', String(i));
+    t.dir = true;
+    mkdirSync(t.host, { recursive: true });
+  }
   const absent = targets
     .filter((t) => !existsSync(t.host))
     .map((t) => {

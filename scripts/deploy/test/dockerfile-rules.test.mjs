@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseStages } from '../lib/dockerfile.mjs';
-import { dockerfileProblems, runtimeHealthcheck } from '../lib/dockerfile-rules.mjs';
+import { parse } from 'yaml';
+import { composeImages, SERVICE_DOCKERFILE } from '../lib/compose-rules.mjs';
+import {
+  copiedLibs,
+  dockerfileProblems,
+  runtimeHealthcheck,
+  serviceImageProblems,
+} from '../lib/dockerfile-rules.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The images this repository's docker-compose.yml builds from workspace services. */
+function repoImages() {
+  const doc = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+  return composeImages(doc);
+}
 
 // A minimal image that passes every rule; each test breaks one thing.
 const GOOD = `# syntax=docker/dockerfile:1.7
@@ -61,14 +74,12 @@ describe('dockerfileProblems', () => {
     assert.deepEqual(dockerfileProblems(GOOD), []);
   });
 
-  it('when every service Dockerfile of this repository is checked, then none has a problem', () => {
-    const services = readdirSync(join(root, 'services')).filter((s) =>
-      existsSync(join(root, 'services', s, 'Dockerfile')),
-    );
-    assert.ok(services.length >= 6);
-    for (const s of services) {
-      const text = readFileSync(join(root, 'services', s, 'Dockerfile'), 'utf8');
-      assert.deepEqual(dockerfileProblems(text), [], s);
+  it('when every image docker-compose.yml builds of this repository is checked, then none has a problem', () => {
+    const images = repoImages();
+    assert.ok(images.filter((i) => i.dockerfile === SERVICE_DOCKERFILE).length >= 6);
+    for (const { entry, dockerfile, args } of images) {
+      const text = readFileSync(join(root, dockerfile), 'utf8');
+      assert.deepEqual(dockerfileProblems(text, args), [], entry);
     }
   });
 
@@ -154,5 +165,132 @@ describe('dockerfileProblems', () => {
     assert.ok(dockerfileProblems(without).includes('no HEALTHCHECK in the runtime stage'));
     assert.equal(runtimeHealthcheck(without), undefined);
     assert.ok(dockerfileProblems(`${without}HEALTHCHECK NONE\n`).includes('HEALTHCHECK NONE'));
+  });
+});
+
+// The shared Dockerfile in small: the service and its port are build arguments.
+const SHARED = `ARG NODE_IMAGE=node:24-slim
+ARG SERVICE
+ARG PORT=3000
+FROM \${NODE_IMAGE} AS build
+ARG SERVICE
+WORKDIR /repo
+RUN npm ci --workspace services/\${SERVICE} && npx tsc -b services/$SERVICE/tsconfig.build.json
+FROM \${NODE_IMAGE} AS deps
+ARG SERVICE
+WORKDIR /repo
+RUN npm ci --omit=dev --workspace services/\${SERVICE}
+FROM \${NODE_IMAGE} AS runtime
+ARG SERVICE
+ARG PORT
+ENV PORT=\${PORT} HOME=\${HOME}
+COPY --from=deps /repo/node_modules ./node_modules
+COPY --from=build /repo/libs/a/dist ./libs/a/dist
+COPY --from=build /repo/libs/b/dist/ ./libs/b/dist
+COPY --from=build /repo/services/\${SERVICE}/dist ./services/\${SERVICE}/dist
+USER node
+WORKDIR /repo/services/\${SERVICE}
+HEALTHCHECK CMD ["node", "probe.js"]
+`;
+
+describe('build arguments', () => {
+  it('when a stage declares an ARG, then its instructions get the build argument, else the default', () => {
+    const [build, , runtime] = parseStages(SHARED, { SERVICE: 'cart' });
+
+    assert.match(
+      build.instructions[1].args,
+      /--workspace services\/cart && npx tsc -b services\/cart\//,
+    );
+    assert.equal(runtime.instructions[0].args, 'PORT=3000 HOME=${HOME}');
+    assert.equal(runtime.instructions.at(-2).args, '/repo/services/cart');
+  });
+
+  it('when a stage does not declare the ARG, then the global one does not reach it', () => {
+    const text = SHARED.replace(
+      'FROM ${NODE_IMAGE} AS deps\nARG SERVICE\n',
+      'FROM ${NODE_IMAGE} AS deps\n',
+    );
+
+    const deps = parseStages(text, { SERVICE: 'cart' })[1];
+
+    assert.match(deps.instructions[1].args, /--workspace services\/\$\{SERVICE\}$/);
+  });
+
+  it('when the runtime stage copies libs build outputs, then those libs are the copied ones', () => {
+    assert.deepEqual(copiedLibs(parseStages(SHARED, { SERVICE: 'cart' })), ['a', 'b']);
+    assert.deepEqual(dockerfileProblems(SHARED, { SERVICE: 'cart' }), []);
+  });
+});
+
+describe('serviceImageProblems', () => {
+  const build = (service, extra = {}) => ({
+    entry: service,
+    service,
+    dockerfile: SERVICE_DOCKERFILE,
+    args: { SERVICE: service, PORT: '3001' },
+    port: '3001',
+    ...extra,
+  });
+  const input = (over = {}) => ({
+    services: ['cart', 'console'],
+    ownDockerfiles: ['console'],
+    ownDockerfileAllowed: { console: 'front end' },
+    builds: [
+      build('cart'),
+      { entry: 'console', service: 'console', dockerfile: 'services/console/Dockerfile', args: {} },
+    ],
+    sharedDockerfile: SERVICE_DOCKERFILE,
+    libsOf: () => ['a', 'b'],
+    copiedLibsOf: () => ['a', 'b'],
+    ...over,
+  });
+
+  it('when every backend service is built from the shared Dockerfile with its libs, then there is no problem', () => {
+    assert.deepEqual(serviceImageProblems(input()), []);
+  });
+
+  it('when a backend service keeps its own Dockerfile, then it is told to remove it', () => {
+    const problems = serviceImageProblems(input({ ownDockerfiles: ['cart', 'console'] }));
+
+    assert.ok(
+      problems.some((p) => /^services\/cart\/Dockerfile: a backend service is built from/.test(p)),
+    );
+  });
+
+  it('when no Compose entry builds a service, or one builds it from another Dockerfile, then each is named', () => {
+    const none = serviceImageProblems(input({ builds: input().builds.slice(1) }));
+    const other = serviceImageProblems(
+      input({ builds: [build('cart', { dockerfile: 'elsewhere/Dockerfile' }), input().builds[1]] }),
+    );
+
+    assert.ok(
+      none.some((p) => /^services\/cart: no service of docker-compose.yml builds it/.test(p)),
+    );
+    assert.ok(
+      other.some((p) => /builds services\/cart from elsewhere\/Dockerfile, not from/.test(p)),
+    );
+  });
+
+  it('when the build argument SERVICE names no service, or PORT differs from the entry, then it is refused', () => {
+    const unknown = serviceImageProblems(
+      input({ builds: [...input().builds, build('nope', { entry: 'nope' })] }),
+    );
+    const port = serviceImageProblems(
+      input({ builds: [build('cart', { port: '3009' }), input().builds[1]] }),
+    );
+
+    assert.ok(
+      unknown.some((p) => /services.nope: build argument SERVICE=nope names no folder/.test(p)),
+    );
+    assert.ok(port.some((p) => /build argument PORT=3001 differs from its PORT 3009/.test(p)));
+  });
+
+  it('when the runtime stage copies libs other than those the service references, then both sides are named', () => {
+    const problems = serviceImageProblems(input({ copiedLibsOf: () => ['a', 'c'] }));
+
+    assert.deepEqual(problems, [
+      `services.cart: ${SERVICE_DOCKERFILE} does not copy libs/b, which services/cart references`,
+      `services.cart: ${SERVICE_DOCKERFILE} copies libs/c, which services/cart does not reference (no dist/ in its build stage)`,
+    ]);
   });
 });

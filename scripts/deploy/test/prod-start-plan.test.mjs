@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { composeImages } from '../lib/compose-rules.mjs';
 import { copyTargets, missingInImage, runtimeWorkspaces } from '../lib/prod-start-needs.mjs';
 import { durationMs, parseEnv, planRuntime, shellWords } from '../lib/prod-start-plan.mjs';
 import { readWorkspaces } from '../lib/prod-start-tree.mjs';
@@ -253,12 +255,11 @@ describe('missingInImage', () => {
 
   it("when this repository's service Dockerfiles are followed, then each image has what its service needs", () => {
     const workspaces = readWorkspaces(root);
-    const services = readdirSync(join(root, 'services')).filter((s) =>
-      existsSync(join(root, 'services', s, 'Dockerfile')),
-    );
-    assert.ok(services.length >= 6);
-    for (const s of services) {
-      const plan = planRuntime(readFileSync(join(root, 'services', s, 'Dockerfile'), 'utf8'));
+    const doc = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+    const images = composeImages(doc);
+    assert.ok(images.length >= 7);
+    for (const { service: s, dockerfile, args } of images) {
+      const plan = planRuntime(readFileSync(join(root, dockerfile), 'utf8'), args);
       const targets = copyTargets(plan.copies, folderUnlessFile);
       // What the lockfile nests today (libs/platform's own @opentelemetry/sdk-trace-node).
       const nested = { 'libs/platform': ['@opentelemetry/sdk-trace-node'] };
@@ -276,6 +277,20 @@ describe('missingInImage', () => {
         s,
       );
     }
+  });
+});
+
+describe('folders a build stage makes', () => {
+  it('when a build stage runs mkdir -p, then the plan lists the folders against its WORKDIR', () => {
+    const text = IMAGE.replace(
+      'RUN npx tsc -b services/svc/tsconfig.build.json',
+      'RUN npx tsc -b services/svc/tsconfig.build.json && mkdir -p services/svc/migrations /abs',
+    );
+
+    assert.deepEqual(planRuntime(text).madeDirs, [
+      { from: 'build', path: '/repo/services/svc/migrations' },
+      { from: 'build', path: '/abs' },
+    ]);
   });
 });
 

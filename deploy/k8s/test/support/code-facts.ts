@@ -141,12 +141,15 @@ const NOT_IN_KUBERNETES = ['console'];
 
 let cached: ServiceFacts[] | undefined;
 
-/** Every deployable service (services/* with a Dockerfile), read from the code. */
+/**
+ * Every deployable service (services/* with a package.json; the backend services' images are
+ * built from the one deploy/docker/service.Dockerfile), read from the code.
+ */
 export function services(): ServiceFacts[] {
   if (cached) return cached;
   const names = readdirSync(join(ROOT, 'services')).filter(
     (n) =>
-      readdirSync(join(ROOT, 'services', n)).includes('Dockerfile') &&
+      readdirSync(join(ROOT, 'services', n)).includes('package.json') &&
       !NOT_IN_KUBERNETES.includes(n),
   );
   const compose = composeServices();
