@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeProblems } from '../lib/compose-rules.mjs';
+import { appServiceOf, composeProblems, SERVICE_DOCKERFILE } from '../lib/compose-rules.mjs';
 import { endpointsIn, memoryMiB, publishedPorts } from '../lib/compose-model.mjs';
 
 // A small but complete platform: Postgres with an init script, one workspace service built from
@@ -222,5 +222,21 @@ describe('composeProblems', () => {
     assert.deepEqual(problems, [
       'services.collector: OTHER_ADMIN_URL uses port 3000 of shop, which listens on 4000',
     ]);
+  });
+});
+
+describe('appServiceOf', () => {
+  it('when an entry is built from the shared Dockerfile, then its service is the build argument SERVICE', () => {
+    const shared = {
+      build: { context: '.', dockerfile: SERVICE_DOCKERFILE, args: { SERVICE: 'cart' } },
+    };
+
+    assert.equal(appServiceOf(shared), 'cart');
+    assert.equal(
+      appServiceOf({ build: { context: '.', dockerfile: SERVICE_DOCKERFILE } }),
+      undefined,
+    );
+    assert.equal(appServiceOf({ build: { dockerfile: 'services/console/Dockerfile' } }), 'console');
+    assert.equal(appServiceOf({ image: 'redis:7' }), undefined);
   });
 });

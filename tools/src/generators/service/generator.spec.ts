@@ -1,5 +1,7 @@
 import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { parse } from 'yaml';
+import { SERVICE_DOCKERFILE } from './compose-entry';
 import { serviceGenerator } from './generator';
 import type { ServiceGeneratorSchema } from './schema';
 
@@ -19,8 +21,6 @@ function filesUnder(tree: Tree, root: string): string[] {
 
 /** The files every generated service has, whatever its store. */
 const COMMON_FILES = [
-  'Dockerfile',
-  'Dockerfile.dockerignore',
   'README.md',
   'jest.config.js',
   'package.json',
@@ -243,5 +243,81 @@ describe('service generator', () => {
     await expect(generate(tree, {})).rejects.toThrow(
       /an Nx project named "loyalty-points" already exists/,
     );
+  });
+  describe('docker-compose.yml', () => {
+    // The platform's Compose file in small: anchors the entries merge, one service, the
+    // observability section after the services.
+    const COMPOSE = `x-platform-env: &platform-env
+  NODE_ENV: production
+x-service: &service
+  restart: unless-stopped
+x-infra-ready: &infra-ready
+  kafka: { condition: service_healthy }
+x-redis-env: &redis-env
+  REDIS_URL: redis://redis:6379
+services:
+  kafka:
+    image: apache/kafka:4.1.0
+  cart:
+    <<: *service
+    image: rc/cart:local
+
+  # ------------------------------------------------------------------ observability profile
+  jaeger:
+    image: jaegertracing/jaeger:2
+volumes:
+  kafka-data:
+`;
+    const services = () =>
+      (
+        parse(tree.read('docker-compose.yml', 'utf8') ?? '', { merge: true }) as {
+          services: Record<string, Record<string, unknown>>;
+        }
+      ).services;
+
+    beforeEach(() => tree.write('docker-compose.yml', COMPOSE));
+
+    it('when generated, then the service gets an entry built from the shared Dockerfile and no Dockerfile of its own', async () => {
+      // Act
+      await generate(tree, { store: 'postgres', tier: 1, port: 3020 });
+
+      // Assert
+      const entry = services()['loyalty-points']!;
+      expect(entry.build).toEqual({
+        context: '.',
+        dockerfile: SERVICE_DOCKERFILE,
+        args: { SERVICE: 'loyalty-points', PORT: 3020 },
+      });
+      expect(entry.ports).toEqual(['127.0.0.1:3020:3020', '127.0.0.1:4020:4020']);
+      expect(entry.environment).toMatchObject({
+        NODE_ENV: 'production',
+        REDIS_URL: 'redis://redis:6379',
+        SERVICE_NAME: 'loyalty-points',
+        PORT: 3020,
+      });
+      expect(String((entry.environment as Record<string, string>).DATABASE_URL)).toMatch(
+        /^postgres:\/\/rc_loyalty_points:\$\{RC_PG_LOYALTY_POINTS_PASSWORD:\?.*@postgres:5432\/rc_loyalty_points$/,
+      );
+      expect(entry).toMatchObject({ restart: 'unless-stopped', cpu_shares: 1024 });
+      expect(Object.keys(services())).toEqual(['kafka', 'cart', 'loyalty-points', 'jaeger']);
+      expect(tree.exists('services/loyalty-points/Dockerfile')).toBe(false);
+    });
+
+    it('when the service is generated outside services/, then docker-compose.yml is left alone', async () => {
+      // Act
+      await generate(tree, { directory: 'tools/.generated/run-1' });
+
+      // Assert
+      expect(tree.read('docker-compose.yml', 'utf8')).toBe(COMPOSE);
+    });
+
+    it('when docker-compose.yml already has a service of that name, then it is refused and nothing is written', async () => {
+      // Act + Assert
+      await expect(generate(tree, { name: 'cart' })).rejects.toThrow(
+        /docker-compose.yml already has a service "cart"/,
+      );
+      expect(tree.exists('services/cart')).toBe(false);
+      expect(tree.read('docker-compose.yml', 'utf8')).toBe(COMPOSE);
+    });
   });
 });

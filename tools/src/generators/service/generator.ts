@@ -8,6 +8,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { join } from 'node:path';
+import { addComposeEntry, COMPOSE_FILE, composeHasService } from './compose-entry';
 import type { ServiceGeneratorSchema } from './schema';
 
 /** A service's store: its own Postgres database, Redis as its store, or nothing. */
@@ -71,6 +72,10 @@ export function normalizeOptions(
   }
   if (getProjects(tree).has(name)) {
     throw new Error(`an Nx project named "${name}" already exists; choose another name.`);
+  }
+  const compose = tree.read(COMPOSE_FILE, 'utf8');
+  if (compose !== null && composeHasService(compose, name)) {
+    throw new Error(`${COMPOSE_FILE} already has a service "${name}"; choose another name.`);
   }
   return {
     name,
@@ -136,6 +141,10 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
       template.replace('__fileName__', variables.fileName),
     );
     tree.delete(path);
+  }
+  // Its image: an entry built from the shared Dockerfile, for a service where Compose builds them.
+  if (options.projectRoot === joinPathFragments('services', options.name)) {
+    addComposeEntry(tree, options);
   }
   if (!options.skipFormat) await formatFiles(tree);
 }
