@@ -13,7 +13,7 @@ import type { RetryRequest } from '../retry/retry-request';
 import { TimeoutQueue } from '../timeout/timeout-queue';
 import { timerSchedulerFor } from '../timeout/timer-scheduler';
 import type { PolicyOperation } from './attempt-context';
-import { AttemptRun, type AttemptHost } from './attempt-run';
+import { AttemptRun, type AttemptHost, type AttemptPlan } from './attempt-run';
 import { policyConfigSchema, type PolicyConfig, type PolicyConfigInput } from './policy.config';
 import { parseConfig } from './resilience-config.error';
 
@@ -140,18 +140,23 @@ export class ResiliencePolicy implements AttemptHost {
         }
       }
       try {
-        const at = attempt === 1 ? startedAt : this.clock.monotonic();
-        return await this.attempt(fn, attempt, timeoutMs, cutByDeadline, ctx?.signal, at);
+        return await this.attempt(fn, {
+          attempt,
+          timeoutMs,
+          cutByDeadline,
+          signal: ctx?.signal,
+          startedAt: attempt === 1 ? startedAt : this.clock.monotonic(),
+        });
       } catch (error) {
         progress ??= this.retry.newProgress();
-        const decision = this.retry.decide(
+        const decision = this.retry.decide({
           error,
           attempt,
-          ctx,
+          request: ctx,
           progress,
           deadlineAt,
-          this.config.minRemainingMs,
-        );
+          minRemainingMs: this.config.minRemainingMs,
+        });
         if (!decision.retry) {
           if (decision.reason !== 'deadline' || deadlineAt === undefined) throw error;
           this.deadlineBefore.inc();
@@ -175,47 +180,27 @@ export class ResiliencePolicy implements AttemptHost {
     else this.timedOut.inc();
   }
 
-  private attempt<T>(
-    fn: PolicyOperation<T>,
-    attempt: number,
-    timeoutMs: number,
-    cutByDeadline: boolean,
-    signal: AbortSignal | undefined,
-    startedAt: number,
-  ): Promise<T> {
+  private attempt<T>(fn: PolicyOperation<T>, plan: AttemptPlan): Promise<T> {
     const permit = this.breaker.acquire();
-    if (this.bulkhead.tryAcquire()) {
-      return new AttemptRun<T>(
-        this,
-        attempt,
-        timeoutMs,
-        cutByDeadline,
-        permit,
-        signal,
-        startedAt,
-      ).start(fn);
-    }
-    return this.queueThenAttempt(fn, attempt, timeoutMs, cutByDeadline, signal, permit, startedAt);
+    if (this.bulkhead.tryAcquire()) return new AttemptRun<T>(this, plan, permit).start(fn);
+    return this.queueThenAttempt(fn, plan, permit);
   }
 
+  /** Waits for a bulkhead slot (from `plan.startedAt`), then runs the attempt in the time left. */
   private async queueThenAttempt<T>(
     fn: PolicyOperation<T>,
-    attempt: number,
-    timeoutMs: number,
-    cutByDeadline: boolean,
-    signal: AbortSignal | undefined,
+    plan: AttemptPlan,
     permit: number,
-    queuedAt: number,
   ): Promise<T> {
     try {
-      await this.bulkhead.acquire(timeoutMs, signal);
+      await this.bulkhead.acquire(plan.timeoutMs, plan.signal);
     } catch (error) {
       this.breaker.release(permit);
       throw error;
     }
     // Time spent queueing is part of this attempt's budget.
     const now = this.clock.monotonic();
-    const left = Math.max(1, timeoutMs - (now - queuedAt));
-    return new AttemptRun<T>(this, attempt, left, cutByDeadline, permit, signal, now).start(fn);
+    const left = Math.max(1, plan.timeoutMs - (now - plan.startedAt));
+    return new AttemptRun<T>(this, { ...plan, timeoutMs: left, startedAt: now }, permit).start(fn);
   }
 }

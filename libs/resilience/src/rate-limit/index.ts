@@ -9,5 +9,9 @@ export {
   validateRateLimitPolicy,
 } from './rate-limit.policy';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter';
-export { type RedisScriptClient, RedisTokenBucket } from './redis-token-bucket';
+export {
+  type RedisScriptClient,
+  RedisTokenBucket,
+  type TokenBucketTake,
+} from './redis-token-bucket';
 export { TOKEN_BUCKET_LUA, TOKEN_BUCKET_LUA_SHA } from './token-bucket.lua';

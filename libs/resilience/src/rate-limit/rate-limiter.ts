@@ -60,6 +60,18 @@ interface Lease {
  */
 const SETTLED = new Error('rate limit decision settled');
 
+/** One `consume` as the limiter works it out. */
+interface TokenRequest {
+  readonly route: string;
+  /** The bucket's Redis key (route and client). */
+  readonly key: string;
+  readonly policy: RateLimitPolicy;
+  /** Tokens this request spends. */
+  readonly cost: number;
+  /** Tokens asked of Redis: `cost`, or a lease's worth when leasing. */
+  readonly want: number;
+}
+
 /** Most leases kept; past it, expired ones are dropped (then all, if none had expired). */
 const MAX_LEASES = 10_000;
 
@@ -129,7 +141,8 @@ export class RateLimiter {
     const policy = this.options.routes[route];
     if (!policy) throw new RangeError(`no rate limit policy for route "${route}"`);
     const key = `${this.prefix}:${route}:${clientKey(client)}`;
-    const decision = await this.leasedOrDecided(route, key, policy, cost);
+    const want = Math.max(cost, Math.floor(policy.limit * this.leaseFraction));
+    const decision = await this.leasedOrDecided({ route, key, policy, cost, want });
     this.decisions.inc({
       route,
       decision: decision.allowed ? 'allowed' : 'denied',
@@ -144,18 +157,13 @@ export class RateLimiter {
    * leasing its own tokens (a burst would otherwise take many leases and lose what they leave
    * unspent): they then spend the new lease, or get the same refusal when the bucket was empty.
    */
-  private async leasedOrDecided(
-    route: string,
-    key: string,
-    policy: RateLimitPolicy,
-    cost: number,
-  ): Promise<RateLimitDecision> {
-    const want = Math.max(cost, Math.floor(policy.limit * this.leaseFraction));
-    if (want === cost) return this.decide(route, key, policy, cost, want);
+  private async leasedOrDecided(request: TokenRequest): Promise<RateLimitDecision> {
+    const { key, cost, want } = request;
+    if (want === cost) return this.decide(request);
     // Three rounds at most: a request that keeps finding the new lease spent by the others
     // then asks Redis itself.
     for (let round = 0; round < 3; round++) {
-      const leased = this.fromLease(route, key, policy, cost);
+      const leased = this.fromLease(request);
       if (leased) return leased;
       const pending = this.leasing.get(key);
       if (!pending) break;
@@ -163,22 +171,15 @@ export class RateLimiter {
       if (!earlier.allowed && earlier.source === 'redis') return earlier;
     }
     // Forgotten before the waiters resume, so none of them waits for it twice.
-    const call: Promise<RateLimitDecision> = this.decide(route, key, policy, cost, want).finally(
-      () => {
-        if (this.leasing.get(key) === call) this.leasing.delete(key);
-      },
-    );
+    const call: Promise<RateLimitDecision> = this.decide(request).finally(() => {
+      if (this.leasing.get(key) === call) this.leasing.delete(key);
+    });
     this.leasing.set(key, call);
     return call;
   }
 
   /** Spends `cost` of this process's lease on `key`, if it holds that many still valid. */
-  private fromLease(
-    route: string,
-    key: string,
-    policy: RateLimitPolicy,
-    cost: number,
-  ): RateLimitDecision | undefined {
+  private fromLease({ route, key, policy, cost }: TokenRequest): RateLimitDecision | undefined {
     const lease = this.leases.get(key);
     if (!lease) return undefined;
     if (lease.until <= this.clock.now() || lease.tokens < cost) {
@@ -202,15 +203,10 @@ export class RateLimiter {
   }
 
   /** Asks Redis (for up to `want` tokens), or the fallback when Redis cannot answer. */
-  private async decide(
-    route: string,
-    key: string,
-    policy: RateLimitPolicy,
-    cost: number,
-    want: number,
-  ): Promise<RateLimitDecision> {
-    const result = await this.fromRedis(key, policy, cost, want);
-    if (!result) return this.fallback(route, key, policy, cost);
+  private async decide(request: TokenRequest): Promise<RateLimitDecision> {
+    const { route, key, policy, cost } = request;
+    const result = await this.fromRedis(request);
+    if (!result) return this.fallback(request);
     const { taken, ...bucket } = result;
     const extra = result.allowed ? taken - cost : 0;
     if (extra > 0) this.keepLease(key, policy, extra, bucket);
@@ -245,16 +241,22 @@ export class RateLimiter {
   }
 
   /** The Redis decision, or undefined when Redis is down, failing or slower than the timeout. */
-  private async fromRedis(
-    key: string,
-    policy: RateLimitPolicy,
-    cost: number,
-    want: number,
-  ): Promise<(TokenBucketResult & { taken: number }) | undefined> {
+  private async fromRedis({
+    key,
+    policy,
+    cost,
+    want,
+  }: TokenRequest): Promise<(TokenBucketResult & { taken: number }) | undefined> {
     if (this.clock.now() < this.redisDownUntil) return undefined;
     if (DISCONNECTED.has(this.options.redis.status)) return this.markDown('disconnected');
     const timeout = new AbortController();
-    const call = this.bucket.take(key, policy.limit, policy.windowMs, cost, want);
+    const call = this.bucket.take({
+      key,
+      limit: policy.limit,
+      windowMs: policy.windowMs,
+      cost,
+      want,
+    });
     try {
       const winner = await Promise.race([
         call,
@@ -278,18 +280,13 @@ export class RateLimiter {
     return undefined;
   }
 
-  private fallback(
-    route: string,
-    key: string,
-    policy: RateLimitPolicy,
-    cost: number,
-  ): RateLimitDecision {
+  private fallback({ route, key, policy, cost }: TokenRequest): RateLimitDecision {
     const retryAfterMs = Math.max(1, this.redisDownUntil - this.clock.now());
     switch (policy.fallback ?? 'local') {
       case 'fail-open':
-        return unknownState(route, policy, true, 0, 'fail-open');
+        return unknownState({ route, policy, allowed: true, retryAfterMs: 0, source: 'fail-open' });
       case 'fail-closed':
-        return unknownState(route, policy, false, retryAfterMs, 'fail-closed');
+        return unknownState({ route, policy, allowed: false, retryAfterMs, source: 'fail-closed' });
       case 'local': {
         const local = this.localBucket(route, policy);
         const shown = { limit: local.limit, windowMs: local.windowMs };
@@ -318,14 +315,20 @@ function decide(
   return { route, limit: policy.limit, windowMs: policy.windowMs, ...result, source };
 }
 
-function unknownState(
-  route: string,
-  policy: RateLimitPolicy,
-  allowed: boolean,
-  retryAfterMs: number,
-  source: 'fail-open' | 'fail-closed',
-): RateLimitDecision {
-  const { limit, windowMs } = policy;
+/** A decision made without Redis's state of the bucket (fail-open or fail-closed). */
+function unknownState({
+  route,
+  policy: { limit, windowMs },
+  allowed,
+  retryAfterMs,
+  source,
+}: {
+  route: string;
+  policy: RateLimitPolicy;
+  allowed: boolean;
+  retryAfterMs: number;
+  source: 'fail-open' | 'fail-closed';
+}): RateLimitDecision {
   return { route, limit, windowMs, allowed, remaining: 0, resetMs: 0, retryAfterMs, source };
 }
 

@@ -12,6 +12,20 @@ export interface RedisScriptClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
+/** One take of {@link RedisTokenBucket.take}. */
+export interface TokenBucketTake {
+  /** The bucket's Redis key. */
+  key: string;
+  /** Capacity. */
+  limit: number;
+  /** The whole capacity is refilled over this window. */
+  windowMs: number;
+  /** Tokens to take (default 1). */
+  cost?: number;
+  /** When more than `cost`: up to this many whole tokens if the bucket holds them (a lease). */
+  want?: number;
+}
+
 /**
  * Runs the token-bucket Lua script for one key: EVALSHA first (the script body is sent once
  * per Redis server), EVAL when the server answers NOSCRIPT (restart, failover, SCRIPT FLUSH).
@@ -24,13 +38,13 @@ export class RedisTokenBucket {
    * when `want` > `cost`, up to `want` whole tokens if the bucket holds them (`taken` says how
    * many were taken).
    */
-  async take(
-    key: string,
-    limit: number,
-    windowMs: number,
+  async take({
+    key,
+    limit,
+    windowMs,
     cost = 1,
     want = cost,
-  ): Promise<TokenBucketResult & { taken: number }> {
+  }: TokenBucketTake): Promise<TokenBucketResult & { taken: number }> {
     const args = [key, limit, windowMs, cost, Math.max(cost, want)] as const;
     let reply: unknown;
     try {

@@ -7,7 +7,13 @@ export {
   type ErrorClassification,
   type ErrorClassifier,
 } from './error-classifier';
-export { Retry, type GiveUpReason, type RetryDecision, type RetryDeps } from './retry';
+export {
+  Retry,
+  type GiveUpReason,
+  type RetryDecision,
+  type RetryDeps,
+  type RetryQuestion,
+} from './retry';
 export { parseRetryAfter } from './retry-after';
 export {
   JITTER_STRATEGIES,

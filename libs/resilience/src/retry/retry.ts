@@ -26,6 +26,22 @@ export type GiveUpReason =
 export type RetryDecision =
   { retry: true; delayMs: number } | { retry: false; reason: GiveUpReason };
 
+/** One failed attempt put to {@link Retry.decide}. */
+export interface RetryQuestion {
+  /** What the attempt failed with. */
+  error: unknown;
+  /** 1-based number of the attempt that failed. */
+  attempt: number;
+  /** The request: cancellation and whether it is safe to repeat. */
+  request?: RetryRequest;
+  /** The request's backoff so far ({@link Retry.newProgress}). */
+  progress: BackoffProgress;
+  /** Epoch-ms deadline of the request, if any. */
+  deadlineAt?: number;
+  /** A retry must leave at least this much of the deadline for its attempt (default 0). */
+  minRemainingMs?: number;
+}
+
 /** Collaborators of a {@link Retry}; all optional. */
 export interface RetryDeps {
   clock?: Clock;
@@ -86,17 +102,15 @@ export class Retry {
   /**
    * Decides whether attempt number `attempt` (1-based), which failed with `error`, is retried,
    * and after how long. Counts the decision in the metrics.
-   * @param deadlineAt epoch-ms deadline of the request, if any
-   * @param minRemainingMs a retry must leave at least this much of the deadline for its attempt
    */
-  decide(
-    error: unknown,
-    attempt: number,
-    request: RetryRequest | undefined,
-    progress: BackoffProgress,
-    deadlineAt?: number,
+  decide({
+    error,
+    attempt,
+    request,
+    progress,
+    deadlineAt,
     minRemainingMs = 0,
-  ): RetryDecision {
+  }: RetryQuestion): RetryDecision {
     const c = this.classify(error);
     if (request?.signal?.aborted) return this.giveUp('cancelled', attempt);
     if (!c.transient) return this.giveUp('not_transient', attempt);
@@ -137,7 +151,7 @@ export class Retry {
       try {
         return await fn(attempt);
       } catch (error) {
-        const decision = this.decide(error, attempt, request, progress, deadlineAt);
+        const decision = this.decide({ error, attempt, request, progress, deadlineAt });
         if (!decision.retry) {
           if (decision.reason !== 'deadline' || deadlineAt === undefined) throw error;
           throw new DeadlineExceededError(deadlineAt - this.clock.now(), true, { cause: error });
