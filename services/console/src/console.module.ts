@@ -11,6 +11,7 @@ import { FaultAdmin } from './application/fault-admin';
 import { LoadGenerator } from './application/load-generator';
 import { LoadSkus } from './application/load-skus';
 import type { ConsoleConfig } from './config/console.config';
+import { CustomerDirectory, customerDirectory } from './infrastructure/customer-credentials';
 import {
   PLATFORM_DIRECTORY,
   platformDirectory,
@@ -28,15 +29,21 @@ import { StaticFiles } from './infrastructure/static-files';
   controllers: [ShopController, ControlController, ChaosController, PagesController],
   providers: [
     {
+      provide: CustomerDirectory,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ConsoleConfig) => customerDirectory(config),
+    },
+    {
       provide: PLATFORM_DIRECTORY,
       inject: [SERVICE_CONFIG],
       useFactory: (config: ConsoleConfig) => platformDirectory(config),
     },
     {
       provide: LoadGenerator,
-      inject: [SERVICE_CONFIG],
-      useFactory: (config: ConsoleConfig) =>
+      inject: [SERVICE_CONFIG, CustomerDirectory],
+      useFactory: (config: ConsoleConfig, customers: CustomerDirectory) =>
         new LoadGenerator({
+          customers,
           checkoutUrl: config.CHECKOUT_URL,
           maxRatePerSecond: config.LOAD_MAX_RATE,
           maxDurationMs: config.LOAD_MAX_DURATION_SECONDS * 1000,

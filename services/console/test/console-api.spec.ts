@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { bootstrapService, type RunningService } from '@rc/platform';
 import { ConsoleModule } from '../src/console.module';
 import { consoleConfigSchema } from '../src/config/console.config';
-import { StubPlatform } from './support/stub-platform';
+import { fakeCustomerToken } from './support/fake-customer-token';
+import { serviceUrlsAt, StubPlatform } from './support/stub-platform';
 
 // The console's backend-for-frontend started in process on a free port, its six services
 // played by one stub HTTP server: relaying, fallbacks, admin actions and refusals over real HTTP.
@@ -11,15 +12,14 @@ describe('console API', () => {
   const logs: string[] = [];
   let svc: RunningService<unknown>;
   const TOKEN = 'the-operators-admin-token';
+  const CUSTOMERS = [
+    { customerId: 'customer-a1', token: fakeCustomerToken('customer-a1') },
+    { customerId: 'customer-b2', token: fakeCustomerToken('customer-b2') },
+  ];
 
   beforeAll(async () => {
     await stub.start();
-    const urls = Object.fromEntries(
-      ['CHECKOUT', 'CART', 'PAYMENT', 'INVENTORY', 'RECOMMENDATIONS', 'ANALYTICS'].flatMap((s) => [
-        [`${s}_URL`, stub.url],
-        [`${s}_ADMIN_URL`, stub.url],
-      ]),
-    );
+    const urls = serviceUrlsAt(stub.url);
     svc = await bootstrapService({
       module: ConsoleModule,
       schema: consoleConfigSchema,
@@ -28,6 +28,8 @@ describe('console API', () => {
         LOG_LEVEL: 'debug',
         LOAD_MAX_RATE: '5',
         STATIC_DIR: '/nonexistent',
+        CONSOLE_CREDENTIALS_FILE: '/nonexistent/credentials.json',
+        CONSOLE_CUSTOMER_TOKENS: JSON.stringify(CUSTOMERS),
         ...urls,
       },
       logSink: (line) => void logs.push(line),
@@ -57,9 +59,12 @@ describe('console API', () => {
 
     const res = await api('/api/shop/checkout', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': 'k-1',
+        'x-customer-id': 'customer-b2',
+      },
       body: JSON.stringify({
-        customerId: 'c',
         items: [{ sku: 'A', quantity: 1 }],
         payment: { token: 'tok_declined' },
       }),
@@ -69,6 +74,66 @@ describe('console API', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(await res.json()).toEqual(problem);
     expect(stub.requests[0]!.headers['idempotency-key']).toBe('k-1');
+  });
+
+  it('when the page names a customer, then cart, checkout and order calls carry that customer’s token, the name stays here, and no token is logged', async () => {
+    stub.route('GET', '/v1/carts/web-1', { status: 200, body: { items: [] } });
+    stub.route('POST', '/v1/carts/web-1/items', { status: 200, body: { items: [] } });
+    stub.route('DELETE', '/v1/carts/web-1/items/A', { status: 200, body: { items: [] } });
+    stub.route('POST', '/v1/checkout', { status: 201, body: { orderId: 'o-1' } });
+    stub.route('GET', '/v1/orders/o-1', { status: 200, body: { orderId: 'o-1' } });
+    const as = (customerId: string, init: RequestInit = {}) => ({
+      ...init,
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        'x-customer-id': customerId,
+      },
+    });
+
+    const answers = await Promise.all([
+      api('/api/shop/carts/web-1', as('customer-a1')),
+      api('/api/shop/carts/web-1/items', as('customer-a1', { method: 'POST', body: '{}' })),
+      api('/api/shop/carts/web-1/items/A', as('customer-a1', { method: 'DELETE' })),
+      api('/api/shop/checkout', as('customer-b2', { method: 'POST', body: '{}' })),
+      api('/api/shop/orders/o-1', as('customer-b2')),
+    ]);
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 201, 200]);
+    const bearerOf = (path: string, method = 'GET') =>
+      stub.requests.find((r) => r.url === path && r.method === method)?.headers.authorization;
+    expect(bearerOf('/v1/carts/web-1')).toBe(`Bearer ${CUSTOMERS[0]!.token}`);
+    expect(bearerOf('/v1/carts/web-1/items', 'POST')).toBe(`Bearer ${CUSTOMERS[0]!.token}`);
+    expect(bearerOf('/v1/carts/web-1/items/A', 'DELETE')).toBe(`Bearer ${CUSTOMERS[0]!.token}`);
+    expect(bearerOf('/v1/checkout', 'POST')).toBe(`Bearer ${CUSTOMERS[1]!.token}`);
+    expect(bearerOf('/v1/orders/o-1')).toBe(`Bearer ${CUSTOMERS[1]!.token}`);
+    expect(stub.requests.every((r) => r.headers['x-customer-id'] === undefined)).toBe(true);
+    for (const c of CUSTOMERS) expect(logs.join('\n')).not.toContain(c.token);
+  });
+
+  it('when the page asks for the customers, then it gets their ids and never a token', async () => {
+    const res = await api('/api/shop/customers');
+    const text = await res.text();
+
+    expect(res.status).toBe(200);
+    expect(JSON.parse(text)).toEqual({
+      customers: [{ customerId: 'customer-a1' }, { customerId: 'customer-b2' }],
+    });
+    for (const c of CUSTOMERS) expect(text).not.toContain(c.token.split('.')[2]!);
+  });
+
+  it('when the page names an unknown customer, or none, then it is a 400 problem and nothing is sent', async () => {
+    const unknown = await api('/api/shop/checkout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-customer-id': 'someone-else' },
+      body: '{}',
+    });
+    const none = await api('/api/shop/carts/web-1');
+
+    expect([unknown.status, none.status]).toEqual([400, 400]);
+    const body = (await unknown.json()) as { code: string; detail: string };
+    expect(body.code).toBe('CONSOLE.UNKNOWN_CUSTOMER');
+    expect(body.detail).toContain('customer-a1, customer-b2');
+    expect(stub.requests).toHaveLength(0);
   });
 
   it('when recommendations fail, then the static best-sellers come back labelled x-degraded', async () => {
@@ -92,7 +157,9 @@ describe('console API', () => {
   });
 
   it('when a service does not answer at all, then the page gets a 503 problem naming it', async () => {
-    const res = await fetch(`${svc.url}/api/shop/carts/c-1`);
+    const res = await fetch(`${svc.url}/api/shop/carts/c-1`, {
+      headers: { 'x-customer-id': 'customer-a1' },
+    });
     // the stub answers 404 for an unset route: relayed as is
     expect(res.status).toBe(404);
 
@@ -154,6 +221,12 @@ describe('console API', () => {
       expect.objectContaining({ id: 'console-kafka-slow', target: 'publish', name: 'orders' }),
       expect.objectContaining({ id: 'console-analytics-behind', target: 'consume', name: '*' }),
     ]);
+  });
+
+  it('when the console holds no admin token, then the presets say so', async () => {
+    const res = await api('/api/control/presets');
+
+    expect(((await res.json()) as { consoleAdminToken: boolean }).consoleAdminToken).toBe(false);
   });
 
   it('when a service refuses the token, or none is given, then the answer is 401 with a message to act on', async () => {

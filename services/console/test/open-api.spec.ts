@@ -3,11 +3,12 @@ import { bootstrapService, type RunningService } from '@rc/platform';
 import { openApiDocumentIssues } from '@rc/testing';
 import { consoleConfigSchema } from '../src/config/console.config';
 import { ConsoleModule } from '../src/console.module';
-import { StubPlatform } from './support/stub-platform';
+import { serviceUrlsAt, StubPlatform } from './support/stub-platform';
 
 /** Console operations that refuse nothing by design (only a bug answers an error). */
 const REFUSE_NOTHING = [
   'GET /api/shop/recommendations',
+  'GET /api/shop/customers',
   'GET /api/control/stream',
   'GET /api/control/snapshot',
   'GET /api/control/presets',
@@ -22,16 +23,17 @@ describe('console OpenAPI document', () => {
 
   beforeAll(async () => {
     await stub.start();
-    const urls = Object.fromEntries(
-      ['CHECKOUT', 'CART', 'PAYMENT', 'INVENTORY', 'RECOMMENDATIONS', 'ANALYTICS'].flatMap((s) => [
-        [`${s}_URL`, stub.url],
-        [`${s}_ADMIN_URL`, stub.url],
-      ]),
-    );
+    const urls = serviceUrlsAt(stub.url);
     svc = await bootstrapService({
       module: ConsoleModule,
       schema: consoleConfigSchema,
-      env: { PORT: '0', LOG_LEVEL: 'error', STATIC_DIR: '/nonexistent', ...urls },
+      env: {
+        PORT: '0',
+        LOG_LEVEL: 'error',
+        STATIC_DIR: '/nonexistent',
+        CONSOLE_CREDENTIALS_FILE: '/nonexistent/credentials.json',
+        ...urls,
+      },
       logSink: () => undefined,
       handleSignals: false,
       openApi: { title: 'console' },
@@ -53,6 +55,6 @@ describe('console OpenAPI document', () => {
     expect(await openApiDocumentIssues(document, { withoutClientErrors: REFUSE_NOTHING })).toEqual(
       [],
     );
-    expect(Object.keys(document.paths)).toHaveLength(15);
+    expect(Object.keys(document.paths)).toHaveLength(16);
   });
 });

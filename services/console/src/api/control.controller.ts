@@ -27,6 +27,7 @@ import { FaultAdmin } from '../application/fault-admin';
 import { LoadGenerator } from '../application/load-generator';
 import { LoadSkus } from '../application/load-skus';
 import { FAULT_PRESETS } from '../domain/fault-presets';
+import { CustomerDirectory } from '../infrastructure/customer-credentials';
 import { LOAD_POLICY, type LoadPolicy, LoadRefusedForClientError } from './load-policy';
 
 /** A JSON object answer (its shape is the console page's, not a public contract). */
@@ -49,7 +50,8 @@ function bearer(header: string | undefined): string | undefined {
 
 /**
  * The control room's API: live tiles over server-sent events, failure presets through the
- * services' admin APIs (with the operator's token, passed on and never kept), the load control.
+ * services' admin APIs (with the operator's token, passed on and never kept; else the console's
+ * own, for clients the load policy admits), the load control.
  */
 @ApiTags('control')
 @Controller('api/control')
@@ -62,6 +64,7 @@ export class ControlController implements BeforeApplicationShutdown {
     @Inject(LoadGenerator) private readonly load: LoadGenerator,
     @Inject(LOAD_POLICY) private readonly loadPolicy: LoadPolicy,
     @Inject(LoadSkus) private readonly loadSkus: LoadSkus,
+    @Inject(CustomerDirectory) private readonly customers: CustomerDirectory,
   ) {}
 
   @Get('stream')
@@ -103,34 +106,44 @@ export class ControlController implements BeforeApplicationShutdown {
 
   @Get('presets')
   @ApiOperation({ summary: 'The failure presets' })
-  @object('`{ presets }`')
+  @object(
+    '`{ presets, consoleAdminToken }`: consoleAdminToken says whether admin actions from this client work without a typed token.',
+  )
   @ApiProblems()
-  presets() {
-    return { presets: FAULT_PRESETS };
+  presets(@Req() request: FastifyRequest) {
+    return { presets: FAULT_PRESETS, consoleAdminToken: this.consoleToken(request) !== undefined };
   }
 
   @Get('faults')
   @ApiOperation({ summary: 'Active fault rules of every service (admin token)' })
   @object('`{ services }`: each service with its rules (or the error asking it).')
   @ApiProblems({ 401: ['CONSOLE.ADMIN_TOKEN_REJECTED'] })
-  activeFaults(@Headers('authorization') auth: string | undefined) {
-    return this.faults.list(bearer(auth)).then((services) => ({ services }));
+  activeFaults(@Req() request: FastifyRequest, @Headers('authorization') auth: string | undefined) {
+    return this.faults.list(this.adminToken(request, auth)).then((services) => ({ services }));
   }
 
   @Post('presets/:id')
   @ApiOperation({ summary: 'Apply a failure preset (admin token)' })
   @ApiCreatedResponse({ schema: { type: 'object', description: 'The preset applied.' } })
   @ApiProblems(PRESET)
-  apply(@Param('id') id: string, @Headers('authorization') auth: string | undefined) {
-    return this.faults.apply(id, bearer(auth));
+  apply(
+    @Req() request: FastifyRequest,
+    @Param('id') id: string,
+    @Headers('authorization') auth: string | undefined,
+  ) {
+    return this.faults.apply(id, this.adminToken(request, auth));
   }
 
   @Delete('presets/:id')
   @ApiOperation({ summary: 'Remove a failure preset (admin token)' })
   @object('The preset removed.')
   @ApiProblems(PRESET)
-  remove(@Param('id') id: string, @Headers('authorization') auth: string | undefined) {
-    return this.faults.remove(id, bearer(auth));
+  remove(
+    @Req() request: FastifyRequest,
+    @Param('id') id: string,
+    @Headers('authorization') auth: string | undefined,
+  ) {
+    return this.faults.remove(id, this.adminToken(request, auth));
   }
 
   @Delete('faults')
@@ -138,8 +151,11 @@ export class ControlController implements BeforeApplicationShutdown {
   @ApiOperation({ summary: 'Restore all: every fault off on every service (admin token)' })
   @ApiNoContentResponse({ description: 'Every fault off.' })
   @ApiProblems(ADMIN_ACTION)
-  async restoreAll(@Headers('authorization') auth: string | undefined): Promise<void> {
-    await this.faults.restoreAll(bearer(auth));
+  async restoreAll(
+    @Req() request: FastifyRequest,
+    @Headers('authorization') auth: string | undefined,
+  ): Promise<void> {
+    await this.faults.restoreAll(this.adminToken(request, auth));
   }
 
   @Get('load')
@@ -156,7 +172,7 @@ export class ControlController implements BeforeApplicationShutdown {
   @ApiProblems(JSON_BODY_PROBLEMS, LOOPBACK_ONLY, {
     400: ['HTTP.MALFORMED_BODY'],
     422: ['CONSOLE.LOAD_RATE_REFUSED'],
-    503: ['CONSOLE.UPSTREAM_UNAVAILABLE'],
+    503: ['CONSOLE.UPSTREAM_UNAVAILABLE', 'CONSOLE.NO_CUSTOMER_CREDENTIALS'],
   })
   async startLoad(
     @Req() request: FastifyRequest,
@@ -165,6 +181,7 @@ export class ControlController implements BeforeApplicationShutdown {
     this.checkClient(request);
     // Refuse a bad rate before asking inventory anything.
     this.load.checkRate(body?.ratePerSecond);
+    this.customers.requireCustomers();
     return this.load.start(body?.ratePerSecond, await this.loadSkus.pick());
   }
 
@@ -186,6 +203,16 @@ export class ControlController implements BeforeApplicationShutdown {
     this.load.stop();
     for (const s of this.streams) s.raw.end();
     this.streams.clear();
+  }
+
+  /** The token a request typed in, else the console's own for a client the load policy admits. */
+  private adminToken(request: FastifyRequest, auth: string | undefined): string | undefined {
+    return bearer(auth) ?? this.consoleToken(request);
+  }
+
+  private consoleToken(request: FastifyRequest): string | undefined {
+    const admitted = !this.loadPolicy.loopbackOnly || isLoopback(request.socket.remoteAddress);
+    return admitted ? this.customers.adminToken : undefined;
   }
 
   private checkClient(request: FastifyRequest): void {

@@ -20,10 +20,20 @@ import {
 } from '@rc/platform';
 import type { FastifyReply } from 'fastify';
 import type { ConsoleConfig } from '../config/console.config';
+import { CustomerDirectory } from '../infrastructure/customer-credentials';
 import { callUpstream, jsonOf, type UpstreamResponse } from '../infrastructure/upstream';
 
 /** The console's own refusal of a relayed call: the service did not answer in time. */
 const UNREACHABLE: ProblemCodes = { 503: ['CONSOLE.UPSTREAM_UNAVAILABLE'] };
+
+/** The console's refusals of a customer's call: no such customer here, or no customers at all. */
+const CUSTOMER: ProblemCodes = {
+  400: ['CONSOLE.UNKNOWN_CUSTOMER'],
+  503: ['CONSOLE.NO_CUSTOMER_CREDENTIALS'],
+};
+
+/** The header in which the page names the customer it acts as (never sent on to a service). */
+export const CUSTOMER_HEADER = 'x-customer-id';
 
 /** The body a service answered, relayed as it is (its own document gives the schema). */
 const relayedBody = (what: string, status = 200) =>
@@ -37,11 +47,40 @@ const DEGRADED = 'x-degraded';
  * and recommendations and relays their answers as they are (status, problem+json, `x-degraded`),
  * so the page shows what a real client of the platform would see. Only recommendations get a
  * fallback here (the static best-sellers, labelled), as a product page of the platform would.
+ * Cart, checkout and order calls are a customer's: the page names one of the console's customers
+ * (`x-customer-id`) and the call carries that customer's bearer token, which never leaves the BFF.
  */
 @ApiTags('shop')
 @Controller('api/shop')
 export class ShopController {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: ConsoleConfig) {}
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ConsoleConfig,
+    @Inject(CustomerDirectory) private readonly customers: CustomerDirectory,
+  ) {}
+
+  @Get('customers')
+  @ApiOperation({ summary: 'The customers the shopper can act as (ids only, never tokens)' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['customers'],
+      properties: {
+        customers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['customerId'],
+            properties: { customerId: { type: 'string' } },
+          },
+        },
+      },
+    },
+  })
+  @ApiProblems({ 503: ['CONSOLE.NO_CUSTOMER_CREDENTIALS'] })
+  customerList() {
+    this.customers.requireCustomers();
+    return { customers: this.customers.ids().map((customerId) => ({ customerId })) };
+  }
 
   @Get('products')
   @ApiOperation({ summary: 'The catalogue (inventory), with availability' })
@@ -57,9 +96,14 @@ export class ShopController {
   @Get('carts/:cartId')
   @ApiOperation({ summary: 'A cart (cart service)' })
   @relayedBody('cart GET /v1/carts/{cartId}')
-  @ApiRelayedProblems('cart', [400, 429, 503, 504, 500], UNREACHABLE)
-  async cart(@Param('cartId') cartId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.relay(reply, await this.call('cart', this.cartUrl(cartId)));
+  @ApiRelayedProblems('cart', [400, 401, 429, 503, 504, 500], CUSTOMER, UNREACHABLE)
+  async cart(
+    @Param('cartId') cartId: string,
+    @Headers(CUSTOMER_HEADER) customerId: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const headers = this.asCustomer(customerId);
+    return this.relay(reply, await this.call('cart', this.cartUrl(cartId), { headers }));
   }
 
   @Post('carts/:cartId/items')
@@ -67,20 +111,22 @@ export class ShopController {
   @relayedBody('cart POST /v1/carts/{cartId}/items')
   @ApiRelayedProblems(
     'cart',
-    [400, 409, 413, 415, 422, 429, 503, 504, 500],
+    [400, 401, 409, 413, 415, 422, 429, 503, 504, 500],
     JSON_BODY_PROBLEMS,
+    CUSTOMER,
     UNREACHABLE,
   )
   async setItem(
     @Param('cartId') cartId: string,
     @Body() body: unknown,
     @Headers('idempotency-key') key: string | undefined,
+    @Headers(CUSTOMER_HEADER) customerId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const res = await this.call('cart', `${this.cartUrl(cartId)}/items`, {
       method: 'POST',
       body,
-      headers: key ? { 'idempotency-key': key } : {},
+      headers: this.asCustomer(customerId, key),
     });
     return this.relay(reply, res);
   }
@@ -88,20 +134,18 @@ export class ShopController {
   @Delete('carts/:cartId/items/:sku')
   @ApiOperation({ summary: 'Remove one SKU from a cart' })
   @relayedBody('cart DELETE /v1/carts/{cartId}/items/{sku}')
-  @ApiRelayedProblems('cart', [400, 409, 422, 429, 503, 504, 500], UNREACHABLE)
+  @ApiRelayedProblems('cart', [400, 401, 409, 422, 429, 503, 504, 500], CUSTOMER, UNREACHABLE)
   async removeItem(
     @Param('cartId') cartId: string,
     @Param('sku') sku: string,
     @Headers('idempotency-key') key: string | undefined,
+    @Headers(CUSTOMER_HEADER) customerId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const res = await this.call(
       'cart',
       `${this.cartUrl(cartId)}/items/${encodeURIComponent(sku)}`,
-      {
-        method: 'DELETE',
-        headers: key ? { 'idempotency-key': key } : {},
-      },
+      { method: 'DELETE', headers: this.asCustomer(customerId, key) },
     );
     return this.relay(reply, res);
   }
@@ -111,19 +155,21 @@ export class ShopController {
   @relayedBody('checkout POST /v1/checkout', 201)
   @ApiRelayedProblems(
     'checkout',
-    [400, 402, 409, 413, 415, 422, 429, 503, 504, 500],
+    [400, 401, 402, 403, 409, 413, 415, 422, 429, 503, 504, 500],
     JSON_BODY_PROBLEMS,
+    CUSTOMER,
     UNREACHABLE,
   )
   async checkout(
     @Body() body: unknown,
     @Headers('idempotency-key') key: string | undefined,
+    @Headers(CUSTOMER_HEADER) customerId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const res = await this.call('checkout', `${this.config.CHECKOUT_URL}/v1/checkout`, {
       method: 'POST',
       body,
-      headers: key ? { 'idempotency-key': key } : {},
+      headers: this.asCustomer(customerId, key),
     });
     return this.relay(reply, res);
   }
@@ -131,10 +177,15 @@ export class ShopController {
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'One order (checkout)' })
   @relayedBody('checkout GET /v1/orders/{orderId}')
-  @ApiRelayedProblems('checkout', [400, 404, 429, 503, 504, 500], UNREACHABLE)
-  async order(@Param('orderId') orderId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiRelayedProblems('checkout', [400, 401, 404, 429, 503, 504, 500], CUSTOMER, UNREACHABLE)
+  async order(
+    @Param('orderId') orderId: string,
+    @Headers(CUSTOMER_HEADER) customerId: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const headers = this.asCustomer(customerId);
     const url = `${this.config.CHECKOUT_URL}/v1/orders/${encodeURIComponent(orderId)}`;
-    return this.relay(reply, await this.call('checkout', url));
+    return this.relay(reply, await this.call('checkout', url, { headers }));
   }
 
   @Get('recommendations')
@@ -181,6 +232,17 @@ export class ShopController {
     } catch {
       return fallback();
     }
+  }
+
+  /**
+   * The headers of a customer's call: the named customer's bearer token (and the page's
+   * `Idempotency-Key`). @throws UnknownCustomerError, NoCustomerCredentialsError
+   */
+  private asCustomer(customerId: string | undefined, key?: string): Record<string, string> {
+    return {
+      authorization: `Bearer ${this.customers.tokenOf(customerId)}`,
+      ...(key ? { 'idempotency-key': key } : {}),
+    };
   }
 
   private cartUrl(cartId: string): string {

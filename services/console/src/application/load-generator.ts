@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@rc/platform';
 import type { LoadStatus } from '../domain/control-room.types';
+import type { CustomerDirectory } from '../infrastructure/customer-credentials';
 
 /** A rate above the configured ceiling (or not a positive number): 422. */
 export class LoadRateRefusedError extends AppError {
@@ -20,8 +21,10 @@ export interface LoadGeneratorOptions {
   maxDurationMs: number;
   maxInFlight: number;
   skus: readonly string[];
-  /** Sends one checkout and resolves with its status (injectable for tests). */
-  send?: (body: unknown, idempotencyKey: string) => Promise<number>;
+  /** The customers whose tokens the checkouts carry, in turn. */
+  customers: Pick<CustomerDirectory, 'nextCustomer' | 'requireCustomers'>;
+  /** Sends one checkout as the customer of `token` and resolves with its status (injectable for tests). */
+  send?: (body: unknown, idempotencyKey: string, token: string) => Promise<number>;
   now?: () => number;
 }
 
@@ -35,7 +38,8 @@ function classOf(status: number): string {
 /**
  * Open-loop checkout traffic at a chosen rate: requests are sent on schedule whether or not
  * earlier ones answered (so overload shows as latency and shedding, not as a slower client),
- * bounded by a rate ceiling, an in-flight cap and a maximum duration.
+ * bounded by a rate ceiling, an in-flight cap and a maximum duration. Each checkout is one of the
+ * console's customers in turn, with that customer's bearer token.
  */
 export class LoadGenerator {
   private timer: NodeJS.Timeout | undefined;
@@ -47,16 +51,20 @@ export class LoadGenerator {
   private inFlight = 0;
   private outcomes: Record<string, number> = {};
   private readonly now: () => number;
-  private readonly send: (body: unknown, idempotencyKey: string) => Promise<number>;
+  private readonly send: (body: unknown, idempotencyKey: string, token: string) => Promise<number>;
 
   constructor(private readonly options: LoadGeneratorOptions) {
     this.now = options.now ?? Date.now;
     this.send =
       options.send ??
-      (async (body, key) => {
+      (async (body, key, token) => {
         const res = await fetch(`${options.checkoutUrl}/v1/checkout`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': key,
+            authorization: `Bearer ${token}`,
+          },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(10_000),
         });
@@ -67,10 +75,11 @@ export class LoadGenerator {
 
   /**
    * Starts (or changes the rate of) the run, ordering `skus` in turn (default: the configured ones).
-   * @throws LoadRateRefusedError above the ceiling
+   * @throws LoadRateRefusedError above the ceiling, NoCustomerCredentialsError without customers
    */
   start(ratePerSecond: unknown, skus: readonly string[] = this.options.skus): LoadStatus {
     const rate = this.checkRate(ratePerSecond);
+    this.options.customers.requireCustomers();
     this.stop();
     this.skus = skus.length > 0 ? skus : this.options.skus;
     this.rate = rate;
@@ -133,13 +142,14 @@ export class LoadGenerator {
 
   private fire(): void {
     const skus = this.skus;
+    const customer = this.options.customers.nextCustomer();
     const body = {
-      customerId: 'console-load',
+      customerId: customer.customerId,
       items: [{ sku: skus[this.sent % skus.length], quantity: 1 }],
       payment: { token: 'tok_visa' },
     };
     this.inFlight++;
-    this.send(body, `console-load-${randomUUID()}`)
+    this.send(body, `console-load-${randomUUID()}`, customer.token)
       .then(
         (status) => this.count(classOf(status)),
         () => this.count('failed'),

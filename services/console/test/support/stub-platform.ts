@@ -69,3 +69,13 @@ export class StubPlatform {
     res.end(text);
   }
 }
+
+/** The console's `<SERVICE>_URL` and `<SERVICE>_ADMIN_URL` keys, every one pointing at `url`. */
+export function serviceUrlsAt(url: string): Record<string, string> {
+  return Object.fromEntries(
+    ['CHECKOUT', 'CART', 'PAYMENT', 'INVENTORY', 'RECOMMENDATIONS', 'ANALYTICS'].flatMap((s) => [
+      [`${s}_URL`, url],
+      [`${s}_ADMIN_URL`, url],
+    ]),
+  );
+}

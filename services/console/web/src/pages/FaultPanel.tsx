@@ -5,29 +5,36 @@ import { ProblemMessage } from '../components/ProblemMessage';
 
 /**
  * Failure presets at a click, the active faults of every service and "restore all". Every
- * action carries the admin token the operator entered (kept in memory only).
+ * action carries the admin token the operator entered (kept in memory only); without one, the
+ * console's own admin token is used when it holds one for this client.
  */
 export function FaultPanel({ token }: { token: string }) {
   const [presets, setPresets] = useState<Preset[]>([]);
   const [active, setActive] = useState<ServiceFaults[] | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
   const [busy, setBusy] = useState(false);
+  const [consoleToken, setConsoleToken] = useState(false);
   const auth = token ? { authorization: `Bearer ${token}` } : undefined;
+  const canAct = Boolean(token) || consoleToken;
 
   useEffect(() => {
-    void call<{ presets: Preset[] }>('/api/control/presets').then(
-      (a) => a.ok && setPresets(a.body.presets),
+    void call<{ presets: Preset[]; consoleAdminToken?: boolean }>('/api/control/presets').then(
+      (a) => {
+        if (!a.ok) return;
+        setPresets(a.body.presets);
+        setConsoleToken(a.body.consoleAdminToken === true);
+      },
     );
   }, []);
 
   const refresh = useCallback(async () => {
-    if (!token) return setActive(undefined);
+    if (!canAct) return setActive(undefined);
     const a = await call<{ services: ServiceFaults[] }>('/api/control/faults', {
-      headers: { authorization: `Bearer ${token}` },
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     });
     if (a.ok) setActive(a.body.services);
     else setProblem(a.problem);
-  }, [token]);
+  }, [token, canAct]);
   useEffect(() => {
     setProblem(undefined);
     void refresh();
@@ -70,8 +77,8 @@ export function FaultPanel({ token }: { token: string }) {
         })}
       </ul>
       <h3>Active faults</h3>
-      {!token && <p className="muted">Enter the admin token to see and change faults.</p>}
-      {token && rules.length === 0 && <p data-testid="no-faults">No fault is active.</p>}
+      {!canAct && <p className="muted">Enter the admin token to see and change faults.</p>}
+      {canAct && active && rules.length === 0 && <p data-testid="no-faults">No fault is active.</p>}
       <ul data-testid="active-faults">
         {rules.map((r) => (
           <li key={`${r.service}/${r.id}`}>

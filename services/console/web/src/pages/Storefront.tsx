@@ -1,18 +1,24 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, newKey, type Problem } from '../api';
+import { CustomerPicker } from '../components/CustomerPicker';
 import { ProblemMessage } from '../components/ProblemMessage';
 import { money } from '../format';
 import type { Order, Product } from '../shop-types';
 import { Checkout } from './Checkout';
 import { Recommendations } from './Recommendations';
-import { useCart } from './use-cart';
+import { asCustomer, useCart } from './use-cart';
+import { useCustomers } from './use-customers';
 
-/** The shop: catalogue, cart, checkout, the order, recommendations. */
+/**
+ * The shop: catalogue, cart, checkout, the order, recommendations — as one of the console's
+ * customers, chosen on the page (the BFF signs the calls in with that customer's token).
+ */
 export function Storefront() {
   const [products, setProducts] = useState<Product[] | undefined>();
   const [catalogueProblem, setCatalogueProblem] = useState<Problem | undefined>();
   const [order, setOrder] = useState<(Order & { degraded: string[] }) | undefined>();
-  const cart = useCart();
+  const shopper = useCustomers();
+  const cart = useCart(shopper.customerId);
 
   const loadProducts = useCallback(async () => {
     const a = await call<{ items: Product[] }>('/api/shop/products');
@@ -34,9 +40,9 @@ export function Storefront() {
   const placeOrder = async (token: string) => {
     const answer = await call<Order>('/api/shop/checkout', {
       method: 'POST',
-      headers: { 'idempotency-key': newKey() },
+      headers: { 'idempotency-key': newKey(), ...asCustomer(shopper.customerId) },
       body: {
-        customerId: 'web-shopper',
+        ...(shopper.customerId ? { customerId: shopper.customerId } : {}),
         ...(cart.cartDown ? {} : { cartId: cart.cartId }),
         items: cart.lines,
         payment: { token },
@@ -74,6 +80,19 @@ export function Storefront() {
       <aside className="side">
         <section className="cart" aria-label="Cart" data-testid="cart">
           <h2>Cart</h2>
+          {shopper.problem && (
+            <ProblemMessage problem={shopper.problem} testId="customer-problem" />
+          )}
+          {shopper.customers && (
+            <CustomerPicker
+              customers={shopper.customers}
+              customerId={shopper.customerId}
+              onChoose={(id) => {
+                setOrder(undefined);
+                shopper.choose(id);
+              }}
+            />
+          )}
           {cart.cartDown && (
             <p className="badge warn" data-testid="cart-degraded">
               The cart service is not answering: your cart is kept on this page and sent with the
@@ -96,7 +115,10 @@ export function Storefront() {
             ))}
           </ul>
           {cart.lines.length > 0 && <p className="total">Total {money(total, currency)}</p>}
-          <Checkout disabled={cart.lines.length === 0} onPlace={placeOrder} />
+          <Checkout
+            disabled={cart.lines.length === 0 || !shopper.customerId}
+            onPlace={placeOrder}
+          />
         </section>
         {order && (
           <section className="order" data-testid="order">

@@ -17,40 +17,52 @@ export function setLine(lines: readonly Line[], sku: string, quantity: number): 
   return quantity > 0 ? [...rest, { sku, quantity }] : rest;
 }
 
+/** The header naming the customer the page acts as (the BFF puts on that customer's token). */
+export function asCustomer(customerId: string | undefined): Record<string, string> {
+  return customerId ? { 'x-customer-id': customerId } : {};
+}
+
 /**
- * The cart: kept by the cart service, and always also on the page. When the cart service does
- * not answer, the page's lines stay the cart (checkout takes them in its body), and `cartDown`
- * says so.
+ * The cart of the chosen customer: kept by the cart service (each customer has their own, so
+ * choosing another customer shows theirs), and always also on the page. When the cart service
+ * does not answer, the page's lines stay the cart (checkout takes them in its body), and
+ * `cartDown` says so. Nothing is asked before a customer is chosen.
  */
-export function useCart() {
+export function useCart(customerId: string | undefined) {
   const [cartId] = useState(cartIdOfTab);
   const [lines, setLines] = useState<Line[]>([]);
   const [cartDown, setCartDown] = useState(false);
 
   useEffect(() => {
-    void call<{ items: Line[] }>(`/api/shop/carts/${cartId}`).then((a) => {
+    if (!customerId) return;
+    setLines([]);
+    void call<{ items: Line[] }>(`/api/shop/carts/${cartId}`, {
+      headers: asCustomer(customerId),
+    }).then((a) => {
       if (a.ok) setLines(a.body.items);
-      else setCartDown(true);
+      setCartDown(!a.ok);
     });
-  }, [cartId]);
+  }, [cartId, customerId]);
 
   const setQuantity = useCallback(
     async (sku: string, quantity: number) => {
       setLines((current) => setLine(current, sku, quantity));
+      if (!customerId) return;
+      const headers = { 'idempotency-key': newKey(), ...asCustomer(customerId) };
       const answer =
         quantity > 0
           ? await call<{ items: Line[] }>(`/api/shop/carts/${cartId}/items`, {
               method: 'POST',
               body: { sku, quantity },
-              headers: { 'idempotency-key': newKey() },
+              headers,
             })
           : await call<{ items: Line[] }>(`/api/shop/carts/${cartId}/items/${sku}`, {
               method: 'DELETE',
-              headers: { 'idempotency-key': newKey() },
+              headers,
             });
       setCartDown(!answer.ok);
     },
-    [cartId],
+    [cartId, customerId],
   );
 
   const clear = useCallback(async () => {
