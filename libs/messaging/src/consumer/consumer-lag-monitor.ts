@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
-import { gauge } from '../shared/metric-factory';
+import { gauge } from '@rc/resilience/metrics';
 
 /** Options of {@link ConsumerLagMonitor}. */
 export interface ConsumerLagMonitorOptions {

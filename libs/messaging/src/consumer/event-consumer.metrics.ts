@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { counter } from '../shared/metric-factory';
+import { counter } from '@rc/resilience/metrics';
 import type { DeadLetterReason } from './dead-letter';
 
 /** Every `outcome` of `messaging_consumer_messages_total`. */

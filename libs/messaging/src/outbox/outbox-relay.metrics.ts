@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { counter, gauge } from '../shared/metric-factory';
+import { counter, gauge } from '@rc/resilience/metrics';
 
 /** The relay's metrics, labelled by relay name (one per service). */
 export function outboxRelayMetrics(registry: Registry | undefined) {

@@ -4,7 +4,8 @@ export type MessagingFaultTarget = 'publish' | 'consume';
 /**
  * The fault-injection hook the outbox relay and the consumers take, optionally: @rc/resilience's
  * `FaultInjector` is one (its `publish` and `consume` rules, named by topic). A port rather than
- * the class, so this lib does not depend on the toolkit and tests can pass a stub.
+ * the class, so this lib does not depend on the toolkit's fault injection and tests can pass a
+ * stub.
  *
  * Callers ask `isActive` first and call `injectMessaging` only when it says yes: the check must
  * cost one lookup and no allocation, because it runs for every batch and every message.

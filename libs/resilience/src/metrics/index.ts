@@ -1,1 +1,1 @@
-export { METRIC_PREFIX, counter, gauge, histogram } from './metric-factory';
+export { METRIC_PREFIX, counter, gauge, histogram, type MetricSpec } from './metric-factory';

@@ -1,46 +1,57 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
 
 /**
  * Every metric of the toolkit is named `resilience_<piece>_<what>` and carries only bounded
  * labels (policy/dependency names from config, outcome enums, criticality classes) — never ids,
- * URLs or keys. Components take an optional prom-client `Registry`; creating the same metric
- * twice on one registry returns the existing one so many instances can share a metric.
+ * URLs or keys.
  */
 export const METRIC_PREFIX = 'resilience_';
 
-interface MetricSpec<L extends string> {
+/** Name, help text and label names of one metric. */
+export interface MetricSpec<L extends string> {
   name: string;
   help: string;
   labelNames: readonly L[];
 }
 
-function existing<T>(registry: Registry, name: string): T | undefined {
-  return registry.getSingleMetric(name) as T | undefined;
-}
-
-/** Gets or creates a counter on `registry`. */
-export function counter<L extends string>(registry: Registry, spec: MetricSpec<L>): Counter<L> {
+/**
+ * The platform's one get-or-create of a prom-client metric on a registry (`@rc/resilience/metrics`,
+ * also used by `@rc/messaging`): components take an optional `Registry` (prom-client's global one
+ * when undefined), and creating the same metric twice on one registry returns the existing one,
+ * so many instances (one breaker per dependency, one consumer per group) share a metric.
+ */
+function getOrCreate<L extends string, S extends MetricSpec<L>, M>(
+  registry: Registry | undefined,
+  spec: S,
+  create: (config: S & { labelNames: L[]; registers: Registry[] }) => M,
+): M {
+  const target = registry ?? globalRegistry;
   return (
-    existing<Counter<L>>(registry, spec.name) ??
-    new Counter<L>({ ...spec, labelNames: [...spec.labelNames], registers: [registry] })
+    (target.getSingleMetric(spec.name) as M | undefined) ??
+    create({ ...spec, labelNames: [...spec.labelNames], registers: [target] })
   );
 }
 
-/** Gets or creates a gauge on `registry`. */
-export function gauge<L extends string>(registry: Registry, spec: MetricSpec<L>): Gauge<L> {
-  return (
-    existing<Gauge<L>>(registry, spec.name) ??
-    new Gauge<L>({ ...spec, labelNames: [...spec.labelNames], registers: [registry] })
-  );
+/** Gets or creates a counter on `registry` (the global registry when undefined). */
+export function counter<L extends string>(
+  registry: Registry | undefined,
+  spec: MetricSpec<L>,
+): Counter<L> {
+  return getOrCreate(registry, spec, (config) => new Counter<L>(config));
 }
 
-/** Gets or creates a histogram on `registry` (buckets in seconds). */
+/** Gets or creates a gauge on `registry` (the global registry when undefined). */
+export function gauge<L extends string>(
+  registry: Registry | undefined,
+  spec: MetricSpec<L>,
+): Gauge<L> {
+  return getOrCreate(registry, spec, (config) => new Gauge<L>(config));
+}
+
+/** Gets or creates a histogram on `registry` (buckets in seconds; global registry when undefined). */
 export function histogram<L extends string>(
-  registry: Registry,
+  registry: Registry | undefined,
   spec: MetricSpec<L> & { buckets?: number[] },
 ): Histogram<L> {
-  return (
-    existing<Histogram<L>>(registry, spec.name) ??
-    new Histogram<L>({ ...spec, labelNames: [...spec.labelNames], registers: [registry] })
-  );
+  return getOrCreate(registry, spec, (config) => new Histogram<L>(config));
 }
