@@ -32,7 +32,8 @@ export interface ServiceSpec {
   secretKeys: string[];
   /**
    * Config keys read from secrets the operator creates before deploying (Secrets Manager cannot
-   * generate an Ed25519 key pair): config key → secret name. See README, "Service tokens".
+   * generate an Ed25519 key pair; the identity provider's public keys are the provider's):
+   * config key → secret name. See the README, "Before `cdk deploy`".
    */
   providedSecrets?: Record<string, string>;
   /** Kafka consumer group, for scaling on lag. */
@@ -40,13 +41,34 @@ export interface ServiceSpec {
 }
 
 /**
- * The secrets of checkout's service-token key pair, created by the operator: checkout signs with
- * the private key (base64 PKCS#8 DER); inventory and payment trust `checkout=<base64 SPKI DER>`.
+ * The secrets of the service-token key pairs, created by the operator. Checkout signs with its
+ * private key (base64 PKCS#8 DER) for inventory and payment, which trust `checkout=<base64 SPKI
+ * DER>`; inventory signs its expiry worker's order reads with its own, which checkout trusts as
+ * `inventory=<base64 SPKI DER>`.
  */
 export const SERVICE_TOKEN_SECRETS = {
+  /** Checkout's private key. */
   privateKey: 'rc/checkout/service-token-key',
+  /** `checkout=<public key>`: what inventory and payment trust. */
   trustedKeys: 'rc/service-token-trusted-keys',
+  /** Inventory's private key. */
+  inventoryPrivateKey: 'rc/inventory/service-token-key',
+  /** `inventory=<public key>`: what checkout trusts. */
+  checkoutTrustedKeys: 'rc/checkout/service-token-trusted-keys',
 } as const;
+
+/**
+ * The identity provider's public keys (base64 SPKI DER, comma-separated during a rotation), the
+ * `CUSTOMER_TOKEN_PUBLIC_KEYS` of checkout and cart; created by the operator from the provider's.
+ */
+export const CUSTOMER_TOKEN_SECRET = 'rc/identity-provider/public-keys';
+
+/**
+ * `TRUST_PROXY` of the services with public routes: the request comes from the internal ALB,
+ * which appends the VPC link's address to the `X-Forwarded-For` API Gateway wrote the client's
+ * address into, so the client is two trusted hops back (the bucket of anonymous requests).
+ */
+export const PUBLIC_TRUST_PROXY = '2';
 
 const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
   {
@@ -57,7 +79,11 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     calls: ['inventory', 'payment', 'cart', 'recommendations'],
     publicPaths: ['/v1/checkout', '/v1/orders'],
     secretKeys: ['ADMIN_TOKEN', 'IDEMPOTENCY_FINGERPRINT_KEY'],
-    providedSecrets: { SERVICE_TOKEN_KEY: SERVICE_TOKEN_SECRETS.privateKey },
+    providedSecrets: {
+      SERVICE_TOKEN_KEY: SERVICE_TOKEN_SECRETS.privateKey,
+      SERVICE_TOKEN_TRUSTED_KEYS: SERVICE_TOKEN_SECRETS.checkoutTrustedKeys,
+      CUSTOMER_TOKEN_PUBLIC_KEYS: CUSTOMER_TOKEN_SECRET,
+    },
   },
   {
     name: 'payment',
@@ -74,10 +100,14 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     tier: 1,
     database: true,
     redis: ['state'],
-    calls: [],
+    // The reservation-expiry worker reads orders (with a service token) before releasing stock.
+    calls: ['checkout'],
     publicPaths: [],
     secretKeys: ['ADMIN_TOKEN'],
-    providedSecrets: { SERVICE_TOKEN_TRUSTED_KEYS: SERVICE_TOKEN_SECRETS.trustedKeys },
+    providedSecrets: {
+      SERVICE_TOKEN_TRUSTED_KEYS: SERVICE_TOKEN_SECRETS.trustedKeys,
+      SERVICE_TOKEN_KEY: SERVICE_TOKEN_SECRETS.inventoryPrivateKey,
+    },
   },
   {
     name: 'cart',
@@ -87,6 +117,7 @@ const DESIGN: Omit<ServiceSpec, 'port' | 'memoryMiB' | 'stopGraceSeconds'>[] = [
     calls: [],
     publicPaths: ['/v1/carts'],
     secretKeys: ['ADMIN_TOKEN'],
+    providedSecrets: { CUSTOMER_TOKEN_PUBLIC_KEYS: CUSTOMER_TOKEN_SECRET },
   },
   {
     name: 'recommendations',

@@ -17,7 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { ServiceSpec } from './catalogue.ts';
+import { PUBLIC_TRUST_PROXY, type ServiceSpec } from './catalogue.ts';
 import type { DataStores } from './data-stores.ts';
 import type { Edge } from './edge.ts';
 
@@ -113,6 +113,8 @@ export class Services extends Construct {
           REDIS_CACHE_URL: props.stores.redis.get('cache')!.url,
         }),
         OTEL_SAMPLING_RATIO: '0.1',
+        // Behind API Gateway and the ALB: anonymous requests are bucketed by the client's address.
+        ...(s.publicPaths.length > 0 && { TRUST_PROXY: PUBLIC_TRUST_PROXY }),
       };
       for (const dep of s.calls)
         environment[`${dep.toUpperCase()}_URL`] = `http://${dep}.rc.internal:${specOf(dep).port}`;

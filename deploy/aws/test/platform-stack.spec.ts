@@ -8,7 +8,11 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { PlatformStack } from '../lib/platform-stack.ts';
-import { SERVICE_TOKEN_SECRETS } from '../lib/catalogue.ts';
+import {
+  CUSTOMER_TOKEN_SECRET,
+  PUBLIC_TRUST_PROXY,
+  SERVICE_TOKEN_SECRETS,
+} from '../lib/catalogue.ts';
 import { API_THROTTLE, WAF_RATE_LIMIT_PER_5_MIN } from '../lib/edge.ts';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -222,26 +226,78 @@ describe('AWS blueprint', () => {
     }
   });
 
-  it('when checkout calls inventory and payment, then its signing key and their trusted key come from the operator-created secrets', () => {
-    // Act
-    const secretsOf = Object.fromEntries(
+  /**
+   * Each service's container entries of one list (`Secrets`: where each value comes from;
+   * `Environment`: the value), as service → config key → JSON of it.
+   */
+  const containerEntries = (list: 'Secrets' | 'Environment', field: 'ValueFrom' | 'Value') =>
+    Object.fromEntries(
       resources('AWS::ECS::TaskDefinition').map(([, t]) => {
         const c = t.Properties.ContainerDefinitions[0];
-        const names = (c.Secrets ?? []).map((e: any) => [e.Name, JSON.stringify(e.ValueFrom)]);
+        const names = (c[list] ?? []).map((e: any) => [e.Name, JSON.stringify(e[field])]);
         return [c.Name, Object.fromEntries(names)];
       }),
+    ) as Record<string, Record<string, string | undefined>>;
+  const secretsOf = () => containerEntries('Secrets', 'ValueFrom');
+  const environmentOf = () => containerEntries('Environment', 'Value');
+
+  it('when services sign and check service tokens, then each signing key and trusted key comes from its operator-created secret', () => {
+    // Act
+    const secrets = secretsOf();
+
+    // Assert: checkout signs for inventory and payment, which trust it; inventory signs its
+    // order reads for checkout, which trusts it.
+    expect(secrets.checkout!.SERVICE_TOKEN_KEY).toContain(SERVICE_TOKEN_SECRETS.privateKey);
+    for (const callee of ['payment', 'inventory'])
+      expect(secrets[callee]!.SERVICE_TOKEN_TRUSTED_KEYS).toContain(
+        SERVICE_TOKEN_SECRETS.trustedKeys,
+      );
+    expect(secrets.inventory!.SERVICE_TOKEN_KEY).toContain(
+      SERVICE_TOKEN_SECRETS.inventoryPrivateKey,
+    );
+    expect(secrets.checkout!.SERVICE_TOKEN_TRUSTED_KEYS).toContain(
+      SERVICE_TOKEN_SECRETS.checkoutTrustedKeys,
+    );
+    expect(secrets.payment!.SERVICE_TOKEN_KEY).toBeUndefined();
+    for (const other of ['cart', 'recommendations', 'analytics']) {
+      expect(secrets[other]!.SERVICE_TOKEN_KEY).toBeUndefined();
+      expect(secrets[other]!.SERVICE_TOKEN_TRUSTED_KEYS).toBeUndefined();
+    }
+  });
+
+  it('when inventory reads orders, then it reaches checkout by its Cloud Map name through the security groups', () => {
+    // Act
+    const env = environmentOf();
+    const ingress = resources('AWS::EC2::SecurityGroupIngress').filter(
+      ([, r]) => r.Properties.Description === 'inventory calls checkout',
     );
 
     // Assert
-    expect(secretsOf.checkout.SERVICE_TOKEN_KEY).toContain(SERVICE_TOKEN_SECRETS.privateKey);
-    for (const callee of ['payment', 'inventory'])
-      expect(secretsOf[callee].SERVICE_TOKEN_TRUSTED_KEYS).toContain(
-        SERVICE_TOKEN_SECRETS.trustedKeys,
-      );
-    for (const other of ['cart', 'recommendations', 'analytics']) {
-      expect(secretsOf[other].SERVICE_TOKEN_KEY).toBeUndefined();
-      expect(secretsOf[other].SERVICE_TOKEN_TRUSTED_KEYS).toBeUndefined();
-    }
+    expect(env.inventory!.CHECKOUT_URL).toBe(JSON.stringify('http://checkout.rc.internal:3000'));
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]![1].Properties.FromPort).toBe(3000);
+  });
+
+  it('when customers call checkout and cart, then both trust the identity provider’s keys from one operator-created secret', () => {
+    // Act
+    const secrets = secretsOf();
+
+    // Assert
+    for (const name of ['checkout', 'cart'])
+      expect(secrets[name]!.CUSTOMER_TOKEN_PUBLIC_KEYS).toContain(CUSTOMER_TOKEN_SECRET);
+    for (const other of ['payment', 'inventory', 'recommendations', 'analytics'])
+      expect(secrets[other]!.CUSTOMER_TOKEN_PUBLIC_KEYS).toBeUndefined();
+  });
+
+  it('when a service has public routes, then it trusts the edge’s two proxy hops for the client address, and no other service trusts any', () => {
+    // Act
+    const env = environmentOf();
+
+    // Assert
+    for (const name of ['checkout', 'cart', 'recommendations'])
+      expect(env[name]!.TRUST_PROXY).toBe(JSON.stringify(PUBLIC_TRUST_PROXY));
+    for (const name of ['payment', 'inventory', 'analytics'])
+      expect(env[name]!.TRUST_PROXY).toBeUndefined();
   });
 
   it('when tier 1 is loaded, then it scales on CPU, and the consumers on their Kafka lag', () => {
