@@ -11,7 +11,9 @@
 //                 workspace package.json);
 //   runtime stage a temporary folder gets exactly what its COPY lines copy; the CMD starts from
 //                 its WORKDIR with its ENV plus the service's docker-compose.yml environment on the
-//                 loopback Postgres/Redis/Kafka (a fresh database, random secrets, its own consumer
+//                 loopback Postgres/Redis/Kafka (a fresh database, random secrets, the run's
+//                 Ed25519 pairs for the service-token and customer-token keys — one per signer and
+//                 one identity provider, so signers and verifiers agree —, its own consumer
 //                 groups, a loopback OTLP sink as the collector, a free port); its HEALTHCHECK
 //                 command runs until it passes (60 s bound); /health/live must answer 200; SIGTERM
 //                 must end the process with exit code 0 within Compose's stop_grace_period.
@@ -81,6 +83,19 @@ function fail(message, lines = []) {
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
+/** This run's Ed25519 key pairs (base64 DER), one per owner: a service, or the identity provider. */
+const keyPairs = new Map();
+function keyPairOf(owner) {
+  if (!keyPairs.has(owner)) {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    keyPairs.set(owner, {
+      privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+      publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    });
+  }
+  return keyPairs.get(owner);
+}
+
 /** The start's environment, and what it owns on the infrastructure (cleaned up afterwards). */
 async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
   const composeService = composeServices[images.get(name).composeName];
@@ -105,13 +120,7 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
     groupSuffix: `prodstart-${runId}`,
     port: await freePort(),
     randomSecret: () => randomBytes(24).toString('hex'),
-    serviceKeyPair: () => {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      return {
-        privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-      };
-    },
+    keyPairOf,
     otlpEndpoint: sink.url,
   });
   if (database) {

@@ -226,7 +226,9 @@ export function composeProblems(doc, repo) {
       }
     }
     for (const [key, value] of Object.entries(env)) {
-      if (SECRET_KEY.test(key)) continue;
+      // A required variable is never empty: Compose refuses to start without it (a deployment's
+      // own value with no sensible default, such as the identity provider's public key).
+      if (SECRET_KEY.test(key) || REQUIRED_VARIABLE.test(String(value))) continue;
       if (value !== undefined && interpolateDefaults(value) === '' && String(value).includes('$')) {
         problems.push(`${where}: ${key} is empty unless the shell sets it (give a default)`);
       }

@@ -54,6 +54,30 @@ export function localize(value, resolve) {
   );
 }
 
+/** The owner of the identity provider's key pair in `keyPairOf` (not a service's name). */
+export const IDENTITY_PROVIDER = 'identity-provider';
+
+/**
+ * Keys holding Ed25519 keys (see libs/platform's auth), filled with real keys of this run, never
+ * random bytes: a signer's private key, the public keys of the callers a callee trusts, and the
+ * identity provider's public key.
+ */
+const KEY_PAIR_KEYS = [
+  'SERVICE_TOKEN_KEY',
+  'SERVICE_TOKEN_TRUSTED_KEYS',
+  'CUSTOMER_TOKEN_PUBLIC_KEYS',
+];
+
+/**
+ * The callers a Compose `SERVICE_TOKEN_TRUSTED_KEYS` value names (`checkout=${…},inventory=…`),
+ * in order, without duplicates.
+ */
+export function trustedCallers(value) {
+  if (value === undefined || value === null) return [];
+  const names = [...String(value).matchAll(/(?:^|,)\s*([a-z][\w-]*)=/gi)].map((m) => m[1]);
+  return [...new Set(names)];
+}
+
 /**
  * The environment of one start.
  * @param {{
@@ -61,15 +85,14 @@ export function localize(value, resolve) {
  *   resolve: (host: string, port?: string) => string | undefined,
  *   schemaKeys: Set<string>, secrets: Set<string>, database?: string, groupSuffix: string,
  *   port: number, randomSecret: () => string, otlpEndpoint?: string,
- *   serviceKeyPair?: () => {privateKey: string, publicKey: string},
+ *   keyPairOf?: (owner: string) => {privateKey: string, publicKey: string},
  * }} input `otlpEndpoint`: where OTLP exports go instead (a loopback collector stand-in);
- *   `serviceKeyPair`: a fresh Ed25519 pair (base64 DER) for the service-token keys
+ *   `keyPairOf`: this run's Ed25519 pair (base64 DER) of a service, or of {@link IDENTITY_PROVIDER}
+ *   — the same pair for the same owner across the run's services, so a signer and the services
+ *   trusting it agree
  * @returns {{env: Record<string, string>, notes: string[]}} `notes` name what was set and why
  *   (never a secret's value)
  */
-/** Keys holding service-token keys (see libs/platform's auth), filled with a real key pair. */
-const SERVICE_TOKEN_KEYS = ['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS'];
-
 export function startEnvironment(input) {
   const { imageEnv, composeEnv, resolve, schemaKeys, secrets, database, groupSuffix, port } = input;
   const env = { ...imageEnv };
@@ -85,19 +108,12 @@ export function startEnvironment(input) {
   }
   // A secret URL (a password inside it) must reach the real server: it keeps its Compose value.
   const secretNames = [...secrets]
-    .filter((k) => !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '') && !SERVICE_TOKEN_KEYS.includes(k))
+    .filter((k) => !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '') && !KEY_PAIR_KEYS.includes(k))
     .sort();
   for (const key of secretNames) env[key] = input.randomSecret();
   if (secretNames.length > 0) notes.push(`${secretNames.join(', ')}: random per run`);
-  // Service-token keys must be real keys: a caller's private key, a callee's trusted public key.
-  const tokenKeys = SERVICE_TOKEN_KEYS.filter((k) => schemaKeys.has(k));
-  if (tokenKeys.length > 0 && input.serviceKeyPair) {
-    const pair = input.serviceKeyPair();
-    if (schemaKeys.has('SERVICE_TOKEN_KEY')) env.SERVICE_TOKEN_KEY = pair.privateKey;
-    if (schemaKeys.has('SERVICE_TOKEN_TRUSTED_KEYS'))
-      env.SERVICE_TOKEN_TRUSTED_KEYS = `checkout=${pair.publicKey}`;
-    notes.push(`${tokenKeys.join(', ')}: a fresh Ed25519 key pair per run`);
-  }
+  // Key-pair keys must be real keys, and the same pair wherever one owner's key appears.
+  if (input.keyPairOf) notes.push(...fillKeyPairs(env, input, composeEnv));
   for (const key of [...schemaKeys].filter((k) => /CONSUMER_GROUP$/.test(k)).sort()) {
     env[key] = `${String(env.SERVICE_NAME ?? 'service')}-${groupSuffix}`;
     notes.push(
@@ -123,4 +139,33 @@ export function startEnvironment(input) {
     'ADMIN_PORT=0 (any free port), ADMIN_HOST=127.0.0.1',
   );
   return { env, notes };
+}
+
+/**
+ * Fills the key-pair keys of the schema with this run's pairs: `SERVICE_TOKEN_KEY` with the
+ * service's own private key (its name: SERVICE_NAME), `SERVICE_TOKEN_TRUSTED_KEYS` with the
+ * public key of each caller its Compose value names (none named: left as Compose has it, so the
+ * start refuses naming the key, as the container would), `CUSTOMER_TOKEN_PUBLIC_KEYS` with the
+ * identity provider's public key. Returns the notes (whose keys, never a value).
+ */
+function fillKeyPairs(env, input, composeEnv) {
+  const { schemaKeys, keyPairOf } = input;
+  const self = String(env.SERVICE_NAME ?? 'service');
+  const notes = [];
+  if (schemaKeys.has('SERVICE_TOKEN_KEY')) {
+    env.SERVICE_TOKEN_KEY = keyPairOf(self).privateKey;
+    notes.push(`SERVICE_TOKEN_KEY: ${self}'s private key of this run's Ed25519 pairs`);
+  }
+  const callers = trustedCallers(composeEnv.SERVICE_TOKEN_TRUSTED_KEYS);
+  if (schemaKeys.has('SERVICE_TOKEN_TRUSTED_KEYS') && callers.length > 0) {
+    env.SERVICE_TOKEN_TRUSTED_KEYS = callers
+      .map((caller) => `${caller}=${keyPairOf(caller).publicKey}`)
+      .join(',');
+    notes.push(`SERVICE_TOKEN_TRUSTED_KEYS: the public keys of this run's ${callers.join(', ')}`);
+  }
+  if (schemaKeys.has('CUSTOMER_TOKEN_PUBLIC_KEYS')) {
+    env.CUSTOMER_TOKEN_PUBLIC_KEYS = keyPairOf(IDENTITY_PROVIDER).publicKey;
+    notes.push(`CUSTOMER_TOKEN_PUBLIC_KEYS: the public key of this run's identity provider`);
+  }
+  return notes;
 }

@@ -1,7 +1,7 @@
 // What a service's configuration schema accepts, read from its source: the keys of
 // services/<name>/src/config/*.config.ts plus the platform keys every schema extends
 // (libs/platform/src/config/config-schema.ts) and those of the key groups it spreads in
-// (`...serviceKeys.kafkaSecurity()`), and the default PORT.
+// (`...serviceKeys.kafkaSecurity()`, `...serviceKeys.customerTokens()`), and the default PORT.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,9 +12,16 @@ export function schemaKeys(text) {
   return new Set([...text.matchAll(KEY)].map((m) => m[1]));
 }
 
-/** The files defining the key groups of `serviceKeys` that a schema spreads, by group. */
+/**
+ * Where the key groups of `serviceKeys` that a schema spreads are defined, by group: a file whose
+ * keys are all the group's, or (`fn`) the body of one function of a file.
+ */
 const KEY_GROUPS = {
-  kafkaSecurity: join('libs', 'platform', 'src', 'config', 'kafka-security-keys.ts'),
+  kafkaSecurity: { file: join('libs', 'platform', 'src', 'config', 'kafka-security-keys.ts') },
+  customerTokens: {
+    file: join('libs', 'platform', 'src', 'config', 'service-keys.ts'),
+    fn: 'customerTokens',
+  },
 };
 
 const SPREAD = /^\s+\.\.\.serviceKeys\.(\w+)\(\)/gm;
@@ -24,11 +31,27 @@ const SPREAD = /^\s+\.\.\.serviceKeys\.(\w+)\(\)/gm;
  * throws on a group it does not know, so a new one cannot hide its keys from the checks.
  */
 export function spreadGroupFiles(text) {
+  return spreadGroups(text).map((group) => KEY_GROUPS[group].file);
+}
+
+/** The key groups a schema source spreads, by name; throws on a group it does not know. */
+export function spreadGroups(text) {
   return [...text.matchAll(SPREAD)].map(([, group]) => {
-    const file = KEY_GROUPS[group];
-    if (!file) throw new Error(`serviceKeys.${group}(): unknown key group (add it to KEY_GROUPS)`);
-    return file;
+    if (!Object.hasOwn(KEY_GROUPS, group))
+      throw new Error(`serviceKeys.${group}(): unknown key group (add it to KEY_GROUPS)`);
+    return group;
   });
+}
+
+/** The keys of a key group: those of its file, or of its function's body in that file. */
+export function groupKeys(root, group) {
+  const { file, fn } = KEY_GROUPS[group];
+  const text = readFileSync(join(root, file), 'utf8');
+  if (!fn) return schemaKeys(text);
+  const start = text.indexOf(`function ${fn}(`);
+  if (start < 0) throw new Error(`${file}: no function ${fn} (serviceKeys.${fn}())`);
+  const end = text.indexOf('\n}\n', start);
+  return schemaKeys(text.slice(start, end < 0 ? undefined : end));
 }
 
 /** The default of the PORT key in a schema source (`PORT: int(0).max(65535).default(3000)`). */
@@ -55,10 +78,9 @@ export function serviceConfig(root, name) {
   for (const file of [platform, ...files]) {
     const text = readFileSync(join(root, file), 'utf8');
     for (const k of schemaKeys(text)) keys.add(k);
-    for (const group of spreadGroupFiles(text)) groups.add(group);
+    for (const group of spreadGroups(text)) groups.add(group);
     if (file !== platform) port = defaultPort(text) ?? port;
   }
-  for (const group of groups)
-    for (const k of schemaKeys(readFileSync(join(root, group), 'utf8'))) keys.add(k);
+  for (const group of groups) for (const k of groupKeys(root, group)) keys.add(k);
   return { files: [platform, ...files], keys, port };
 }

@@ -211,6 +211,16 @@ describe('composeProblems', () => {
     ]);
   });
 
+  it('when a non-secret comes from a required variable, then it is accepted: Compose refuses to start without it', () => {
+    const problems = problemsAfter(
+      (d) =>
+        (d.services.shop.environment.OTEL_EXPORTER_OTLP_ENDPOINT =
+          '${RC_OTLP:?set RC_OTLP (the collector of this deployment)}'),
+    );
+
+    assert.deepEqual(problems, []);
+  });
+
   it('when an *_ADMIN_URL names a service, then it must use its admin port (port + 1000)', () => {
     const problems = problemsAfter((d) => {
       d.services.collector.environment = {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { localize, loopbackResolver, startEnvironment } from '../lib/prod-start-env.mjs';
+import {
+  IDENTITY_PROVIDER,
+  localize,
+  loopbackResolver,
+  startEnvironment,
+  trustedCallers,
+} from '../lib/prod-start-env.mjs';
 
 const COMPOSE = {
   postgres: { image: 'postgres:17' },
@@ -72,22 +78,114 @@ describe('startEnvironment', () => {
     assert.equal(env.FINGERPRINT_KEY, 'generated-secret-2');
   });
 
-  it('when the service signs or checks service tokens, then both keys get one fresh pair, not random bytes', () => {
-    const pair = { privateKey: 'cHJpdmF0ZQ==', publicKey: 'cHVibGlj' };
+  /** Distinct fake pairs per owner, as check-prod-start's run-wide `keyPairOf`. */
+  const fakePairs = () => {
+    const asked = [];
+    const keyPairOf = (owner) => {
+      asked.push(owner);
+      return { privateKey: `private-of-${owner}`, publicKey: `public-of-${owner}` };
+    };
+    return { asked, keyPairOf };
+  };
+
+  it('when the service signs and checks service tokens, then its own private key and its callers’ public keys are this run’s pairs', () => {
+    const { keyPairOf } = fakePairs();
     const { env, notes } = start({
       composeEnv: {
+        SERVICE_NAME: 'inventory',
         SERVICE_TOKEN_TRUSTED_KEYS: 'checkout=${RC_CHECKOUT_SERVICE_TOKEN_PUBLIC_KEY:?x}',
+        SERVICE_TOKEN_KEY: '${RC_INVENTORY_SERVICE_TOKEN_KEY:?x}',
       },
       schemaKeys: new Set(['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS', 'ADMIN_TOKEN']),
       secrets: new Set(['SERVICE_TOKEN_KEY', 'ADMIN_TOKEN']),
-      serviceKeyPair: () => pair,
+      keyPairOf,
     });
 
-    assert.equal(env.SERVICE_TOKEN_KEY, pair.privateKey);
-    assert.equal(env.SERVICE_TOKEN_TRUSTED_KEYS, `checkout=${pair.publicKey}`);
+    assert.equal(env.SERVICE_TOKEN_KEY, 'private-of-inventory');
+    assert.equal(env.SERVICE_TOKEN_TRUSTED_KEYS, 'checkout=public-of-checkout');
     assert.equal(env.ADMIN_TOKEN, 'generated-secret-1');
     assert.ok(notes.includes('ADMIN_TOKEN: random per run'));
-    assert.ok(notes.some((n) => n.startsWith('SERVICE_TOKEN_KEY, SERVICE_TOKEN_TRUSTED_KEYS:')));
+    assert.ok(notes.some((n) => n.startsWith('SERVICE_TOKEN_KEY: inventory')));
+    assert.ok(notes.every((n) => !n.includes('private-of')));
+  });
+
+  it('when the service trusts several callers, then each gets its own pair’s public key, in Compose’s order', () => {
+    const { env } = start({
+      composeEnv: {
+        SERVICE_NAME: 'checkout',
+        SERVICE_TOKEN_TRUSTED_KEYS: 'inventory=${A:?x},payment=${B:?x}',
+      },
+      schemaKeys: new Set(['SERVICE_TOKEN_TRUSTED_KEYS']),
+      keyPairOf: fakePairs().keyPairOf,
+    });
+
+    assert.equal(
+      env.SERVICE_TOKEN_TRUSTED_KEYS,
+      'inventory=public-of-inventory,payment=public-of-payment',
+    );
+  });
+
+  it('when Compose names no trusted caller, then the key stays unset and the start refuses naming it', () => {
+    const { env } = start({
+      composeEnv: { SERVICE_NAME: 'checkout' },
+      schemaKeys: new Set(['SERVICE_TOKEN_TRUSTED_KEYS']),
+      keyPairOf: fakePairs().keyPairOf,
+    });
+
+    assert.equal('SERVICE_TOKEN_TRUSTED_KEYS' in env, false);
+  });
+
+  it('when the service verifies customer tokens, then it trusts this run’s identity provider', () => {
+    const { env, notes } = start({
+      composeEnv: {
+        SERVICE_NAME: 'cart',
+        CUSTOMER_TOKEN_PUBLIC_KEYS: '${RC_IDENTITY_PUBLIC_KEY:?x}',
+      },
+      schemaKeys: new Set(['CUSTOMER_TOKEN_PUBLIC_KEYS', 'CUSTOMER_TOKEN_ISSUER']),
+      keyPairOf: fakePairs().keyPairOf,
+    });
+
+    assert.equal(env.CUSTOMER_TOKEN_PUBLIC_KEYS, `public-of-${IDENTITY_PROVIDER}`);
+    assert.equal('CUSTOMER_TOKEN_ISSUER' in env, false);
+    assert.ok(notes.some((n) => n.startsWith('CUSTOMER_TOKEN_PUBLIC_KEYS:')));
+  });
+
+  it('when two services are started, then a signer’s private key and its trusting service’s public key are one pair', () => {
+    const pairs = new Map();
+    const keyPairOf = (owner) => {
+      if (!pairs.has(owner))
+        pairs.set(owner, { privateKey: `k${pairs.size}`, publicKey: `p${pairs.size}` });
+      return pairs.get(owner);
+    };
+    const checkout = start({
+      composeEnv: { SERVICE_NAME: 'checkout', SERVICE_TOKEN_TRUSTED_KEYS: 'inventory=${A:?x}' },
+      schemaKeys: new Set(['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS']),
+      keyPairOf,
+    }).env;
+    const inventory = start({
+      composeEnv: { SERVICE_NAME: 'inventory', SERVICE_TOKEN_TRUSTED_KEYS: 'checkout=${B:?x}' },
+      schemaKeys: new Set(['SERVICE_TOKEN_KEY', 'SERVICE_TOKEN_TRUSTED_KEYS']),
+      keyPairOf,
+    }).env;
+
+    assert.equal(
+      checkout.SERVICE_TOKEN_TRUSTED_KEYS,
+      `inventory=${pairs.get('inventory').publicKey}`,
+    );
+    assert.equal(inventory.SERVICE_TOKEN_KEY, pairs.get('inventory').privateKey);
+    assert.equal(
+      inventory.SERVICE_TOKEN_TRUSTED_KEYS,
+      `checkout=${pairs.get('checkout').publicKey}`,
+    );
+    assert.equal(checkout.SERVICE_TOKEN_KEY, pairs.get('checkout').privateKey);
+  });
+
+  it('when a Compose trusted-keys value is read, then its caller names come out in order, once each', () => {
+    assert.deepEqual(trustedCallers('checkout=${X:?y}, inventory=abc,checkout=${Z:?w}'), [
+      'checkout',
+      'inventory',
+    ]);
+    assert.deepEqual(trustedCallers(undefined), []);
   });
 
   it('when a secret key holds a URL in Compose, then it keeps it (the server must be reached)', () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   defaultPort,
+  groupKeys,
   schemaKeys,
   serviceConfig,
   spreadGroupFiles,
@@ -47,6 +48,19 @@ export const NOT_A_KEY = 1;`;
     assert.equal(kafka.length, 7);
     assert.ok(config.keys.has('KAFKA_SASL_PASSWORD'));
     assert.equal(config.files.at(-1), join('services', 'cart', 'src', 'config', 'cart.config.ts'));
+  });
+
+  it('when a schema spreads the customer-token group, then its three keys are known and no other key of that file', () => {
+    const config = serviceConfig(root, 'cart');
+    const keys = groupKeys(root, 'customerTokens');
+
+    assert.ok(config);
+    assert.deepEqual([...keys].sort(), [
+      'CUSTOMER_TOKEN_AUDIENCE',
+      'CUSTOMER_TOKEN_ISSUER',
+      'CUSTOMER_TOKEN_PUBLIC_KEYS',
+    ]);
+    for (const key of keys) assert.ok(config.keys.has(key), key);
   });
 
   it('when a schema spreads a key group the reader does not know, then it refuses to guess', () => {
