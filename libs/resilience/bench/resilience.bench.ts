@@ -3,7 +3,9 @@
  *
  * 1. Success-path cost per call (ns, sequential awaited calls of an operation that resolves at
  *    once) of: a bare call, the composed policy, the same policy inside a request deadline,
- *    cockatiel's own wrap(retry, breaker, bulkhead, timeout), and opossum.
+ *    cockatiel's own wrap(retry, breaker, bulkhead, timeout), and opossum; and of the HTTP
+ *    client on a stub transport: one client per dependency, the same with per-request attempt
+ *    observers, and a client built per call observing through a wrapping transport.
  * 2. Retry amplification during a total outage (open-loop arrivals on a fake clock): attempts
  *    reaching the dependency per request without a retry budget, with it, and with the full
  *    default policy (breaker on).
@@ -56,6 +58,9 @@ export async function main(args: string[]): Promise<void> {
     cockatielNsPerCall: round(ns('cockatiel'), 1),
     opossumNsPerCall: round(ns('opossum'), 1),
     pipelineOverheadNsPerCall: round(ns('pipeline') - ns('bare'), 1),
+    httpClientNsPerCall: round(ns('httpClient'), 1),
+    httpClientObservedNsPerCall: round(ns('httpClientObserved'), 1),
+    httpClientPerCallNsPerCall: round(ns('httpClientPerCall'), 1),
     pipelineToOpossumRatio: round(ns('pipeline') / ns('opossum'), 3),
     pipelineToCockatielRatio: round(ns('pipeline') / ns('cockatiel'), 3),
     attemptsPerRequestWithoutBudget: round(amplification.withoutBudget ?? Number.NaN, 4),

@@ -12,6 +12,7 @@ import {
 } from 'cockatiel';
 import { Registry } from 'prom-client';
 import { runWithDeadline } from '../src/deadline';
+import { type HttpAttemptResult, ResilientHttpClient } from '../src/http-client';
 import { type AttemptContext, ResiliencePolicy } from '../src/policy';
 
 /** One way of calling the same trivial async operation. */
@@ -28,7 +29,81 @@ export interface Variant {
 const operation = async (): Promise<number> => 1;
 
 /**
- * The five variants, configured alike where they overlap: retry up to 2 more attempts, a breaker
+ * A transport that answers every request at once with a small JSON body: the part of a fetch
+ * `Response` the client reads, so the client's own work is measured, not undici's body streams.
+ */
+const answerHeaders = new Headers({ 'content-type': 'application/json' });
+const answer = (): Promise<Response> =>
+  Promise.resolve({
+    ok: true,
+    status: 200,
+    headers: answerHeaders,
+    text: () => Promise.resolve('{"ok":true}'),
+  } as Response);
+
+/** What a caller records per attempt (checkout: whether the attempt may have been applied). */
+function attemptObservers() {
+  const seen: (Response | undefined)[] = [];
+  return {
+    seen,
+    onAttempt: (attempt: number) => {
+      seen[attempt - 1] = undefined;
+    },
+    onAttemptResult: (result: HttpAttemptResult) => {
+      seen[result.attempt - 1] = result.response;
+    },
+  };
+}
+
+/**
+ * The HTTP client on a stub transport, so the client's own cost per call is measured: one
+ * client per dependency; the same with per-request attempt observers; and a client built per
+ * call that observes its attempts through a wrapping transport.
+ */
+function httpVariants(): Variant[] {
+  const policy = new ResiliencePolicy('bench-http', {}, { registry: new Registry() });
+  const http = new ResilientHttpClient({ baseUrl: 'http://bench.test', policy, fetch: answer });
+  const request = { path: '/v1/items/1', urlTemplate: '/v1/items/:id' } as const;
+  return [
+    {
+      key: 'httpClient',
+      label: 'ResilientHttpClient GET, one client per dependency (stub transport)',
+      call: () => http.request(request),
+    },
+    {
+      key: 'httpClientObserved',
+      label: '  same, with per-request attempt observers',
+      call: () => {
+        const { onAttempt, onAttemptResult } = attemptObservers();
+        return http.request({ ...request, onAttempt, onAttemptResult });
+      },
+    },
+    {
+      key: 'httpClientPerCall',
+      label: '  a client built per call, observing through a wrapping transport',
+      call: () => {
+        const { onAttempt, onAttemptResult } = attemptObservers();
+        let attempts = 0;
+        const observed: typeof fetch = async () => {
+          const attempt = ++attempts;
+          onAttempt(attempt);
+          const response = await answer();
+          onAttemptResult({ attempt, response });
+          return response;
+        };
+        const client = new ResilientHttpClient({
+          baseUrl: 'http://bench.test',
+          policy,
+          fetch: observed,
+        });
+        return client.request(request);
+      },
+    },
+  ];
+}
+
+/**
+ * The policy variants, configured alike where they overlap: retry up to 2 more attempts, a breaker
  * at 50% failures over 10 s, 25 concurrent + 25 queued, a 1 s timeout that really aborts.
  */
 export function variants(): Variant[] {
@@ -82,6 +157,7 @@ export function variants(): Variant[] {
       call: () => opossum.fire(),
       dispose: () => opossum.shutdown(),
     },
+    ...httpVariants(),
   ];
 }
 
