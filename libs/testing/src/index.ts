@@ -21,7 +21,7 @@ export {
   type ServiceProcessOptions,
 } from './service-process';
 export { PlatformUnderTest, type PlatformUnderTestOptions } from './platform-under-test';
-export { serviceTokenEnv, testServiceKeyPair } from './service-token-keys';
+export { customerTokenEnv, serviceTokenEnv, testServiceKeyPair } from './service-token-keys';
 export { acquirePlatformLock, PLATFORM_LOCK_KEY, type PlatformLockOptions } from './platform-lock';
 export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database';
 export { createThrowawaySchema, type ThrowawaySchema } from './throwaway-schema';

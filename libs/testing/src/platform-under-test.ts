@@ -2,7 +2,7 @@ import { type PlatformService, PLATFORM_SERVICES, TIER_NICENESS } from './platfo
 import { ServiceProcess } from './service-process';
 import { testEnv } from './config/test-env';
 import { acquirePlatformLock } from './platform-lock';
-import { serviceTokenEnv, testServiceKeyPair } from './service-token-keys';
+import { customerTokenEnv, serviceTokenEnv, testServiceKeyPair } from './service-token-keys';
 
 /** The admin API listens on the service's port + this (the platform's `ADMIN_PORT` default). */
 const ADMIN_PORT_OFFSET = 1000;
@@ -57,6 +57,13 @@ export class PlatformUnderTest {
    * payment's internal routes directly sign tokens with `privateKey` as checkout.
    */
   readonly checkoutServiceKey = testServiceKeyPair();
+  /** Inventory's service-token key pair of this run (its expiry worker reads checkout's orders). */
+  readonly inventoryServiceKey = testServiceKeyPair();
+  /**
+   * The identity provider's key pair of this run (generated): checkout and cart trust its public
+   * key; tests and load generators sign customer tokens with `privateKey`.
+   */
+  readonly identityKey = testServiceKeyPair();
   private readonly processes = new Map<ServiceName, ServiceProcess>();
   private lock: { release: () => Promise<void> } | undefined;
 
@@ -172,13 +179,15 @@ export class PlatformUnderTest {
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
     };
     const database = (db: string) => ({ DATABASE_URL: withDatabase(env.databaseUrl, db) });
-    const tokens = serviceTokenEnv(this.checkoutServiceKey);
+    const tokens = serviceTokenEnv(this.checkoutServiceKey, this.inventoryServiceKey);
+    const customers = customerTokenEnv(this.identityKey.publicKey);
     switch (name) {
       case 'checkout':
         return {
           ...common,
           ...database('rc_checkout'),
           ...tokens.checkout,
+          ...customers.checkout,
           INVENTORY_URL: this.url('inventory'),
           PAYMENT_URL: this.url('payment'),
           CART_URL: this.url('cart'),
@@ -197,6 +206,8 @@ export class PlatformUnderTest {
         return { ...common, ...database('rc_analytics') };
       case 'recommendations':
         return { ...common, REDIS_CACHE_URL: env.redisCacheUrl };
+      case 'cart':
+        return { ...common, ...customers.cart };
       default:
         return common;
     }

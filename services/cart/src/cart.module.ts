@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { clientIdOf, SERVICE_CONFIG, ServiceMetrics } from '@rc/platform';
+import {
+  clientIdOf,
+  customerTokenVerifierProvider,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+} from '@rc/platform';
 import { inboundResilience, ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import { CartController } from './api/cart.controller';
@@ -58,6 +63,7 @@ const LIMITED_ROUTES = [
   ],
   controllers: [CartController],
   providers: [
+    customerTokenVerifierProvider(),
     {
       provide: GetCart,
       inject: [CART_REPOSITORY],

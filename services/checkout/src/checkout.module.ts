@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
 import { outbox } from '@rc/messaging';
-import { housekeepingProvider, SERVICE_CONFIG, ServiceMetrics, toProblem } from '@rc/platform';
+import {
+  clientIdOf,
+  customerTokenVerifierProvider,
+  housekeepingProvider,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  serviceTokenVerifierProvider,
+  toProblem,
+} from '@rc/platform';
 import { FaultInjector, Gradient2Limit, type StoredResponse } from '@rc/resilience';
 import { inboundResilience, ResilienceModule, ResilienceRegistry } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { CheckoutController } from './api/checkout.controller';
 import { DEGRADED_HEADER } from './api/checkout.mapper';
-import { clientIdOf } from './api/client-id';
 import { OrdersController } from './api/orders.controller';
 import { checkoutApplicationProviders } from './checkout-application.providers';
 import type { CheckoutConfig } from './config/checkout.config';
@@ -29,7 +36,9 @@ const SAGA_RTT_OBJECTIVE_MS = 250;
  * The checkout service (tier 1). Inbound protection from the resilience adapter, in its fixed
  * order: deadline (default 3 s, clamped) → adaptive shedding (checkout is CRITICAL, shed last)
  * → per-customer rate limit (fail-open: Redis down never blocks checkouts) → fault injection →
- * idempotency keys in Postgres, scoped by customer.
+ * idempotency keys in Postgres, scoped by customer. The customer is the one a verified bearer
+ * token names (`@CustomerOnly()` guards run before all of it); order reads also admit inventory
+ * with a service token.
  */
 @Module({
   imports: [
@@ -90,6 +99,8 @@ const SAGA_RTT_OBJECTIVE_MS = 250;
   ],
   controllers: [CheckoutController, OrdersController],
   providers: [
+    customerTokenVerifierProvider(),
+    serviceTokenVerifierProvider('checkout'),
     ...checkoutApplicationProviders,
     housekeepingProvider<CheckoutConfig>({
       pool: CHECKOUT_PG_POOL,

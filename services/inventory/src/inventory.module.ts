@@ -5,7 +5,6 @@ import {
   housekeepingProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
-  servicePrincipalOf,
   serviceTokenVerifierProvider,
 } from '@rc/platform';
 import {
@@ -74,7 +73,7 @@ function resilienceOptions(
     faults: { rules: config.FAULT_RULES, allowDestructive: config.ALLOW_DESTRUCTIVE_FAULTS },
     adminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
-    clientId: (request) => servicePrincipalOf(request) ?? clientIdOf(request),
+    clientId: clientIdOf,
   });
 }
 

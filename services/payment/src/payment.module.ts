@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { outbox } from '@rc/messaging';
 import {
+  clientIdOf,
   housekeepingProvider,
   isAppError,
   SERVICE_CONFIG,
   ServiceMetrics,
-  servicePrincipalOf,
   serviceTokenVerifierProvider,
   toProblem,
 } from '@rc/platform';
@@ -76,7 +76,7 @@ function resilienceOptions(
     faults,
     adminToken: config.ADMIN_TOKEN,
     defaultCriticality: 'CRITICAL',
-    clientId: (request) => servicePrincipalOf(request) ?? 'anonymous',
+    clientId: clientIdOf,
   });
 }
 

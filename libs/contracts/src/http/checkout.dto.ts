@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { entityIdSchema, skuQuantitySchema } from '../primitives/common.schema';
 
 /**
- * Body of `POST /v1/checkout` (the `Idempotency-Key` header travels separately). Items come
+ * Body of `POST /v1/checkout` (the `Idempotency-Key` header and the customer's
+ * `Authorization: Bearer <token>` travel separately; the token names the customer, so
+ * `customerId` is optional and, when sent, must be the signed-in customer). Items come
  * from the cart (`cartId`) or, when the cart service is down, from the body itself (`items`);
  * at least one of the two is required. When both are given, checkout prefers the cart and falls
  * back to `items`.
  */
 export const checkoutRequestSchema = z
   .object({
-    customerId: entityIdSchema,
+    customerId: entityIdSchema.optional(),
     cartId: entityIdSchema.optional(),
     items: z.array(skuQuantitySchema).min(1).max(100).optional(),
     payment: z.object({

@@ -11,6 +11,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { SERVICE_CONFIG } from '../bootstrap/platform.module';
 import { SERVICE_TOKEN_SECURITY } from '../openapi/open-api-document';
+import { bearerTokenOf } from './bearer-token';
 import {
   ServiceTokenRequiredError,
   ServiceTokenVerifier,
@@ -52,11 +53,9 @@ export class ServiceAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WithPrincipal>();
-    const header = request.headers.authorization;
-    if (typeof header !== 'string' || !/^Bearer /i.test(header)) {
-      throw new ServiceTokenRequiredError();
-    }
-    request[PRINCIPAL] = await this.verifier.verify(header.slice(7).trim());
+    const token = bearerTokenOf(request);
+    if (token === undefined) throw new ServiceTokenRequiredError();
+    request[PRINCIPAL] = await this.verifier.verify(token);
     return true;
   }
 }

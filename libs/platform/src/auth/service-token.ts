@@ -222,13 +222,23 @@ export class ServiceTokenVerifier {
   }
 }
 
-function rejectionOf(error: unknown): ServiceTokenRejection {
+/**
+ * What a failed `jwtVerify` says: the token expired, its signature is wrong, a claim failed
+ * (`{ claim }`), or anything else (malformed). Shared by the service- and customer-token checks.
+ */
+export function verificationFailure(
+  error: unknown,
+): 'expired' | 'bad_signature' | 'malformed' | { readonly claim: string } {
   if (error instanceof joseErrors.JWTExpired) return 'expired';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad_signature';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return error.claim === 'aud' ? 'wrong_audience' : 'invalid_claims';
-  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return { claim: error.claim };
   return 'malformed';
+}
+
+function rejectionOf(error: unknown): ServiceTokenRejection {
+  const failure = verificationFailure(error);
+  if (typeof failure === 'string') return failure;
+  return failure.claim === 'aud' ? 'wrong_audience' : 'invalid_claims';
 }
 
 /**

@@ -111,6 +111,7 @@ export async function bootstrapService<S extends ServiceSchema>(
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
     logger: false,
     // Refusals before any route runs (a bad path, oversized headers) are problem+json too.
     frameworkErrors,
@@ -206,4 +207,12 @@ export async function runService<S extends ServiceSchema>(
       );
     process.exit(1);
   }
+}
+
+/** Fastify's `trustProxy` for a `TRUST_PROXY` value (validated by the platform schema). */
+export function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

@@ -89,6 +89,16 @@ export const platformConfigSchema = z.object({
     .positive()
     .describe('Largest accepted request body; larger bodies get 413.')
     .default(64 * 1024),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|true|\d{1,2}|[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*)$/,
+      'must be false, true, a hop count or comma-separated proxy addresses/CIDRs',
+    )
+    .describe(
+      "Which proxies' X-Forwarded-For to believe for the client address (anonymous rate-limit buckets): false (default: the socket peer), true (any), a hop count, or comma-separated proxy addresses/CIDRs.",
+    )
+    .default('false'),
   SHUTDOWN_GRACE_MS: z.coerce
     .number()
     .int()

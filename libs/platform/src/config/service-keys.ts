@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  customerTokenKeys,
+  DEFAULT_CUSTOMER_TOKEN_AUDIENCE,
+  DEFAULT_CUSTOMER_TOKEN_ISSUER,
+} from '../auth/customer-token';
 import { servicePrivateKey, trustedServiceKeys } from '../auth/service-token';
 import { secret } from './config-schema';
 import { commaList, DEVELOPMENT_ADMIN_TOKEN, envInt, jsonText } from './env-parsers';
@@ -64,7 +69,7 @@ function kafkaBrokers() {
 
 /** `RATE_LIMIT_PER_CLIENT_PER_SECOND`: 1 000 by default, so one load generator is not limited. */
 function rateLimitPerClient(
-  description = 'Requests per second one client (x-client-id) may make per route; high by default so a load test from one client is not limited.',
+  description = 'Requests per second one caller may make per route (the signed-in customer, the calling service, else the client address); high by default so a load test is not limited.',
 ) {
   return envInt(1).default(1_000).describe(description);
 }
@@ -161,6 +166,29 @@ function serviceTokenTrustedKeys(
 }
 
 /**
+ * The three customer-token keys of a service that authenticates customers, as a shape to spread
+ * (`...serviceKeys.customerTokens()`): the identity provider's public keys (required, no
+ * development default: `npm start` and the test platforms generate theirs), issuer and audience.
+ */
+function customerTokens() {
+  return {
+    CUSTOMER_TOKEN_PUBLIC_KEYS: parsedBy(customerTokenKeys).describe(
+      "Identity provider's Ed25519 public keys (base64 SPKI DER), comma-separated (two during a rotation; tokens name theirs by kid); required.",
+    ),
+    CUSTOMER_TOKEN_ISSUER: z
+      .string()
+      .min(1)
+      .default(DEFAULT_CUSTOMER_TOKEN_ISSUER)
+      .describe('The iss every accepted customer token carries.'),
+    CUSTOMER_TOKEN_AUDIENCE: z
+      .string()
+      .min(1)
+      .default(DEFAULT_CUSTOMER_TOKEN_AUDIENCE)
+      .describe('The aud every accepted customer token carries.'),
+  } as const;
+}
+
+/**
  * The shared key definitions, named by what they define: a schema writes
  * `KAFKA_BROKERS: serviceKeys.kafkaBrokers()`. Each returns a fresh zod schema, but for
  * `kafkaSecurity`, which returns the seven Kafka TLS/SASL keys as a shape to spread:
@@ -190,6 +218,7 @@ export const serviceKeys = {
   inboxRetentionMs,
   serviceTokenKey,
   serviceTokenTrustedKeys,
+  customerTokens,
 } as const;
 
 /** The message of a development default left in production. */

@@ -1,22 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-
-/** Header naming the calling client (checkout sends its service name). */
-export const CLIENT_ID_HEADER = 'x-client-id';
-
-const MAX_LENGTH = 128;
+import { customerOf } from '../auth/customer-auth.guard';
+import { servicePrincipalOf } from '../auth/service-auth.guard';
 
 /**
- * Who is calling, for rate-limit buckets and idempotency-key scopes: the `x-client-id` header
- * (checkout sends its service name), `anonymous` without one. Long or odd values are hashed so
- * a caller cannot grow keys or smuggle separators into them, while each caller keeps a bucket
- * of its own (mapping them all to one shared scope would let one odd caller exhaust everyone's
- * rate limit).
+ * Who is calling, for rate-limit buckets and idempotency-key scopes — always something the
+ * caller proved or cannot choose: the signed-in customer (`customer:<id>`, from a verified
+ * customer token), the calling platform service (`service:<name>`, from a verified service
+ * token), else the client address (`ip:<address>`, the socket peer, or the first untrusted hop
+ * of `X-Forwarded-For` when `TRUST_PROXY` names the proxies in front). Headers a client can set
+ * freely never name a bucket, so rotating one gains nothing.
  */
 export function clientIdOf(request: FastifyRequest): string {
-  const raw = request.headers[CLIENT_ID_HEADER];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value) return 'anonymous';
-  if (value.length <= MAX_LENGTH && /^[A-Za-z0-9._:@-]+$/.test(value)) return value;
-  return `h:${createHash('sha256').update(value).digest('hex').slice(0, 32)}`;
+  const customer = customerOf(request);
+  if (customer !== undefined) return `customer:${customer}`;
+  const service = servicePrincipalOf(request);
+  if (service !== undefined) return `service:${service}`;
+  return `ip:${request.ip}`;
 }

@@ -11,6 +11,7 @@ export {
   PLATFORM_PROBLEMS,
   problemResponseSchema,
   RATE_LIMITED_PROBLEMS,
+  CUSTOMER_AUTH_PROBLEMS,
   SERVICE_AUTH_PROBLEMS,
   VALIDATION_PROBLEMS,
   type ProblemCodes,
@@ -18,6 +19,7 @@ export {
 export {
   createOpenApiDocument,
   OPENAPI_VERSION,
+  CUSTOMER_TOKEN_SECURITY,
   SERVICE_TOKEN_SECURITY,
   type OpenApiInfo,
 } from './open-api-document';

@@ -9,6 +9,9 @@ export const OPENAPI_VERSION = '3.1.0';
 /** The document's security scheme of service tokens (`@ServiceOnly()` routes refer to it). */
 export const SERVICE_TOKEN_SECURITY = 'serviceToken';
 
+/** The document's security scheme of customer tokens (`@CustomerOnly()` routes refer to it). */
+export const CUSTOMER_TOKEN_SECURITY = 'customerToken';
+
 /** Title, description and version of a service's API document. */
 export interface OpenApiInfo {
   title: string;
@@ -37,6 +40,16 @@ export function createOpenApiDocument(app: INestApplication, info: OpenApiInfo):
           'A service token: an EdDSA JWT a platform service signs for this service (iss = caller, aud = this service, 60 s).',
       },
       SERVICE_TOKEN_SECURITY,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A customer token: an EdDSA JWT the identity provider signs (sub = the customer id, aud = the platform); `npm start` writes development ones to .dev/credentials.json.',
+      },
+      CUSTOMER_TOKEN_SECURITY,
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);

@@ -44,6 +44,12 @@ export const SERVICE_AUTH_PROBLEMS: ProblemCodes = {
   401: ['AUTH.SERVICE_TOKEN_REQUIRED', 'AUTH.SERVICE_TOKEN_INVALID'],
 };
 
+/** A route for signed-in customers (`@CustomerOnly()`). */
+export const CUSTOMER_AUTH_PROBLEMS: ProblemCodes = {
+  401: ['AUTH.CREDENTIALS_REQUIRED', 'AUTH.TOKEN_INVALID'],
+  403: ['AUTH.CUSTOMER_MISMATCH'],
+};
+
 /** An admin route behind the bearer admin token. */
 export const ADMIN_TOKEN_PROBLEMS: ProblemCodes = { 401: ['RESILIENCE.ADMIN_UNAUTHORIZED'] };
 

@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiProblems,
-  CLIENT_ID_HEADER,
   INBOUND_PIPELINE_PROBLEMS,
   openApiResponseSchema,
   RATE_LIMITED_PROBLEMS,
@@ -29,12 +28,6 @@ import {
  * consistent: the numbers trail the topics by the consumer lag.
  */
 @ApiTags('analytics')
-@ApiHeader({
-  name: CLIENT_ID_HEADER,
-  required: false,
-  description:
-    'Calling client (rate limit); default anonymous, hashed when not a plain identifier.',
-})
 @Criticality('SHEDDABLE')
 @Controller('v1/analytics')
 export class AnalyticsController {

@@ -66,7 +66,7 @@ export const analyticsConfigSchema = platformConfigSchema
       'How long an Idempotency-Key of the admin API and its response are kept.',
     ),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
-      'Requests per second one client (x-client-id) may make per route; high by default so a load test is not limited.',
+      'Requests per second one caller (the client address) may make per route; high by default so a load test is not limited.',
     ),
     FAULT_RULES: serviceKeys.faultRules(),
     ADMIN_TOKEN: serviceKeys.adminToken(

@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiProblems,
-  CLIENT_ID_HEADER,
+  CUSTOMER_AUTH_PROBLEMS,
+  customerOf,
+  CustomerOnly,
   IDEMPOTENCY_PROBLEMS,
   INBOUND_PIPELINE_PROBLEMS,
   JSON_BODY_PROBLEMS,
@@ -13,6 +15,7 @@ import {
   ZodValidationPipe,
 } from '@rc/platform';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
+import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { GetCart } from '../application/get-cart.query';
 import { RemoveCartItem } from '../application/remove-cart-item.command';
@@ -30,6 +33,7 @@ import {
 const cartSchema = openApiResponseSchema(cartResponseSchema);
 /** What every cart route may answer: bad parameters, the pipeline, the rate limit, Redis down. */
 const routeProblems = [
+  CUSTOMER_AUTH_PROBLEMS,
   VALIDATION_PROBLEMS,
   INBOUND_PIPELINE_PROBLEMS,
   RATE_LIMITED_PROBLEMS,
@@ -37,17 +41,15 @@ const routeProblems = [
 ];
 
 /**
- * Carts over HTTP. Tier 2: shed after analytics and recommendations, before checkout. Writes
+ * Carts over HTTP, for signed-in customers: each customer reads and writes only their own
+ * carts (checkout reads one with the customer's own token, forwarded), and the rate-limit bucket
+ * and the Idempotency-Key scope are that customer. Tier 2: shed after analytics and
+ * recommendations, before checkout. Writes
  * need an `Idempotency-Key` (a replay returns the first response); they are also naturally
  * idempotent, since a line is SET to a quantity rather than incremented.
  */
 @ApiTags('carts')
-@ApiHeader({
-  name: CLIENT_ID_HEADER,
-  required: false,
-  description:
-    'Calling client (rate limit and Idempotency-Key scope); default anonymous, hashed when not a plain identifier.',
-})
+@CustomerOnly()
 @Criticality('DEGRADED')
 @Controller('v1/carts')
 export class CartController {
@@ -61,8 +63,11 @@ export class CartController {
   @ApiOperation({ summary: 'Read a cart (an unknown or expired cart is empty, never 404).' })
   @ApiOkResponse({ schema: cartSchema })
   @ApiProblems(...routeProblems)
-  async get(@Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string): Promise<Cart> {
-    return this.getCart.execute(cartId);
+  async get(
+    @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<Cart> {
+    return this.getCart.execute({ owner: ownerOf(request), cartId });
   }
 
   @Post(':cartId/items')
@@ -79,8 +84,14 @@ export class CartController {
   async setItem(
     @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
     @Body(new ZodValidationPipe(setItemBodySchema)) body: z.infer<typeof setItemBodySchema>,
+    @Req() request: FastifyRequest,
   ): Promise<Cart> {
-    return this.setCartItem.execute({ cartId, sku: body.sku, quantity: body.quantity });
+    return this.setCartItem.execute({
+      owner: ownerOf(request),
+      cartId,
+      sku: body.sku,
+      quantity: body.quantity,
+    });
   }
 
   @Delete(':cartId/items/:sku')
@@ -92,7 +103,13 @@ export class CartController {
   async removeItem(
     @Param('cartId', new ZodValidationPipe(cartIdSchema)) cartId: string,
     @Param('sku', new ZodValidationPipe(skuParamSchema)) sku: string,
+    @Req() request: FastifyRequest,
   ): Promise<Cart> {
-    return this.removeCartItem.execute({ cartId, sku });
+    return this.removeCartItem.execute({ owner: ownerOf(request), cartId, sku });
   }
+}
+
+/** The signed-in customer (`@CustomerOnly()` admitted the request, so there is one). */
+function ownerOf(request: FastifyRequest): string {
+  return customerOf(request) as string;
 }

@@ -21,11 +21,11 @@ describe('RemoveCartItem', () => {
   it('when a line is removed, then it is gone and CartItemRemoved carries its units', async () => {
     // Arrange
     const { events, setItem, removeItem } = setUp();
-    await setItem.execute({ cartId: 'c1', sku: 'A', quantity: 4 });
-    await setItem.execute({ cartId: 'c1', sku: 'B', quantity: 1 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'A', quantity: 4 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'B', quantity: 1 });
 
     // Act
-    const cart = await removeItem.execute({ cartId: 'c1', sku: 'A' });
+    const cart = await removeItem.execute({ owner: 'alice', cartId: 'c1', sku: 'A' });
 
     // Assert
     expect(cart.items).toEqual([{ sku: 'B', quantity: 1 }]);
@@ -42,7 +42,7 @@ describe('RemoveCartItem', () => {
     const { events, removeItem } = setUp();
 
     // Act
-    const cart = await removeItem.execute({ cartId: 'c1', sku: 'A' });
+    const cart = await removeItem.execute({ owner: 'alice', cartId: 'c1', sku: 'A' });
 
     // Assert
     expect(cart).toEqual({ cartId: 'c1', items: [] });
@@ -54,7 +54,7 @@ describe('RemoveCartItem', () => {
     const { getCart } = setUp();
 
     // Act
-    const cart = await getCart.execute('never-written');
+    const cart = await getCart.execute({ owner: 'alice', cartId: 'never-written' });
 
     // Assert
     expect(cart).toEqual({ cartId: 'never-written', items: [] });

@@ -5,6 +5,8 @@ import type { CartRepository } from '../domain/cart.repository';
 
 /** Input of {@link RemoveCartItem}. */
 export interface RemoveCartItemCommand {
+  /** The signed-in customer whose cart it is. */
+  owner: string;
   cartId: string;
   sku: string;
 }
@@ -20,8 +22,8 @@ export class RemoveCartItem {
   ) {}
 
   async execute(command: RemoveCartItemCommand): Promise<Cart> {
-    const { cartId, sku } = command;
-    const { cart, previousQuantity } = await this.carts.removeItem(cartId, sku);
+    const { owner, cartId, sku } = command;
+    const { cart, previousQuantity } = await this.carts.removeItem({ owner, cartId }, sku);
     const change = lineChange(cartId, sku, previousQuantity, 0);
     if (change) this.events.record(change);
     return cart;

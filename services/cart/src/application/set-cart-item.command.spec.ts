@@ -17,7 +17,7 @@ describe('SetCartItem', () => {
     const { events, setItem } = setUp();
 
     // Act
-    const cart = await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 3 });
+    const cart = await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 3 });
 
     // Assert
     expect(cart).toEqual({ cartId: 'c1', items: [{ sku: 'SKU-1', quantity: 3 }] });
@@ -29,10 +29,10 @@ describe('SetCartItem', () => {
   it('when the same request is retried, then the quantity is unchanged and no second event is recorded', async () => {
     // Arrange
     const { events, setItem } = setUp();
-    await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 2 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 2 });
 
     // Act
-    const cart = await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 2 });
+    const cart = await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 2 });
 
     // Assert
     expect(cart.items).toEqual([{ sku: 'SKU-1', quantity: 2 }]);
@@ -42,11 +42,11 @@ describe('SetCartItem', () => {
   it('when a line is raised or lowered, then the event carries the difference', async () => {
     // Arrange
     const { events, setItem } = setUp();
-    await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 2 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 2 });
 
     // Act
-    await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 5 });
-    await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 1 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 5 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 1 });
 
     // Assert
     expect(events.changes.slice(1)).toEqual([
@@ -58,10 +58,10 @@ describe('SetCartItem', () => {
   it('when the cart is full, then a new line is refused and nothing is recorded', async () => {
     // Arrange
     const { events, setItem } = setUp(1);
-    await setItem.execute({ cartId: 'c1', sku: 'SKU-1', quantity: 1 });
+    await setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-1', quantity: 1 });
 
     // Act
-    const attempt = setItem.execute({ cartId: 'c1', sku: 'SKU-2', quantity: 1 });
+    const attempt = setItem.execute({ owner: 'alice', cartId: 'c1', sku: 'SKU-2', quantity: 1 });
 
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(CartTooManyLinesError);

@@ -5,6 +5,8 @@ import type { CartRepository } from '../domain/cart.repository';
 
 /** Input of {@link SetCartItem}. */
 export interface SetCartItemCommand {
+  /** The signed-in customer whose cart it is. */
+  owner: string;
   cartId: string;
   sku: string;
   /** The line's quantity after the write (SET semantics), > 0. */
@@ -25,8 +27,8 @@ export class SetCartItem {
   ) {}
 
   async execute(command: SetCartItemCommand): Promise<Cart> {
-    const { cartId, sku, quantity } = command;
-    const { cart, previousQuantity } = await this.carts.setItem(cartId, sku, quantity);
+    const { owner, cartId, sku, quantity } = command;
+    const { cart, previousQuantity } = await this.carts.setItem({ owner, cartId }, sku, quantity);
     const change = lineChange(cartId, sku, previousQuantity, quantity);
     if (change) this.events.record(change);
     return cart;

@@ -1,11 +1,15 @@
 import { ConfigError, loadConfig } from '@rc/platform';
 import { DEVELOPMENT_ADMIN_TOKEN } from '@rc/platform';
+import { testServiceKeyPair } from '@rc/testing';
 import { cartConfigSchema } from './cart.config';
+
+/** The required customer-token setting (no default: every run generates its identity key). */
+const REQUIRED = { CUSTOMER_TOKEN_PUBLIC_KEYS: testServiceKeyPair().publicKey };
 
 describe('cart config', () => {
   it('when nothing is set, then the defaults make a working development service', () => {
     // Act
-    const config = loadConfig(cartConfigSchema, {});
+    const config = loadConfig(cartConfigSchema, REQUIRED);
 
     // Assert
     expect(config).toMatchObject({
@@ -23,7 +27,7 @@ describe('cart config', () => {
 
   it('when production runs with the development admin token, then it refuses to start naming the key', () => {
     // Act
-    const load = () => loadConfig(cartConfigSchema, { NODE_ENV: 'production' });
+    const load = () => loadConfig(cartConfigSchema, { ...REQUIRED, NODE_ENV: 'production' });
 
     // Assert
     expect(load).toThrow(ConfigError);
@@ -34,6 +38,7 @@ describe('cart config', () => {
     // Act
     const load = () =>
       loadConfig(cartConfigSchema, {
+        ...REQUIRED,
         FAULT_RULES: '[not json',
         KAFKA_BROKERS: 'a:1, b:2',
         CART_TTL_SECONDS: '-1',
@@ -46,7 +51,8 @@ describe('cart config', () => {
 
   it('when Kafka is sasl_ssl without credentials, then it refuses to start naming each missing key', () => {
     // Act
-    const load = () => loadConfig(cartConfigSchema, { KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' });
+    const load = () =>
+      loadConfig(cartConfigSchema, { ...REQUIRED, KAFKA_SECURITY_PROTOCOL: 'sasl_ssl' });
 
     // Assert
     expect(load).toThrow(ConfigError);
@@ -65,22 +71,21 @@ describe('cart config', () => {
     };
 
     // Act
-    const config = loadConfig(cartConfigSchema, env);
+    const config = loadConfig(cartConfigSchema, { ...REQUIRED, ...env });
 
     // Assert
     expect(config).toMatchObject(env);
   });
 
   it('when a SASL username is set under plaintext, then it refuses to start rather than ignore it', () => {
-    expect(() => loadConfig(cartConfigSchema, { KAFKA_SASL_USERNAME: 'cart' })).toThrow(
-      /KAFKA_SASL_USERNAME: set, but KAFKA_SECURITY_PROTOCOL plaintext does not use SASL/,
-    );
+    expect(() =>
+      loadConfig(cartConfigSchema, { ...REQUIRED, KAFKA_SASL_USERNAME: 'cart' }),
+    ).toThrow(/KAFKA_SASL_USERNAME: set, but KAFKA_SECURITY_PROTOCOL plaintext does not use SASL/);
   });
 
   it('when brokers are listed with spaces, then they are split and trimmed', () => {
-    expect(loadConfig(cartConfigSchema, { KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual([
-      'a:1',
-      'b:2',
-    ]);
+    expect(
+      loadConfig(cartConfigSchema, { ...REQUIRED, KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS,
+    ).toEqual(['a:1', 'b:2']);
   });
 });

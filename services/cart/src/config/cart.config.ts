@@ -47,6 +47,7 @@ export const cartConfigSchema = platformConfigSchema
       .describe('Most distinct SKUs in one cart (422 CART.TOO_MANY_LINES beyond).'),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     ...serviceKeys.kafkaSecurity(),
+    ...serviceKeys.customerTokens(),
     CART_EVENTS_TOPIC: z
       .string()
       .min(1)

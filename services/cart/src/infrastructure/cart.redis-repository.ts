@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { type Cart, cartFromLines } from '../domain/cart';
 import { CartStoreUnavailableError, CartTooManyLinesError } from '../domain/cart.errors';
-import type { CartRepository, CartWriteResult } from '../domain/cart.repository';
+import type { CartRef, CartRepository, CartWriteResult } from '../domain/cart.repository';
 
 /** Options of {@link RedisCartRepository}. */
 export interface RedisCartRepositoryOptions {
-  /** Key prefix of carts (`cart:` → `cart:{cartId}`). */
+  /** Key prefix of carts (`cart:` → `cart:{owner}:{cartId}`). */
   keyPrefix: string;
   /** Idle lifetime of a cart: every write pushes its expiry this far out. */
   ttlMs: number;
@@ -25,7 +25,8 @@ return {old or '0', redis.call('HGETALL', KEYS[1])}
 `;
 
 /**
- * Carts as Redis hashes `<prefix>{cartId}` of `sku → quantity`, with an idle TTL refreshed by
+ * Carts as Redis hashes `<prefix>{owner}:{cartId}` of `sku → quantity` (an owner id has no `:`,
+ * so no two owners' keys meet), with an idle TTL refreshed by
  * every write. Each operation is one atomic round trip (a Lua script or a MULTI), so concurrent
  * writes to one cart never interleave inside an operation. Any Redis failure surfaces as
  * {@link CartStoreUnavailableError} (503).
@@ -36,17 +37,17 @@ export class RedisCartRepository implements CartRepository {
     private readonly options: RedisCartRepositoryOptions,
   ) {}
 
-  async get(cartId: string): Promise<Cart> {
-    const fields = await this.call(() => this.redis.hgetall(this.key(cartId)));
-    return cartFromLines(cartId, toLines(Object.entries(fields)));
+  async get(ref: CartRef): Promise<Cart> {
+    const fields = await this.call(() => this.redis.hgetall(this.key(ref)));
+    return cartFromLines(ref.cartId, toLines(Object.entries(fields)));
   }
 
-  async setItem(cartId: string, sku: string, quantity: number): Promise<CartWriteResult> {
+  async setItem(ref: CartRef, sku: string, quantity: number): Promise<CartWriteResult> {
     const reply = (await this.call(() =>
       this.redis.eval(
         SET_ITEM_LUA,
         1,
-        this.key(cartId),
+        this.key(ref),
         sku,
         String(quantity),
         String(this.options.maxLines),
@@ -56,13 +57,13 @@ export class RedisCartRepository implements CartRepository {
     if (reply[0] === 'full') throw new CartTooManyLinesError(this.options.maxLines);
     const [previous, flat] = reply as [string, string[]];
     return {
-      cart: cartFromLines(cartId, toLines(pairs(flat))),
+      cart: cartFromLines(ref.cartId, toLines(pairs(flat))),
       previousQuantity: Number(previous),
     };
   }
 
-  async removeItem(cartId: string, sku: string): Promise<CartWriteResult> {
-    const key = this.key(cartId);
+  async removeItem(ref: CartRef, sku: string): Promise<CartWriteResult> {
+    const key = this.key(ref);
     const results = await this.call(() =>
       this.redis
         .multi()
@@ -78,13 +79,13 @@ export class RedisCartRepository implements CartRepository {
     const previous = results[0]?.[1] as string | null;
     const fields = (results[3]?.[1] ?? {}) as Record<string, string>;
     return {
-      cart: cartFromLines(cartId, toLines(Object.entries(fields))),
+      cart: cartFromLines(ref.cartId, toLines(Object.entries(fields))),
       previousQuantity: previous === null ? 0 : Number(previous),
     };
   }
 
-  private key(cartId: string): string {
-    return `${this.options.keyPrefix}${cartId}`;
+  private key(ref: CartRef): string {
+    return `${this.options.keyPrefix}${ref.owner}:${ref.cartId}`;
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {

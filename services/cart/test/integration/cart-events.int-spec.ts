@@ -51,10 +51,10 @@ describe('cart events (real Redis and Kafka)', () => {
 
     try {
       // Act
-      await setItem.execute({ cartId: 'k-up', sku: 'SKU-1', quantity: 2 });
-      await setItem.execute({ cartId: 'k-up', sku: 'SKU-1', quantity: 5 });
-      await setItem.execute({ cartId: 'k-up', sku: 'SKU-1', quantity: 5 }); // a retry: no event
-      await removeItem.execute({ cartId: 'k-up', sku: 'SKU-1' });
+      await setItem.execute({ owner: 'alice', cartId: 'k-up', sku: 'SKU-1', quantity: 2 });
+      await setItem.execute({ owner: 'alice', cartId: 'k-up', sku: 'SKU-1', quantity: 5 });
+      await setItem.execute({ owner: 'alice', cartId: 'k-up', sku: 'SKU-1', quantity: 5 }); // a retry: no event
+      await removeItem.execute({ owner: 'alice', cartId: 'k-up', sku: 'SKU-1' });
 
       // Assert
       const messages = await readEvents(kafka, topic, 3);
@@ -93,7 +93,7 @@ describe('cart events (real Redis and Kafka)', () => {
     );
     publisher.start();
     const setItem = new SetCartItem(carts, publisher);
-    await setItem.execute({ cartId: 'k-down', sku: 'SKU-0', quantity: 1 });
+    await setItem.execute({ owner: 'alice', cartId: 'k-down', sku: 'SKU-0', quantity: 1 });
     await waitFor(
       async () => (await metricValue(registry, 'cart_events_publish_failures_total')) === 1,
       10_000,
@@ -103,13 +103,13 @@ describe('cart events (real Redis and Kafka)', () => {
     // Act: ten more writes while the publisher backs off with one event buffered
     const carts10 = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        setItem.execute({ cartId: 'k-down', sku: `SKU-${i + 1}`, quantity: 1 }),
+        setItem.execute({ owner: 'alice', cartId: 'k-down', sku: `SKU-${i + 1}`, quantity: 1 }),
       ),
     );
 
     // Assert
     expect(carts10.at(-1)!.items.length).toBeGreaterThanOrEqual(10);
-    expect((await carts.get('k-down')).items).toHaveLength(11);
+    expect((await carts.get({ owner: 'alice', cartId: 'k-down' })).items).toHaveLength(11);
     expect(publisher.buffered).toBe(5);
     expect(
       await metricValue(registry, 'cart_events_dropped_total', { reason: 'buffer_full' }),

@@ -18,8 +18,17 @@ describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', (
     await cart?.stop();
   });
 
-  const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    sendJson(cart.url, method, path, body, { 'x-client-id': 'cart-it', ...headers });
+  /** As the suite's customer, `cart-it`, unless `headers` bring another authorization. */
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) =>
+    sendJson(cart.url, method, path, body, {
+      ...(await cart.customers.headersFor('cart-it')),
+      ...headers,
+    });
   const sendAdmin = (
     method: string,
     path: string,
@@ -59,6 +68,57 @@ describe('cart over HTTP (service in-process, real Redis, Kafka unreachable)', (
     // Assert
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ cartId: 'never-seen', items: [] });
+  });
+
+  it('when no customer token is sent, then 401 AUTH.CREDENTIALS_REQUIRED and nothing is stored', async () => {
+    // Act
+    const res = await sendJson(
+      cart.url,
+      'POST',
+      '/v1/carts/anon-1/items',
+      { sku: 'MUG', quantity: 1 },
+      {
+        'idempotency-key': randomUUID(),
+        'x-client-id': 'cart-it',
+      },
+    );
+
+    // Assert
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'AUTH.CREDENTIALS_REQUIRED' });
+    expect(await cart.redis.keys(`${cart.prefix}*anon-1*`)).toEqual([]);
+  });
+
+  it('when two customers use the same cart id, then each has a cart of their own', async () => {
+    // Arrange
+    const alice = await cart.customers.headersFor('alice');
+    const bob = await cart.customers.headersFor('bob');
+    const put = (who: Record<string, string>, quantity: number) =>
+      send(
+        'POST',
+        '/v1/carts/shared-1/items',
+        { sku: 'MUG', quantity },
+        {
+          ...who,
+          'idempotency-key': randomUUID(),
+        },
+      );
+
+    // Act
+    await put(alice, 2);
+    await put(bob, 7);
+    const aliceCart = await send('GET', '/v1/carts/shared-1', undefined, alice);
+    const bobCart = await send('GET', '/v1/carts/shared-1', undefined, bob);
+
+    // Assert
+    expect(await aliceCart.json()).toEqual({
+      cartId: 'shared-1',
+      items: [{ sku: 'MUG', quantity: 2 }],
+    });
+    expect(await bobCart.json()).toEqual({
+      cartId: 'shared-1',
+      items: [{ sku: 'MUG', quantity: 7 }],
+    });
   });
 
   it('when a write is retried with the same Idempotency-Key, then the first response is replayed', async () => {
@@ -220,10 +280,15 @@ describe('cart over HTTP with Redis unreachable', () => {
 
   it('when a cart is read or written, then 503 CART.STORE_UNAVAILABLE with Retry-After, and readiness is down', async () => {
     // Act
-    const read = await fetch(`${cart.url}/v1/carts/any`);
+    const signedIn = await cart.customers.headersFor('cart-it');
+    const read = await fetch(`${cart.url}/v1/carts/any`, { headers: signedIn });
     const written = await fetch(`${cart.url}/v1/carts/any/items`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+        ...signedIn,
+      },
       body: JSON.stringify({ sku: 'MUG', quantity: 1 }),
     });
     const ready = await fetch(`${cart.url}/health/ready`);

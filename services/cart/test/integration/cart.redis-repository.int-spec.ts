@@ -24,9 +24,9 @@ describe('RedisCartRepository (real Redis)', () => {
 
   it('when lines are set and removed, then the hash holds sku → quantity and the cart reads back sorted', async () => {
     // Act
-    await carts.setItem('c1', 'SKU-B', 2);
-    const afterSet = await carts.setItem('c1', 'SKU-A', 1);
-    const afterRemove = await carts.removeItem('c1', 'SKU-B');
+    await carts.setItem({ owner: 'alice', cartId: 'c1' }, 'SKU-B', 2);
+    const afterSet = await carts.setItem({ owner: 'alice', cartId: 'c1' }, 'SKU-A', 1);
+    const afterRemove = await carts.removeItem({ owner: 'alice', cartId: 'c1' }, 'SKU-B');
 
     // Assert
     expect(afterSet.cart.items).toEqual([
@@ -37,18 +37,18 @@ describe('RedisCartRepository (real Redis)', () => {
       cart: { cartId: 'c1', items: [{ sku: 'SKU-A', quantity: 1 }] },
       previousQuantity: 2,
     });
-    expect(await fixture.redis.hgetall(`${fixture.prefix}cart:c1`)).toEqual({ 'SKU-A': '1' });
-    expect(await carts.get('c1')).toEqual(afterRemove.cart);
+    expect(await fixture.redis.hgetall(`${fixture.prefix}cart:alice:c1`)).toEqual({ 'SKU-A': '1' });
+    expect(await carts.get({ owner: 'alice', cartId: 'c1' })).toEqual(afterRemove.cart);
   });
 
   it('when a line is set again, then the previous quantity is reported and the TTL is refreshed', async () => {
     // Arrange
-    const key = `${fixture.prefix}cart:c2`;
-    await carts.setItem('c2', 'SKU-A', 1);
+    const key = `${fixture.prefix}cart:alice:c2`;
+    await carts.setItem({ owner: 'alice', cartId: 'c2' }, 'SKU-A', 1);
     await fixture.redis.pexpire(key, 1_000);
 
     // Act
-    const result = await carts.setItem('c2', 'SKU-A', 7);
+    const result = await carts.setItem({ owner: 'alice', cartId: 'c2' }, 'SKU-A', 7);
 
     // Assert
     expect(result.previousQuantity).toBe(1);
@@ -59,34 +59,37 @@ describe('RedisCartRepository (real Redis)', () => {
 
   it('when an unknown cart is read or a missing line removed, then it is empty, not an error', async () => {
     // Act
-    const read = await carts.get('never-written');
-    const removed = await carts.removeItem('never-written', 'SKU-A');
+    const read = await carts.get({ owner: 'alice', cartId: 'never-written' });
+    const removed = await carts.removeItem({ owner: 'alice', cartId: 'never-written' }, 'SKU-A');
 
     // Assert
     expect(read).toEqual({ cartId: 'never-written', items: [] });
     expect(removed.previousQuantity).toBe(0);
-    expect(await fixture.redis.exists(`${fixture.prefix}cart:never-written`)).toBe(0);
+    expect(await fixture.redis.exists(`${fixture.prefix}cart:alice:never-written`)).toBe(0);
   });
 
   it('when 20 different lines race into a cart limited to 5, then exactly 5 are stored', async () => {
     // Act
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => carts.setItem('c3', `SKU-${i}`, 1)),
+      Array.from({ length: 20 }, (_, i) =>
+        carts.setItem({ owner: 'alice', cartId: 'c3' }, `SKU-${i}`, 1),
+      ),
     );
 
     // Assert
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(15);
     for (const r of refused) expect(r.reason).toBeInstanceOf(CartTooManyLinesError);
-    expect((await carts.get('c3')).items).toHaveLength(5);
+    expect((await carts.get({ owner: 'alice', cartId: 'c3' })).items).toHaveLength(5);
   });
 
   it('when the cart is full, then an existing line can still be changed', async () => {
     // Arrange
-    for (let i = 0; i < 5; i++) await carts.setItem('c4', `SKU-${i}`, 1);
+    for (let i = 0; i < 5; i++)
+      await carts.setItem({ owner: 'alice', cartId: 'c4' }, `SKU-${i}`, 1);
 
     // Act
-    const result = await carts.setItem('c4', 'SKU-0', 9);
+    const result = await carts.setItem({ owner: 'alice', cartId: 'c4' }, 'SKU-0', 9);
 
     // Assert
     expect(result.cart.items.find((l) => l.sku === 'SKU-0')?.quantity).toBe(9);
@@ -104,7 +107,7 @@ describe('RedisCartRepository (real Redis)', () => {
     const unreachable = new RedisCartRepository(dead, { keyPrefix: 'x:', ttlMs, maxLines: 5 });
 
     // Act
-    const attempt = unreachable.setItem('c5', 'SKU-A', 1);
+    const attempt = unreachable.setItem({ owner: 'alice', cartId: 'c5' }, 'SKU-A', 1);
 
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(CartStoreUnavailableError);

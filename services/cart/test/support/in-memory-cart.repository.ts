@@ -1,7 +1,7 @@
 import { type Cart, cartFromLines } from '../../src/domain/cart';
 import type { CartLineChange } from '../../src/domain/cart-line-change';
 import type { CartEventSink } from '../../src/domain/cart-events.port';
-import type { CartRepository, CartWriteResult } from '../../src/domain/cart.repository';
+import type { CartRef, CartRepository, CartWriteResult } from '../../src/domain/cart.repository';
 import { CartTooManyLinesError } from '../../src/domain/cart.errors';
 
 /** A {@link CartRepository} in a Map, for unit tests of the use cases. */
@@ -10,28 +10,34 @@ export class InMemoryCartRepository implements CartRepository {
 
   constructor(private readonly maxLines = 100) {}
 
-  async get(cartId: string): Promise<Cart> {
-    return cartFromLines(cartId, this.carts.get(cartId) ?? []);
+  async get(ref: CartRef): Promise<Cart> {
+    return cartFromLines(ref.cartId, this.carts.get(keyOf(ref)) ?? []);
   }
 
-  async setItem(cartId: string, sku: string, quantity: number): Promise<CartWriteResult> {
-    const lines = this.carts.get(cartId) ?? new Map<string, number>();
+  async setItem(ref: CartRef, sku: string, quantity: number): Promise<CartWriteResult> {
+    const { cartId } = ref;
+    const lines = this.carts.get(keyOf(ref)) ?? new Map<string, number>();
     const previousQuantity = lines.get(sku) ?? 0;
     if (previousQuantity === 0 && lines.size >= this.maxLines) {
       throw new CartTooManyLinesError(this.maxLines);
     }
     lines.set(sku, quantity);
-    this.carts.set(cartId, lines);
+    this.carts.set(keyOf(ref), lines);
     return { cart: cartFromLines(cartId, lines), previousQuantity };
   }
 
-  async removeItem(cartId: string, sku: string): Promise<CartWriteResult> {
-    const lines = this.carts.get(cartId) ?? new Map<string, number>();
+  async removeItem(ref: CartRef, sku: string): Promise<CartWriteResult> {
+    const { cartId } = ref;
+    const lines = this.carts.get(keyOf(ref)) ?? new Map<string, number>();
     const previousQuantity = lines.get(sku) ?? 0;
     lines.delete(sku);
-    if (lines.size === 0) this.carts.delete(cartId);
+    if (lines.size === 0) this.carts.delete(keyOf(ref));
     return { cart: cartFromLines(cartId, lines), previousQuantity };
   }
+}
+
+function keyOf(ref: CartRef): string {
+  return `${ref.owner}:${ref.cartId}`;
 }
 
 /** A {@link CartEventSink} that keeps what it was given. */

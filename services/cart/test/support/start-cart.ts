@@ -1,5 +1,5 @@
-import { bootstrapService, type RunningService } from '@rc/platform';
-import { requireRedis, serviceTestEnv, testEnv, uniqueName } from '@rc/testing';
+import { bootstrapService, CustomerTokenIssuer, type RunningService } from '@rc/platform';
+import { requireRedis, serviceTestEnv, testEnv, testServiceKeyPair, uniqueName } from '@rc/testing';
 import { Redis } from 'ioredis';
 import { CartModule } from '../../src/cart.module';
 import { cartConfigSchema, type CartConfig } from '../../src/config/cart.config';
@@ -13,6 +13,8 @@ export interface StartedCart {
   prefix: string;
   redis: Redis;
   logs: Array<Record<string, unknown>>;
+  /** Signs customer tokens this cart trusts (its identity provider's key). */
+  customers: CustomerTokenIssuer;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startCart(env: Record<string, string> = {}): Promise<Start
   await requireRedis();
   const prefix = `test:${uniqueName('cart-http')}:`;
   const logs: Array<Record<string, unknown>> = [];
+  const identityKey = testServiceKeyPair();
   const service = await bootstrapService({
     module: CartModule,
     schema: cartConfigSchema,
@@ -29,6 +32,7 @@ export async function startCart(env: Record<string, string> = {}): Promise<Start
       LOG_LEVEL: process.env.CART_TEST_LOG_LEVEL ?? 'warn',
       CART_KEY_PREFIX: prefix,
       ADMIN_TOKEN: 'test-admin-token-0123456789',
+      CUSTOMER_TOKEN_PUBLIC_KEYS: identityKey.publicKey,
       ...env,
     },
     logSink: (line) => {
@@ -46,6 +50,7 @@ export async function startCart(env: Record<string, string> = {}): Promise<Start
     prefix,
     redis,
     logs,
+    customers: CustomerTokenIssuer.fromKeyPair(identityKey),
     stop: async () => {
       await service.shutdown('test');
       const keys = await redis.keys(`${prefix}*`);

@@ -2,6 +2,9 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@ne
 import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiProblems,
+  CUSTOMER_AUTH_PROBLEMS,
+  customerOf,
+  CustomerOnly,
   IDEMPOTENCY_PROBLEMS,
   INBOUND_PIPELINE_PROBLEMS,
   JSON_BODY_PROBLEMS,
@@ -25,10 +28,12 @@ import { DEGRADED_HEADER, toCheckoutResponse } from './checkout.mapper';
 import { runWithRequestDeadline } from './request-deadline';
 
 /**
- * The checkout saga over HTTP. CRITICAL (shed last), idempotent per customer and
- * `Idempotency-Key`; the body is validated before anything runs.
+ * The checkout saga over HTTP, for signed-in customers. CRITICAL (shed last), idempotent per
+ * customer and `Idempotency-Key`; the customer is the one the bearer token names (a body
+ * `customerId`, if sent, must be the same); the body is validated before anything runs.
  */
 @ApiTags('checkout')
+@CustomerOnly()
 @Criticality('CRITICAL')
 @Controller('v1/checkout')
 export class CheckoutController {
@@ -56,6 +61,7 @@ export class CheckoutController {
     description: `Confirmed. Header ${DEGRADED_HEADER} lists fallbacks used (cart, recommendations).`,
   })
   @ApiProblems(
+    CUSTOMER_AUTH_PROBLEMS,
     JSON_BODY_PROBLEMS,
     IDEMPOTENCY_PROBLEMS,
     INBOUND_PIPELINE_PROBLEMS,
@@ -68,13 +74,18 @@ export class CheckoutController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    // The guard admitted a customer (and refused a body naming another one, 403).
+    const customerId = customerOf(request) as string;
+    const authorization = request.headers.authorization as string;
     const budget = {
       defaultTimeoutMs: this.config.CHECKOUT_DEFAULT_DEADLINE_MS,
       maxTimeoutMs: this.config.CHECKOUT_MAX_DEADLINE_MS,
     };
     const place = () =>
       this.placeOrder.execute({
-        customerId: body.customerId,
+        customerId,
+        // Forwarded to the cart service, which keeps each customer's carts apart.
+        credentials: authorization,
         idempotencyKey,
         cartId: body.cartId,
         items: body.items,

@@ -7,14 +7,18 @@ export const MAX_BODY_LINES = 50;
 
 /**
  * `POST /v1/checkout` body: the shared contract (`@rc/contracts` checkoutRequestSchema) with
- * checkout's own tighter limits — customerId 1–64 plain characters (it becomes the idempotency
- * scope), cartId as the cart service accepts it, at most 50 lines, each SKU at most once.
+ * checkout's own tighter limits — customerId optional (the signed-in customer acts; a body naming
+ * another is refused with 403 before this schema runs), cartId as the cart service accepts it, at most 50 lines, each SKU at most once.
  */
 export const checkoutBodySchema = z
   .object({
     customerId: z
       .string()
-      .regex(/^[A-Za-z0-9._:@-]{1,64}$/, 'must be 1-64 letters, digits or . _ : @ -'),
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 letters, digits or . _ @ -')
+      .optional()
+      .describe(
+        'Optional: the customer is the one the bearer token names; if sent, it must be that one (else 403).',
+      ),
     cartId: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')

@@ -6,10 +6,16 @@ import type { OrderRepository } from '../domain/ports/order.repository';
 export class GetOrderQuery {
   constructor(private readonly orders: OrderRepository) {}
 
-  /** @throws OrderNotFoundError (404) */
-  async execute(orderId: string): Promise<Order> {
+  /**
+   * The order; read for `customerId`, only that customer's (another's is not found, so order
+   * ids reveal nothing); without one (a platform service asks), any.
+   * @throws OrderNotFoundError (404)
+   */
+  async execute(orderId: string, customerId?: string): Promise<Order> {
     const order = await this.orders.findById(orderId);
-    if (!order) throw new OrderNotFoundError(orderId);
+    if (!order || (customerId !== undefined && order.customerId !== customerId)) {
+      throw new OrderNotFoundError(orderId);
+    }
     return order;
   }
 }

@@ -20,7 +20,13 @@ import { newSagaProgress, type SagaProgress } from './saga-progress';
 
 /** A checkout request, validated at the edge. */
 export interface PlaceOrderCommand {
+  /** The signed-in customer (from the bearer token, never the body). */
   readonly customerId: string;
+  /**
+   * The customer's own credentials (`Bearer <token>`), forwarded to the cart service, which
+   * keeps each customer's carts apart. Secret: never logged or stored.
+   */
+  readonly credentials?: string;
   /** The client's Idempotency-Key: with `customerId` it names the order. */
   readonly idempotencyKey: string;
   readonly cartId?: string;

@@ -5,6 +5,8 @@ import type { CartLine, CartPort } from '../domain/ports/cart.port';
 /** Where the lines of a checkout come from. */
 export interface LineSource {
   readonly cartId?: string;
+  /** The customer's credentials, for reading their cart. */
+  readonly credentials?: string;
   /** Lines in the request body: the fallback when the cart cannot answer. */
   readonly items?: readonly CartLine[];
 }
@@ -36,7 +38,7 @@ export async function resolveOrderLines(
   } else {
     let cartLines: CartLine[];
     try {
-      cartLines = await cart.getLines(source.cartId);
+      cartLines = await cart.getLines(source.cartId, source.credentials);
     } catch (error) {
       if (bodyLines.length === 0) throw new CartUnavailableError(error);
       return checked({ lines: bodyLines, degraded: ['cart'] }, maxLines);

@@ -3,7 +3,11 @@ import { checkoutConfigSchema } from './checkout.config';
 import { testServiceKeyPair } from '@rc/testing';
 
 /** The required service-token setting (no default: every run generates its own key). */
-const SERVICE_TOKEN = { SERVICE_TOKEN_KEY: testServiceKeyPair().privateKey };
+const SERVICE_TOKEN = {
+  SERVICE_TOKEN_KEY: testServiceKeyPair().privateKey,
+  SERVICE_TOKEN_TRUSTED_KEYS: `inventory=${testServiceKeyPair().publicKey}`,
+  CUSTOMER_TOKEN_PUBLIC_KEYS: testServiceKeyPair().publicKey,
+};
 const loadWithKeys = (env: Record<string, string>) =>
   loadConfig(checkoutConfigSchema, { ...SERVICE_TOKEN, ...env });
 

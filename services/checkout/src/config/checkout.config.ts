@@ -53,6 +53,7 @@ export const checkoutConfigSchema = platformConfigSchema
         'Kafka bootstrap brokers, comma-separated host:port (the outbox relay publishes there).',
       ),
     ...serviceKeys.kafkaSecurity(),
+    ...serviceKeys.customerTokens(),
     OUTBOX_RELAY_ENABLED: envBoolean
 
       .default(true)
@@ -147,7 +148,7 @@ export const checkoutConfigSchema = platformConfigSchema
     RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
       .default(1_000)
       .describe(
-        'Checkouts per second one customer (or x-client-id for reads) may start; high by default so a load test is not limited.',
+        'Requests per second per route one caller may make (the signed-in customer; inventory for order reads); high by default so a load test is not limited.',
       ),
     FAULT_RULES: jsonText
 
@@ -160,6 +161,9 @@ export const checkoutConfigSchema = platformConfigSchema
       .describe('Bearer token of the admin API (/admin/faults); a secret. Required in production.'),
     SERVICE_TOKEN_KEY: serviceKeys.serviceTokenKey(
       'Ed25519 private key (base64 PKCS#8 DER) signing the service tokens checkout sends to inventory and payment; a secret, required. Its public key goes into their SERVICE_TOKEN_TRUSTED_KEYS as checkout=<key>.',
+    ),
+    SERVICE_TOKEN_TRUSTED_KEYS: serviceKeys.serviceTokenTrustedKeys(
+      'Services admitted to the order reads besides the customers: <service>=<Ed25519 public key, base64 SPKI DER>, comma-separated (inventory=…, whose expiry worker reads orders); required.',
     ),
     RESILIENCE_PIPELINE_ENABLED: envBoolean
       .default(true)

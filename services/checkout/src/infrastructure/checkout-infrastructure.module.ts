@@ -118,8 +118,6 @@ type Clients = Readonly<Record<OutboundDependency, ResilientHttpClient>>;
             policy: policies.get(name),
             // Its own keep-alive socket pool per dependency (and far cheaper than global fetch).
             fetch: faultInjectingFetch(faults, name, transports[name]),
-            // Downstream idempotency keys and rate limits are scoped by this client id.
-            headers: { 'x-client-id': config.SERVICE_NAME },
           });
         const clients: Clients = {
           inventory: clientOf('inventory'),

@@ -1,5 +1,12 @@
 import { parseEvent } from '@rc/contracts';
-import { ServiceTokenVerifier, trustedServiceKeys } from '@rc/platform';
+import {
+  customerTokenKeys,
+  CustomerTokenVerifier,
+  DEFAULT_CUSTOMER_TOKEN_AUDIENCE,
+  DEFAULT_CUSTOMER_TOKEN_ISSUER,
+  ServiceTokenVerifier,
+  trustedServiceKeys,
+} from '@rc/platform';
 import { RecoveryWorker } from '../../src/infrastructure/recovery.worker';
 import { checkoutOrderId } from '../../src/domain/order-id';
 import { startCheckoutApp, type CheckoutApp } from '../support/checkout-app';
@@ -97,10 +104,15 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     await expect(verifier('inventory').verify(bearer(charge?.headers))).rejects.toMatchObject({
       reason: 'wrong_audience',
     });
-    // Cart and recommendations are not sent checkout's tokens.
+    // Cart gets the customer's own token (it keeps each customer's carts apart), never
+    // checkout's service token.
     const [cart] = fake.server.received('GET', '/v1/carts/cart-token');
-    expect(cart).toBeDefined();
-    expect(cart?.headers.authorization).toBeUndefined();
+    const customerVerifier = new CustomerTokenVerifier({
+      issuer: DEFAULT_CUSTOMER_TOKEN_ISSUER,
+      audience: DEFAULT_CUSTOMER_TOKEN_AUDIENCE,
+      keys: customerTokenKeys(app.identityKey.publicKey),
+    });
+    await expect(customerVerifier.verify(bearer(cart?.headers))).resolves.toBe(body.customerId);
   });
 
   it('when the order is read back, then GET /v1/orders/:orderId shows it CONFIRMED with its payment', async () => {
@@ -108,7 +120,7 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     await app.checkout(body, { 'idempotency-key': key });
     const orderId = checkoutOrderId(body.customerId, key);
 
-    const res = await fetch(`${app.url}/v1/orders/${orderId}`);
+    const res = await app.getOrder(orderId, body.customerId);
 
     expect(res.status).toBe(200);
     const order = (await res.json()) as Record<string, unknown>;
@@ -227,7 +239,7 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     expect(res.headers.get('retry-after')).toBe('1');
     expect(((await res.json()) as { code: string }).code).toBe('CHECKOUT.PAYMENT_UNAVAILABLE');
     expect(fake.reservations.get(orderId)).toBe('RELEASED');
-    const order = await fetch(`${app.url}/v1/orders/${orderId}`).then((r) => r.json());
+    const order = await app.getOrder(orderId, body.customerId).then((r) => r.json());
     expect(order).toMatchObject({ status: 'FAILED', failureCode: 'CHECKOUT.PAYMENT_UNAVAILABLE' });
   });
 
@@ -248,7 +260,7 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     expect(elapsed).toBeLessThan(1_500);
     expect(fake.reservations.get(orderId)).toBe('RELEASED');
     // No payment visible yet, but a capture could still land: the worker decides later.
-    const order = await fetch(`${app.url}/v1/orders/${orderId}`).then((r) => r.json());
+    const order = await app.getOrder(orderId, body.customerId).then((r) => r.json());
     expect(order).toMatchObject({ status: 'COMPENSATING' });
   });
 });
@@ -281,7 +293,7 @@ describe('recovery worker over the real adapters', () => {
     // Assert
     expect(fake.capturedFor(orderId)).toBe(0);
     expect(fake.reservations.get(orderId)).toBe('RELEASED');
-    const order = await fetch(`${app.url}/v1/orders/${orderId}`).then((r) => r.json());
+    const order = await app.getOrder(orderId, 'crash-customer').then((r) => r.json());
     expect(order).toMatchObject({ status: 'FAILED', failureCode: 'CHECKOUT.INTERRUPTED' });
     expect(await outboxTypes(orderId)).toEqual(['OrderFailed']);
   });

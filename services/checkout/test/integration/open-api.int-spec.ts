@@ -36,6 +36,8 @@ describe('checkout OpenAPI document (the real app on a throwaway database)', () 
         CART_URL: nowhere,
         RECOMMENDATIONS_URL: nowhere,
         SERVICE_TOKEN_KEY: testServiceKeyPair().privateKey,
+        SERVICE_TOKEN_TRUSTED_KEYS: `inventory=${testServiceKeyPair().publicKey}`,
+        CUSTOMER_TOKEN_PUBLIC_KEYS: testServiceKeyPair().publicKey,
       },
       logSink: () => undefined,
       handleSignals: false,

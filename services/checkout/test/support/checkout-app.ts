@@ -1,4 +1,4 @@
-import { bootstrapService, type RunningService } from '@rc/platform';
+import { bootstrapService, CustomerTokenIssuer, type RunningService } from '@rc/platform';
 import { requireRedis, testEnv, testServiceKeyPair } from '@rc/testing';
 import { CheckoutModule } from '../../src/checkout.module';
 import { checkoutConfigSchema, type CheckoutConfig } from '../../src/config/checkout.config';
@@ -11,8 +11,19 @@ export interface CheckoutApp {
   url: string;
   /** The key pair whose private half signs checkout's service tokens in this app. */
   serviceKey: { privateKey: string; publicKey: string };
-  /** POST /v1/checkout with JSON. */
+  /** The identity provider's key pair this app trusts (CUSTOMER_TOKEN_PUBLIC_KEYS). */
+  identityKey: { privateKey: string; publicKey: string };
+  /** Inventory's service-token key pair this app trusts for order reads. */
+  inventoryKey: { privateKey: string; publicKey: string };
+  /** Signs customer tokens this app trusts (its identity provider's key). */
+  customers: CustomerTokenIssuer;
+  /**
+   * POST /v1/checkout with JSON, signed in as the body's `customerId` unless `headers` carry an
+   * `authorization` of their own.
+   */
   checkout(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** GET /v1/orders/:orderId as `customerId`. */
+  getOrder(orderId: string, customerId: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +38,9 @@ export async function startCheckoutApp(
 ): Promise<CheckoutApp> {
   await requireRedis();
   const serviceKey = testServiceKeyPair();
+  const identityKey = testServiceKeyPair();
+  const inventoryKey = testServiceKeyPair();
+  const customers = CustomerTokenIssuer.fromKeyPair(identityKey);
   const db = await createThrowawayDatabase('checkout_http');
   const service = await bootstrapService({
     module: CheckoutModule,
@@ -46,6 +60,8 @@ export async function startCheckoutApp(
       RECOMMENDATIONS_URL: dependenciesUrl,
       RECOMMENDATIONS_FALLBACK_SKUS: 'BEST-1,BEST-2,MUG',
       SERVICE_TOKEN_KEY: serviceKey.privateKey,
+      SERVICE_TOKEN_TRUSTED_KEYS: `inventory=${inventoryKey.publicKey}`,
+      CUSTOMER_TOKEN_PUBLIC_KEYS: identityKey.publicKey,
       ...env,
     },
     handleSignals: false,
@@ -56,15 +72,36 @@ export async function startCheckoutApp(
     db,
     url: service.url,
     serviceKey,
-    checkout: (body, headers = {}) =>
+    identityKey,
+    inventoryKey,
+    customers,
+    checkout: async (body, headers = {}) =>
       fetch(`${service.url}/v1/checkout`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(await signedInAs(customers, body)),
+          ...headers,
+        },
         body: JSON.stringify(body),
+      }),
+    getOrder: async (orderId, customerId) =>
+      fetch(`${service.url}/v1/orders/${orderId}`, {
+        headers: await customers.headersFor(customerId),
       }),
     stop: async () => {
       await service.shutdown('test');
       await db.drop();
     },
   };
+}
+
+/** The headers of the body's `customerId` signed in (none when the body names no customer). */
+async function signedInAs(
+  customers: CustomerTokenIssuer,
+  body: unknown,
+): Promise<Record<string, string>> {
+  const customerId = (body as { customerId?: unknown } | null)?.customerId;
+  if (typeof customerId !== 'string' || !/^[A-Za-z0-9._@-]{1,64}$/.test(customerId)) return {};
+  return customers.headersFor(customerId);
 }

@@ -4,7 +4,10 @@ import { inventoryConfigSchema } from './inventory.config';
 import { testServiceKeyPair } from '@rc/testing';
 
 /** The required service-token setting (no default: every run generates its own key). */
-const SERVICE_TOKEN = { SERVICE_TOKEN_TRUSTED_KEYS: `checkout=${testServiceKeyPair().publicKey}` };
+const SERVICE_TOKEN = {
+  SERVICE_TOKEN_TRUSTED_KEYS: `checkout=${testServiceKeyPair().publicKey}`,
+  SERVICE_TOKEN_KEY: testServiceKeyPair().privateKey,
+};
 const loadWithKeys = (env: Record<string, string>) =>
   loadConfig(inventoryConfigSchema, { ...SERVICE_TOKEN, ...env });
 

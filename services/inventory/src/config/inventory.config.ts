@@ -84,10 +84,13 @@ export const inventoryConfigSchema = platformConfigSchema
       .default(true)
       .describe('Load the demo catalogue at start-up when the products table is empty.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
-      'Requests per second one client (x-client-id) may make per catalogue route; high by default so a load test from one client is not limited. The reservation routes admit platform services only and are not rate limited.',
+      'Requests per second one caller (the client address) may make per catalogue route; high by default so a load test is not limited. The reservation routes admit platform services only and are not rate limited.',
     ),
     SERVICE_TOKEN_TRUSTED_KEYS: serviceKeys.serviceTokenTrustedKeys(
       'Callers admitted to the reservation routes: <service>=<Ed25519 public key, base64 SPKI DER>, comma-separated (checkout=…); required.',
+    ),
+    SERVICE_TOKEN_KEY: serviceKeys.serviceTokenKey(
+      "Ed25519 private key (base64 PKCS#8 DER) signing the service tokens of inventory's order reads at checkout (the expiry worker); a secret, required. Its public key goes into checkout's SERVICE_TOKEN_TRUSTED_KEYS as inventory=<key>.",
     ),
     IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(),
     IDEMPOTENCY_TTL_SECONDS: serviceKeys.idempotencyTtlSeconds(

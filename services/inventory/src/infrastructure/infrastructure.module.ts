@@ -7,6 +7,9 @@ import {
   redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
+  servicePrivateKey,
+  ServiceTokenSigner,
+  withServiceToken,
 } from '@rc/platform';
 import type { Pool } from 'pg';
 import type { InventoryConfig } from '../config/inventory.config';
@@ -65,6 +68,15 @@ import { PgInventoryUnitOfWork } from './pg-inventory.unit-of-work';
           baseUrl: config.CHECKOUT_URL,
           policies: checkoutPolicyRegistry(config.CHECKOUT_POLICY, metrics.registry),
           clientId: config.SERVICE_NAME,
+          // Checkout admits order reads from its customers and from services it trusts.
+          fetch: withServiceToken(
+            new ServiceTokenSigner({
+              issuer: 'inventory',
+              key: servicePrivateKey(config.SERVICE_TOKEN_KEY),
+            }),
+            'checkout',
+            fetch,
+          ),
         }),
     },
     {

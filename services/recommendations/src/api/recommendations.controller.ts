@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   ApiProblems,
-  CLIENT_ID_HEADER,
   INBOUND_PIPELINE_PROBLEMS,
   openApiResponseSchema,
   RATE_LIMITED_PROBLEMS,
@@ -22,12 +21,6 @@ import { recommendationsQuerySchema, recommendationsResponseSchema } from './rec
  * Always 200 with some answer while the process runs; `source` says how good it is.
  */
 @ApiTags('recommendations')
-@ApiHeader({
-  name: CLIENT_ID_HEADER,
-  required: false,
-  description:
-    'Calling client (rate limit); default anonymous, hashed when not a plain identifier.',
-})
 @Criticality('SHEDDABLE')
 @Controller('v1/recommendations')
 export class RecommendationsController {

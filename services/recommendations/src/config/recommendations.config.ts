@@ -93,7 +93,7 @@ export const recommendationsConfigSchema = platformConfigSchema
       .default('recommendations')
       .describe('Kafka consumer group of the model.'),
     RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
-      'Requests per second one client (x-client-id) may make; high by default so a load test is not limited.',
+      'Requests per second one caller (the client address) may make; high by default so a load test is not limited.',
     ),
     FAULT_RULES: serviceKeys.faultRules(),
     ADMIN_TOKEN: serviceKeys.adminToken(

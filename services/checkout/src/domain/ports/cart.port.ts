@@ -9,8 +9,11 @@ export interface CartLine {
  * open, bad answer): checkout then falls back to the items in the request body.
  */
 export interface CartPort {
-  /** The cart's lines; an unknown cart is empty. */
-  getLines(cartId: string): Promise<CartLine[]>;
+  /**
+   * The lines of the customer's cart `cartId`; an unknown cart is empty. `credentials` are the
+   * customer's (`Bearer <token>`): the cart service keeps each customer's carts apart.
+   */
+  getLines(cartId: string, credentials?: string): Promise<CartLine[]>;
 }
 
 /** DI token of {@link CartPort}. */

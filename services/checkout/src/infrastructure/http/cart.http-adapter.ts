@@ -10,9 +10,11 @@ const cartSchema = z.object({ items: z.array(cartItemSchema).max(1_000) });
 export class CartHttpAdapter implements CartPort {
   constructor(private readonly client: ResilientHttpClient) {}
 
-  async getLines(cartId: string): Promise<CartLine[]> {
+  async getLines(cartId: string, credentials?: string): Promise<CartLine[]> {
     const result = await callDependency(this.client, {
       path: `/v1/carts/${encodeURIComponent(cartId)}`,
+      // The customer's own token: the cart service keeps each customer's carts apart.
+      ...(credentials === undefined ? {} : { headers: { authorization: credentials } }),
       urlTemplate: '/v1/carts/:cartId',
       parse: (body) => cartSchema.parse(body),
     });
