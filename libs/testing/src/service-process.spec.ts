@@ -3,7 +3,7 @@ import { closedPort } from './closed-port';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
-import { ServiceProcess } from './service-process';
+import { SERVICE_NODE_OPTIONS, ServiceProcess, serviceNodeOptions } from './service-process';
 
 // A stand-in service: a real process that becomes ready after a short delay, logs its signals.
 const FAKE_MAIN = `
@@ -77,5 +77,44 @@ describe('ServiceProcess', () => {
     } finally {
       await svc.stop();
     }
+  });
+  it("when started, then it runs with the service V8 flags and two malloc arenas, and the caller's NODE_OPTIONS win", async () => {
+    const heapMain = `${FAKE_MAIN}
+const v8 = require('node:v8');
+console.log('heap', JSON.stringify({
+  oldSpaceMiB: v8.getHeapStatistics().heap_size_limit / 1048576,
+  nodeOptions: process.env.NODE_OPTIONS,
+  arenas: process.env.MALLOC_ARENA_MAX,
+}));`;
+    writeFileSync(join(root, 'services', 'fake', 'dist', 'main.js'), heapMain);
+    const logFile = join(root, 'heap.log');
+    const svc = new ServiceProcess({
+      name: 'fake',
+      root,
+      port: await closedPort(),
+      env: { NODE_OPTIONS: '--max-old-space-size=128' },
+      logFile,
+    });
+
+    await svc.start();
+    await svc.stop();
+
+    const line = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('heap '));
+    const seen = JSON.parse(line!.slice('heap '.length)) as {
+      oldSpaceMiB: number;
+      nodeOptions: string;
+      arenas: string;
+    };
+    expect(seen.nodeOptions).toBe(`${SERVICE_NODE_OPTIONS} --max-old-space-size=128`);
+    // 128 MiB of old space plus three 4 MiB semi-spaces of young generation.
+    expect(seen.oldSpaceMiB).toBe(128 + 3 * 4);
+    expect(seen.arenas).toBe('2');
+  });
+
+  it('when no NODE_OPTIONS are given, then the service flags alone are used', () => {
+    expect(serviceNodeOptions(undefined)).toBe(SERVICE_NODE_OPTIONS);
+    expect(serviceNodeOptions(' ')).toBe(SERVICE_NODE_OPTIONS);
   });
 });

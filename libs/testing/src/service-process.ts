@@ -6,13 +6,31 @@ import { createInterface } from 'node:readline';
 
 /** How to start one service as a real OS process from its production build. */
 /**
- * V8 flags every service process runs with, here and in its image (each Dockerfile sets the same
- * `NODE_OPTIONS`; service-node-options.spec.ts keeps them equal). A 16 MiB semi-space (young
- * generation) instead of V8's default for this heap size (64 MiB, 128 MiB of new space): about
- * a fifth less resident memory for the six services after load, measured with no CPU cost seen
- * (docs/PERFORMANCE.md).
+ * V8 flags every service process runs with, here and in its image (the image sets the same
+ * `NODE_OPTIONS`; service-node-options.spec.ts keeps them equal). Measured in
+ * docs/PERFORMANCE.md (seventh round):
+ * - a 4 MiB semi-space: 8 MiB of new space instead of 32 (16 MiB semi-spaces), ~24 MiB less
+ *   resident per service at rest; a scavenge's cost follows the survivors, not the space;
+ * - a 192 MiB old-space bound: below 256 MiB V8 grows the heap by at most 1.3× its live size
+ *   after a full GC instead of up to 4× (the default bound on a machine with gigabytes of RAM),
+ *   so a service's heap stays near its ~30–50 MiB of live objects after a burst; the bound
+ *   itself is 2–3× the largest old space seen after the benchmark's overload steps, and fits
+ *   every service's container limit (256 MiB and up) with the binary and native memory.
  */
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=16';
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=192';
+
+/**
+ * Environment every service process gets unless the caller sets it (the image sets it too):
+ * glibc keeps up to 8 malloc arenas per core, one per thread that allocates (V8's compiler and
+ * GC threads, libuv's pool), each holding its freed memory; two arenas keep a service's native
+ * memory near what it uses.
+ */
+export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/** `NODE_OPTIONS` for a service process: {@link SERVICE_NODE_OPTIONS}, then the caller's own. */
+export function serviceNodeOptions(callerNodeOptions?: string): string {
+  return [SERVICE_NODE_OPTIONS, callerNodeOptions?.trim()].filter(Boolean).join(' ');
+}
 
 export interface ServiceProcessOptions {
   /** Service folder name under services/. */
@@ -70,17 +88,17 @@ export class ServiceProcess {
       join(this.options.root, 'reports', 'logs', `${this.options.name}.log`);
     mkdirSync(join(logFile, '..'), { recursive: true });
     this.log = createWriteStream(logFile, { flags: 'a' });
+    const env: NodeJS.ProcessEnv = { ...SERVICE_ENV, ...process.env, ...this.options.env };
     const child = spawn(
       process.execPath,
-      [
-        ...SERVICE_NODE_OPTIONS.split(' '),
-        join(this.options.root, 'services', this.options.name, 'dist', 'main.js'),
-      ],
+      [join(this.options.root, 'services', this.options.name, 'dist', 'main.js')],
       {
         cwd: join(this.options.root, 'services', this.options.name),
         env: {
-          ...process.env,
-          ...this.options.env,
+          ...env,
+          // As in the image: the flags go in NODE_OPTIONS, and flags the caller passes there
+          // (a chaos experiment's smaller heap bound) come after them and win.
+          NODE_OPTIONS: serviceNodeOptions(env.NODE_OPTIONS),
           PORT: String(this.options.port),
           HOST: '127.0.0.1',
         },
