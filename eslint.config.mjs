@@ -11,6 +11,35 @@ import prettier from 'eslint-config-prettier';
 import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
+// A service's layers point inward only (docs/SERVICE-TEMPLATE.md): api → application, domain;
+// application → domain; domain → nothing of the service; infrastructure → application, domain.
+// What joins an edge (api) to the adapters (infrastructure) is wired at the service's root
+// (<name>.module.ts, <name>.workers.ts). Unit tests (*.spec.ts) may compose layers; the
+// console is not held to it yet (its api and application call infrastructure/upstream).
+const LAYER_MAY_NOT_IMPORT = {
+  api: ['infrastructure'],
+  application: ['api', 'infrastructure'],
+  domain: ['api', 'application', 'infrastructure'],
+  infrastructure: ['api'],
+};
+const layerRules = Object.entries(LAYER_MAY_NOT_IMPORT).map(([layer, forbidden]) => ({
+  files: [`services/*/src/${layer}/**/*.ts`, `tools/.generated/**/src/${layer}/**/*.ts`],
+  ignores: ['**/*.spec.ts', 'services/console/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+            message: `layer break: ${layer}/ may not import ${forbidden.join('/ or ')}/ (layers point inward: api → application → domain ← infrastructure); wire it at the service's root module`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -103,5 +132,6 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   prettier,
 );

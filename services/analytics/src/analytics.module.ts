@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { AnalyticsController } from './api/analytics.controller';
 import { DlqAdminController } from './api/dlq-admin.controller';
+import { analyticsConsumerProvider } from './analytics.workers';
 import type { AnalyticsConfig } from './config/analytics.config';
 import {
   ANALYTICS_PG,
@@ -59,6 +60,7 @@ const LIMITED_ROUTES = ['GET /v1/analytics/summary', 'GET /v1/analytics/products
   ],
   controllers: [AnalyticsController, DlqAdminController],
   providers: [
+    analyticsConsumerProvider,
     housekeepingProvider<AnalyticsConfig>({
       pool: ANALYTICS_PG,
       inject: [ResilienceRegistry],

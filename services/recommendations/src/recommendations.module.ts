@@ -5,6 +5,7 @@ import { inboundResilience, ResilienceModule } from '@rc/resilience/nest';
 import type { Redis } from 'ioredis';
 import { RecommendationsController } from './api/recommendations.controller';
 import type { RecommendationsConfig } from './config/recommendations.config';
+import { recommendationsConsumerProvider } from './recommendations.workers';
 import {
   RECO_REDIS,
   RecommendationsInfrastructureModule,
@@ -45,5 +46,6 @@ import {
     }),
   ],
   controllers: [RecommendationsController],
+  providers: [recommendationsConsumerProvider],
 })
 export class RecommendationsModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BackgroundConsumer, createKafka, kafkaSecurityFromConfig } from '@rc/messaging';
+import { createKafka, kafkaSecurityFromConfig } from '@rc/messaging';
 import {
   JsonLogger,
   logFunction,
@@ -7,20 +7,15 @@ import {
   redisProvider,
   SERVICE_CONFIG,
   ServiceMetrics,
-  ShutdownRegistry,
 } from '@rc/platform';
 import { FaultInjector } from '@rc/resilience';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { analyticsBatchHandler, analyticsEventHandlers } from '../api/analytics-events.handler';
 import { GetProductSales } from '../application/get-product-sales.query';
 import { GetSummary } from '../application/get-summary.query';
-import { RecordEvent } from '../application/record-event.command';
 import { RedriveDeadLetters } from '../application/redrive-dead-letters.command';
 import type { AnalyticsConfig } from '../config/analytics.config';
-import { createAnalyticsConsumer } from './analytics-consumer.factory';
 import { migrateAnalyticsDatabase } from './analytics.migrations';
-import { PgAnalyticsProjection } from './analytics.pg-projection';
 import { PgAnalyticsReadModel } from './analytics.pg-read-model';
 import { KafkaDeadLetterRedriver } from './kafka-dead-letter.redriver';
 
@@ -90,71 +85,15 @@ export const ANALYTICS_KAFKA = Symbol('AnalyticsKafka');
           config.ANALYTICS_TOPICS,
         ),
     },
-    {
-      provide: BackgroundConsumer,
-      inject: [
-        ANALYTICS_PG,
-        ANALYTICS_KAFKA,
-        SERVICE_CONFIG,
-        ServiceMetrics,
-        JsonLogger,
-        ShutdownRegistry,
-        FaultInjector,
-      ],
-      useFactory: (
-        pool: Pool,
-        kafka: Kafka,
-        config: AnalyticsConfig,
-        metrics: ServiceMetrics,
-        logger: JsonLogger,
-        shutdown: ShutdownRegistry,
-        faults: FaultInjector,
-      ) => {
-        const log = logFunction(logger);
-        const recordEvent = new RecordEvent(
-          new PgAnalyticsProjection(pool, config.ANALYTICS_CONSUMER_GROUP),
-        );
-        const handlers = analyticsEventHandlers(recordEvent);
-        const batchHandler = analyticsBatchHandler(recordEvent);
-        const consumer = new BackgroundConsumer({
-          kafka,
-          topics: config.ANALYTICS_TOPICS,
-          log,
-          create: () =>
-            createAnalyticsConsumer({
-              kafka,
-              groupId: config.ANALYTICS_CONSUMER_GROUP,
-              topics: config.ANALYTICS_TOPICS,
-              handlers,
-              batchHandler,
-              maxAttempts: config.ANALYTICS_MAX_ATTEMPTS,
-              registry: metrics.registry,
-              logger: log,
-              faults,
-              // A broken deployment (missing table, bad credentials), not a bad message: stop
-              // without committing and let the orchestrator restart the process.
-              onFatal: (error) => {
-                log('error', 'analytics consumer stopped on a fatal error; exiting', {
-                  error: String(error),
-                });
-                process.exit(1);
-              },
-            }),
-        });
-        consumer.start();
-        shutdown.onShutdown('analytics-consumer', () => consumer.stop());
-        return consumer;
-      },
-    },
   ],
   exports: [
     ANALYTICS_PG,
     ANALYTICS_REDIS,
+    ANALYTICS_KAFKA,
     FaultInjector,
     GetSummary,
     GetProductSales,
     RedriveDeadLetters,
-    BackgroundConsumer,
   ],
 })
 export class AnalyticsInfrastructureModule {}

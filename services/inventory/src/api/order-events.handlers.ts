@@ -5,13 +5,12 @@ import type {
   PlacedOrderSettlement,
 } from '../application/commit-placed-order.command';
 import type { ReleaseReservation } from '../application/release-reservation.command';
-import type { InventoryUnitOfWork } from '../domain/inventory-store.port';
-import type { PgInventoryUnitOfWork } from '../infrastructure/pg-inventory.unit-of-work';
+import type { EventApplyingUnitOfWork, InventoryUnitOfWork } from '../domain/inventory-store.port';
 
 /** What the `orders` handlers need. */
 export interface OrderEventDeps {
   group: string;
-  uow: PgInventoryUnitOfWork;
+  uow: EventApplyingUnitOfWork;
   placed: CommitPlacedOrder;
   release: ReleaseReservation;
   /**

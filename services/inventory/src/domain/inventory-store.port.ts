@@ -88,6 +88,28 @@ export interface ReservingUnitOfWork extends InventoryUnitOfWork {
   ): Promise<ReserveAttempt>;
 }
 
+/**
+ * Applies consumed events at most once per consumer group (an inbox): each event's work gets a
+ * unit of work bound to the transaction that also records the event as applied, so the state
+ * change, its outbox events and that record commit together.
+ */
+export interface EventApplyingUnitOfWork {
+  /** One event; a redelivered one does not run `work`. */
+  applyEventOnce(
+    group: string,
+    eventId: string,
+    work: (uow: InventoryUnitOfWork) => Promise<unknown>,
+  ): Promise<unknown>;
+  /**
+   * The events of one batch in ONE transaction, in order (an id seen before, or repeated in the
+   * batch, runs once); a failure rolls the whole batch back. Resolves to the ids that were new.
+   */
+  applyEventsOnce(
+    group: string,
+    events: readonly { id: string; work: (uow: InventoryUnitOfWork) => Promise<unknown> }[],
+  ): Promise<string[]>;
+}
+
 /** Read-only views (no transaction, no locks). */
 export interface InventoryReader {
   listProducts(): Promise<Product[]>;

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@rc/contracts';
 import { withTransaction } from '@rc/platform';
 import type { ClientBase, Pool } from 'pg';
 import type {
+  EventApplyingUnitOfWork,
   InventoryTransaction,
   InventoryUnitOfWork,
   ReserveAttempt,
@@ -13,7 +14,7 @@ import { reserveInOneStatement } from './pg-inventory.reserve';
 import { type EventRouting, PgInventoryTransaction } from './pg-inventory.transaction';
 
 /** Each `run` is one Postgres transaction on a pooled connection. */
-export class PgInventoryUnitOfWork implements ReservingUnitOfWork {
+export class PgInventoryUnitOfWork implements ReservingUnitOfWork, EventApplyingUnitOfWork {
   constructor(
     private readonly pool: Pool,
     private readonly routing: EventRouting = {},

@@ -1,11 +1,5 @@
 import { Module } from '@nestjs/common';
 import {
-  BackgroundConsumer,
-  createKafka,
-  EventConsumer,
-  kafkaSecurityFromConfig,
-} from '@rc/messaging';
-import {
   createRedis,
   JsonLogger,
   logFunction,
@@ -16,9 +10,7 @@ import {
 } from '@rc/platform';
 import { CircuitBreaker, FaultInjector, systemClock } from '@rc/resilience';
 import type { Redis } from 'ioredis';
-import { orderEventHandlers } from '../api/order-placed.handler';
 import { GetRecommendations } from '../application/get-recommendations.query';
-import { RecordOrder } from '../application/record-order.command';
 import type { RecommendationsConfig } from '../config/recommendations.config';
 import { RedisCoPurchaseModel } from './co-purchase-model.redis';
 import { RedisRecommendationCache } from './recommendation-cache.redis';
@@ -109,59 +101,7 @@ function redisBreaker(name: string, config: RecommendationsConfig, metrics: Serv
           logger: logFunction(logger),
         }),
     },
-    {
-      provide: BackgroundConsumer,
-      inject: [
-        RedisCoPurchaseModel,
-        SERVICE_CONFIG,
-        ServiceMetrics,
-        JsonLogger,
-        ShutdownRegistry,
-        FaultInjector,
-      ],
-      useFactory: (
-        model: RedisCoPurchaseModel,
-        config: RecommendationsConfig,
-        metrics: ServiceMetrics,
-        logger: JsonLogger,
-        shutdown: ShutdownRegistry,
-        faults: FaultInjector,
-      ) => {
-        const log = logFunction(logger);
-        const kafka = createKafka({
-          clientId: config.SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
-          security: kafkaSecurityFromConfig(config),
-          logger: log,
-        });
-        const handlers = orderEventHandlers(new RecordOrder(model));
-        const consumer = new BackgroundConsumer({
-          kafka,
-          topics: [config.RECO_ORDERS_TOPIC],
-          log,
-          create: () =>
-            new EventConsumer({
-              kafka,
-              groupId: config.RECO_CONSUMER_GROUP,
-              topics: [config.RECO_ORDERS_TOPIC],
-              handlers,
-              registry: metrics.registry,
-              logger: log,
-              faults,
-              onFatal: (error) => {
-                log('error', 'model consumer stopped on a fatal error; exiting', {
-                  error: String(error),
-                });
-                process.exit(1);
-              },
-            }),
-        });
-        consumer.start();
-        shutdown.onShutdown('orders-consumer', () => consumer.stop());
-        return consumer;
-      },
-    },
   ],
-  exports: [RECO_REDIS, FaultInjector, GetRecommendations, BackgroundConsumer],
+  exports: [RECO_REDIS, FaultInjector, GetRecommendations, RedisCoPurchaseModel],
 })
 export class RecommendationsInfrastructureModule {}

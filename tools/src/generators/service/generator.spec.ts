@@ -39,6 +39,7 @@ const COMMON_FILES = [
   'src/infrastructure/loyalty-points.tokens.ts',
   'src/infrastructure/upstream.http-adapter.ts',
   'src/loyalty-points.module.ts',
+  'src/loyalty-points.workers.ts',
   'src/main.ts',
   'test/integration/loyalty-points-http.int-spec.ts',
   'tsconfig.build.json',

@@ -1,0 +1,81 @@
+import type { Provider } from '@nestjs/common';
+import { BackgroundConsumer } from '@rc/messaging';
+import {
+  JsonLogger,
+  logFunction,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
+import { FaultInjector } from '@rc/resilience';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { analyticsBatchHandler, analyticsEventHandlers } from './api/analytics-events.handler';
+import { RecordEvent } from './application/record-event.command';
+import type { AnalyticsConfig } from './config/analytics.config';
+import { createAnalyticsConsumer } from './infrastructure/analytics-consumer.factory';
+import { ANALYTICS_KAFKA, ANALYTICS_PG } from './infrastructure/analytics-infrastructure.module';
+import { PgAnalyticsProjection } from './infrastructure/analytics.pg-projection';
+
+/**
+ * The analytics' background work: every topic consumed into the Postgres aggregates by a
+ * {@link BackgroundConsumer} (started with the module, retried until Kafka is there, stopped on
+ * shutdown). Wired here, at the service's root, because it joins the Kafka edge (api: the event
+ * handlers) to the adapters (infrastructure) — neither layer imports the other.
+ */
+export const analyticsConsumerProvider: Provider = {
+  provide: BackgroundConsumer,
+  inject: [
+    ANALYTICS_PG,
+    ANALYTICS_KAFKA,
+    SERVICE_CONFIG,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+    FaultInjector,
+  ],
+  useFactory: (
+    pool: Pool,
+    kafka: Kafka,
+    config: AnalyticsConfig,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+    faults: FaultInjector,
+  ) => {
+    const log = logFunction(logger);
+    const recordEvent = new RecordEvent(
+      new PgAnalyticsProjection(pool, config.ANALYTICS_CONSUMER_GROUP),
+    );
+    const handlers = analyticsEventHandlers(recordEvent);
+    const batchHandler = analyticsBatchHandler(recordEvent);
+    const consumer = new BackgroundConsumer({
+      kafka,
+      topics: config.ANALYTICS_TOPICS,
+      log,
+      create: () =>
+        createAnalyticsConsumer({
+          kafka,
+          groupId: config.ANALYTICS_CONSUMER_GROUP,
+          topics: config.ANALYTICS_TOPICS,
+          handlers,
+          batchHandler,
+          maxAttempts: config.ANALYTICS_MAX_ATTEMPTS,
+          registry: metrics.registry,
+          logger: log,
+          faults,
+          // A broken deployment (missing table, bad credentials), not a bad message: stop
+          // without committing and let the orchestrator restart the process.
+          onFatal: (error) => {
+            log('error', 'analytics consumer stopped on a fatal error; exiting', {
+              error: String(error),
+            });
+            process.exit(1);
+          },
+        }),
+    });
+    consumer.start();
+    shutdown.onShutdown('analytics-consumer', () => consumer.stop());
+    return consumer;
+  },
+};

@@ -1,0 +1,78 @@
+import type { Provider } from '@nestjs/common';
+import {
+  BackgroundConsumer,
+  createKafka,
+  EventConsumer,
+  kafkaSecurityFromConfig,
+} from '@rc/messaging';
+import {
+  JsonLogger,
+  logFunction,
+  SERVICE_CONFIG,
+  ServiceMetrics,
+  ShutdownRegistry,
+} from '@rc/platform';
+import { FaultInjector } from '@rc/resilience';
+import { orderEventHandlers } from './api/order-placed.handler';
+import { RecordOrder } from './application/record-order.command';
+import type { RecommendationsConfig } from './config/recommendations.config';
+import { RedisCoPurchaseModel } from './infrastructure/co-purchase-model.redis';
+
+/**
+ * The recommendations' background work: the `orders` topic consumed into the co-purchase model
+ * by a {@link BackgroundConsumer} (started with the module, retried until Kafka is there,
+ * stopped on shutdown). Wired here, at the service's root, because it joins the Kafka edge (api:
+ * the event handlers) to the adapters (infrastructure) — neither layer imports the other.
+ */
+export const recommendationsConsumerProvider: Provider = {
+  provide: BackgroundConsumer,
+  inject: [
+    RedisCoPurchaseModel,
+    SERVICE_CONFIG,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+    FaultInjector,
+  ],
+  useFactory: (
+    model: RedisCoPurchaseModel,
+    config: RecommendationsConfig,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+    faults: FaultInjector,
+  ) => {
+    const log = logFunction(logger);
+    const kafka = createKafka({
+      clientId: config.SERVICE_NAME,
+      brokers: config.KAFKA_BROKERS,
+      security: kafkaSecurityFromConfig(config),
+      logger: log,
+    });
+    const handlers = orderEventHandlers(new RecordOrder(model));
+    const consumer = new BackgroundConsumer({
+      kafka,
+      topics: [config.RECO_ORDERS_TOPIC],
+      log,
+      create: () =>
+        new EventConsumer({
+          kafka,
+          groupId: config.RECO_CONSUMER_GROUP,
+          topics: [config.RECO_ORDERS_TOPIC],
+          handlers,
+          registry: metrics.registry,
+          logger: log,
+          faults,
+          onFatal: (error) => {
+            log('error', 'model consumer stopped on a fatal error; exiting', {
+              error: String(error),
+            });
+            process.exit(1);
+          },
+        }),
+    });
+    consumer.start();
+    shutdown.onShutdown('orders-consumer', () => consumer.stop());
+    return consumer;
+  },
+};
