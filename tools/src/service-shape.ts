@@ -1,0 +1,191 @@
+/**
+ * The shared shape every backend service keeps, read from its source (not run): how it boots,
+ * builds its inbound resilience, declares its config and runs its background work. Used by
+ * `tools/test/service-shape.spec.ts` on every service the platform lists and on the generator's
+ * output, so a service that drifts from the shape fails `npm test` naming what it stopped using.
+ */
+
+/** A service's source files: path relative to its folder (`src/main.ts`) → text. */
+export type ServiceSources = ReadonlyMap<string, string>;
+
+/**
+ * Platform keys a service's config takes from `serviceKeys` (@rc/platform) when it has them,
+ * never from a schema of its own: one definition, one default, one production check per key.
+ */
+export const PLATFORM_KEYS: Readonly<Record<string, string>> = {
+  NODE_ENV: 'nodeEnv',
+  DATABASE_URL: 'databaseUrl',
+  DATABASE_POOL_MAX: 'databasePoolMax',
+  REDIS_URL: 'redisUrl',
+  KAFKA_BROKERS: 'kafkaBrokers',
+  RATE_LIMIT_PER_CLIENT_PER_SECOND: 'rateLimitPerClient',
+  IDEMPOTENCY_TTL_SECONDS: 'idempotencyTtlSeconds',
+  IDEMPOTENCY_LOCK_TIMEOUT_MS: 'idempotencyLockTimeout',
+  FAULT_RULES: 'faultRules',
+  ADMIN_TOKEN: 'adminToken',
+  HOUSEKEEPING_INTERVAL_MS: 'housekeepingIntervalMs',
+  OUTBOX_RETENTION_MS: 'outboxRetentionMs',
+  INBOX_RETENTION_MS: 'inboxRetentionMs',
+  SERVICE_TOKEN_KEY: 'serviceTokenKey',
+  SERVICE_TOKEN_TRUSTED_KEYS: 'serviceTokenTrustedKeys',
+};
+
+/**
+ * Platform keys a service still defines by hand, and which. The check fails on any other
+ * hand-made platform key, and when a listed key has moved to `serviceKeys` (the entry goes too).
+ */
+export const HAND_DEFINED_KEY_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
+  checkout: [
+    'NODE_ENV',
+    'DATABASE_URL',
+    'DATABASE_POOL_MAX',
+    'REDIS_URL',
+    'KAFKA_BROKERS',
+    'RATE_LIMIT_PER_CLIENT_PER_SECOND',
+    'IDEMPOTENCY_LOCK_TIMEOUT_MS',
+    'FAULT_RULES',
+    'ADMIN_TOKEN',
+  ],
+  analytics: ['DATABASE_POOL_MAX'],
+};
+
+/**
+ * Services that still run a Kafka consumer another way than `BackgroundConsumer`, and how. The
+ * check fails when one of them changes to the shared runner, so that the entry goes too.
+ */
+export const CONSUMER_RUNNER_EXCEPTIONS: Readonly<Record<string, string>> = {
+  inventory:
+    'starts its EventConsumer itself once ensureTopicsInBackground has made the orders and inventory topics (inventory.workers.ts)',
+};
+
+const isProduction = (path: string) =>
+  path.startsWith('src/') && path.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(path);
+
+/** `import { … name … } from 'module'` (type-only or not) anywhere in `text`. */
+function imports(text: string, name: string, module: string): boolean {
+  const escaped = module.replace(/[/.]/g, '\\$&');
+  const re = new RegExp(
+    `import\\s+(?:type\\s+)?\\{[^}]*\\b${name}\\b[^}]*\\}\\s+from\\s+'${escaped}'`,
+  );
+  return re.test(text);
+}
+
+/** The body of the config schema's `.extend({ … })` (up to its closing `})` at two spaces). */
+function extendedKeys(config: string): string | undefined {
+  const start = config.indexOf('.extend({');
+  if (start < 0) return undefined;
+  const end = config.indexOf('\n  })', start);
+  return config.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * What a service's source lacks of the shared shape (empty when it has it all).
+ * @param name the service's folder name (its files are `src/<name>.module.ts`, `src/config/<name>.config.ts`)
+ */
+export function serviceShapeProblems(name: string, sources: ServiceSources): string[] {
+  const problems: string[] = [];
+  const read = (path: string) => sources.get(path);
+  const production = [...sources].filter(([path]) => isProduction(path));
+
+  // Bootstrap: the platform's helper, and nothing else creates the Nest application.
+  const main = read('src/main.ts');
+  if (!main) problems.push('src/main.ts: missing');
+  else if (!imports(main, 'runService', '@rc/platform') || !/\brunService\(/.test(main)) {
+    problems.push("src/main.ts: does not boot with runService() from '@rc/platform'");
+  }
+  for (const [path, text] of production) {
+    if (/\bNestFactory\.create/.test(text)) {
+      problems.push(
+        `${path}: creates the Nest application itself (NestFactory); runService() does`,
+      );
+    }
+  }
+
+  // Inbound resilience: the one builder, in the root module.
+  const modulePath = `src/${name}.module.ts`;
+  const root = read(modulePath);
+  if (!root) problems.push(`${modulePath}: missing`);
+  else {
+    if (
+      !imports(root, 'inboundResilience', '@rc/resilience/nest') ||
+      !/\binboundResilience\(/.test(root)
+    ) {
+      problems.push(
+        `${modulePath}: does not build its ResilienceModule options with inboundResilience() from '@rc/resilience/nest'`,
+      );
+    }
+    if (!/\bResilienceModule\.forRootAsync\(/.test(root)) {
+      problems.push(`${modulePath}: does not import ResilienceModule.forRootAsync()`);
+    }
+  }
+  for (const [path, text] of production) {
+    const own = /\bnew (AdaptiveConcurrencyLimiter|RateLimiter)\(/.exec(text);
+    if (own) {
+      problems.push(
+        `${path}: builds its own ${own[1]}; inboundResilience() makes the inbound one (state only what differs)`,
+      );
+    }
+  }
+
+  // Config: the platform's schema extended with the platform's keys.
+  const configPath = `src/config/${name}.config.ts`;
+  const config = read(configPath);
+  const extended = config === undefined ? undefined : extendedKeys(config);
+  if (!config) problems.push(`${configPath}: missing`);
+  else if (!/\bplatformConfigSchema\s*\.extend\(\{/.test(config) || extended === undefined) {
+    problems.push(`${configPath}: the schema is not platformConfigSchema.extend({ … })`);
+  } else {
+    const allowed = HAND_DEFINED_KEY_EXCEPTIONS[name] ?? [];
+    for (const [key, helper] of Object.entries(PLATFORM_KEYS)) {
+      const m = new RegExp(`^\\s+${key}:\\s*(\\S+)`, 'm').exec(extended);
+      const byHand = m !== null && !m[1]!.startsWith('serviceKeys.');
+      if (byHand && !allowed.includes(key)) {
+        problems.push(`${configPath}: ${key} is defined by hand; use serviceKeys.${helper}()`);
+      } else if (!byHand && allowed.includes(key)) {
+        problems.push(
+          `${configPath}: ${key} is no longer defined by hand: remove it from HAND_DEFINED_KEY_EXCEPTIONS.${name}`,
+        );
+      }
+    }
+    for (const key of ['NODE_ENV', 'KAFKA_BROKERS']) {
+      if (!new RegExp(`^\\s+${key}:`, 'm').test(extended)) {
+        problems.push(`${configPath}: no ${key} (serviceKeys.${PLATFORM_KEYS[key]}())`);
+      }
+    }
+    if (!/\.\.\.serviceKeys\.kafkaSecurity\(\)/.test(extended)) {
+      problems.push(
+        `${configPath}: the Kafka TLS/SASL keys are missing (...serviceKeys.kafkaSecurity())`,
+      );
+    }
+  }
+
+  // Background work: a Kafka consumer runs under BackgroundConsumer, periodic work on
+  // BackgroundLoop, and whatever starts registers its stop with the ShutdownRegistry.
+  const consumes = production.some(([, text]) => /\bnew EventConsumer\(/.test(text));
+  const runner = production.some(([, text]) => /\bnew BackgroundConsumer\(/.test(text));
+  const exception = CONSUMER_RUNNER_EXCEPTIONS[name];
+  if (consumes && !runner && !exception) {
+    problems.push(
+      "runs a Kafka consumer without BackgroundConsumer from '@rc/messaging' (it ensures the topics and retries the start with backoff while the service serves)",
+    );
+  }
+  if (exception && (runner || !consumes)) {
+    problems.push(
+      `no longer runs a consumer another way: remove "${name}" from CONSUMER_RUNNER_EXCEPTIONS`,
+    );
+  }
+  for (const [path, text] of production) {
+    if (/\bnew (BackgroundConsumer|OutboxRelay)\(/.test(text) && !/\.onShutdown\(/.test(text)) {
+      problems.push(
+        `${path}: starts background work without registering its stop (ShutdownRegistry.onShutdown)`,
+      );
+    }
+    if (
+      /^src\/infrastructure\/.*\.worker\.ts$/.test(path) &&
+      !/\bnew BackgroundLoop\(/.test(text)
+    ) {
+      problems.push(`${path}: a periodic worker not run by BackgroundLoop from '@rc/platform'`);
+    }
+  }
+  return problems;
+}
