@@ -1,8 +1,7 @@
 import { readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse } from 'yaml';
-import { SERVICE_DOCKERFILE } from './compose-entry';
-import { serviceGenerator } from './generator';
+import { SERVICE_DOCKERFILE, serviceGenerator } from './generator';
 import type { ServiceGeneratorSchema } from './schema';
 
 /** Every file of `services/<name>`, relative to it, sorted. */
