@@ -23,6 +23,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,7 @@ import { environmentOf } from './lib/compose-model.mjs';
 import { composeImages } from './lib/compose-rules.mjs';
 import { baseImage, isNode24, parseStages } from './lib/dockerfile.mjs';
 import { infraClients, infraEndpoints } from './lib/prod-start-infra.mjs';
-import { loopbackResolver, startEnvironment } from './lib/prod-start-env.mjs';
+import { IDENTITY_PROVIDER, loopbackResolver, startEnvironment } from './lib/prod-start-env.mjs';
 import { durationMs, planRuntime } from './lib/prod-start-plan.mjs';
 import {
   CmdProcess,
@@ -96,6 +97,24 @@ function keyPairOf(owner) {
   return keyPairs.get(owner);
 }
 
+let customerTokens;
+/**
+ * Tokens of two customers signed by this run's identity provider (the platform's own issuer, from
+ * the build), for a schema that lists customers' tokens (the console's CONSOLE_CUSTOMER_TOKENS).
+ */
+async function customerTokensOfRun() {
+  if (!customerTokens) {
+    const { CustomerTokenIssuer } = createRequire(import.meta.url)(
+      join(root, 'libs', 'platform', 'dist', 'index.js'),
+    );
+    const issuer = CustomerTokenIssuer.fromKeyPair(keyPairOf(IDENTITY_PROVIDER));
+    customerTokens = [];
+    for (const id of ['prodstart-customer-1', 'prodstart-customer-2'])
+      customerTokens.push(await issuer.issue(id, 3_600));
+  }
+  return customerTokens;
+}
+
 /** The start's environment, and what it owns on the infrastructure (cleaned up afterwards). */
 async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
   const composeService = composeServices[images.get(name).composeName];
@@ -121,6 +140,9 @@ async function environmentFor(name, dockerfile, plan, cwd, cleanups) {
     port: await freePort(),
     randomSecret: () => randomBytes(24).toString('hex'),
     keyPairOf,
+    customerTokens: [...config.keys].some((k) => /CUSTOMER_TOKENS$/.test(k))
+      ? await customerTokensOfRun()
+      : undefined,
     otlpEndpoint: sink.url,
   });
   if (database) {

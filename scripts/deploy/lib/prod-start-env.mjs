@@ -68,6 +68,9 @@ const KEY_PAIR_KEYS = [
   'CUSTOMER_TOKEN_PUBLIC_KEYS',
 ];
 
+/** Keys listing customers' tokens (the console's `CONSOLE_CUSTOMER_TOKENS`): real tokens, not random bytes. */
+const CUSTOMER_TOKENS_KEY = /CUSTOMER_TOKENS$/;
+
 /**
  * The callers a Compose `SERVICE_TOKEN_TRUSTED_KEYS` value names (`checkout=${…},inventory=…`),
  * in order, without duplicates.
@@ -86,10 +89,12 @@ export function trustedCallers(value) {
  *   schemaKeys: Set<string>, secrets: Set<string>, database?: string, groupSuffix: string,
  *   port: number, randomSecret: () => string, otlpEndpoint?: string,
  *   keyPairOf?: (owner: string) => {privateKey: string, publicKey: string},
+ *   customerTokens?: string[],
  * }} input `otlpEndpoint`: where OTLP exports go instead (a loopback collector stand-in);
  *   `keyPairOf`: this run's Ed25519 pair (base64 DER) of a service, or of {@link IDENTITY_PROVIDER}
  *   — the same pair for the same owner across the run's services, so a signer and the services
- *   trusting it agree
+ *   trusting it agree; `customerTokens`: tokens of a few customers signed by that identity
+ *   provider's pair, for the keys that list customers' tokens
  * @returns {{env: Record<string, string>, notes: string[]}} `notes` name what was set and why
  *   (never a secret's value)
  */
@@ -108,12 +113,24 @@ export function startEnvironment(input) {
   }
   // A secret URL (a password inside it) must reach the real server: it keeps its Compose value.
   const secretNames = [...secrets]
-    .filter((k) => !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '') && !KEY_PAIR_KEYS.includes(k))
+    .filter(
+      (k) =>
+        !/^[a-z][\w+.-]*:\/\//i.test(env[k] ?? '') &&
+        !KEY_PAIR_KEYS.includes(k) &&
+        !(CUSTOMER_TOKENS_KEY.test(k) && input.customerTokens),
+    )
     .sort();
   for (const key of secretNames) env[key] = input.randomSecret();
   if (secretNames.length > 0) notes.push(`${secretNames.join(', ')}: random per run`);
   // Key-pair keys must be real keys, and the same pair wherever one owner's key appears.
   if (input.keyPairOf) notes.push(...fillKeyPairs(env, input, composeEnv));
+  for (const key of [...schemaKeys].filter((k) => CUSTOMER_TOKENS_KEY.test(k)).sort()) {
+    if (!input.customerTokens) continue;
+    env[key] = input.customerTokens.join(',');
+    notes.push(
+      `${key}: ${input.customerTokens.length} customers' tokens, signed by this run's identity provider`,
+    );
+  }
   for (const key of [...schemaKeys].filter((k) => /CONSUMER_GROUP$/.test(k)).sort()) {
     env[key] = `${String(env.SERVICE_NAME ?? 'service')}-${groupSuffix}`;
     notes.push(
@@ -161,7 +178,9 @@ function fillKeyPairs(env, input, composeEnv) {
     env.SERVICE_TOKEN_TRUSTED_KEYS = callers
       .map((caller) => `${caller}=${keyPairOf(caller).publicKey}`)
       .join(',');
-    notes.push(`SERVICE_TOKEN_TRUSTED_KEYS: the public keys of this run's ${callers.join(', ')}`);
+    notes.push(
+      `SERVICE_TOKEN_TRUSTED_KEYS=${callers.map((c) => `${c}=<the public key of this run's ${c} pair>`).join(',')}`,
+    );
   }
   if (schemaKeys.has('CUSTOMER_TOKEN_PUBLIC_KEYS')) {
     env.CUSTOMER_TOKEN_PUBLIC_KEYS = keyPairOf(IDENTITY_PROVIDER).publicKey;

@@ -150,6 +150,20 @@ describe('startEnvironment', () => {
     assert.ok(notes.some((n) => n.startsWith('CUSTOMER_TOKEN_PUBLIC_KEYS:')));
   });
 
+  it('when the schema lists customers’ tokens, then they are the run’s signed tokens, not random bytes', () => {
+    const { env, notes } = start({
+      composeEnv: { SERVICE_NAME: 'console', CONSOLE_CUSTOMER_TOKENS: '${RC_TOKENS:?x}' },
+      schemaKeys: new Set(['CONSOLE_CUSTOMER_TOKENS', 'ADMIN_TOKEN']),
+      secrets: new Set(['CONSOLE_CUSTOMER_TOKENS', 'ADMIN_TOKEN']),
+      customerTokens: ['token.of.one', 'token.of.two'],
+    });
+
+    assert.equal(env.CONSOLE_CUSTOMER_TOKENS, 'token.of.one,token.of.two');
+    assert.equal(env.ADMIN_TOKEN, 'generated-secret-1');
+    assert.ok(notes.some((n) => n.startsWith('CONSOLE_CUSTOMER_TOKENS: 2 customers')));
+    assert.ok(notes.every((n) => !n.includes('token.of')));
+  });
+
   it('when two services are started, then a signer’s private key and its trusting service’s public key are one pair', () => {
     const pairs = new Map();
     const keyPairOf = (owner) => {
