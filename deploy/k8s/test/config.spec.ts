@@ -19,6 +19,7 @@ function secretPlaceholder(key: string, service: string): string {
   if (key === 'DATABASE_URL') return `postgresql://u:p@${service}-db-rw:5432/rc_${service}`;
   if (key === 'SERVICE_TOKEN_KEY') return tokenKeys.privateKey;
   if (key === 'SERVICE_TOKEN_TRUSTED_KEYS') return `checkout=${tokenKeys.publicKey}`;
+  if (key === 'CUSTOMER_TOKEN_PUBLIC_KEYS') return tokenKeys.publicKey;
   return `placeholder-${key}-0123456789`;
 }
 
@@ -75,6 +76,44 @@ describe.each(OVERLAYS)('config in overlays/%s', (overlay) => {
           .find((l) => l.includes(`create secret generic ${ref.name} `));
         expect(line).toContain(`--from-literal=${ref.key}=`);
       }
+  });
+
+  it('when services verify customer tokens, then they all read the identity provider’s keys from one Secret', () => {
+    // Arrange
+    const verifiers = services().filter((s) => 'CUSTOMER_TOKEN_PUBLIC_KEYS' in s.schema.shape);
+
+    // Act
+    const refs = verifiers.map((s) => {
+      const c = get(objects, 'Deployment', s.name).spec.template.spec.containers[0];
+      return c.env.find((e: any) => e.name === 'CUSTOMER_TOKEN_PUBLIC_KEYS')?.valueFrom
+        ?.secretKeyRef;
+    });
+
+    // Assert
+    expect(verifiers.map((s) => s.name).sort()).toEqual(['cart', 'checkout']);
+    for (const ref of refs)
+      expect(ref).toEqual({ name: 'identity-provider', key: 'CUSTOMER_TOKEN_PUBLIC_KEYS' });
+  });
+
+  it('when a service is routed by the Gateway, then it believes one proxy hop for the client address, and no other service believes any', () => {
+    // Arrange
+    const routed = new Set(
+      ofKind(objects, 'HTTPRoute').flatMap((r) =>
+        r.spec.rules.flatMap((rule: any) => rule.backendRefs.map((b: any) => b.name)),
+      ),
+    );
+
+    // Act
+    const trustProxyOf = (name: string) =>
+      configOf(objects, get(objects, 'Deployment', name)).TRUST_PROXY;
+
+    // Assert
+    expect(routed.size).toBeGreaterThan(0);
+    for (const s of services())
+      expect([s.name, trustProxyOf(s.name)]).toEqual([
+        s.name,
+        routed.has(s.name) ? '1' : undefined,
+      ]);
   });
 
   it.each(

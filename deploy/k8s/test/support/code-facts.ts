@@ -76,13 +76,14 @@ function controllerPrefixes(files: string[]): string[] {
 
 /**
  * Values for the keys that have no default on purpose (each deployment makes its own service-
- * token keys), so the rest of a schema's defaults can be read.
+ * token keys and trusts its own identity provider), so the rest of a schema's defaults can be read.
  */
 function requiredWithoutDefault(schema: ConfigSchema): Record<string, string> {
   const keys = generateServiceKeyPair();
   const values: Record<string, string> = {
     SERVICE_TOKEN_KEY: keys.privateKey,
     SERVICE_TOKEN_TRUSTED_KEYS: `checkout=${keys.publicKey}`,
+    CUSTOMER_TOKEN_PUBLIC_KEYS: keys.publicKey,
   };
   return Object.fromEntries(Object.entries(values).filter(([key]) => key in schema.shape));
 }
