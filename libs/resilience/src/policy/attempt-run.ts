@@ -16,20 +16,6 @@ export interface AttemptHost {
   attemptExpired(cutByDeadline: boolean): void;
 }
 
-/** One attempt as the policy plans it: everything but the breaker permit it then acquires. */
-export interface AttemptPlan {
-  /** 1-based attempt number. */
-  readonly attempt: number;
-  /** Time the attempt is given, from `startedAt`. */
-  readonly timeoutMs: number;
-  /** Whether the request deadline, not the attempt timeout, set `timeoutMs`. */
-  readonly cutByDeadline: boolean;
-  /** The caller's cancellation. */
-  readonly signal: AbortSignal | undefined;
-  /** Monotonic ms at which the attempt's time starts. */
-  readonly startedAt: number;
-}
-
 interface Resolvers<T> {
   promise: Promise<T>;
   resolve: (value: T) => void;
@@ -58,7 +44,6 @@ const withResolvers = <T>(): Resolvers<T> =>
  * that ignores its signal is still load on the dependency, and the pool keeps counting it.
  */
 export class AttemptRun<T> implements AttemptContext, Expirable {
-  readonly attempt: number;
   expireAt: number;
   prevExpirable: Expirable | undefined = undefined;
   nextExpirable: Expirable | undefined = undefined;
@@ -68,23 +53,18 @@ export class AttemptRun<T> implements AttemptContext, Expirable {
   private resolve: (value: T) => void = undefined as never;
   private reject: (reason: unknown) => void = undefined as never;
 
-  private readonly timeoutMs: number;
-  private readonly cutByDeadline: boolean;
-  private readonly parent: AbortSignal | undefined;
-  private readonly startedAt: number;
-
+  // Positional, not an options object: one is made per attempt on every call's path (see
+  // ResiliencePolicy.attempt for the measurement).
   constructor(
     private readonly host: AttemptHost,
-    plan: AttemptPlan,
-    /** The breaker permit the attempt holds. */
+    readonly attempt: number,
+    private readonly timeoutMs: number,
+    private readonly cutByDeadline: boolean,
     private readonly permit: number,
+    private readonly parent: AbortSignal | undefined,
+    private readonly startedAt: number,
   ) {
-    this.attempt = plan.attempt;
-    this.timeoutMs = plan.timeoutMs;
-    this.cutByDeadline = plan.cutByDeadline;
-    this.parent = plan.signal;
-    this.startedAt = plan.startedAt;
-    this.expireAt = plan.startedAt + plan.timeoutMs;
+    this.expireAt = startedAt + timeoutMs;
   }
 
   /** Created on first read: an operation that never looks at it costs no AbortController. */
