@@ -8,8 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDevCredentials } from '../lib/dev-credentials.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 process.chdir(root);
@@ -28,20 +29,34 @@ step('infrastructure', 'bash', ['scripts/infra/infra.sh', 'up']);
 step('building services and libs', 'npx', ['nx', 'run-many', '-t', 'build', '--parallel=2']);
 
 // The process harness and service table live in @rc/testing (built above).
-const { PLATFORM_SERVICES, ServiceProcess, TIER_NICENESS, serviceTokenEnv, testServiceKeyPair } =
-  createRequire(import.meta.url)(join(root, 'libs/testing/dist/index.js'));
-// Checkout's service-token key pair, fresh for every run: inventory and payment admit only
-// requests signed with it. Kept for this run in the git-ignored .dev/service-token.env (owner
-// only), so `node scripts/service-token.mjs <inventory|payment>` can sign a token for curl.
-const serviceKey = testServiceKeyPair();
-const serviceTokens = serviceTokenEnv(serviceKey);
+const {
+  PLATFORM_SERVICES,
+  ServiceProcess,
+  TIER_NICENESS,
+  customerTokenEnv,
+  serviceTokenEnv,
+  testServiceKeyPair,
+} = createRequire(import.meta.url)(join(root, 'libs/testing/dist/index.js'));
+// The service-token key pairs of the two callers, fresh for every run: checkout signs for
+// inventory and payment, inventory for its order reads at checkout. Kept for this run in the
+// git-ignored .dev/service-token.env (owner only), so `node scripts/service-token.mjs
+// <inventory|payment|checkout>` can sign a token for curl.
+const checkoutKey = testServiceKeyPair();
+const inventoryKey = testServiceKeyPair();
+const serviceTokens = serviceTokenEnv(checkoutKey, inventoryKey);
 mkdirSync(join(root, '.dev'), { recursive: true });
 writeFileSync(
   join(root, '.dev', 'service-token.env'),
-  `SERVICE_TOKEN_KEY=${serviceKey.privateKey}\nSERVICE_TOKEN_TRUSTED_KEYS=checkout=${serviceKey.publicKey}\n`,
+  `CHECKOUT_SERVICE_TOKEN_KEY=${checkoutKey.privateKey}\nINVENTORY_SERVICE_TOKEN_KEY=${inventoryKey.privateKey}\n`,
   { mode: 0o600 },
 );
-console.log('[start] service-token key pair of this run: .dev/service-token.env');
+console.log('[start] service-token key pairs of this run: .dev/service-token.env');
+// Customers and the admin token: random on the first run, then kept in .dev/ (git-ignored).
+const identity = await ensureDevCredentials(root);
+const customerTokens = customerTokenEnv(identity.identity.publicKey);
+console.log(
+  `[start] ${identity.created ? 'new ' : ''}development credentials (${identity.credentials.customers.length} customers with their bearer tokens, the admin token): ${relative(root, identity.file)}`,
+);
 const running = [];
 /** The console's port (docs/ARCHITECTURE.md: console on 3006). */
 const CONSOLE_PORT = 3006;
@@ -65,7 +80,12 @@ try {
       root,
       port: service.port,
       // A development platform: the control room's presets burn CPU and crash processes.
-      env: { ALLOW_DESTRUCTIVE_FAULTS: 'true', ...serviceTokens[service.name] },
+      env: {
+        ALLOW_DESTRUCTIVE_FAULTS: 'true',
+        ADMIN_TOKEN: identity.credentials.adminToken,
+        ...serviceTokens[service.name],
+        ...customerTokens[service.name],
+      },
       echo: true,
       readyTimeoutMs: 60_000,
       // Lower tiers at a lower CPU priority: under CPU pressure tier 1 keeps the cores.
@@ -103,5 +123,8 @@ console.log(
 );
 console.log(
   `  ${'console'.padEnd(16)} http://127.0.0.1:${CONSOLE_PORT}   (storefront; control room at /control)`,
+);
+console.log(
+  `[start] sign in as a customer: Authorization: Bearer <token> from ${relative(root, identity.file)} (the README's curl tour reads it)`,
 );
 console.log('[start] logs also go to reports/logs/<service>.log; press Ctrl-C to stop everything');

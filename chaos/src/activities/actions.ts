@@ -313,6 +313,7 @@ export const actions = {
       })),
       ctx.skus,
       ctx.load.epoch,
+      ctx.customers,
     );
     ctx.readLoad = load;
     load.start();

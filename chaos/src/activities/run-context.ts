@@ -26,6 +26,8 @@ export interface RunContext {
   toxiproxy: ToxiproxyClient;
   /** Every order of this run has a customer id starting with this. */
   customerPrefix: string;
+  /** The run's signed-in customers (ids under `customerPrefix`), with their `Authorization`. */
+  customers: readonly { readonly customerId: string; readonly authorization: string }[];
   /** Wall-clock start of the run (payments are matched by creation time). */
   startedAt: Date;
   /** The configured arrival rate. */

@@ -32,6 +32,11 @@ export interface OpenLoopLoadOptions {
   skus: readonly string[];
   /** Customer id prefix: every order of the run is found by it. */
   customerPrefix: string;
+  /**
+   * Signed-in customers (ids under `customerPrefix`) the default checkouts go round, each with
+   * its `Authorization` value; without them a checkout is sent anonymously (and refused, 401).
+   */
+  customers?: readonly { readonly customerId: string; readonly authorization: string }[];
   /** Arrivals per second. */
   rateRps: number;
   /** A request unanswered this long after its scheduled time counts as a timeout. */
@@ -55,8 +60,8 @@ export interface OpenLoopLoadOptions {
 /**
  * Open-loop checkout traffic for the whole experiment: request i is due at start + i/rate
  * whatever happened to the others (a frozen or slow platform cannot make the generator send
- * less), and its latency counts from when it was due. Each request is a new customer with its
- * own Idempotency-Key, one unit of one SKU, paid with the always-approved test token. The rate
+ * less), and its latency counts from when it was due. Each request is signed in as the next of
+ * the run's customers, with its own Idempotency-Key, one unit of one SKU, paid with the always-approved test token. The rate
  * can change while it runs (the thundering-herd experiment triples it).
  */
 export class OpenLoopLoad {
@@ -173,13 +178,17 @@ export class OpenLoopLoad {
   }
 
   private checkout = (n: number): LoadRequest => {
-    const { skus, customerPrefix } = this.options;
+    const { skus, customers } = this.options;
+    const customer = customers?.length ? customers[n % customers.length] : undefined;
     return {
       method: 'POST',
       path: '/v1/checkout',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+        ...(customer ? { authorization: customer.authorization } : {}),
+      },
       body: JSON.stringify({
-        customerId: `${customerPrefix}-${n}`,
         items: [{ sku: skus[n % skus.length]!, quantity: 1 }],
         payment: { token: 'tok_visa' },
       }),

@@ -5,11 +5,11 @@ import { ReadLoad } from './read-load';
 describe('background read load', () => {
   let server: Server;
   let origin = '';
-  const seen: { url: string; client: string | undefined }[] = [];
+  const seen: { url: string; authorization: string | undefined }[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      seen.push({ url: req.url ?? '', client: req.headers['x-client-id'] as string | undefined });
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
       if (req.url?.startsWith('/v1/analytics')) {
         res.writeHead(503, { 'content-type': 'application/problem+json' });
         res.end(JSON.stringify({ code: 'RESILIENCE.LOAD_SHED' }));
@@ -21,7 +21,7 @@ describe('background read load', () => {
 
   afterAll(() => new Promise((r) => server.close(r)));
 
-  it('when it runs, then each stream sends GETs open loop on the shared clock, with SKUs and numbers filled in, and keeps its outcomes per service', async () => {
+  it('when it runs, then each stream sends GETs open loop on the shared clock, with SKUs and numbers filled in, cart reads signed in as the customers, and keeps its outcomes per service', async () => {
     const epoch = performance.now() - 10_000; // the checkout load started 10 s ago
     const load = new ReadLoad(
       [
@@ -36,14 +36,19 @@ describe('background read load', () => {
       ],
       ['A', 'B', 'C'],
       epoch,
+      Array.from({ length: 64 }, (_, i) => ({ authorization: `Bearer shopper-${i}` })),
     );
+    const started = performance.now();
     load.start();
     await new Promise((r) => setTimeout(r, 500));
+    const ranMs = performance.now() - started;
     await load.stop();
 
+    // Open loop at 50/s: as many requests as the time it ran allows (a busy machine may stretch
+    // the 500 ms sleep, never the schedule), give or take the one in flight at each end.
     const reco = load.outcomes('recommendations');
-    expect(reco.length).toBeGreaterThanOrEqual(20);
-    expect(reco.length).toBeLessThanOrEqual(30);
+    expect(reco.length).toBeGreaterThanOrEqual(Math.floor((500 / 1000) * 50) - 5);
+    expect(reco.length).toBeLessThanOrEqual(Math.ceil((ranMs / 1000) * 50) + 2);
     expect(reco.every((o) => o.status === '200' && o.at >= 10_000)).toBe(true);
     expect(load.outcomes('analytics').every((o) => o.status === '503 RESILIENCE.LOAD_SHED')).toBe(
       true,
@@ -58,6 +63,12 @@ describe('background read load', () => {
         '/v1/carts/reader-1',
       ]),
     );
-    expect(new Set(seen.map((s) => s.client)).size).toBeGreaterThan(10);
+    // Cart reads go as the run's customers, in turn; the anonymous reads carry no token.
+    const cartReads = seen.filter((s) => s.url.startsWith('/v1/carts/'));
+    expect(new Set(cartReads.map((s) => s.authorization)).size).toBeGreaterThan(5);
+    expect(cartReads.every((s) => s.authorization?.startsWith('Bearer shopper-'))).toBe(true);
+    expect(seen.filter((s) => !s.url.startsWith('/v1/carts/')).every((s) => !s.authorization)).toBe(
+      true,
+    );
   });
 });

@@ -20,8 +20,18 @@ export interface ReadTarget {
  */
 const CONNECTIONS = 128;
 
-/** Callers the read load spreads over (`x-client-id`), as a crowd of shoppers would be. */
-const CLIENTS = 64;
+/** Services whose routes want a signed-in customer: their reads go as the run's customers. */
+const CUSTOMER_FACING = new Set(['cart', 'checkout']);
+
+/** The headers of read `n` of `service`: a customer's token where the route wants one. */
+function signedIn(
+  service: string,
+  customers: readonly { readonly authorization: string }[],
+  n: number,
+): Record<string, string> {
+  const customer = customers[n % Math.max(1, customers.length)];
+  return CUSTOMER_FACING.has(service) && customer ? { authorization: customer.authorization } : {};
+}
 
 /**
  * Background read traffic on the lower tiers' public endpoints (recommendations, analytics,
@@ -37,6 +47,8 @@ export class ReadLoad {
     skus: readonly string[],
     /** The checkout load's epoch: the read load shares its clock and phase windows. */
     epoch: number,
+    /** The run's signed-in customers: cart reads go round them, as a crowd of shoppers would. */
+    customers: readonly { readonly authorization: string }[] = [],
     timeoutMs = 3_000,
   ) {
     for (const t of targets) {
@@ -58,7 +70,7 @@ export class ReadLoad {
           request: (n) => ({
             method: 'GET',
             path: path(n),
-            headers: { 'x-client-id': `chaos-reader-${n % CLIENTS}` },
+            headers: signedIn(t.service, customers, n),
           }),
         }),
       );

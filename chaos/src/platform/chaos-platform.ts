@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { PlatformUnderTest, ServiceProcess, serviceTokenEnv, testEnv } from '@rc/testing';
+import {
+  customerTokenEnv,
+  PlatformUnderTest,
+  ServiceProcess,
+  serviceTokenEnv,
+  testEnv,
+} from '@rc/testing';
 import { PROXIES, type ServiceName } from '../activities/catalogue';
 import { FaultProxyServer } from '../proxy';
 import { kafkaBrokerPid } from './kafka-broker-pid';
@@ -84,6 +90,11 @@ export class ChaosPlatform {
   }
 
   /** The admin token of this run's services (never logged or reported). */
+  /** The identity provider's key pair of the run: load generators sign customers in with it. */
+  get identityKey(): { privateKey: string; publicKey: string } {
+    return this.under().identityKey;
+  }
+
   get adminToken(): string {
     return this.under().adminToken;
   }
@@ -290,7 +301,16 @@ export class ChaosPlatform {
       ADMIN_TOKEN: this.adminToken,
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
       ...(
-        serviceTokenEnv(this.under().checkoutServiceKey) as Record<string, Record<string, string>>
+        serviceTokenEnv(
+          this.under().checkoutServiceKey,
+          this.under().inventoryServiceKey,
+        ) as Record<string, Record<string, string>>
+      )[service],
+      ...(
+        customerTokenEnv(this.under().identityKey.publicKey) as Record<
+          string,
+          Record<string, string>
+        >
       )[service],
     };
     if (service === 'analytics') {

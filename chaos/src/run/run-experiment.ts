@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CustomerTokenIssuer } from '@rc/platform';
 import { actions } from '../activities/actions';
 import { type HarnessFunc, type ServiceName, SERVICES } from '../activities/catalogue';
 import { probes } from '../activities/probes';
@@ -35,6 +36,9 @@ export interface RunOptions {
 }
 
 class Interrupted extends Error {}
+
+/** Customers an experiment's load signs in as, in turn (each orders every few seconds at most). */
+const CHAOS_CUSTOMERS = 1_000;
 
 /**
  * Runs one experiment the Chaos Toolkit way, with load on the checkout path throughout:
@@ -74,10 +78,17 @@ export async function runExperiment(
   const skus = await catalogueSkus(platform.url('inventory'));
   await topUpStock(platform, 5_000);
   const rate = options.rateRps ?? cfg.load_rate_rps;
+  const customerPrefix = `chaos-${loaded.id}-${runId}`;
+  // A crowd of signed-in shoppers, each reusing their token (the probes find their orders by prefix).
+  const customers = await CustomerTokenIssuer.fromKeyPair(platform.identityKey).pool(
+    customerPrefix,
+    CHAOS_CUSTOMERS,
+  );
   const load = new OpenLoopLoad({
     origin: platform.url('checkout'),
     skus,
-    customerPrefix: `chaos-${loaded.id}-${runId}`,
+    customerPrefix,
+    customers,
     rateRps: rate,
     ...(cfg.deadline_ms ? { headers: { 'x-request-timeout-ms': String(cfg.deadline_ms) } } : {}),
   });
@@ -91,7 +102,8 @@ export async function runExperiment(
     skus,
     safety,
     toxiproxy: new ToxiproxyClient(platform.proxyApiUrl),
-    customerPrefix: `chaos-${loaded.id}-${runId}`,
+    customerPrefix,
+    customers,
     startedAt,
     baseRateRps: rate,
     sloMs: cfg.slo_ms,
@@ -117,7 +129,7 @@ export async function runExperiment(
   };
 
   const runProvider = async (provider: Provider): Promise<unknown> => {
-    if (provider.type === 'http') return httpProbe(platform, provider);
+    if (provider.type === 'http') return httpProbe(platform, provider, customers[0]!.authorization);
     const func = provider.func as HarnessFunc;
     const impl =
       (probes as Record<string, unknown>)[func] ?? (actions as Record<string, unknown>)[func];
@@ -323,9 +335,15 @@ function formatValue(v: unknown): string {
   return s && s.length > 80 ? `${s.slice(0, 77)}...` : String(s);
 }
 
+/**
+ * An experiment's `http` provider: `${<service>}` in the URL is that service's base URL; in
+ * headers, `${admin_token}` is the services' admin token and `${customer_authorization}` a
+ * signed-in customer's `Bearer <token>` (for the customer routes of checkout and cart).
+ */
 async function httpProbe(
   platform: ChaosPlatform,
   p: Extract<Provider, { type: 'http' }>,
+  customerAuthorization: string,
 ): Promise<unknown> {
   const url = p.url.replace(/\$\{(\w+)\}/g, (_, name: string) =>
     (SERVICES as readonly string[]).includes(name)
@@ -335,7 +353,9 @@ async function httpProbe(
   const headers = Object.fromEntries(
     Object.entries(p.headers ?? {}).map(([k, v]) => [
       k,
-      v.replace('${admin_token}', platform.adminToken),
+      v
+        .replace('${admin_token}', platform.adminToken)
+        .replace('${customer_authorization}', customerAuthorization),
     ]),
   );
   const res = await fetch(url, {

@@ -11,7 +11,7 @@ import {
   type TracingSetting,
 } from './bench-report';
 import { searchCapacity } from './capacity-search';
-import { checkoutTraffic } from './checkout-traffic';
+import { benchCustomers, checkoutTraffic } from './checkout-traffic';
 import { CostProbe, type CostStep } from './cost-probe';
 import { LoadRunner } from './load-runner';
 import { machineContext, settle, type MachineContext } from './machine-context';
@@ -91,9 +91,10 @@ async function measure(
 ): Promise<CheckoutBenchResult> {
   const started = Date.now();
   const probe = new CostProbe(io.pg, plan.costDrainSeconds, io.redis);
+  const customers = await benchCustomers(platform, `bench-${started.toString(36)}`);
   const runner = new LoadRunner({
     origin: platform.url('checkout'),
-    next: checkoutTraffic(skus, started.toString(36)),
+    next: checkoutTraffic(skus, customers),
     okStatus: 201,
     timeoutMs: plan.requestTimeoutMs,
     sloMs: options.sloP99Ms,

@@ -1,5 +1,5 @@
 import type { PlatformUnderTest } from '@rc/testing';
-import { checkoutTraffic } from './checkout-traffic';
+import { benchCustomers, checkoutTraffic } from './checkout-traffic';
 import { keepAliveAgent } from './load-runner';
 import { runOpenLoop } from './open-loop';
 import { SoakSampler, type PlatformReading } from './soak-sampler';
@@ -70,7 +70,10 @@ export async function runSoak(options: SoakRunOptions): Promise<SoakRecord> {
   const windows = warmupWindows + Math.max(1, Math.round(options.seconds / w));
   const sampler = new SoakSampler(platform, options.databaseUrl);
   const dispatcher = keepAliveAgent();
-  const next = checkoutTraffic(options.skus, `soak-${Date.now().toString(36)}`);
+  const next = checkoutTraffic(
+    options.skus,
+    await benchCustomers(platform, `soak-${Date.now().toString(36)}`),
+  );
   const startedAt = new Date().toISOString();
   const samples: SoakSample[] = [];
   const results: (StepResult | undefined)[] = [];

@@ -28,6 +28,8 @@ describe('checkout: the core business path', () => {
       const added = await call('POST', e2e.url('cart', `/v1/carts/${cartId}/items`), {
         body: { sku, quantity },
         headers: { 'idempotency-key': `${cartId}-${sku}` },
+        // The cart is the customer's own: checkout reads it with their token.
+        as: customerId,
       });
       expect(added.status).toBeLessThan(300);
     }

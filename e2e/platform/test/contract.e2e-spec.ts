@@ -87,7 +87,8 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
       ).status,
     ).toBe(422);
 
-    const order = (id: string) => call('GET', e2e.url('checkout', `/v1/orders/${id}`));
+    const order = (id: string) =>
+      call('GET', e2e.url('checkout', `/v1/orders/${id}`), { as: customerId });
     expect(
       conforms('checkout', 'GET /v1/orders/{orderId}', await order(placed.body.orderId as string))
         .status,

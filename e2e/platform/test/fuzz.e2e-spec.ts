@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { createRedisFixture, type RedisFixture } from '@rc/testing';
+import { CustomerTokenIssuer } from '@rc/platform';
+import { createRedisFixture, type RedisFixture, testServiceKeyPair } from '@rc/testing';
 import { badBodies } from './support/fuzz-bodies';
 import { type FuzzRequest, oddHeaders, oddQuery, oddSegment } from './support/fuzz-inputs';
 import { type CountedDb, httpViolation, rowCounts, send } from './support/fuzz-oracle';
@@ -33,7 +34,9 @@ interface Endpoint {
 /**
  * Who a request to a route for platform services only (payment's, inventory's reservations)
  * claims to be: mostly checkout with a valid service token, so most inputs reach validation,
- * sometimes no token, a garbage one, or a token for the other service (all 401).
+ * sometimes no token, a garbage one, or a token for the other service (all 401). On a route for
+ * customers, the same draw means: the customer `fuzz` signed in, no token, garbage, or a token
+ * signed by an untrusted key.
  */
 const serviceCaller = fc.constantFrom(
   'checkout',
@@ -44,6 +47,9 @@ const serviceCaller = fc.constantFrom(
   'other',
 );
 const SERVICE_ONLY = /^\/v1\/(payments|reservations)/;
+/** Routes for signed-in customers: the caller is the customer `fuzz` (or a bad credential). */
+const CUSTOMER_ONLY = /^\/v1\/(checkout|carts|orders)/;
+const FUZZ_CUSTOMER = 'fuzz';
 
 const uuidSeg = fc.oneof(oddSegment, fc.uuid());
 const skuSeg = fc.oneof(oddSegment, fc.constantFrom('FUZZ-1', 'a', 'A'.repeat(64)));
@@ -74,7 +80,7 @@ const ENDPOINTS: Endpoint[] = [
     refusedBodies: fc
       .record(
         {
-          customerId: fc.stringMatching(/^[A-Za-z0-9._:@-]{1,64}$/),
+          customerId: fc.constant(FUZZ_CUSTOMER),
           cartId: fc.uuid().map((u) => `fuzz-${u}`),
           items: fc.uniqueArray(
             fc.record({
@@ -87,7 +93,7 @@ const ENDPOINTS: Endpoint[] = [
             token: fc.string({ unit: 'binary', minLength: 1, maxLength: 512 }),
           }),
         },
-        { requiredKeys: ['customerId', 'items', 'payment'] },
+        { requiredKeys: ['items', 'payment'] },
       )
       .map((body) => Buffer.from(JSON.stringify(body), 'utf8')),
     writes: ['checkout', 'inventory', 'payment'],
@@ -247,7 +253,7 @@ function cartKeyOf(path: string): string | undefined {
   if (!m) return undefined;
   try {
     const id = decodeURIComponent(m[1]!);
-    return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? `cart:${id}` : undefined;
+    return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? `cart:${FUZZ_CUSTOMER}:${id}` : undefined;
   } catch {
     return undefined;
   }
@@ -266,6 +272,19 @@ describe('fuzz: every public endpoint under hostile input', () => {
     const { authorization } = await e2e.asCheckout(caller === 'other' ? other : audience);
     return [['authorization', authorization!]];
   };
+  /** The customer credentials of one input: `checkout` stands for the valid one here. */
+  const customerAuthorization = async (caller: string): Promise<[string, string][]> => {
+    if (caller === 'none') return [];
+    if (caller === 'garbage') return [['authorization', 'Bearer eyJhbGciOiJub25lIn0.e30.']];
+    if (caller === 'other') {
+      // Signed by a key the platform does not trust.
+      const { authorization } = await forger.headersFor(FUZZ_CUSTOMER);
+      return [['authorization', authorization]];
+    }
+    const { authorization } = await e2e.customers.headersFor(FUZZ_CUSTOMER);
+    return [['authorization', authorization]];
+  };
+  const forger = CustomerTokenIssuer.fromKeyPair(testServiceKeyPair());
   let redis: RedisFixture;
   let inputs = 0;
   let serverErrors = 0;
@@ -309,6 +328,8 @@ describe('fuzz: every public endpoint under hostile input', () => {
           inputs++;
           if (SERVICE_ONLY.test(endpoint.route))
             req.headers.push(...(await serviceAuthorization(endpoint.service, caller)));
+          else if (CUSTOMER_ONLY.test(endpoint.route))
+            req.headers.push(...(await customerAuthorization(caller)));
           const cartKey = mutating ? cartKeyOf(req.path) : undefined;
           const countsBefore = mutating ? await rowCounts(e2e, endpoint.writes) : '';
           const cartBefore = cartKey ? JSON.stringify(await redis.redis.hgetall(cartKey)) : '';

@@ -8,7 +8,35 @@ export interface JsonResponse {
   ms: number;
 }
 
-/** Sends a JSON request and returns status, headers, body and how long it took. */
+/** Signs a customer token for a customer id (the platform run's identity provider). */
+let signCustomer: ((customerId: string) => Promise<string>) | undefined;
+/** Whether a URL is a customer-facing service (checkout, cart) that wants a signed-in customer. */
+let isCustomerFacing: (url: string) => boolean = () => false;
+
+/** The customer requests to checkout and cart sign in as when they name none. */
+export const DEFAULT_SHOPPER = 'e2e-shopper';
+
+/**
+ * Makes {@link call} sign requests to the URLs `customerFacing` accepts in as customers, with
+ * `sign` (set by the platform run).
+ */
+export function signCustomersWith(
+  sign: (customerId: string) => Promise<string>,
+  customerFacing: (url: string) => boolean,
+): void {
+  signCustomer = sign;
+  isCustomerFacing = customerFacing;
+}
+
+/** A customer id a token can name (what the identity provider accepts). */
+const SIGNABLE = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/**
+ * Sends a JSON request and returns status, headers, body and how long it took. A request to
+ * checkout or cart is signed in as customer `as` — by default the body's `customerId` when it is
+ * a plain id, else {@link DEFAULT_SHOPPER} — unless `headers` carry an `authorization` of their
+ * own or `as` is `null` (anonymous).
+ */
 export async function call(
   method: string,
   url: string,
@@ -17,6 +45,7 @@ export async function call(
     rawBody?: string;
     headers?: Record<string, string>;
     timeoutMs?: number;
+    as?: string | null;
   } = {},
 ): Promise<JsonResponse> {
   const started = performance.now();
@@ -26,6 +55,7 @@ export async function call(
       ...(options.body !== undefined || options.rawBody !== undefined
         ? { 'content-type': 'application/json' }
         : {}),
+      ...(await signedIn(url, options)),
       ...options.headers,
     },
     body:
@@ -40,6 +70,22 @@ export async function call(
     // not JSON: keep the text
   }
   return { status: res.status, headers: res.headers, body, ms: performance.now() - started };
+}
+
+async function signedIn(
+  url: string,
+  options: { body?: unknown; headers?: Record<string, string>; as?: string | null },
+): Promise<Record<string, string>> {
+  if (!signCustomer || options.as === null || !isCustomerFacing(url)) return {};
+  if (
+    options.headers &&
+    Object.keys(options.headers).some((h) => h.toLowerCase() === 'authorization')
+  )
+    return {};
+  const fromBody = (options.body as { customerId?: unknown } | null | undefined)?.customerId;
+  const customerId = options.as ?? (typeof fromBody === 'string' ? fromBody : DEFAULT_SHOPPER);
+  if (!SIGNABLE.test(customerId)) return {};
+  return { authorization: `Bearer ${await signCustomer(customerId)}` };
 }
 
 /** A checkout request body for `customerId` with the given lines. */

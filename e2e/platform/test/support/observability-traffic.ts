@@ -39,12 +39,13 @@ export async function driveRepresentativeTraffic(e2e: E2EPlatform): Promise<Traf
     const res = await call('POST', e2e.url('cart', `/v1/carts/${cartId}/items`), {
       body: { sku, quantity: 1 },
       headers: { 'idempotency-key': `${cartId}-${sku}` },
+      as: customerId,
     });
     expectStatus('cart add', res.status, 200);
   }
   expectStatus(
     'cart read',
-    (await call('GET', e2e.url('cart', `/v1/carts/${cartId}`))).status,
+    (await call('GET', e2e.url('cart', `/v1/carts/${cartId}`), { as: customerId })).status,
     200,
   );
 
@@ -66,6 +67,7 @@ export async function driveRepresentativeTraffic(e2e: E2EPlatform): Promise<Traf
   expectStatus('declined checkout', declined.status, 402);
   const removed = await call('DELETE', e2e.url('cart', `/v1/carts/${cartId}/items/${second.sku}`), {
     headers: { 'idempotency-key': `${cartId}-remove` },
+    as: customerId,
   });
   expectStatus('cart remove', removed.status, 200);
 
@@ -89,7 +91,9 @@ export async function driveRepresentativeTraffic(e2e: E2EPlatform): Promise<Traf
     const internal = url.includes('/v1/payments') || url.includes('/v1/reservations');
     const audience = url.includes('/v1/payments') ? 'payment' : 'inventory';
     const headers = internal ? await e2e.asCheckout(audience) : {};
-    expectStatus(`GET ${url}`, (await call('GET', url, { headers })).status, 200);
+    // An order is read by its own customer.
+    const as = url.includes('/v1/orders/') ? String(body.customerId) : undefined;
+    expectStatus(`GET ${url}`, (await call('GET', url, { headers, as })).status, 200);
   }
   for (let i = 0; i < 3; i++) {
     const reco = await call(

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { servicePrivateKey, ServiceTokenSigner } from '@rc/platform';
+import { CustomerTokenIssuer, servicePrivateKey, ServiceTokenSigner } from '@rc/platform';
 import {
   PlatformUnderTest,
   requireKafka,
@@ -8,7 +8,7 @@ import {
   requireRedis,
   testEnv,
 } from '@rc/testing';
-import { call, type JsonResponse } from './http';
+import { call, type JsonResponse, signCustomersWith } from './http';
 import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from './kafka-events';
 
 /** Repository root (e2e/platform/test/support → ../../../..). */
@@ -38,6 +38,8 @@ export class E2EPlatform {
   readonly platform: PlatformUnderTest;
   private readonly pools = new Map<string, Pool>();
   private readonly checkoutTokens: ServiceTokenSigner;
+  /** Signs customer tokens the run's checkout and cart trust (its identity provider). */
+  readonly customers: CustomerTokenIssuer;
 
   constructor(
     portBase: number,
@@ -49,6 +51,17 @@ export class E2EPlatform {
       issuer: 'checkout',
       key: servicePrivateKey(this.platform.checkoutServiceKey.privateKey),
     });
+    this.customers = CustomerTokenIssuer.fromKeyPair(this.platform.identityKey);
+    // Requests of this run sign in as the customer they name (see `call`).
+    const tokens = new Map<string, Promise<string>>();
+    signCustomersWith(
+      (customerId) => {
+        let token = tokens.get(customerId);
+        if (!token) tokens.set(customerId, (token = this.customers.issue(customerId, 3_600)));
+        return token;
+      },
+      (url) => url.startsWith(this.url('checkout', '/')) || url.startsWith(this.url('cart', '/')),
+    );
   }
 
   /**

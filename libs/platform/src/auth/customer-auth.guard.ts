@@ -78,7 +78,8 @@ export class CustomerAuthGuard implements CanActivate {
 function admitted(request: FastifyRequest, customerId: string): string {
   const body = request.body as { customerId?: unknown } | null | undefined;
   const named = typeof body === 'object' && body !== null ? body.customerId : undefined;
-  if (named !== undefined && named !== customerId) throw new CustomerMismatchError();
+  // Only a string can name a customer; any other value is the body validation's to refuse (400).
+  if (typeof named === 'string' && named !== customerId) throw new CustomerMismatchError();
   return customerId;
 }
 

@@ -82,6 +82,27 @@ export class CustomerTokenIssuer {
     });
   }
 
+  /**
+   * `size` customers `<prefix>-0` … `<prefix>-<size-1>`, each with its `Authorization` value:
+   * what a load generator cycles through, as real shoppers reuse their sign-in over many
+   * requests (a fresh token per request would measure signature checks, not checkouts).
+   */
+  async pool(
+    prefix: string,
+    size: number,
+    ttlSeconds = 86_400,
+  ): Promise<{ readonly customerId: string; readonly authorization: string }[]> {
+    const customers = [];
+    for (let i = 0; i < size; i++) {
+      const customerId = `${prefix}-${i}`;
+      customers.push({
+        customerId,
+        authorization: `Bearer ${await this.issue(customerId, ttlSeconds)}`,
+      });
+    }
+    return customers;
+  }
+
   /** `{ authorization: 'Bearer <token>' }` for `customerId` (a client's request headers). */
   async headersFor(customerId: string, ttlSeconds?: number): Promise<{ authorization: string }> {
     return { authorization: `Bearer ${await this.issue(customerId, ttlSeconds)}` };
