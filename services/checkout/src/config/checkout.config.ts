@@ -1,12 +1,11 @@
 import { refuseInvalidKafkaSecurity } from '@rc/messaging';
 import {
   commaList,
-  DEVELOPMENT_ADMIN_TOKEN,
   envBoolean,
   envInt as int,
   jsonText,
   platformConfigSchema,
-  refuseSuperuserDatabase,
+  refuseDevelopmentDefaults,
   secret,
   serviceKeys,
 } from '@rc/platform';
@@ -32,26 +31,16 @@ export const checkoutConfigSchema = platformConfigSchema
       .default('checkout')
       .describe('Name in logs, metrics and traces.'),
     PORT: int(0).max(65535).default(3000).describe('HTTP port.'),
-    NODE_ENV: z
-      .enum(['development', 'test', 'production'])
-
-      .default('development')
-      .describe('Deployment environment; production refuses the development admin token.'),
-    DATABASE_URL: url(
+    NODE_ENV: serviceKeys.nodeEnv(),
+    DATABASE_URL: serviceKeys.databaseUrl(
+      'rc_checkout',
       'Postgres database of orders, idempotency keys and the outbox.',
-      'postgres://rc_checkout@127.0.0.1:5432/rc_checkout',
     ),
-    DATABASE_POOL_MAX: int(2).max(200).default(20).describe('Connections in the Postgres pool.'),
-    REDIS_URL: url(
+    DATABASE_POOL_MAX: serviceKeys.databasePoolMax('Connections in the Postgres pool.'),
+    REDIS_URL: serviceKeys.redisUrl(
       'Redis of the per-client rate limiter (checkout runs without it: fail-open).',
-      'redis://127.0.0.1:6379',
     ),
-    KAFKA_BROKERS: commaList
-
-      .default(['127.0.0.1:9092'])
-      .describe(
-        'Kafka bootstrap brokers, comma-separated host:port (the outbox relay publishes there).',
-      ),
+    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
     ...serviceKeys.kafkaSecurity(),
     ...serviceKeys.customerTokens(),
     OUTBOX_RELAY_ENABLED: envBoolean
@@ -137,28 +126,19 @@ export const checkoutConfigSchema = platformConfigSchema
     RECOVERY_ORDER_BUDGET_MS: int(100)
       .default(5_000)
       .describe('Time budget of the calls (release, refund) made to recover one order.'),
-    IDEMPOTENCY_LOCK_TIMEOUT_MS: int(1_000)
-      .default(30_000)
-      .describe(
-        'Lease of an in-flight Idempotency-Key; must exceed CHECKOUT_MAX_DEADLINE_MS or a slow request could run twice.',
-      ),
+    IDEMPOTENCY_LOCK_TIMEOUT_MS: serviceKeys.idempotencyLockTimeout(
+      'Lease of an in-flight Idempotency-Key; must exceed CHECKOUT_MAX_DEADLINE_MS or a slow request could run twice.',
+    ),
     IDEMPOTENCY_TTL_MS: int(60_000)
       .default(24 * 3_600_000)
       .describe('How long an Idempotency-Key and its response are kept.'),
-    RATE_LIMIT_PER_CLIENT_PER_SECOND: int(1)
-      .default(1_000)
-      .describe(
-        'Requests per second per route one caller may make (the signed-in customer; inventory for order reads); high by default so a load test is not limited.',
-      ),
-    FAULT_RULES: jsonText
-
-      .default([])
-      .describe(
-        'Fault-injection rules at start-up, a JSON array (see the resilience docs); none by default.',
-      ),
-    ADMIN_TOKEN: secret(z.string().min(16))
-      .default(DEVELOPMENT_ADMIN_TOKEN)
-      .describe('Bearer token of the admin API (/admin/faults); a secret. Required in production.'),
+    RATE_LIMIT_PER_CLIENT_PER_SECOND: serviceKeys.rateLimitPerClient(
+      'Requests per second per route one caller may make (the signed-in customer; inventory for order reads); high by default so a load test is not limited.',
+    ),
+    FAULT_RULES: serviceKeys.faultRules(),
+    ADMIN_TOKEN: serviceKeys.adminToken(
+      'Bearer token of the admin API (/admin/faults); a secret. Required in production.',
+    ),
     SERVICE_TOKEN_KEY: serviceKeys.serviceTokenKey(
       'Ed25519 private key (base64 PKCS#8 DER) signing the service tokens checkout sends to inventory and payment; a secret, required. Its public key goes into their SERVICE_TOKEN_TRUSTED_KEYS as checkout=<key>.',
     ),
@@ -179,18 +159,10 @@ export const checkoutConfigSchema = platformConfigSchema
   .superRefine((config, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message });
-    if (config.NODE_ENV === 'production' && config.ADMIN_TOKEN === DEVELOPMENT_ADMIN_TOKEN)
-      issue('ADMIN_TOKEN', 'must be set in production (the development default is refused)');
-    refuseSuperuserDatabase(config, ctx);
+    refuseDevelopmentDefaults(config, ctx, {
+      IDEMPOTENCY_FINGERPRINT_KEY: DEVELOPMENT_FINGERPRINT_KEY,
+    });
     refuseInvalidKafkaSecurity(config, ctx);
-    if (
-      config.NODE_ENV === 'production' &&
-      config.IDEMPOTENCY_FINGERPRINT_KEY === DEVELOPMENT_FINGERPRINT_KEY
-    )
-      issue(
-        'IDEMPOTENCY_FINGERPRINT_KEY',
-        'must be set in production (the development default is refused)',
-      );
     // Without the deadline a checkout may outlive RECOVERY_STALE_AFTER_MS and its key lease.
     if (config.NODE_ENV === 'production' && !config.RESILIENCE_PIPELINE_ENABLED)
       issue(

@@ -8,6 +8,7 @@ import {
 } from '@rc/messaging';
 import {
   JsonLogger,
+  logFunction,
   pgPoolProvider,
   redisProvider,
   SERVICE_CONFIG,
@@ -193,12 +194,15 @@ type Clients = Readonly<Record<OutboundDependency, ResilientHttpClient>>;
         shutdown: ShutdownRegistry,
         faults: FaultInjector,
       ) => {
-        const log = logTo(logger);
+        const log = logFunction(logger);
         const kafka = createKafka({
           clientId: config.SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
           security: kafkaSecurityFromConfig(config),
           logger: log,
+          // Short client-level retries: the relay retries forever with its own backoff, and a
+          // long kafkajs retry would hold a shutdown up.
+          retry: { retries: 2, maxRetryTime: 2_000 },
         });
         const relay = new OutboxRelay({
           name: config.SERVICE_NAME,
@@ -209,11 +213,7 @@ type Clients = Readonly<Record<OutboundDependency, ResilientHttpClient>>;
           faults, // `publish` rules (the console's "Kafka slow")
         });
         if (config.OUTBOX_RELAY_ENABLED) {
-          const stopTopics = ensureTopicsInBackground(
-            kafka,
-            [TOPICS.orders],
-            (level, msg, fields) => logger.write(level, msg, fields),
-          );
+          const stopTopics = ensureTopicsInBackground(kafka, [TOPICS.orders], log);
           relay.start();
           shutdown.onShutdown('outbox-relay', async () => {
             await stopTopics();
@@ -240,11 +240,3 @@ type Clients = Readonly<Record<OutboundDependency, ResilientHttpClient>>;
   ],
 })
 export class CheckoutInfrastructureModule {}
-
-function logTo(logger: JsonLogger) {
-  return (
-    level: 'debug' | 'info' | 'warn' | 'error',
-    message: string,
-    fields?: Record<string, unknown>,
-  ): void => logger.write(level, message, fields);
-}
