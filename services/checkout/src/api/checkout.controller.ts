@@ -25,7 +25,6 @@ import {
   type CheckoutBody,
 } from './checkout.dto';
 import { DEGRADED_HEADER, toCheckoutResponse } from './checkout.mapper';
-import { runWithRequestDeadline } from './request-deadline';
 
 /**
  * The checkout saga over HTTP, for signed-in customers. CRITICAL (shed last), idempotent per
@@ -77,24 +76,19 @@ export class CheckoutController {
     // The guard admitted a customer (and refused a body naming another one, 403).
     const customerId = customerOf(request) as string;
     const authorization = request.headers.authorization as string;
-    const budget = {
-      defaultTimeoutMs: this.config.CHECKOUT_DEFAULT_DEADLINE_MS,
-      maxTimeoutMs: this.config.CHECKOUT_MAX_DEADLINE_MS,
-    };
-    const place = () =>
-      this.placeOrder.execute({
-        customerId,
-        // Forwarded to the cart service, which keeps each customer's carts apart.
-        credentials: authorization,
-        idempotencyKey,
-        cartId: body.cartId,
-        items: body.items,
-        paymentToken: body.payment.token,
-      });
-    // RESILIENCE_PIPELINE_ENABLED=false (the benchmark's baseline): the saga runs unbounded.
-    const placed = this.config.RESILIENCE_PIPELINE_ENABLED
-      ? await runWithRequestDeadline(request, budget, place)
-      : await place();
+    // The saga runs under the request's deadline (the inbound pipeline's DeadlineInterceptor:
+    // x-request-timeout-ms, else CHECKOUT_DEFAULT_DEADLINE_MS, clamped to
+    // CHECKOUT_MAX_DEADLINE_MS), which bounds every outbound call; with
+    // RESILIENCE_PIPELINE_ENABLED=false (the benchmark's baseline) it runs unbounded.
+    const placed = await this.placeOrder.execute({
+      customerId,
+      // Forwarded to the cart service, which keeps each customer's carts apart.
+      credentials: authorization,
+      idempotencyKey,
+      cartId: body.cartId,
+      items: body.items,
+      paymentToken: body.payment.token,
+    });
     if (placed.degraded.length > 0) void reply.header(DEGRADED_HEADER, placed.degraded.join(','));
     void reply.header('location', `/v1/orders/${placed.order.id}`);
     return toCheckoutResponse(placed);
