@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORM_SERVICES } from './platform-services';
-import { SERVICE_NODE_OPTIONS } from './service-process';
+import { SERVICE_ENV, SERVICE_NODE_OPTIONS } from './service-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -16,7 +16,14 @@ describe('SERVICE_NODE_OPTIONS', () => {
 
       const env = dockerfile.split('\n').find((line) => /^ENV .*NODE_ENV=production/.test(line));
 
-      expect(env).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`);
+      // `KEY=value` or `KEY="value with spaces"` on the image's ENV line.
+      const valueOf = (key: string) =>
+        new RegExp(`(?:^|\\s)${key}=(?:"([^"]*)"|(\\S*))`)
+          .exec(env ?? '')
+          ?.slice(1)
+          .find((v) => v !== undefined);
+      expect(valueOf('NODE_OPTIONS')).toBe(SERVICE_NODE_OPTIONS);
+      for (const [key, value] of Object.entries(SERVICE_ENV)) expect(valueOf(key)).toBe(value);
     },
   );
 });
