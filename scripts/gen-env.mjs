@@ -14,11 +14,11 @@
 // tokens (the console's customers), and RC_ADMIN_TOKEN is its adminToken.
 // Making them needs the build (libs/platform/dist: the token issuer).
 // Usage: node scripts/gen-env.mjs [--force]
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDevCredentials } from './lib/dev-credentials.mjs';
+import { ed25519KeyPair, ensureDevCredentials } from './lib/dev-credentials.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, '.env');
@@ -63,7 +63,7 @@ async function secret(key) {
     return der(createPublicKey(privateKey), 'spki');
   }
   if (PRIVATE_KEY.test(key)) {
-    if (!chosen.has(key)) chosen.set(key, der(generateKeyPairSync('ed25519').privateKey, 'pkcs8'));
+    if (!chosen.has(key)) chosen.set(key, ed25519KeyPair().privateKey);
     return chosen.get(key);
   }
   return randomBytes(32).toString('base64url');

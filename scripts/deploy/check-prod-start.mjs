@@ -20,7 +20,7 @@
 // Runs as the current user: USER and --chown need Docker. Logs: reports/logs/prod-start/<name>.log.
 // Usage: node scripts/deploy/check-prod-start.mjs [service …] [--concurrency=N] [--keep]
 // Needs Node 24, the infrastructure (`npm run infra:up`) and the build. Exit code 1 on any failure.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -32,6 +32,7 @@ import { environmentOf } from './lib/compose-model.mjs';
 import { composeImages } from './lib/compose-rules.mjs';
 import { baseImage, isNode24, parseStages } from './lib/dockerfile.mjs';
 import { infraClients, infraEndpoints } from './lib/prod-start-infra.mjs';
+import { ed25519KeyPair } from '../lib/dev-credentials.mjs';
 import { IDENTITY_PROVIDER, loopbackResolver, startEnvironment } from './lib/prod-start-env.mjs';
 import { durationMs, planRuntime } from './lib/prod-start-plan.mjs';
 import {
@@ -88,11 +89,7 @@ const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const keyPairs = new Map();
 function keyPairOf(owner) {
   if (!keyPairs.has(owner)) {
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    keyPairs.set(owner, {
-      privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-      publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-    });
+    keyPairs.set(owner, ed25519KeyPair());
   }
   return keyPairs.get(owner);
 }
