@@ -86,6 +86,34 @@ describe('console: storefront and control room in a browser', () => {
     await cut.screenshot(page, '01-order-confirmed');
   });
 
+  it('when the shopper picks another customer, then that customer’s own cart is shown and the order is theirs alone', async () => {
+    const [first, second] = cut.customers;
+    await page.goto(cut.url);
+    const picker = page.getByTestId('customer');
+    await picker.waitFor();
+    expect(await picker.inputValue()).toBe(first!.customerId);
+
+    await picker.selectOption(second!.customerId);
+    await addToCart(sku);
+    // The same cart id is another cart for another customer: the first one's is empty.
+    await picker.selectOption(first!.customerId);
+    await page.getByTestId('cart').filter({ hasText: 'Your cart is empty' }).waitFor();
+    await picker.selectOption(second!.customerId);
+    await page.getByTestId(`cart-line-${sku}`).waitFor();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByTestId('order').waitFor();
+    const orderId = (await page.getByTestId('order-id').textContent())!;
+    await cut.screenshot(page, '01b-second-customer-order');
+
+    const theirs = await cut.asCustomer(second!.customerId, `/api/shop/orders/${orderId}`);
+    const another = await cut.asCustomer(first!.customerId, `/api/shop/orders/${orderId}`);
+    expect(theirs.status).toBe(200);
+    expect(another.status).toBe(404);
+    // Back to the default customer for the tests that follow.
+    await picker.selectOption(first!.customerId);
+    await page.getByTestId('cart').filter({ hasText: 'Your cart is empty' }).waitFor();
+  });
+
   it('when the card is declined, then the 402 problem is shown and the stock is unchanged', async () => {
     await page.goto(cut.url);
     await page.getByTestId(`product-${sku}`).waitFor();

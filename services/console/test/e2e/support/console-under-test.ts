@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  CustomerTokenIssuer,
+  DEFAULT_CUSTOMER_TOKEN_AUDIENCE,
+  DEFAULT_CUSTOMER_TOKEN_ISSUER,
+  servicePrivateKey,
+} from '@rc/platform';
 import {
   PlatformUnderTest,
   requireKafka,
@@ -31,14 +38,22 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** Customers the console of a run acts as (fresh ids each run, so no cart or order is shared). */
+const CUSTOMERS = 3;
+
 /**
  * The six services as processes (from the shared harness, taking the platform lock so runs
  * take turns), the console started beside them from its production build, and a real headless
- * Chromium (Debian's package, driven by playwright-core: never a browser download).
+ * Chromium (Debian's package, driven by playwright-core: never a browser download). The console
+ * gets its customers and admin token as `npm start` gives them: a credentials file, whose tokens
+ * are signed here with the identity key the run's services trust.
  */
 export class ConsoleUnderTest {
   readonly platform: PlatformUnderTest;
   readonly console: ServiceProcess;
+  /** The customers of this run, in the console's order (the first is the page's default). */
+  readonly customers: { customerId: string; token: string }[] = [];
+  private readonly credentialsDir = mkdtempSync(join(tmpdir(), 'rc-console-credentials-'));
   private context: BrowserContext | undefined;
   private profile: string | undefined;
   private inventoryDb: Pool | undefined;
@@ -64,8 +79,36 @@ export class ConsoleUnderTest {
         INVENTORY_ADMIN_URL: this.platform.adminUrl('inventory'),
         RECOMMENDATIONS_ADMIN_URL: this.platform.adminUrl('recommendations'),
         ANALYTICS_ADMIN_URL: this.platform.adminUrl('analytics'),
+        CONSOLE_CREDENTIALS_FILE: this.credentialsFile,
+        CONSOLE_CUSTOMER_TOKENS: '',
+        ADMIN_TOKEN: '',
       },
     });
+  }
+
+  private get credentialsFile(): string {
+    return join(this.credentialsDir, 'credentials.json');
+  }
+
+  /** Signs this run's customer tokens and writes them, with the admin token, for the console. */
+  private async writeCredentials(): Promise<void> {
+    const { privateKey, publicKey } = this.platform.identityKey;
+    const issuer = new CustomerTokenIssuer({
+      issuer: DEFAULT_CUSTOMER_TOKEN_ISSUER,
+      audience: DEFAULT_CUSTOMER_TOKEN_AUDIENCE,
+      key: servicePrivateKey(privateKey),
+      publicKey,
+    });
+    for (let i = 0; i < CUSTOMERS; i++) {
+      const customerId = `shopper-${randomBytes(4).toString('hex')}`;
+      this.customers.push({ customerId, token: await issuer.issue(customerId, 3_600) });
+    }
+    const credentials = {
+      customers: this.customers,
+      adminToken: this.platform.adminToken,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    writeFileSync(this.credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   }
 
   /** The console's base URL. */
@@ -83,6 +126,7 @@ export class ConsoleUnderTest {
       },
     ).trim();
     await this.platform.start();
+    await this.writeCredentials();
     await this.console.start();
     mkdirSync(SCREENSHOTS, { recursive: true });
     this.profile = mkdtempSync(join(tmpdir(), 'rc-console-chromium-'));
@@ -101,6 +145,7 @@ export class ConsoleUnderTest {
     await this.inventoryDb?.end();
     await this.console.stop('SIGTERM', 15_000);
     await this.platform.stop();
+    rmSync(this.credentialsDir, { recursive: true, force: true });
   }
 
   /** Saves a full-page screenshot as reports/console/<name>.png. */
@@ -128,6 +173,11 @@ export class ConsoleUnderTest {
   chaosExperiments(): string[] {
     const dir = join(ROOT, 'chaos', 'experiments');
     return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  }
+
+  /** A call to the console's API as one of the customers (named by id, as the page does). */
+  asCustomer(customerId: string, path: string): Promise<Response> {
+    return fetch(`${this.url}${path}`, { headers: { 'x-customer-id': customerId } });
   }
 
   /** Units of a SKU available, from inventory itself. */
