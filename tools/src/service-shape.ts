@@ -35,17 +35,6 @@ export const PLATFORM_KEYS: Readonly<Record<string, string>> = {
  * hand-made platform key, and when a listed key has moved to `serviceKeys` (the entry goes too).
  */
 export const HAND_DEFINED_KEY_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  checkout: [
-    'NODE_ENV',
-    'DATABASE_URL',
-    'DATABASE_POOL_MAX',
-    'REDIS_URL',
-    'KAFKA_BROKERS',
-    'RATE_LIMIT_PER_CLIENT_PER_SECOND',
-    'IDEMPOTENCY_LOCK_TIMEOUT_MS',
-    'FAULT_RULES',
-    'ADMIN_TOKEN',
-  ],
   analytics: ['DATABASE_POOL_MAX'],
 };
 
