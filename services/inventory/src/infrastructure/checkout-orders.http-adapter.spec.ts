@@ -13,7 +13,6 @@ describe('CheckoutOrdersHttpAdapter', () => {
     const adapter = new CheckoutOrdersHttpAdapter({
       baseUrl: 'http://checkout.test',
       policies: checkoutPolicyRegistry({ retry: { maxAttempts: 1 } }),
-      clientId: 'inventory',
       fetch: fetchStub,
     });
     return { adapter, calls };

@@ -52,8 +52,6 @@ export interface CheckoutOrdersOptions {
   /** e.g. `http://127.0.0.1:3000`. */
   baseUrl: string;
   policies: PolicyRegistry;
-  /** `x-client-id` sent (checkout scopes its rate limits by it). */
-  clientId: string;
   fetch?: typeof fetch;
 }
 
@@ -70,7 +68,6 @@ export class CheckoutOrdersHttpAdapter implements OrderStatusPort {
     this.client = new ResilientHttpClient({
       baseUrl: options.baseUrl,
       policy: options.policies.get(CHECKOUT_DEPENDENCY),
-      headers: { 'x-client-id': options.clientId },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }

@@ -67,7 +67,6 @@ import { PgInventoryUnitOfWork } from './pg-inventory.unit-of-work';
         new CheckoutOrdersHttpAdapter({
           baseUrl: config.CHECKOUT_URL,
           policies: checkoutPolicyRegistry(config.CHECKOUT_POLICY, metrics.registry),
-          clientId: config.SERVICE_NAME,
           // Checkout admits order reads from its customers and from services it trusts.
           fetch: withServiceToken(
             new ServiceTokenSigner({

@@ -47,7 +47,6 @@ describe('reservation expiry against Postgres and checkout', () => {
         { attemptTimeoutMs: 500, retry: { maxAttempts: 1 } },
         options.registry ?? new Registry(),
       ),
-      clientId: 'inventory-int',
     });
     return new ExpireReservations(new PgInventoryUnitOfWork(db.pool), orders, {
       recheckAfterMs: options.recheckAfterMs ?? 60_000,

@@ -275,7 +275,6 @@ describe('order events and outbox against Kafka', () => {
     const orders = new CheckoutOrdersHttpAdapter({
       baseUrl: checkout.url,
       policies: checkoutPolicyRegistry({ retry: { maxAttempts: 1 } }, new Registry()),
-      clientId: 'inventory-int',
     });
     await new ExpireReservations(uow, orders, { recheckAfterMs: 60_000 }).execute(100);
   }
