@@ -78,13 +78,19 @@ describe('checkout: the core business path', () => {
       const s = (await call('GET', e2e.url('analytics', '/v1/analytics/summary'))).body;
       return s.ordersPlaced >= summaryBefore.ordersPlaced + 1 ? s : undefined;
     });
-    await eventually('co-purchase learned', async () => {
-      const r = await call(
-        'GET',
-        e2e.url('recommendations', `/v1/recommendations?skus=${first.sku}&limit=10`),
-      );
-      return r.body?.source === 'model' && r.body.skus.includes(second.sku) ? r : undefined;
-    });
+    await eventually(
+      'co-purchase learned',
+      async () => {
+        const r = await call(
+          'GET',
+          e2e.url('recommendations', `/v1/recommendations?skus=${first.sku}&limit=10`),
+        );
+        return r.body?.source === 'model' && r.body.skus.includes(second.sku) ? r : undefined;
+        // Up to 90 s: recommendations' consumer may first wait out a rebalance of its group (a
+        // member of the previous suite's run holds it until its 30 s session times out).
+      },
+      90_000,
+    );
   });
 
   it('(b) when one Idempotency-Key is sent 20 times concurrently, then one order and one charge; every answer is the original or a 409', async () => {
