@@ -10,7 +10,9 @@ import { z } from 'zod';
  *   this long has passed (recovery must happen, but need not be instant); before the fault, the
  *   same bound lets the steady state settle (the warm-up goes on until the probe holds);
  * - a method activity's `fault: "start" | "end"` marks the fault window on the report's charts;
- * - a method probe's `tolerance` is judged too (the "during" checks).
+ * - a method probe's `tolerance` is judged too (the "during" checks); with `within`, it is
+ *   retried until it holds or that long has passed (scaled like the pauses), e.g. a ratio that
+ *   needs enough samples (`min_divisor`) before it is a reading.
  */
 
 /** Chaos Toolkit tolerance: a value, a list of accepted values, or a typed object. */

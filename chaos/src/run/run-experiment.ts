@@ -195,7 +195,7 @@ export async function runExperiment(
     };
     try {
       if (a.type === 'probe' && a.tolerance !== undefined && phase === 'method') {
-        const j = await judgeProbe('during', a);
+        const j = await judgeProbe('during', a, (a.within ?? 0) * scale);
         record.output = j.value;
         record.ok = j.ok;
       } else {

@@ -148,10 +148,35 @@ describe('GetRecommendations', () => {
     expect(cache.entries.size).toBe(0);
   });
 
+  it('when the cache cannot be read and this process’s copy is still fresh, then the copy answers without the model', async () => {
+    // Arrange
+    const { model, cache, query, clock, registry } = setUp();
+    await query.execute(request);
+    cache.failing = true;
+    await clock.advance(10_000);
+
+    // Act
+    const answers = [await query.execute(request), await query.execute(request)];
+
+    // Assert
+    expect(answers).toEqual([
+      { skus: ['X', 'Y'], source: 'cache' },
+      { skus: ['X', 'Y'], source: 'cache' },
+    ]);
+    expect(model.calls).toBe(1);
+    expect(await metricValue(registry, 'recommendations_model_computations_total')).toBe(1);
+
+    // and once the copy is past the fresh window, the model is asked again
+    await clock.advance(25_000);
+    expect(await query.execute(request)).toEqual({ skus: ['X', 'Y'], source: 'model' });
+    expect(model.calls).toBe(2);
+  });
+
   it('when neither the cache nor the model answers, then this process’s copy answers', async () => {
     // Arrange
-    const { model, cache, query, registry } = setUp();
+    const { model, cache, query, registry, clock } = setUp();
     await query.execute(request);
+    await clock.advance(31_000); // past the fresh window: only a stale copy is left
     cache.failing = true;
     model.failing = true;
 
@@ -299,7 +324,7 @@ describe('GetRecommendations', () => {
 
   it('when the model Redis keeps failing, then its breaker opens and later requests do not call it', async () => {
     // Arrange
-    const { model, query } = setUp();
+    const { model, query, registry } = setUp();
     model.failing = true;
     await query.execute(request);
     await query.execute(recommendationRequest(['B'], 2));
@@ -310,5 +335,7 @@ describe('GetRecommendations', () => {
     // Assert
     expect(model.calls).toBe(2);
     expect(answer.source).toBe('bestsellers');
+    // a call the open breaker refused reached no store, so it is no computation
+    expect(await metricValue(registry, 'recommendations_model_computations_total')).toBe(2);
   });
 });

@@ -46,7 +46,8 @@ type Fallback = 'cache_unavailable' | 'model_unavailable' | 'cold_start';
 /**
  * Products often bought with the given ones. Always answers, never throws: a tier-3 feature
  * must not turn its own trouble into its callers' errors. In order:
- * 1. a fresh answer from the shared cache (`cache`);
+ * 1. a fresh answer from the shared cache (`cache`) or, while the shared cache cannot be read,
+ *    this process's own copy of it if still fresh (also `cache`);
  * 2. otherwise the model computes it (`model`) and the caches keep it — only when the model
  *    knows every requested SKU, so requests naming arbitrary SKUs cannot fill the caches;
  * 3. when the model fails, a stale copy from the shared cache or, when the cache cannot be
@@ -93,12 +94,21 @@ export class GetRecommendations {
       this.local.set(key, cached);
       return this.answer(cached.skus, 'cache');
     }
+    if (!cacheReadable) {
+      // The shared cache is slow or down: this process's own copy, while still fresh, answers
+      // as the shared one would have, so a cache outage does not send every request to the model.
+      const copy = this.local.get(key);
+      if (copy && now - copy.computedAt <= this.options.freshTtlMs)
+        return this.answer(copy.skus, 'cache');
+    }
     let suggested: ModelSuggestions;
     try {
-      this.metrics.computations.inc();
-      suggested = await this.options.modelBreaker.execute(() =>
-        this.options.model.recommend(request.skus, request.limit),
-      );
+      suggested = await this.options.modelBreaker.execute(() => {
+        // Counted only when the call reaches the model: a call the open breaker refuses costs
+        // the store nothing.
+        this.metrics.computations.inc();
+        return this.options.model.recommend(request.skus, request.limit);
+      });
     } catch (e) {
       this.warn('co-purchase model unavailable', e);
       if (!cacheReadable) return this.fallback(key, request, 'cache_unavailable');
