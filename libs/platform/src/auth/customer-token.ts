@@ -2,6 +2,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors';
 import { servicePrivateKey, servicePublicKey, verificationFailure } from './service-token';
+import { VerifiedTokens } from './verified-tokens';
 
 // Customer authentication with bearer tokens an identity provider signs: an EdDSA JWT whose
 // `sub` is the customer id, `iss` the provider, `aud` the platform, with an expiry. The services
@@ -170,9 +171,8 @@ export class CustomerMismatchError extends AppError {
  * per request; a refused token is never remembered.
  */
 export class CustomerTokenVerifier {
-  private readonly verified = new Map<string, { customerId: string; expiresAt: number }>();
+  private readonly verified: VerifiedTokens<string>;
   private readonly now: () => number;
-  private readonly maxRemembered: number;
 
   constructor(
     private readonly options: CustomerTokenClaims & {
@@ -184,15 +184,14 @@ export class CustomerTokenVerifier {
     },
   ) {
     this.now = options.now ?? Date.now;
-    this.maxRemembered = options.maxRemembered ?? 10_000;
+    this.verified = new VerifiedTokens(options.maxRemembered ?? 10_000);
   }
 
   /** The customer id `token` names, or throws {@link CustomerTokenInvalidError}. */
   async verify(token: string): Promise<string> {
     const now = this.now();
-    const known = this.verified.get(token);
-    if (known && now < known.expiresAt) return known.customerId;
-    if (known) this.verified.delete(token);
+    const known = this.verified.get(token, now);
+    if (known !== undefined) return known;
     const key = this.options.keys.get(this.keyIdOf(token));
     if (!key) throw new CustomerTokenInvalidError('unknown_key');
     let customerId: string;
@@ -214,8 +213,7 @@ export class CustomerTokenVerifier {
     if (!CUSTOMER_ID_PATTERN.test(customerId)) {
       throw new CustomerTokenInvalidError('invalid_claims');
     }
-    if (this.verified.size >= this.maxRemembered) this.verified.clear();
-    this.verified.set(token, { customerId, expiresAt });
+    this.verified.remember(token, customerId, expiresAt);
     return customerId;
   }
 

@@ -6,6 +6,7 @@ import {
 } from 'node:crypto';
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../errors';
+import { VerifiedTokens } from './verified-tokens';
 
 // Service-to-service authentication with signed service tokens: each calling service holds an
 // Ed25519 private key and signs short-lived JWTs (EdDSA) naming itself (`iss`) and the service
@@ -163,9 +164,8 @@ export class ServiceTokenInvalidError extends AppError {
  * caller and token, not per request.
  */
 export class ServiceTokenVerifier {
-  private readonly verified = new Map<string, { service: string; expiresAt: number }>();
+  private readonly verified: VerifiedTokens<string>;
   private readonly now: () => number;
-  private readonly maxRemembered: number;
 
   constructor(
     private readonly options: {
@@ -179,15 +179,14 @@ export class ServiceTokenVerifier {
     },
   ) {
     this.now = options.now ?? Date.now;
-    this.maxRemembered = options.maxRemembered ?? 1_000;
+    this.verified = new VerifiedTokens(options.maxRemembered ?? 1_000);
   }
 
   /** The calling service's name, or throws {@link ServiceTokenInvalidError}. */
   async verify(token: string): Promise<string> {
     const now = this.now();
-    const known = this.verified.get(token);
-    if (known && now < known.expiresAt) return known.service;
-    if (known) this.verified.delete(token);
+    const known = this.verified.get(token, now);
+    if (known !== undefined) return known;
     const service = this.issuerOf(token);
     const key = this.options.trusted.get(service);
     if (!key) throw new ServiceTokenInvalidError('untrusted_issuer');
@@ -206,8 +205,7 @@ export class ServiceTokenVerifier {
     } catch (error) {
       throw new ServiceTokenInvalidError(rejectionOf(error));
     }
-    if (this.verified.size >= this.maxRemembered) this.verified.clear();
-    this.verified.set(token, { service, expiresAt });
+    this.verified.remember(token, service, expiresAt);
     return service;
   }
 
