@@ -22,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // Services that keep a Dockerfile of their own, and why.
 const OWN_DOCKERFILE_ALLOWED = {
-  console: 'also builds its front end (Vite) and needs only libs/platform',
+  console: 'also builds its front end (Vite) and needs only libs/platform (with libs/resilience)',
 };
 
 /** Whether a .dockerignore text excludes node_modules at every depth. */

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { counter, gauge } from '@rc/resilience/metrics';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import { startBackgroundLoop, type StopBackgroundLoop } from '../lifecycle/background-loop';
 import type { ShutdownRegistry } from '../lifecycle/shutdown-registry';
 import type { LogFunction } from '../logging/log-function';
@@ -53,25 +54,22 @@ export class Housekeeping {
       throw new RangeError(
         `housekeeping batchSize must be a positive integer (got ${this.batchSize})`,
       );
-    const registers = options.registry ? [options.registry] : undefined;
-    if (!registers) return;
-    this.rows = new Gauge({
+    const { registry } = options;
+    if (!registry) return;
+    this.rows = gauge(registry, {
       name: 'db_table_rows',
       help: 'Estimated live rows of a bookkeeping table (Postgres statistics), refreshed by each housekeeping pass.',
       labelNames: ['table'],
-      registers,
     });
-    this.deleted = new Counter({
+    this.deleted = counter(registry, {
       name: 'housekeeping_rows_deleted_total',
       help: 'Rows deleted by housekeeping (published outbox rows, old inbox rows, expired idempotency keys), by table.',
       labelNames: ['table'],
-      registers,
     });
-    this.failures = new Counter({
+    this.failures = counter(registry, {
       name: 'housekeeping_failures_total',
       help: 'Housekeeping prunes that failed (retried on the next pass), by table.',
       labelNames: ['table'],
-      registers,
     });
     for (const { table } of options.tasks) {
       this.deleted.inc({ table }, 0);

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { counter, gauge, histogram } from '@rc/resilience/metrics';
+import { type Counter, type Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Buckets (seconds) from 5 ms to 10 s: covers fast reads and deadline-bound checkouts. */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -29,26 +30,23 @@ export class ServiceMetrics {
       register: registry,
       eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS,
     });
-    this.requestDuration = new Histogram({
+    this.requestDuration = histogram(registry, {
       name: 'http_server_request_duration_seconds',
       help: 'Duration of inbound HTTP requests, by route template and status class.',
       labelNames: ['method', 'route', 'status_class'],
       buckets: HTTP_DURATION_BUCKETS,
-      registers: [registry],
     });
-    this.requests = new Counter({
+    this.requests = counter(registry, {
       name: 'http_server_requests_total',
       help: 'Inbound HTTP requests, by route template and status class.',
       labelNames: ['method', 'route', 'status_class'],
-      registers: [registry],
     });
     // Replicas of one service reporting different config_hash values is configuration drift
     // (an alert in deploy/prometheus compares them).
-    new Gauge({
+    gauge(registry, {
       name: 'service_info',
       help: 'Always 1; labels carry the service version and a hash of its effective config.',
       labelNames: ['version', 'config_hash'],
-      registers: [registry],
     })
       .labels(version, configHash)
       .set(1);

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { counter, gauge } from '@rc/resilience/metrics';
+import type { Registry } from 'prom-client';
 
 /** A pool as exported: its live counters, and the queries its clients sent (a plain number on the hot path). */
 interface ExportedPool {
@@ -53,11 +54,10 @@ function countQueries(pool: Pool, exported: ExportedPool): void {
 }
 
 function registerQueryCounter(registry: Registry, pools: ReadonlyMap<string, ExportedPool>): void {
-  new Counter({
+  counter(registry, {
     name: 'db_client_queries_total',
     help: 'Queries sent by the Postgres pool clients (one round trip each; BEGIN/COMMIT included).',
     labelNames: ['pool'],
-    registers: [registry],
     collect() {
       for (const [name, p] of pools) {
         this.inc({ pool: name }, p.queries - p.reported);
@@ -68,11 +68,10 @@ function registerQueryCounter(registry: Registry, pools: ReadonlyMap<string, Exp
 }
 
 function registerPoolGauges(registry: Registry, pools: ReadonlyMap<string, ExportedPool>): void {
-  new Gauge({
+  gauge(registry, {
     name: 'db_client_connections',
     help: 'Postgres pool connections by state: used (checked out) or idle.',
     labelNames: ['pool', 'state'],
-    registers: [registry],
     collect() {
       for (const [name, { pool: p }] of pools) {
         this.set({ pool: name, state: 'used' }, p.totalCount - p.idleCount);
@@ -80,20 +79,18 @@ function registerPoolGauges(registry: Registry, pools: ReadonlyMap<string, Expor
       }
     },
   });
-  new Gauge({
+  gauge(registry, {
     name: 'db_client_connections_max',
     help: 'Most connections the Postgres pool may open.',
     labelNames: ['pool'],
-    registers: [registry],
     collect() {
       for (const [name, { pool: p }] of pools) this.set({ pool: name }, p.options.max ?? 10);
     },
   });
-  new Gauge({
+  gauge(registry, {
     name: 'db_client_connections_pending_requests',
     help: 'Callers waiting for a Postgres pool connection (above 0: the pool is saturated).',
     labelNames: ['pool'],
-    registers: [registry],
     collect() {
       for (const [name, { pool: p }] of pools) this.set({ pool: name }, p.waitingCount);
     },

@@ -63,4 +63,31 @@ describe('the metric factory (get or create on a registry)', () => {
       expect.objectContaining({ value: 1, labels: { route: '/x', le: '+Inf' } }),
     ]);
   });
+
+  it('when a metric is made with collect, then it is read at scrape time and a second collect is ignored', async () => {
+    const registry = new Registry();
+    let level = 4;
+    const first = gauge(registry, {
+      name: 'test_factory_collected',
+      help: 'Collected',
+      labelNames: ['pool'],
+      collect() {
+        this.set({ pool: 'a' }, level);
+      },
+    });
+
+    const second = gauge(registry, {
+      name: 'test_factory_collected',
+      help: 'Collected',
+      labelNames: ['pool'],
+      collect() {
+        this.set({ pool: 'a' }, -1);
+      },
+    });
+    level = 7;
+
+    expect(second).toBe(first);
+    const metric = await registry.getSingleMetric('test_factory_collected')?.get();
+    expect(metric?.values).toEqual([{ value: 7, labels: { pool: 'a' } }]);
+  });
 });

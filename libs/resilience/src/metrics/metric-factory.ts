@@ -1,4 +1,12 @@
-import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
+import {
+  Counter,
+  type CounterConfiguration,
+  Gauge,
+  type GaugeConfiguration,
+  Histogram,
+  register as globalRegistry,
+  type Registry,
+} from 'prom-client';
 
 /**
  * Every metric of the toolkit is named `resilience_<piece>_<what>` and carries only bounded
@@ -18,7 +26,8 @@ export interface MetricSpec<L extends string> {
  * The platform's one get-or-create of a prom-client metric on a registry (`@rc/resilience/metrics`,
  * also used by `@rc/messaging`): components take an optional `Registry` (prom-client's global one
  * when undefined), and creating the same metric twice on one registry returns the existing one,
- * so many instances (one breaker per dependency, one consumer per group) share a metric.
+ * so many instances (one breaker per dependency, one consumer per group) share a metric. A
+ * metric read at scrape time takes a `collect` function: only the creating call's is kept.
  */
 function getOrCreate<L extends string, S extends MetricSpec<L>, M>(
   registry: Registry | undefined,
@@ -32,18 +41,24 @@ function getOrCreate<L extends string, S extends MetricSpec<L>, M>(
   );
 }
 
-/** Gets or creates a counter on `registry` (the global registry when undefined). */
+/**
+ * Gets or creates a counter on `registry` (the global registry when undefined); `collect`, when
+ * given, brings it up to date at scrape time.
+ */
 export function counter<L extends string>(
   registry: Registry | undefined,
-  spec: MetricSpec<L>,
+  spec: MetricSpec<L> & Pick<CounterConfiguration<L>, 'collect'>,
 ): Counter<L> {
   return getOrCreate(registry, spec, (config) => new Counter<L>(config));
 }
 
-/** Gets or creates a gauge on `registry` (the global registry when undefined). */
+/**
+ * Gets or creates a gauge on `registry` (the global registry when undefined); `collect`, when
+ * given, sets it at scrape time.
+ */
 export function gauge<L extends string>(
   registry: Registry | undefined,
-  spec: MetricSpec<L>,
+  spec: MetricSpec<L> & Pick<GaugeConfiguration<L>, 'collect'>,
 ): Gauge<L> {
   return getOrCreate(registry, spec, (config) => new Gauge<L>(config));
 }
