@@ -11,18 +11,20 @@ import { FaultAdmin } from './application/fault-admin';
 import { LoadGenerator } from './application/load-generator';
 import { LoadSkus } from './application/load-skus';
 import type { ConsoleConfig } from './config/console.config';
-import { CustomerDirectory, customerDirectory } from './infrastructure/customer-credentials';
-import {
-  PLATFORM_DIRECTORY,
-  platformDirectory,
-  type PlatformEndpoint,
-} from './infrastructure/platform-directory';
+import { CustomerDirectory } from './domain/customer-directory';
+import { FRONT_END_FILES } from './domain/front-end-files.port';
+import type { PlatformEndpoint } from './domain/platform-endpoint';
+import { UPSTREAM, type Upstream } from './domain/upstream.port';
+import { customerDirectory } from './infrastructure/customer-credentials';
+import { PLATFORM_DIRECTORY, platformDirectory } from './infrastructure/platform-directory';
 import { PrometheusHistory } from './infrastructure/prometheus-history';
 import { StaticFiles } from './infrastructure/static-files';
+import { FetchUpstream } from './infrastructure/upstream';
 
 /**
  * The console (tier 4): the storefront and control room front end, and its backend-for-frontend.
- * It calls the six services like any client; none of them knows it exists.
+ * It calls the six services like any client; none of them knows it exists. Here, and only here,
+ * the adapters (infrastructure/) are bound to the ports the api and application layers use.
  */
 @Module({
   // Page routes last: their catch-all must not shadow the API.
@@ -33,6 +35,7 @@ import { StaticFiles } from './infrastructure/static-files';
       inject: [SERVICE_CONFIG],
       useFactory: (config: ConsoleConfig) => customerDirectory(config),
     },
+    { provide: UPSTREAM, useClass: FetchUpstream },
     {
       provide: PLATFORM_DIRECTORY,
       inject: [SERVICE_CONFIG],
@@ -70,15 +73,16 @@ import { StaticFiles } from './infrastructure/static-files';
     },
     {
       provide: FaultAdmin,
-      inject: [SERVICE_CONFIG, PLATFORM_DIRECTORY],
-      useFactory: (config: ConsoleConfig, services: PlatformEndpoint[]) =>
-        new FaultAdmin(services, config.UPSTREAM_TIMEOUT_MS),
+      inject: [SERVICE_CONFIG, PLATFORM_DIRECTORY, UPSTREAM],
+      useFactory: (config: ConsoleConfig, services: PlatformEndpoint[], upstream: Upstream) =>
+        new FaultAdmin(services, upstream, config.UPSTREAM_TIMEOUT_MS),
     },
     {
       provide: LoadSkus,
-      inject: [SERVICE_CONFIG],
-      useFactory: (config: ConsoleConfig) =>
+      inject: [SERVICE_CONFIG, UPSTREAM],
+      useFactory: (config: ConsoleConfig, upstream: Upstream) =>
         new LoadSkus(
+          upstream,
           config.INVENTORY_URL,
           config.LOAD_SKUS,
           config.STATIC_BESTSELLERS,
@@ -97,7 +101,7 @@ import { StaticFiles } from './infrastructure/static-files';
         new ChaosCatalogue(config.CHAOS_EXPERIMENTS_DIR, config.CHAOS_REPORTS_DIR),
     },
     {
-      provide: StaticFiles,
+      provide: FRONT_END_FILES,
       inject: [SERVICE_CONFIG],
       useFactory: (config: ConsoleConfig) => new StaticFiles(config.STATIC_DIR),
     },

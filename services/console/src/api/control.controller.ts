@@ -27,7 +27,7 @@ import { FaultAdmin } from '../application/fault-admin';
 import { LoadGenerator } from '../application/load-generator';
 import { LoadSkus } from '../application/load-skus';
 import { FAULT_PRESETS } from '../domain/fault-presets';
-import { CustomerDirectory } from '../infrastructure/customer-credentials';
+import { CustomerDirectory } from '../domain/customer-directory';
 import { LOAD_POLICY, type LoadPolicy, LoadRefusedForClientError } from './load-policy';
 
 /** A JSON object answer (its shape is the console page's, not a public contract). */

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@rc/platform';
-import { StaticFiles } from '../infrastructure/static-files';
+import { FRONT_END_FILES, type FrontEndFiles } from '../domain/front-end-files.port';
 
 /** An unknown API route: 404 problem+json. */
 export class RouteNotFoundError extends AppError {
@@ -24,7 +24,7 @@ export const PAGE_ROUTES = ['/', '/control'];
 @ApiExcludeController()
 @Controller()
 export class PagesController {
-  constructor(@Inject(StaticFiles) private readonly files: StaticFiles) {}
+  constructor(@Inject(FRONT_END_FILES) private readonly files: FrontEndFiles) {}
 
   @Get('*')
   page(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {

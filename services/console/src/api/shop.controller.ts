@@ -20,8 +20,8 @@ import {
 } from '@rc/platform';
 import type { FastifyReply } from 'fastify';
 import type { ConsoleConfig } from '../config/console.config';
-import { CustomerDirectory } from '../infrastructure/customer-credentials';
-import { callUpstream, jsonOf, type UpstreamResponse } from '../infrastructure/upstream';
+import { CustomerDirectory } from '../domain/customer-directory';
+import { jsonOf, UPSTREAM, type Upstream, type UpstreamResponse } from '../domain/upstream.port';
 
 /** The console's own refusal of a relayed call: the service did not answer in time. */
 const UNREACHABLE: ProblemCodes = { 503: ['CONSOLE.UPSTREAM_UNAVAILABLE'] };
@@ -56,6 +56,7 @@ export class ShopController {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ConsoleConfig,
     @Inject(CustomerDirectory) private readonly customers: CustomerDirectory,
+    @Inject(UPSTREAM) private readonly upstream: Upstream,
   ) {}
 
   @Get('customers')
@@ -221,7 +222,7 @@ export class ShopController {
     if (wanted.length === 0) return { skus: this.config.STATIC_BESTSELLERS, source: 'bestsellers' };
     try {
       const url = `${this.config.RECOMMENDATIONS_URL}/v1/recommendations?skus=${encodeURIComponent(wanted.join(','))}&limit=4`;
-      const res = await callUpstream('recommendations', url, {
+      const res = await this.upstream.call('recommendations', url, {
         timeoutMs: this.config.RECOMMENDATIONS_TIMEOUT_MS,
       });
       const body = jsonOf(res) as { skus?: string[]; source?: string } | undefined;
@@ -254,7 +255,10 @@ export class ShopController {
     url: string,
     init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<UpstreamResponse> {
-    return callUpstream(service, url, { ...init, timeoutMs: this.config.UPSTREAM_TIMEOUT_MS });
+    return this.upstream.call(service, url, {
+      ...init,
+      timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
+    });
   }
 
   /** Answers with the service's status, content type, `x-degraded` and body. */

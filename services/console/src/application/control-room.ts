@@ -7,7 +7,7 @@ import type {
 } from '../domain/control-room.types';
 import { parsePrometheusText } from '../domain/prometheus-text';
 import { checkoutPoint, type Scrape, serviceTile } from '../domain/service-tile';
-import type { PlatformEndpoint } from '../infrastructure/platform-directory';
+import type { PlatformEndpoint } from '../domain/platform-endpoint';
 
 /** Options of {@link ControlRoom}. */
 export interface ControlRoomOptions {

@@ -8,8 +8,8 @@ import {
   withoutPreset,
   withPreset,
 } from '../domain/fault-presets';
-import type { PlatformEndpoint } from '../infrastructure/platform-directory';
-import { callUpstream, jsonOf } from '../infrastructure/upstream';
+import type { PlatformEndpoint } from '../domain/platform-endpoint';
+import { jsonOf, type Upstream } from '../domain/upstream.port';
 
 /** No admin token, or one a service refused: 401 with a message a person can act on. */
 export class AdminTokenRejectedError extends AppError {
@@ -51,6 +51,7 @@ export class FaultAdminFailedError extends AppError {
 export class FaultAdmin {
   constructor(
     private readonly services: readonly PlatformEndpoint[],
+    private readonly upstream: Upstream,
     private readonly timeoutMs: number,
   ) {}
 
@@ -94,7 +95,7 @@ export class FaultAdmin {
     const auth = requireToken(token);
     await Promise.all(
       this.services.map(async (s) => {
-        const res = await callUpstream(s.name, `${s.adminUrl}/admin/faults`, {
+        const res = await this.upstream.call(s.name, `${s.adminUrl}/admin/faults`, {
           method: 'DELETE',
           headers: auth,
           timeoutMs: this.timeoutMs,
@@ -111,7 +112,7 @@ export class FaultAdmin {
   }
 
   private async rulesOf(s: PlatformEndpoint, auth: Record<string, string>): Promise<FaultRule[]> {
-    const res = await callUpstream(s.name, `${s.adminUrl}/admin/faults`, {
+    const res = await this.upstream.call(s.name, `${s.adminUrl}/admin/faults`, {
       headers: auth,
       timeoutMs: this.timeoutMs,
     });
@@ -120,7 +121,7 @@ export class FaultAdmin {
   }
 
   private async put(s: PlatformEndpoint, rules: FaultRule[], auth: Record<string, string>) {
-    const res = await callUpstream(s.name, `${s.adminUrl}/admin/faults`, {
+    const res = await this.upstream.call(s.name, `${s.adminUrl}/admin/faults`, {
       method: 'PUT',
       headers: auth,
       body: { rules },

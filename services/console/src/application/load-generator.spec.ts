@@ -1,7 +1,4 @@
-import {
-  CustomerDirectory,
-  NoCustomerCredentialsError,
-} from '../infrastructure/customer-credentials';
+import { CustomerDirectory, NoCustomerCredentialsError } from '../domain/customer-directory';
 import { LoadGenerator, LoadRateRefusedError } from './load-generator';
 
 const CUSTOMERS = [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@rc/platform';
 import type { LoadStatus } from '../domain/control-room.types';
-import type { CustomerDirectory } from '../infrastructure/customer-credentials';
+import type { CustomerDirectory } from '../domain/customer-directory';
 
 /** A rate above the configured ceiling (or not a positive number): 422. */
 export class LoadRateRefusedError extends AppError {

@@ -1,4 +1,4 @@
-import { callUpstream, jsonOf } from '../infrastructure/upstream';
+import { jsonOf, type Upstream } from '../domain/upstream.port';
 
 /**
  * Which SKUs a load run orders: the configured ones, or else the three with the most units
@@ -8,6 +8,7 @@ import { callUpstream, jsonOf } from '../infrastructure/upstream';
  */
 export class LoadSkus {
   constructor(
+    private readonly upstream: Upstream,
     private readonly inventoryUrl: string,
     private readonly configured: readonly string[],
     private readonly fallback: readonly string[],
@@ -18,7 +19,7 @@ export class LoadSkus {
   async pick(): Promise<readonly string[]> {
     if (this.configured.length > 0) return this.configured;
     try {
-      const res = await callUpstream('inventory', `${this.inventoryUrl}/v1/products`, {
+      const res = await this.upstream.call('inventory', `${this.inventoryUrl}/v1/products`, {
         timeoutMs: this.timeoutMs,
       });
       const items = (jsonOf(res) as { items?: { sku: string; available: number }[] } | undefined)

@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeCustomerToken } from '../../test/support/fake-customer-token';
+import { NoCustomerCredentialsError, UnknownCustomerError } from '../domain/customer-directory';
 import {
   customerDirectory,
-  NoCustomerCredentialsError,
   parseCustomerTokens,
   readCredentialsFile,
-  UnknownCustomerError,
 } from './customer-credentials';
 
 describe('customer credentials', () => {

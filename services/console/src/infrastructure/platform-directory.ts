@@ -1,14 +1,5 @@
 import type { ConsoleConfig } from '../config/console.config';
-import type { ServiceName } from '../domain/control-room.types';
-
-/** One platform service as the console reaches it. */
-export interface PlatformEndpoint {
-  name: ServiceName;
-  tier: 1 | 2 | 3 | 4;
-  url: string;
-  /** Base URL of its admin API (`/admin/faults`), on its own port. */
-  adminUrl: string;
-}
+import type { PlatformEndpoint } from '../domain/platform-endpoint';
 
 /** DI token of the {@link PlatformEndpoint} list. */
 export const PLATFORM_DIRECTORY = Symbol('PLATFORM_DIRECTORY');

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
+import type { FrontEndFiles, StaticFile } from '../domain/front-end-files.port';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -12,17 +13,11 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** One file of the built front end. */
-export interface StaticFile {
-  type: string;
-  body: Buffer;
-}
-
 /**
  * The built front end (a few hundred KiB), read into memory once at start-up: serving it costs
  * no disk access and no extra dependency. `/index.html` is the app shell for every page route.
  */
-export class StaticFiles {
+export class StaticFiles implements FrontEndFiles {
   private readonly files = new Map<string, StaticFile>();
 
   constructor(readonly dir: string) {

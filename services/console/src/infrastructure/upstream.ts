@@ -1,11 +1,5 @@
 import { AppError } from '@rc/platform';
-
-/** A service's answer, whatever its status. */
-export interface UpstreamResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../domain/upstream.port';
 
 /** A service did not answer (refused, reset, timed out): 503 with which one. */
 export class UpstreamUnavailableError extends AppError {
@@ -21,35 +15,24 @@ export class UpstreamUnavailableError extends AppError {
 }
 
 /**
- * Calls one service with a timeout and returns its answer as is (any status); only "no answer"
- * throws, as {@link UpstreamUnavailableError}.
+ * The {@link Upstream} port over fetch: calls one service with a timeout and returns its answer
+ * as is (any status); only "no answer" throws, as {@link UpstreamUnavailableError}.
  */
-export async function callUpstream(
-  service: string,
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs: number },
-): Promise<UpstreamResponse> {
-  try {
-    const res = await fetch(url, {
-      method: init.method ?? 'GET',
-      headers: {
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...init.headers,
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs),
-    });
-    return { status: res.status, headers: res.headers, text: await res.text() };
-  } catch (e) {
-    throw new UpstreamUnavailableError(service, e);
-  }
-}
-
-/** The JSON body of an answer, or undefined when it is not JSON. */
-export function jsonOf(res: UpstreamResponse): unknown {
-  try {
-    return JSON.parse(res.text) as unknown;
-  } catch {
-    return undefined;
+export class FetchUpstream implements Upstream {
+  async call(service: string, url: string, request: UpstreamRequest): Promise<UpstreamResponse> {
+    try {
+      const res = await fetch(url, {
+        method: request.method ?? 'GET',
+        headers: {
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(request.timeoutMs),
+      });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    } catch (e) {
+      throw new UpstreamUnavailableError(service, e);
+    }
   }
 }
