@@ -69,6 +69,17 @@ describe('shared service config keys', () => {
     ]);
   });
 
+  it('when a service names its own pool default, then it applies within the shared bounds', () => {
+    // Arrange
+    const pool = serviceKeys.databasePoolMax('Connections.', 10);
+
+    // Act / Assert
+    expect(pool.parse(undefined)).toBe(10);
+    expect(pool.parse('200')).toBe(200);
+    expect(pool.safeParse('1').success).toBe(false);
+    expect(pool.description).toBe('Connections.');
+  });
+
   it('when KAFKA_BROKERS lists brokers with spaces, then they are trimmed', () => {
     expect(schema.parse({ KAFKA_BROKERS: 'a:9092, b:9092 ,' }).KAFKA_BROKERS).toEqual([
       'a:9092',

@@ -46,9 +46,15 @@ function databaseUrl(database: string, description: string) {
     .describe(description);
 }
 
-/** `DATABASE_POOL_MAX`: 2 to 200 connections, 20 by default. */
-function databasePoolMax(description = 'Most Postgres connections this process opens.') {
-  return envInt(2, 200).default(20).describe(description);
+/**
+ * `DATABASE_POOL_MAX`: 2 to 200 connections, 20 by default; a service whose work needs fewer
+ * (a consumer applying one event at a time) names its own `defaultMax`, leaving the bounds alone.
+ */
+function databasePoolMax(
+  description = 'Most Postgres connections this process opens.',
+  defaultMax = 20,
+) {
+  return envInt(2, 200).default(defaultMax).describe(description);
 }
 
 /**
