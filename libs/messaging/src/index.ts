@@ -45,6 +45,7 @@ export {
   type BackgroundTopicsOptions,
 } from './kafka/when-kafka-ready';
 export { BackgroundConsumer, type BackgroundConsumerOptions } from './consumer/background-consumer';
+export { exitOnFatal, type FatalErrorHandler } from './consumer/exit-on-fatal';
 export { injectTraceContext, extractTraceContext } from './observability/trace-context';
 export { OUTBOX_MIGRATION_SQL, applyOutboxMigration } from './outbox/outbox.migration';
 export {

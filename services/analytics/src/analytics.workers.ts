@@ -50,10 +50,13 @@ export const analyticsConsumerProvider: Provider = {
     const handlers = analyticsEventHandlers(recordEvent);
     const batchHandler = analyticsBatchHandler(recordEvent);
     const consumer = new BackgroundConsumer({
+      name: 'analytics consumer',
       kafka,
       topics: config.ANALYTICS_TOPICS,
       log,
-      create: () =>
+      // A fatal error (missing table, bad credentials: a broken deployment, not a bad message)
+      // stops without committing and exits: the orchestrator restarts the process.
+      create: (onFatal) =>
         createAnalyticsConsumer({
           kafka,
           groupId: config.ANALYTICS_CONSUMER_GROUP,
@@ -64,14 +67,7 @@ export const analyticsConsumerProvider: Provider = {
           registry: metrics.registry,
           logger: log,
           faults,
-          // A broken deployment (missing table, bad credentials), not a bad message: stop
-          // without committing and let the orchestrator restart the process.
-          onFatal: (error) => {
-            log('error', 'analytics consumer stopped on a fatal error; exiting', {
-              error: String(error),
-            });
-            process.exit(1);
-          },
+          onFatal,
         }),
     });
     consumer.start();

@@ -51,10 +51,12 @@ export const recommendationsConsumerProvider: Provider = {
     });
     const handlers = orderEventHandlers(new RecordOrder(model));
     const consumer = new BackgroundConsumer({
+      name: 'model consumer',
       kafka,
       topics: [config.RECO_ORDERS_TOPIC],
       log,
-      create: () =>
+      // A fatal error (a broken deployment, not a bad message) exits: the orchestrator restarts.
+      create: (onFatal) =>
         new EventConsumer({
           kafka,
           groupId: config.RECO_CONSUMER_GROUP,
@@ -63,12 +65,7 @@ export const recommendationsConsumerProvider: Provider = {
           registry: metrics.registry,
           logger: log,
           faults,
-          onFatal: (error) => {
-            log('error', 'model consumer stopped on a fatal error; exiting', {
-              error: String(error),
-            });
-            process.exit(1);
-          },
+          onFatal,
         }),
     });
     consumer.start();
