@@ -38,15 +38,6 @@ export const HAND_DEFINED_KEY_EXCEPTIONS: Readonly<Record<string, readonly strin
   analytics: ['DATABASE_POOL_MAX'],
 };
 
-/**
- * Services that still run a Kafka consumer another way than `BackgroundConsumer`, and how. The
- * check fails when one of them changes to the shared runner, so that the entry goes too.
- */
-export const CONSUMER_RUNNER_EXCEPTIONS: Readonly<Record<string, string>> = {
-  inventory:
-    'starts its EventConsumer itself once ensureTopicsInBackground has made the orders and inventory topics (inventory.workers.ts)',
-};
-
 const isProduction = (path: string) =>
   path.startsWith('src/') && path.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(path);
 
@@ -148,23 +139,40 @@ export function serviceShapeProblems(name: string, sources: ServiceSources): str
     }
   }
 
-  // Background work: a Kafka consumer runs under BackgroundConsumer, periodic work on
-  // BackgroundLoop, and whatever starts registers its stop with the ShutdownRegistry.
+  // Background work, started one way: a Kafka consumer runs under BackgroundConsumer (which
+  // also exits on a fatal error), periodic work on BackgroundLoop, and each runner is built,
+  // started and given its stop (ShutdownRegistry) by the factory of the provider it is, never
+  // from a lifecycle hook.
   const consumes = production.some(([, text]) => /\bnew EventConsumer\(/.test(text));
   const runner = production.some(([, text]) => /\bnew BackgroundConsumer\(/.test(text));
-  const exception = CONSUMER_RUNNER_EXCEPTIONS[name];
-  if (consumes && !runner && !exception) {
+  if (consumes && !runner) {
     problems.push(
-      "runs a Kafka consumer without BackgroundConsumer from '@rc/messaging' (it ensures the topics and retries the start with backoff while the service serves)",
-    );
-  }
-  if (exception && (runner || !consumes)) {
-    problems.push(
-      `no longer runs a consumer another way: remove "${name}" from CONSUMER_RUNNER_EXCEPTIONS`,
+      "runs a Kafka consumer without BackgroundConsumer from '@rc/messaging' (it ensures the topics, retries the start with backoff while the service serves, and exits on a fatal error)",
     );
   }
   for (const [path, text] of production) {
-    if (/\bnew (BackgroundConsumer|OutboxRelay)\(/.test(text) && !/\.onShutdown\(/.test(text)) {
+    const hook = /\b(onApplicationBootstrap|onModuleInit)\s*\(/.exec(text);
+    if (hook) {
+      problems.push(
+        `${path}: has a Nest lifecycle hook (${hook[1]}); background work starts in its provider's factory, nowhere else`,
+      );
+    }
+    if (/\bprocess\.exit\(/.test(text)) {
+      problems.push(
+        `${path}: ends the process itself (process.exit); BackgroundConsumer exits on a consumer's fatal error, runService on bad config`,
+      );
+    }
+    const built = new Set(
+      [...text.matchAll(/\bnew (BackgroundConsumer|OutboxRelay|\w+Worker)\(/g)].map((m) => m[1]!),
+    );
+    for (const kind of built) {
+      if (!new RegExp(`\\bprovide:\\s*${kind}\\b`).test(text)) {
+        problems.push(
+          `${path}: builds a ${kind} outside its provider ({ provide: ${kind}, useFactory }), the one place background work starts`,
+        );
+      }
+    }
+    if (built.size > 0 && !/\.onShutdown\(/.test(text)) {
       problems.push(
         `${path}: starts background work without registering its stop (ShutdownRegistry.onShutdown)`,
       );

@@ -99,8 +99,15 @@ describe('serviceShapeProblems', () => {
     [
       'src/demo.workers.ts',
       [
-        'const consumer = new BackgroundConsumer({ create: () => new EventConsumer({}) });',
-        "shutdown.onShutdown('orders-consumer', () => consumer.stop());",
+        'export const demoConsumerProvider: Provider = {',
+        '  provide: BackgroundConsumer,',
+        '  useFactory: (shutdown: ShutdownRegistry) => {',
+        '    const consumer = new BackgroundConsumer({ create: (onFatal) => new EventConsumer({ onFatal }) });',
+        '    consumer.start();',
+        "    shutdown.onShutdown('orders-consumer', () => consumer.stop());",
+        '    return consumer;',
+        '  },',
+        '};',
       ].join('\n'),
     ],
     ['src/infrastructure/sweep.worker.ts', "this.loop = new BackgroundLoop({ name: 'sweep' });"],
@@ -156,35 +163,65 @@ describe('serviceShapeProblems', () => {
     sources.set('src/infrastructure/sweep.worker.ts', 'setInterval(() => sweep(), 1000);');
 
     expect(serviceShapeProblems('demo', sources)).toEqual([
-      "runs a Kafka consumer without BackgroundConsumer from '@rc/messaging' (it ensures the topics and retries the start with backoff while the service serves)",
+      "runs a Kafka consumer without BackgroundConsumer from '@rc/messaging' (it ensures the topics, retries the start with backoff while the service serves, and exits on a fatal error)",
       "src/infrastructure/sweep.worker.ts: a periodic worker not run by BackgroundLoop from '@rc/platform'",
     ]);
   });
 
   it('when background work is started without registering its stop, then the file is named', () => {
-    const sources = without('src/demo.workers.ts', 'new OutboxRelay({}).start();');
+    const sources = without(
+      'src/demo.workers.ts',
+      'export const relayProvider = { provide: OutboxRelay, useFactory: () => new OutboxRelay({}).start() };',
+    );
 
     expect(serviceShapeProblems('demo', sources)).toEqual([
       'src/demo.workers.ts: starts background work without registering its stop (ShutdownRegistry.onShutdown)',
     ]);
   });
 
-  it.each([
-    [
-      'analytics',
-      'src/config/analytics.config.ts: DATABASE_POOL_MAX is no longer defined by hand: remove it from HAND_DEFINED_KEY_EXCEPTIONS.analytics',
-    ],
-    [
-      'inventory',
-      'no longer runs a consumer another way: remove "inventory" from CONSUMER_RUNNER_EXCEPTIONS',
-    ],
-  ])('when the listed departure of %s is gone, then the stale entry is named', (name, problem) => {
-    // Arrange: the whole shape under the listed service's name.
-    const sources = new Map(GOOD);
-    sources.set(`src/config/${name}.config.ts`, GOOD.get('src/config/demo.config.ts')!);
-    sources.set(`src/${name}.module.ts`, GOOD.get('src/demo.module.ts')!);
+  it('when background work is started from a lifecycle hook instead of its provider, then both are named', () => {
+    // Arrange: the shape inventory and payment had, a Workers class starting on bootstrap.
+    const sources = without(
+      'src/demo.workers.ts',
+      [
+        '@Injectable()',
+        'export class DemoWorkers implements OnApplicationBootstrap {',
+        '  onApplicationBootstrap(): void {',
+        '    const sweeper = new SweepWorker(this.sweep, {});',
+        '    sweeper.start();',
+        "    this.shutdown.onShutdown('sweep-worker', () => sweeper.stop());",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
 
     // Act + Assert
-    expect(serviceShapeProblems(name, sources)).toEqual([problem]);
+    expect(serviceShapeProblems('demo', sources)).toEqual([
+      "src/demo.workers.ts: has a Nest lifecycle hook (onApplicationBootstrap); background work starts in its provider's factory, nowhere else",
+      'src/demo.workers.ts: builds a SweepWorker outside its provider ({ provide: SweepWorker, useFactory }), the one place background work starts',
+    ]);
+  });
+
+  it("when a service exits on a consumer's fatal error by hand, then the file is named", () => {
+    const workers = GOOD.get('src/demo.workers.ts')!.replace(
+      'new EventConsumer({ onFatal })',
+      'new EventConsumer({ onFatal: () => process.exit(1) })',
+    );
+
+    expect(serviceShapeProblems('demo', without('src/demo.workers.ts', workers))).toEqual([
+      "src/demo.workers.ts: ends the process itself (process.exit); BackgroundConsumer exits on a consumer's fatal error, runService on bad config",
+    ]);
+  });
+
+  it('when the listed departure of analytics is gone, then the stale entry is named', () => {
+    // Arrange: the whole shape under the listed service's name.
+    const sources = new Map(GOOD);
+    sources.set('src/config/analytics.config.ts', GOOD.get('src/config/demo.config.ts')!);
+    sources.set('src/analytics.module.ts', GOOD.get('src/demo.module.ts')!);
+
+    // Act + Assert
+    expect(serviceShapeProblems('analytics', sources)).toEqual([
+      'src/config/analytics.config.ts: DATABASE_POOL_MAX is no longer defined by hand: remove it from HAND_DEFINED_KEY_EXCEPTIONS.analytics',
+    ]);
   });
 });

@@ -31,7 +31,7 @@ import type { OrderStatusPort } from './domain/order-status.port';
 import { ORDER_STATUS, PG_POOL, REDIS } from './infrastructure/inventory.tokens';
 import { PgInventoryReader } from './infrastructure/pg-inventory.reader';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
-import { InventoryWorkers } from './inventory.workers';
+import { inventoryWorkers } from './inventory.workers';
 
 /**
  * The routes with a per-client rate limit: the public catalogue. The reservation routes admit
@@ -131,7 +131,6 @@ function resilienceOptions(
       inject: [PgInventoryReader],
       useFactory: (r: PgInventoryReader) => new GetReservation(r),
     },
-    InventoryWorkers,
     housekeepingProvider<InventoryConfig>({
       pool: PG_POOL,
       inject: [ResilienceRegistry],
@@ -141,6 +140,7 @@ function resilienceOptions(
         ...resilience.pruneTasks(),
       ],
     }),
+    ...inventoryWorkers,
   ],
 })
 export class InventoryModule {}

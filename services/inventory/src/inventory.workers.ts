@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ensureTopicsInBackground, EventConsumer, OutboxRelay } from '@rc/messaging';
+import type { Provider } from '@nestjs/common';
+import { BackgroundConsumer, EventConsumer, OutboxRelay } from '@rc/messaging';
 import {
   JsonLogger,
   logFunction,
@@ -21,103 +21,164 @@ import { PgInventoryReader } from './infrastructure/pg-inventory.reader';
 import { PgInventoryUnitOfWork } from './infrastructure/pg-inventory.unit-of-work';
 import { placedOrderMonitor } from './infrastructure/placed-order.monitor';
 
-/**
- * The inventory's background work, started once the HTTP app is built and stopped (before the
- * pool closes) on shutdown: the outbox relay (one leader among replicas), the expiry worker
- * (every replica, sharing rows through SKIP LOCKED) and the `orders` consumer (one group, the
- * partitions split among replicas). The consumer starts when Kafka and its topics are there,
- * in the background, so a broker outage never blocks start-up or the HTTP path.
- */
-@Injectable()
-export class InventoryWorkers implements OnApplicationBootstrap {
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: InventoryConfig,
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PgInventoryUnitOfWork) private readonly uow: PgInventoryUnitOfWork,
-    @Inject(CommitPlacedOrder) private readonly placed: CommitPlacedOrder,
-    @Inject(ReleaseReservation) private readonly release: ReleaseReservation,
-    @Inject(ExpireReservations) private readonly expire: ExpireReservations,
-    @Inject(PgInventoryReader) private readonly reader: PgInventoryReader,
-    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
-    @Inject(JsonLogger) private readonly logger: JsonLogger,
-    @Inject(ShutdownRegistry) private readonly shutdown: ShutdownRegistry,
-    @Inject(ResilienceRegistry) private readonly resilience: ResilienceRegistry,
-  ) {}
+// The inventory's background work, each piece built, started and given its stop by its
+// provider's factory (the services' one way): stopped before the pool closes, since the pool,
+// a dependency, registered its close first. The expiry worker and the consumer write events to
+// the outbox, so they inject the relay: it starts before them and stops after them.
 
-  onApplicationBootstrap(): void {
-    const { config, metrics, shutdown } = this;
-    const logger = logFunction(this.logger);
-    const registry = metrics.registry;
-    // The admin API's rules: `publish` ones delay or fail the relay's sends, `consume` ones the
-    // order events' handling, as a slow or failing broker would.
-    const faults = this.resilience.faultInjector;
-
+/** The outbox relay: one leader among the replicas publishes the inventory's events. */
+const outboxRelayProvider: Provider = {
+  provide: OutboxRelay,
+  inject: [
+    SERVICE_CONFIG,
+    PG_POOL,
+    KAFKA,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+    ResilienceRegistry,
+  ],
+  useFactory: (
+    config: InventoryConfig,
+    pool: Pool,
+    kafka: Kafka,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+    resilience: ResilienceRegistry,
+  ) => {
     const relay = new OutboxRelay({
       name: config.SERVICE_NAME,
-      pool: this.pool,
-      kafka: this.kafka,
-      registry,
+      pool,
+      kafka,
+      registry: metrics.registry,
       // Fewer kafkajs retries per send: the relay retries forever with its own
       // (interruptible) backoff, so a stop is not held up by a long send to a dead broker.
       producerRetries: 2,
-      faults,
-      logger,
+      // The admin API's `publish` rules delay or fail the sends, as a slow or failing broker would.
+      faults: resilience.faultInjector,
+      logger: logFunction(logger),
     });
     relay.start();
     shutdown.onShutdown('outbox-relay', () => relay.stop());
+    return relay;
+  },
+};
 
-    const expiry = new ExpiryWorker(this.expire, {
+/** The expiry worker: every replica sweeps, sharing the due rows through SKIP LOCKED. */
+const expiryWorkerProvider: Provider = {
+  provide: ExpiryWorker,
+  inject: [
+    OutboxRelay,
+    ExpireReservations,
+    PgInventoryReader,
+    SERVICE_CONFIG,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+  ],
+  useFactory: (
+    _relay: OutboxRelay,
+    expire: ExpireReservations,
+    reader: PgInventoryReader,
+    config: InventoryConfig,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+  ) => {
+    const expiry = new ExpiryWorker(expire, {
       intervalMs: config.EXPIRY_INTERVAL_MS,
       batchSize: config.EXPIRY_BATCH_SIZE,
-      heldPastExpiry: () => this.reader.countHeldPastExpiry(),
-      registry,
-      logger,
+      heldPastExpiry: () => reader.countHeldPastExpiry(),
+      registry: metrics.registry,
+      logger: logFunction(logger),
     });
     expiry.start();
     shutdown.onShutdown('expiry-worker', () => expiry.stop());
+    return expiry;
+  },
+};
 
+/**
+ * The `orders` consumer (one group, the partitions split among replicas), run by a
+ * {@link BackgroundConsumer}: started once Kafka has the orders and inventory topics, retried
+ * until it runs, so a broker outage never blocks start-up or the HTTP path; a fatal error exits.
+ * Wired here, at the service's root, because it joins the Kafka edge (api: the event handlers)
+ * to the adapters (infrastructure) — neither layer imports the other.
+ */
+const orderConsumerProvider: Provider = {
+  provide: BackgroundConsumer,
+  inject: [
+    OutboxRelay,
+    SERVICE_CONFIG,
+    KAFKA,
+    PgInventoryUnitOfWork,
+    CommitPlacedOrder,
+    ReleaseReservation,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+    ResilienceRegistry,
+  ],
+  useFactory: (
+    _relay: OutboxRelay,
+    config: InventoryConfig,
+    kafka: Kafka,
+    uow: PgInventoryUnitOfWork,
+    placed: CommitPlacedOrder,
+    release: ReleaseReservation,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+    resilience: ResilienceRegistry,
+  ) => {
+    const log = logFunction(logger);
+    const registry = metrics.registry;
     const orderEvents = {
       group: config.CONSUMER_GROUP,
-      uow: this.uow,
-      placed: this.placed,
-      release: this.release,
-      onPlaced: placedOrderMonitor(registry, logger),
+      uow,
+      placed,
+      release,
+      onPlaced: placedOrderMonitor(registry, log),
     };
-    const consumer = new EventConsumer({
-      kafka: this.kafka,
-      groupId: config.CONSUMER_GROUP,
-      topics: [config.ORDERS_TOPIC],
-      handlers: orderEventHandlers(orderEvents),
-      // A fetched batch of order events is applied in one transaction (per-event fallback).
-      batchHandler: orderEventsBatchHandler(orderEvents),
-      // A stop waits for the fetch in flight: 1 s bounds the shutdown delay it adds.
-      maxWaitTimeMs: 1_000,
-      // A fetch answers as soon as one order event is there: a batch transaction holds the
-      // stock rows of its orders until it commits, and reserves (the checkout path) wait on
-      // them, so batches here only form from what arrived during the previous transaction.
-      minBytes: 1,
-      faults,
-      registry,
-      logger,
-      onFatal: (error) => {
-        // The consumer, not a message, is broken (e.g. a missing table): stop the process so the
-        // orchestrator restarts it and alerts, instead of running half-alive.
-        this.logger.write('error', 'order consumer stopped on a fatal error; exiting', {
-          err: String(error),
-        });
-        process.exit(1);
-      },
+    const handlers = orderEventHandlers(orderEvents);
+    // A fetched batch of order events is applied in one transaction (per-event fallback).
+    const batchHandler = orderEventsBatchHandler(orderEvents);
+    const consumer = new BackgroundConsumer({
+      name: 'order consumer',
+      kafka,
+      // The inventory topic too: the relay publishes to it.
+      topics: [config.ORDERS_TOPIC, config.INVENTORY_TOPIC],
+      log,
+      create: (onFatal) =>
+        new EventConsumer({
+          kafka,
+          groupId: config.CONSUMER_GROUP,
+          topics: [config.ORDERS_TOPIC],
+          handlers,
+          batchHandler,
+          // A stop waits for the fetch in flight: 1 s bounds the shutdown delay it adds.
+          maxWaitTimeMs: 1_000,
+          // A fetch answers as soon as one order event is there: a batch transaction holds the
+          // stock rows of its orders until it commits, and reserves (the checkout path) wait on
+          // them, so batches here only form from what arrived during the previous transaction.
+          minBytes: 1,
+          // The admin API's `consume` rules delay or fail the handling, as a slow handler would.
+          faults: resilience.faultInjector,
+          registry,
+          logger: log,
+          onFatal,
+        }),
     });
-    const stopStarting = ensureTopicsInBackground(
-      this.kafka,
-      [config.ORDERS_TOPIC, config.INVENTORY_TOPIC],
-      logger,
-      { then: () => consumer.start() },
-    );
-    shutdown.onShutdown('order-consumer', async () => {
-      await stopStarting();
-      await consumer.stop();
-    });
-  }
-}
+    consumer.start();
+    shutdown.onShutdown('order-consumer', () => consumer.stop());
+    return consumer;
+  },
+};
+
+/** The inventory's background work, for the module's `providers`. */
+export const inventoryWorkers: Provider[] = [
+  outboxRelayProvider,
+  expiryWorkerProvider,
+  orderConsumerProvider,
+];

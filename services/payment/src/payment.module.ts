@@ -29,7 +29,7 @@ import { PaymentInfrastructureModule } from './infrastructure/infrastructure.mod
 import { FAULT_INJECTOR, PAYMENT_PROVIDER, PG_POOL } from './infrastructure/payment.tokens';
 import { PgPaymentReader } from './infrastructure/pg-payment.reader';
 import { PgPaymentUnitOfWork } from './infrastructure/pg-payment.unit-of-work';
-import { PaymentWorkers } from './payment.workers';
+import { paymentWorkers } from './payment.workers';
 
 /**
  * A decline is a business outcome the charge committed (a FAILED payment): the 402 is stored
@@ -120,7 +120,6 @@ function resilienceOptions(
       inject: [PgPaymentReader],
       useFactory: (reader: PgPaymentReader) => new ListPayments(reader),
     },
-    PaymentWorkers,
     housekeepingProvider<PaymentConfig>({
       pool: PG_POOL,
       inject: [ResilienceRegistry],
@@ -129,6 +128,7 @@ function resilienceOptions(
         ...resilience.pruneTasks(),
       ],
     }),
+    ...paymentWorkers,
   ],
 })
 export class PaymentModule {}

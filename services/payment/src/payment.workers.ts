@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { ensureTopicsInBackground, OutboxRelay } from '@rc/messaging';
 import {
   JsonLogger,
-  type LogFunction,
   logFunction,
   SERVICE_CONFIG,
   ServiceMetrics,
@@ -24,72 +23,108 @@ import {
   ReconciliationWorker,
 } from './infrastructure/reconciliation.worker';
 
-/**
- * The payment service's background work, started once the app is built and stopped before the
- * pool closes: the outbox relay (one leader among replicas) and the reconciliation worker
- * (every replica; leases split the work). The `payments` topic is ensured in the background: a
- * broker outage delays events, never charges.
- */
-@Injectable()
-export class PaymentWorkers implements OnApplicationBootstrap {
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: PaymentConfig,
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    @Inject(FAULT_INJECTOR) private readonly faults: FaultInjector,
-    @Inject(PgPaymentUnitOfWork) private readonly uow: PgPaymentUnitOfWork,
-    @Inject(RefundPayment) private readonly refundPayment: RefundPayment,
-    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
-    @Inject(JsonLogger) private readonly logger: JsonLogger,
-    @Inject(ShutdownRegistry) private readonly shutdown: ShutdownRegistry,
-  ) {}
+// The payment service's background work, each piece built, started and given its stop by its
+// provider's factory (the services' one way): stopped before the pool closes, since the pool,
+// a dependency, registered its close first.
 
-  onApplicationBootstrap(): void {
-    const logger = logFunction(this.logger);
+/**
+ * The outbox relay (one leader among replicas). The `payments` topic is ensured in the
+ * background: a broker outage delays events, never charges.
+ */
+const outboxRelayProvider: Provider = {
+  provide: OutboxRelay,
+  inject: [
+    SERVICE_CONFIG,
+    PG_POOL,
+    KAFKA,
+    FAULT_INJECTOR,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+  ],
+  useFactory: (
+    config: PaymentConfig,
+    pool: Pool,
+    kafka: Kafka,
+    faults: FaultInjector,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+  ) => {
+    const log = logFunction(logger);
     const relay = new OutboxRelay({
-      name: this.config.SERVICE_NAME,
-      pool: this.pool,
-      kafka: this.kafka,
-      registry: this.metrics.registry,
+      name: config.SERVICE_NAME,
+      pool,
+      kafka,
+      registry: metrics.registry,
       // Fewer kafkajs retries per send: the relay retries forever with its own
       // (interruptible) backoff, so a stop is not held up by a long send to a dead broker.
       producerRetries: 2,
-      faults: this.faults, // `publish` rules on the payments topic (a slow or failing broker)
-      logger,
+      faults, // `publish` rules on the payments topic (a slow or failing broker)
+      logger: log,
     });
     relay.start();
-    this.shutdown.onShutdown('outbox-relay', () => relay.stop());
-
-    if (this.config.RECONCILIATION_ENABLED) {
-      const reconciliation = this.reconciliationWorker(logger);
-      reconciliation.start();
-      this.shutdown.onShutdown('reconciliation', () => reconciliation.stop());
-    }
-
+    shutdown.onShutdown('outbox-relay', () => relay.stop());
     // Creating topics on an unreachable broker must not hold the shutdown up for long (2 s).
-    const stopTopics = ensureTopicsInBackground(this.kafka, [this.config.PAYMENTS_TOPIC], logger);
-    this.shutdown.onShutdown('ensure-topics', stopTopics);
-  }
+    const stopTopics = ensureTopicsInBackground(kafka, [config.PAYMENTS_TOPIC], log);
+    shutdown.onShutdown('ensure-topics', stopTopics);
+    return relay;
+  },
+};
 
-  private reconciliationWorker(logger: LogFunction): ReconciliationWorker {
-    const config = this.config;
-    const queue = new PgReconciliationQueue(this.pool, {
+/**
+ * The reconciliation worker (every replica; leases split the work), or null in a replica with
+ * `RECONCILIATION_ENABLED=false`. Its passes write events to the outbox, so it injects the
+ * relay: it starts after the relay and stops before it.
+ */
+const reconciliationWorkerProvider: Provider = {
+  provide: ReconciliationWorker,
+  inject: [
+    OutboxRelay,
+    SERVICE_CONFIG,
+    PG_POOL,
+    PAYMENT_PROVIDER,
+    PgPaymentUnitOfWork,
+    RefundPayment,
+    ServiceMetrics,
+    JsonLogger,
+    ShutdownRegistry,
+  ],
+  useFactory: (
+    _relay: OutboxRelay,
+    config: PaymentConfig,
+    pool: Pool,
+    provider: PaymentProvider,
+    uow: PgPaymentUnitOfWork,
+    refundPayment: RefundPayment,
+    metrics: ServiceMetrics,
+    logger: JsonLogger,
+    shutdown: ShutdownRegistry,
+  ): ReconciliationWorker | null => {
+    if (!config.RECONCILIATION_ENABLED) return null;
+    const log = logFunction(logger);
+    const queue = new PgReconciliationQueue(pool, {
       staleAfterMs: config.AUTHORIZATION_STALE_AFTER_MS,
       backoffBaseMs: config.RECONCILIATION_BACKOFF_BASE_MS,
       backoffMaxMs: config.RECONCILIATION_BACKOFF_MAX_MS,
     });
-    const counters = reconciliationCounters(this.metrics.registry);
+    const counters = reconciliationCounters(metrics.registry);
     const batch = config.RECONCILIATION_BATCH_SIZE;
-    return new ReconciliationWorker(
-      new ReconcilePayments(queue, this.uow, this.provider, batch, logger, (outcome) =>
+    const reconciliation = new ReconciliationWorker(
+      new ReconcilePayments(queue, uow, provider, batch, log, (outcome) =>
         counters.reconciled.inc({ outcome }),
       ),
-      new RetryPendingRefunds(queue, this.refundPayment, batch, logger, (outcome) =>
+      new RetryPendingRefunds(queue, refundPayment, batch, log, (outcome) =>
         counters.refundRetries.inc({ outcome }),
       ),
       config.RECONCILIATION_INTERVAL_MS,
-      logger,
+      log,
     );
-  }
-}
+    reconciliation.start();
+    shutdown.onShutdown('reconciliation', () => reconciliation.stop());
+    return reconciliation;
+  },
+};
+
+/** The payment service's background work, for the module's `providers`. */
+export const paymentWorkers: Provider[] = [outboxRelayProvider, reconciliationWorkerProvider];
