@@ -34,9 +34,7 @@ export const PLATFORM_KEYS: Readonly<Record<string, string>> = {
  * Platform keys a service still defines by hand, and which. The check fails on any other
  * hand-made platform key, and when a listed key has moved to `serviceKeys` (the entry goes too).
  */
-export const HAND_DEFINED_KEY_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  analytics: ['DATABASE_POOL_MAX'],
-};
+export const HAND_DEFINED_KEY_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {};
 
 const isProduction = (path: string) =>
   path.startsWith('src/') && path.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(path);
@@ -62,7 +60,13 @@ function extendedKeys(config: string): string | undefined {
  * What a service's source lacks of the shared shape (empty when it has it all).
  * @param name the service's folder name (its files are `src/<name>.module.ts`, `src/config/<name>.config.ts`)
  */
-export function serviceShapeProblems(name: string, sources: ServiceSources): string[] {
+export function serviceShapeProblems(
+  name: string,
+  sources: ServiceSources,
+  handDefinedKeyExceptions: Readonly<
+    Record<string, readonly string[]>
+  > = HAND_DEFINED_KEY_EXCEPTIONS,
+): string[] {
   const problems: string[] = [];
   const read = (path: string) => sources.get(path);
   const production = [...sources].filter(([path]) => isProduction(path));
@@ -115,7 +119,7 @@ export function serviceShapeProblems(name: string, sources: ServiceSources): str
   else if (!/\bplatformConfigSchema\s*\.extend\(\{/.test(config) || extended === undefined) {
     problems.push(`${configPath}: the schema is not platformConfigSchema.extend({ … })`);
   } else {
-    const allowed = HAND_DEFINED_KEY_EXCEPTIONS[name] ?? [];
+    const allowed = handDefinedKeyExceptions[name] ?? [];
     for (const [key, helper] of Object.entries(PLATFORM_KEYS)) {
       const m = new RegExp(`^\\s+${key}:\\s*(\\S+)`, 'm').exec(extended);
       const byHand = m !== null && !m[1]!.startsWith('serviceKeys.');

@@ -26,7 +26,10 @@ export const analyticsConfigSchema = platformConfigSchema
       'rc_analytics',
       'Postgres database of the aggregates and the inbox.',
     ),
-    DATABASE_POOL_MAX: int(1).max(100).default(10).describe('Most connections in the pool.'),
+    // 10, not the shared 20: the consumer works one partition at a time and the summary is a
+    // tier-4 read; more would only hold slots of the Postgres server that `npm start` and
+    // Compose share with the tier-1 services.
+    DATABASE_POOL_MAX: serviceKeys.databasePoolMax('Most connections in the pool.', 10),
     REDIS_URL: serviceKeys.redisUrl(
       'Redis of the shared per-client rate limit (a local limit applies while it is down).',
     ),
