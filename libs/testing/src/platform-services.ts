@@ -1,6 +1,7 @@
 /**
- * The six services of the platform with their default ports (the public contract: overridable by
- * each service's PORT). `npm start` and the end-to-end suites start them from this table.
+ * The backend services of the platform with their default ports (the public contract: overridable
+ * by each service's PORT). `npm start` and the end-to-end suites start them from this table. The
+ * service generator (`nx g @rc/tools:service`) appends a new service here and to `name`.
  */
 export interface PlatformService {
   /** Folder under services/ and the SERVICE_NAME. */

@@ -13,9 +13,12 @@ type ServiceName = PlatformService['name'];
 export interface PlatformUnderTestOptions {
   /** Repository root. */
   root: string;
-  /** Ports are `portBase + offset` (checkout +0 … analytics +5), apart from a developer's `npm start`. */
+  /**
+   * Ports are `portBase + offset` (checkout +0 … analytics +5, a service added since +6 …), apart
+   * from a developer's `npm start`.
+   */
   portBase?: number;
-  /** Which services to run (default: all six). */
+  /** Which services to run (default: all of PLATFORM_SERVICES). */
   only?: readonly ServiceName[];
   /** Extra environment per service (merged over the defaults). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -36,7 +39,12 @@ export interface PlatformUnderTestOptions {
   exclusive?: boolean;
 }
 
-const OFFSETS: Record<ServiceName, number> = {
+/**
+ * Port offsets of the six services. A service appended to PLATFORM_SERVICES since (the service
+ * generator appends one) takes the next one, 6 onwards in table order: the suites' port bases are
+ * 10 apart, so up to four fit.
+ */
+const OFFSETS: Partial<Record<ServiceName, number>> = {
   checkout: 0,
   cart: 1,
   payment: 2,
@@ -44,6 +52,12 @@ const OFFSETS: Record<ServiceName, number> = {
   recommendations: 4,
   analytics: 5,
 };
+const ADDED = PLATFORM_SERVICES.map((s) => s.name).filter((name) => OFFSETS[name] === undefined);
+
+/** The port offset of a service (see {@link OFFSETS}). */
+function offsetOf(name: ServiceName): number {
+  return OFFSETS[name] ?? 6 + ADDED.indexOf(name);
+}
 
 /**
  * The whole platform as real processes for an end-to-end suite: each service started from its
@@ -93,7 +107,7 @@ export class PlatformUnderTest {
 
   /** The port a service listens on in this run. */
   port(name: ServiceName): number {
-    return (this.options.portBase ?? 3100) + OFFSETS[name];
+    return (this.options.portBase ?? 3100) + offsetOf(name);
   }
 
   /** Base URL of a service, e.g. `http://127.0.0.1:3100`. */

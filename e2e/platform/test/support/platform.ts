@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { CustomerTokenIssuer, servicePrivateKey, ServiceTokenSigner } from '@rc/platform';
 import {
+  type PlatformService,
   PlatformUnderTest,
   requireKafka,
   requirePostgres,
@@ -28,7 +29,8 @@ export async function requireInfrastructure(): Promise<void> {
   await Promise.all([requirePostgres(), requireRedis(), requireKafka()]);
 }
 
-type Name = 'checkout' | 'cart' | 'payment' | 'inventory' | 'recommendations' | 'analytics';
+/** A service of PLATFORM_SERVICES (the six, and any the service generator added since). */
+type Name = PlatformService['name'];
 
 /**
  * One platform run for a suite: the six services as processes, plus direct database access to

@@ -1,7 +1,18 @@
-import { readJson, type Tree } from '@nx/devkit';
+import { logger, readJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { parse } from 'yaml';
-import { SERVICE_DOCKERFILE, serviceGenerator } from './generator';
+import {
+  addPlatformService,
+  addServiceDatabase,
+  COMPOSE_INIT_DATABASES,
+  COMPOSE_SERVICE_DATABASES,
+  ENV_EXAMPLE,
+  INFRA_SCRIPT,
+  type NormalizedServiceOptions,
+  PLATFORM_SERVICES_FILE,
+  SERVICE_DOCKERFILE,
+  serviceGenerator,
+} from './generator';
 import type { ServiceGeneratorSchema } from './schema';
 
 /** Every file of `services/<name>`, relative to it, sorted. */
@@ -318,6 +329,161 @@ volumes:
       );
       expect(tree.exists('services/cart')).toBe(false);
       expect(tree.read('docker-compose.yml', 'utf8')).toBe(COMPOSE);
+    });
+  });
+
+  describe('where the platform lists its services', () => {
+    // Each shared file in small, in the format of the workspace's copy.
+    const SEEDS: Record<string, string> = {
+      [PLATFORM_SERVICES_FILE]: `export interface PlatformService {
+  name: 'checkout' | 'cart';
+  port: number;
+  tier: 1 | 2 | 3 | 4;
+}
+
+export const PLATFORM_SERVICES: readonly PlatformService[] = [
+  { name: 'cart', port: 3001, tier: 2 },
+  { name: 'checkout', port: 3000, tier: 1 },
+];
+
+export const TIER_NICENESS = { 1: 0, 2: 3, 3: 8, 4: 12 };
+`,
+      [INFRA_SCRIPT]: `#!/usr/bin/env bash
+SERVICE_DATABASES=(rc_checkout rc_payment)
+TEST_DATABASE=rc_test
+`,
+      [COMPOSE_INIT_DATABASES]: `#!/bin/sh
+psql -X -q -v ON_ERROR_STOP=1 -d postgres <<'SQL'
+CREATE DATABASE rc_checkout;
+CREATE DATABASE rc_payment;
+SQL
+sh /rc-init/service-databases.sh
+if [ "\${RC_TEST_DATABASE:-}" = "true" ]; then
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE rc_test'
+fi
+`,
+      [COMPOSE_SERVICE_DATABASES]: `#!/bin/sh
+for service in checkout payment; do
+  var="RC_PG_$(printf '%s' "$service" | tr '[:lower:]' '[:upper:]')_PASSWORD"
+done
+`,
+      [ENV_EXAMPLE]: `RC_POSTGRES_PASSWORD=
+# Passwords of the services' own database roles.
+RC_PG_CHECKOUT_PASSWORD=
+RC_PG_PAYMENT_PASSWORD=
+# Checkout's service-token key pair.
+RC_CHECKOUT_SERVICE_TOKEN_KEY=
+`,
+    };
+    /** What each shared file reads after the generator added loyalty-points (tier 3, port 3020). */
+    const REGISTERED: Record<string, string> = {
+      [PLATFORM_SERVICES_FILE]: SEEDS[PLATFORM_SERVICES_FILE]!.replace(
+        "'checkout' | 'cart';",
+        "'checkout' | 'cart' | 'loyalty-points';",
+      ).replace(
+        "{ name: 'checkout', port: 3000, tier: 1 },\n",
+        "{ name: 'checkout', port: 3000, tier: 1 },\n  { name: 'loyalty-points', port: 3020, tier: 3 },\n",
+      ),
+      [INFRA_SCRIPT]: SEEDS[INFRA_SCRIPT]!.replace(
+        '(rc_checkout rc_payment)',
+        '(rc_checkout rc_payment rc_loyalty_points)',
+      ),
+      [COMPOSE_INIT_DATABASES]: SEEDS[COMPOSE_INIT_DATABASES]!.replace(
+        'CREATE DATABASE rc_payment;\n',
+        'CREATE DATABASE rc_payment;\nCREATE DATABASE rc_loyalty_points;\n',
+      ),
+      [COMPOSE_SERVICE_DATABASES]: SEEDS[COMPOSE_SERVICE_DATABASES]!.replace(
+        'checkout payment;',
+        'checkout payment loyalty_points;',
+      ),
+      [ENV_EXAMPLE]: SEEDS[ENV_EXAMPLE]!.replace(
+        'RC_PG_PAYMENT_PASSWORD=\n',
+        'RC_PG_PAYMENT_PASSWORD=\nRC_PG_LOYALTY_POINTS_PASSWORD=\n',
+      ),
+    };
+    const DATABASE_FILES = [
+      INFRA_SCRIPT,
+      COMPOSE_INIT_DATABASES,
+      COMPOSE_SERVICE_DATABASES,
+      ENV_EXAMPLE,
+    ];
+    const read = (path: string) => tree.read(path, 'utf8');
+
+    beforeEach(() => {
+      for (const [path, text] of Object.entries(SEEDS)) tree.write(path, text);
+    });
+
+    it('when the store is postgres, then each list gets exactly the new service', async () => {
+      // Act
+      await generate(tree, { store: 'postgres', tier: 3, port: 3020 });
+
+      // Assert
+      for (const path of Object.keys(SEEDS))
+        expect([path, read(path)]).toEqual([path, REGISTERED[path]]);
+    });
+
+    it.each(['redis', 'none'] as const)(
+      'when the store is %s, then only PLATFORM_SERVICES gets it (no database)',
+      async (store) => {
+        // Act
+        await generate(tree, { store, tier: 3, port: 3020 });
+
+        // Assert
+        expect(read(PLATFORM_SERVICES_FILE)).toBe(REGISTERED[PLATFORM_SERVICES_FILE]);
+        for (const path of DATABASE_FILES) expect([path, read(path)]).toEqual([path, SEEDS[path]]);
+      },
+    );
+
+    it('when the service is generated outside services/, then no list is touched', async () => {
+      // Act
+      await generate(tree, { store: 'postgres', directory: 'tools/.generated/run-1' });
+
+      // Assert
+      for (const path of Object.keys(SEEDS))
+        expect([path, read(path)]).toEqual([path, SEEDS[path]]);
+    });
+
+    it('when a service is registered twice, then each list has it once', async () => {
+      // Arrange
+      const options: NormalizedServiceOptions = {
+        name: 'loyalty-points',
+        tier: 3,
+        store: 'postgres',
+        port: 3020,
+        projectRoot: 'services/loyalty-points',
+        skipFormat: true,
+      };
+
+      // Act
+      for (let i = 0; i < 2; i++) {
+        addPlatformService(tree, options);
+        addServiceDatabase(tree, options);
+      }
+
+      // Assert
+      for (const path of Object.keys(SEEDS))
+        expect([path, read(path)]).toEqual([path, REGISTERED[path]]);
+    });
+
+    it('when a list is not where it is expected, then that file is left alone and the service is made', async () => {
+      // Arrange
+      const moved = 'SERVICE_DATABASES="rc_checkout rc_payment"\n';
+      tree.write(INFRA_SCRIPT, moved);
+      tree.delete(ENV_EXAMPLE);
+      const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+
+      // Act
+      await generate(tree, { store: 'postgres', tier: 3, port: 3020 });
+
+      // Assert
+      expect(tree.exists('services/loyalty-points/package.json')).toBe(true);
+      expect(read(INFRA_SCRIPT)).toBe(moved);
+      expect(tree.exists(ENV_EXAMPLE)).toBe(false);
+      expect(read(COMPOSE_INIT_DATABASES)).toBe(REGISTERED[COMPOSE_INIT_DATABASES]);
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining(`${INFRA_SCRIPT}: SERVICE_DATABASES`),
+      );
+      warn.mockRestore();
     });
   });
 });

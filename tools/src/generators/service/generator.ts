@@ -3,6 +3,7 @@ import {
   generateFiles,
   getProjects,
   joinPathFragments,
+  logger,
   names,
   offsetFromRoot,
   type Tree,
@@ -187,6 +188,105 @@ export function addComposeEntry(tree: Tree, options: NormalizedServiceOptions): 
   return true;
 }
 
+// The lists where the platform names its services (npm start, npm run infra:up, Compose's
+// databases). Kept in this file for the same reason as the Compose entry. Each edit is idempotent
+// (an entry already there is left alone) and skipped with a warning when the file or the list in
+// it is not found: the service is made all the same, and the entry is left to add by hand.
+
+/** The backend services `npm start` and the end-to-end harness start (libs/testing). */
+export const PLATFORM_SERVICES_FILE = 'libs/testing/src/platform-services.ts';
+/** `npm run infra:up`: SERVICE_DATABASES, the databases made with their owner roles. */
+export const INFRA_SCRIPT = 'scripts/infra/infra.sh';
+/** Compose's postgres image: the service databases made when its volume is created. */
+export const COMPOSE_INIT_DATABASES = 'deploy/compose/init-databases.sh';
+/** Compose: each service database's role and its password (RC_PG_<SERVICE>_PASSWORD). */
+export const COMPOSE_SERVICE_DATABASES = 'deploy/compose/service-databases.sh';
+/** The secrets of docker-compose.yml, copied to `.env` with fresh values by scripts/gen-env.mjs. */
+export const ENV_EXAMPLE = '.env.example';
+
+/** `loyalty-points` → `loyalty_points`: the form of database, role and variable names. */
+const snake = (name: string) => name.replace(/-/g, '_');
+
+/**
+ * Rewrites `path` with `edit` when the file exists; `edit` returns the new text, or null when the
+ * place of the entry is not found (warned, the file left alone).
+ */
+function editFile(tree: Tree, path: string, what: string, edit: (text: string) => string | null) {
+  const text = tree.read(path, 'utf8');
+  if (text === null) return;
+  const next = edit(text);
+  if (next === null) {
+    logger.warn(`${path}: ${what} not found; add the new service there by hand.`);
+  } else if (next !== text) {
+    tree.write(path, next);
+  }
+}
+
+/**
+ * Appends `word` to the space-separated list that the second of the three groups of `list`
+ * matches, unless it is there; null when `list` does not match.
+ */
+function appendToList(text: string, list: RegExp, word: string): string | null {
+  if (!list.test(text)) return null;
+  return text.replace(list, (all, head: string, words: string, tail: string) =>
+    words.split(/\s+/).includes(word) ? all : `${head}${words} ${word}${tail}`,
+  );
+}
+
+/**
+ * Appends `{ name, port, tier }` to PLATFORM_SERVICES (last in start order: the example upstream
+ * is started before it) and the name to the `name` type of PlatformService.
+ */
+export function addPlatformService(tree: Tree, options: NormalizedServiceOptions): void {
+  const { name, port, tier } = options;
+  editFile(tree, PLATFORM_SERVICES_FILE, 'PLATFORM_SERVICES or its name type', (text) => {
+    const type = /(\bname:\s*(?:\|\s*)?)('[^']*'(?:\s*\|\s*'[^']*')*)(\s*;)/;
+    const list = /(export const PLATFORM_SERVICES\b[^=]*=\s*\[)([\s\S]*?)(\s*\];)/;
+    if (!type.test(text) || !list.test(text)) return null;
+    return text
+      .replace(type, (all, head: string, union: string, tail: string) =>
+        union.includes(`'${name}'`) ? all : `${head}${union} | '${name}'${tail}`,
+      )
+      .replace(list, (all, head: string, entries: string, tail: string) => {
+        if (entries.includes(`name: '${name}'`)) return all;
+        const comma = entries.trim() === '' || entries.trimEnd().endsWith(',') ? '' : ',';
+        return `${head}${entries.trimEnd()}${comma}\n  { name: '${name}', port: ${port}, tier: ${tier} },${tail}`;
+      });
+  });
+}
+
+/**
+ * With `--store postgres`: the database `rc_<name>` and its role where `npm run infra:up` and
+ * Compose make them, and the role's password in .env.example (gen-env fills it in .env).
+ */
+export function addServiceDatabase(tree: Tree, options: NormalizedServiceOptions): void {
+  const service = snake(options.name);
+  const database = `rc_${service}`;
+  editFile(tree, INFRA_SCRIPT, 'SERVICE_DATABASES=(…)', (text) =>
+    appendToList(text, /^(SERVICE_DATABASES=\()([^)]*)(\))/m, database),
+  );
+  editFile(tree, COMPOSE_INIT_DATABASES, 'a CREATE DATABASE rc_…; line', (text) => {
+    const lines = [...text.matchAll(/^CREATE DATABASE (rc_\w+);$/gm)];
+    const last = lines.at(-1);
+    if (!last) return null;
+    if (lines.some((l) => l[1] === database)) return text;
+    const end = last.index + last[0].length;
+    return `${text.slice(0, end)}\nCREATE DATABASE ${database};${text.slice(end)}`;
+  });
+  editFile(tree, COMPOSE_SERVICE_DATABASES, 'the `for service in …; do` list', (text) =>
+    appendToList(text, /^(for service in )([^;\n]*)(;)/m, service),
+  );
+  const secret = `RC_PG_${service.toUpperCase()}_PASSWORD`;
+  editFile(tree, ENV_EXAMPLE, 'an RC_PG_<SERVICE>_PASSWORD= line', (text) => {
+    const lines = [...text.matchAll(/^(RC_PG_[A-Z0-9_]+_PASSWORD)=.*$/gm)];
+    const last = lines.at(-1);
+    if (!last) return null;
+    if (lines.some((l) => l[1] === secret)) return text;
+    const end = last.index + last[0].length;
+    return `${text.slice(0, end)}\n${secret}=${text.slice(end)}`;
+  });
+}
+
 /** Files that exist only with one store (relative to the project root). */
 const STORE_ONLY: Record<string, ServiceStore> = {
   'migrations/001_seen_orders.sql': 'postgres',
@@ -224,9 +324,13 @@ export async function serviceGenerator(tree: Tree, schema: ServiceGeneratorSchem
     );
     tree.delete(path);
   }
-  // Its image: an entry built from the shared Dockerfile, for a service where Compose builds them.
+  // Registered where the platform lists its services (its image in Compose, npm start, the
+  // databases) only when it is one of them: a service generated elsewhere (the generator's
+  // integration test) leaves the workspace's shared files alone.
   if (options.projectRoot === joinPathFragments('services', options.name)) {
     addComposeEntry(tree, options);
+    addPlatformService(tree, options);
+    if (options.store === 'postgres') addServiceDatabase(tree, options);
   }
   if (!options.skipFormat) await formatFiles(tree);
 }
