@@ -84,6 +84,44 @@ describe('Storefront', () => {
     expect(sessionStorage.getItem('rc-customer-id')).toBe('customer-b2');
   });
 
+  it('when an item is added before the cart has been read, then the late read does not take the line off the page', async () => {
+    const cartId = `web-${'c'.repeat(18)}`;
+    sessionStorage.setItem('rc-cart-id', cartId);
+    fakeFetch({
+      'GET /api/shop/customers': CUSTOMERS,
+      'GET /api/shop/products': { status: 200, body: PRODUCTS },
+      'GET /api/shop/recommendations': { status: 200, body: { skus: [] } },
+      [`GET /api/shop/carts/${cartId}`]: { status: 200, body: { items: [] } },
+      [`POST /api/shop/carts/${cartId}/items`]: {
+        status: 200,
+        body: { items: [{ sku: 'TENT-1', quantity: 1 }] },
+      },
+    });
+    // The cart read (sent when the customer is known) answers only after the click's write.
+    let releaseRead!: () => void;
+    const readHeld = new Promise<void>((resolve) => (releaseRead = resolve));
+    const answer = globalThis.fetch as (path: string, init?: { method?: string }) => unknown;
+    Object.assign(globalThis, {
+      fetch: async (path: string, init?: { method?: string }) => {
+        if ((init?.method ?? 'GET') === 'GET' && path.startsWith('/api/shop/carts/'))
+          await readHeld;
+        return answer(path, init);
+      },
+    });
+    render(<Storefront />);
+    await screen.findByText('Tent');
+
+    await act(async () => {
+      fireEvent.click(screen.getAllByRole('button', { name: 'Add to cart' })[0]!);
+    });
+    await act(async () => {
+      releaseRead();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+
+    expect(screen.getByTestId('cart-line-TENT-1').textContent).toContain('1');
+  });
+
   it('when the console has no customer credentials, then the page says how to give it some and no order can be placed', async () => {
     fakeFetch({
       'GET /api/shop/customers': {

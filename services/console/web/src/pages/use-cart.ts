@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, newKey } from '../api';
 import type { Line } from '../shop-types';
 
@@ -32,13 +32,18 @@ export function useCart(customerId: string | undefined) {
   const [cartId] = useState(cartIdOfTab);
   const [lines, setLines] = useState<Line[]>([]);
   const [cartDown, setCartDown] = useState(false);
+  // Counts the cart's reads and writes: an answer is applied only while nothing newer was sent,
+  // so a slow first read cannot take a line the shopper added meanwhile off the page.
+  const latest = useRef(0);
 
   useEffect(() => {
     if (!customerId) return;
+    const read = ++latest.current;
     setLines([]);
     void call<{ items: Line[] }>(`/api/shop/carts/${cartId}`, {
       headers: asCustomer(customerId),
     }).then((a) => {
+      if (read !== latest.current) return;
       if (a.ok) setLines(a.body.items);
       setCartDown(!a.ok);
     });
@@ -48,6 +53,7 @@ export function useCart(customerId: string | undefined) {
     async (sku: string, quantity: number) => {
       setLines((current) => setLine(current, sku, quantity));
       if (!customerId) return;
+      const write = ++latest.current;
       const headers = { 'idempotency-key': newKey(), ...asCustomer(customerId) };
       const answer =
         quantity > 0
@@ -61,6 +67,9 @@ export function useCart(customerId: string | undefined) {
               headers,
             });
       setCartDown(!answer.ok);
+      // The cart service's answer is the cart: it also carries what another tab changed.
+      if (answer.ok && write === latest.current && Array.isArray(answer.body?.items))
+        setLines(answer.body.items);
     },
     [cartId, customerId],
   );
