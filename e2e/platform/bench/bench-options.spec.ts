@@ -10,6 +10,8 @@ describe('bench options', () => {
       sloP99Ms: 1_000,
       skipBuild: false,
       tierPriority: true,
+      costOnly: false,
+      repeat: 3,
     });
     expect(benchPlan(options)).toMatchObject({
       stepSeconds: 8,
@@ -39,6 +41,8 @@ describe('bench options', () => {
       skipBuild: true,
       tierPriority: false,
       costRateRps: 30,
+      costOnly: false,
+      repeat: 3,
     });
     const quick = benchPlan(options);
     const full = benchPlan({ ...options, quick: false });
@@ -55,6 +59,24 @@ describe('bench options', () => {
     expect(() => parseBenchOptions(['--slo-ms', '0'])).toThrow(RangeError);
     expect(() => parseBenchOptions(['--cost-rate'])).toThrow(/--cost-rate needs an integer/);
     expect(() => parseBenchOptions(['--cost-rate', '2.5'])).toThrow(/--cost-rate needs/);
+    expect(() => parseBenchOptions(['--cost-only'])).toThrow(/--cost-only needs --cost-rate/);
+    expect(() => parseBenchOptions(['--repeat', '0'])).toThrow(/--repeat needs an integer/);
+    expect(() => parseBenchOptions(['--cost-seconds', '1'])).toThrow(/--cost-seconds needs/);
     expect(() => parseBenchOptions(['--qiuck'])).toThrow(/unknown argument --qiuck\nusage:/);
+  });
+
+  it('when --cost-only is given with a rate, step length and repeats, then the cost step takes that length', () => {
+    const options = parseBenchOptions([
+      '--cost-only',
+      '--cost-rate',
+      '30',
+      '--cost-seconds',
+      '60',
+      '--repeat',
+      '4',
+    ]);
+
+    expect(options).toMatchObject({ costOnly: true, costRateRps: 30, costSeconds: 60, repeat: 4 });
+    expect(benchPlan(options).halfSeconds).toBe(60);
   });
 });

@@ -15,6 +15,16 @@ export interface BenchOptions {
    * two runs (before and after a change) measure their cost at the same rate.
    */
   costRateRps?: number;
+  /**
+   * `--cost-only`: only the platform at rest and cost steps at `--cost-rate` (required): no
+   * capacity search, overload or tracing restarts. For A/B runs of one change: longer steps and
+   * repeats read the cost with less spread than a full run's one short step.
+   */
+  costOnly: boolean;
+  /** `--cost-seconds N`: length of each cost step, s (default: the half-capacity step's). */
+  costSeconds?: number;
+  /** `--repeat N`: cost steps in a `--cost-only` run (default 3). */
+  repeat: number;
 }
 
 /** Durations and rates of one run, derived from the options. */
@@ -54,7 +64,7 @@ export interface BenchPlan {
 }
 
 const USAGE =
-  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>]';
+  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>] [--cost-only [--cost-seconds <s>] [--repeat <n>]]';
 
 /**
  * Parses the benchmark's arguments.
@@ -67,25 +77,31 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     sloP99Ms: 1000,
     skipBuild: false,
     tierPriority: true,
+    costOnly: false,
+    repeat: 3,
   };
-  for (let i = 0; i < args.length; i++) {
+  const integer = (flag: string, min: number, max: number, unit: string) => {
+    const value = Number(args[++i]);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new RangeError(`${flag} needs an integer from ${min} to ${max} (${unit})\n${USAGE}`);
+    return value;
+  };
+  let i = 0;
+  for (; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--json') options.json = true;
     else if (arg === '--quick') options.quick = true;
     else if (arg === '--skip-build') options.skipBuild = true;
     else if (arg === '--no-tier-priority') options.tierPriority = false;
-    else if (arg === '--slo-ms') {
-      const value = Number(args[++i]);
-      if (!Number.isInteger(value) || value < 10 || value > 60_000)
-        throw new RangeError(`--slo-ms needs an integer from 10 to 60000 (ms)\n${USAGE}`);
-      options.sloP99Ms = value;
-    } else if (arg === '--cost-rate') {
-      const value = Number(args[++i]);
-      if (!Number.isInteger(value) || value < 1 || value > 1_000)
-        throw new RangeError(`--cost-rate needs an integer from 1 to 1000 (checkouts/s)\n${USAGE}`);
-      options.costRateRps = value;
-    } else throw new RangeError(`unknown argument ${String(arg)}\n${USAGE}`);
+    else if (arg === '--cost-only') options.costOnly = true;
+    else if (arg === '--slo-ms') options.sloP99Ms = integer(arg, 10, 60_000, 'ms');
+    else if (arg === '--cost-rate') options.costRateRps = integer(arg, 1, 1_000, 'checkouts/s');
+    else if (arg === '--cost-seconds') options.costSeconds = integer(arg, 2, 3_600, 's');
+    else if (arg === '--repeat') options.repeat = integer(arg, 1, 100, 'cost steps');
+    else throw new RangeError(`unknown argument ${String(arg)}\n${USAGE}`);
   }
+  if (options.costOnly && options.costRateRps === undefined)
+    throw new RangeError(`--cost-only needs --cost-rate (the rate of its cost steps)\n${USAGE}`);
   return options;
 }
 
@@ -94,7 +110,7 @@ export function benchPlan(options: BenchOptions): BenchPlan {
   return {
     rates: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 140, 160, 200, 250, 300],
     stepSeconds: options.quick ? 4 : 8,
-    halfSeconds: options.quick ? 6 : 20,
+    halfSeconds: options.costSeconds ?? (options.quick ? 6 : 20),
     comparisonSeconds: options.quick ? 5 : 12,
     warmupSeconds: options.quick ? 2 : 4,
     overloadFactor: 2,

@@ -13,12 +13,13 @@ import {
 import { searchCapacity } from './capacity-search';
 import { benchCustomers, checkoutTraffic } from './checkout-traffic';
 import { CostProbe, type CostStep } from './cost-probe';
+import type { IdleCost } from './platform-cost';
 import { LoadRunner } from './load-runner';
 import { machineContext, settle, type MachineContext } from './machine-context';
 import { RedisCounters } from './redis-counters';
 import { PgCounters } from './pg-counters';
 import { comparePipeline } from './pipeline-comparison';
-import { readCpu, readPssMiB, readRssMiB, SERVICE_GROUPS } from './proc-stat';
+import { readCpu, readPssMiB, readRssMiB, SERVICE_GROUPS, type ProcessGroup } from './proc-stat';
 import type { StepResult } from './step-result';
 import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support/kafka-events';
 
@@ -65,6 +66,13 @@ export async function main(args: string[]): Promise<void> {
     // The state Redis and, where infra:up runs one, the cache Redis (recommendations' answers).
     const redis = new RedisCounters([testEnv().redisUrl, testEnv().redisCacheUrl]);
     onClose(() => redis.close());
+    if (options.costOnly) {
+      const costOnly = await measureCostOnly(platform, skus, options, plan, machine, { pg, redis });
+      process.stdout.write(
+        options.json ? `${JSON.stringify(costOnly)}\n` : `${renderCostOnly(costOnly)}\n`,
+      );
+      return;
+    }
     const result = await measure(platform, skus, options, plan, machine, { pg, redis, receiver });
     // Another run may have started meanwhile: report every platform seen, at the start or end.
     const seen = new Set([
@@ -91,39 +99,9 @@ async function measure(
 ): Promise<CheckoutBenchResult> {
   const started = Date.now();
   const probe = new CostProbe(io.pg, plan.costDrainSeconds, io.redis);
-  const customers = await benchCustomers(platform, `bench-${started.toString(36)}`);
-  const runner = new LoadRunner({
-    origin: platform.url('checkout'),
-    next: checkoutTraffic(skus, customers),
-    okStatus: 201,
-    timeoutMs: plan.requestTimeoutMs,
-    sloMs: options.sloP99Ms,
-    onBusy: (busy) => progress(`(the CPU is still ${busy}% busy after 10 s; measuring anyway)`),
-  });
-  const log = (label: string, s?: StepResult) =>
-    progress(
-      s
-        ? `${label}: ok ${s.ok}/${s.sent}, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, goodput ${s.goodputRps}/s, cpu ${s.cpuBusyPct}% ${JSON.stringify(s.statuses)}`
-        : label,
-    );
-  const logCost = (label: string, c: CostStep) =>
-    progress(
-      `${label}: ${c.cost.cpuMsPerCheckout} CPU ms/checkout ${JSON.stringify(c.cost.cpuMsPerCheckoutByProcess)}, bench ${c.cost.benchCpuMsPerCheckout}; ` +
-        `Postgres ${c.pg.pgRoundTripsPerCheckout} round trips, ${c.pg.pgTransactionsPerCheckout} transactions, Redis ${c.redisCommandsPerCheckout} commands per checkout`,
-    );
+  const runner = await checkoutRunner(platform, skus, options, plan, started);
   try {
-    // At rest: once start-up has settled (consumers joined, any older backlog applied).
-    await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
-      timeoutMs: 180_000,
-      onProgress: progress,
-    });
-    await settle(10_000, 20);
-    await new Promise((r) => setTimeout(r, 1_000));
-    log(`idle: the platform at rest for ${plan.idleSeconds} s`);
-    const idle = await probe.idle(plan.idleSeconds);
-    progress(
-      `idle: ${idle.idleCpuPercent}% of one core ${JSON.stringify(idle.idleCpuPercentByProcess)}`,
-    );
+    const idle = await measureIdle(probe, plan);
 
     log(`warm-up: 10 rps for ${plan.warmupSeconds} s`);
     await runner.step(10, plan.warmupSeconds);
@@ -243,6 +221,151 @@ async function measure(
   }
 }
 
+const log = (label: string, s?: StepResult) =>
+  progress(
+    s
+      ? `${label}: ok ${s.ok}/${s.sent}, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, goodput ${s.goodputRps}/s, cpu ${s.cpuBusyPct}% ${JSON.stringify(s.statuses)}`
+      : label,
+  );
+const logCost = (label: string, c: CostStep) =>
+  progress(
+    `${label}: ${c.cost.cpuMsPerCheckout} CPU ms/checkout ${JSON.stringify(c.cost.cpuMsPerCheckoutByProcess)}, bench ${c.cost.benchCpuMsPerCheckout}; ` +
+      `Postgres ${c.pg.pgRoundTripsPerCheckout} round trips, ${c.pg.pgTransactionsPerCheckout} transactions, Redis ${c.redisCommandsPerCheckout} commands per checkout`,
+  );
+
+/** The open-loop load of signed-in customers placing one-item orders on checkout. */
+async function checkoutRunner(
+  platform: PlatformUnderTest,
+  skus: string[],
+  options: BenchOptions,
+  plan: BenchPlan,
+  started: number,
+): Promise<LoadRunner> {
+  const customers = await benchCustomers(platform, `bench-${started.toString(36)}`);
+  return new LoadRunner({
+    origin: platform.url('checkout'),
+    next: checkoutTraffic(skus, customers),
+    okStatus: 201,
+    timeoutMs: plan.requestTimeoutMs,
+    sloMs: options.sloP99Ms,
+    onBusy: (busy) => progress(`(the CPU is still ${busy}% busy after 10 s; measuring anyway)`),
+  });
+}
+
+/** The platform at rest, once start-up has settled (consumers joined, any older backlog applied). */
+async function measureIdle(probe: CostProbe, plan: BenchPlan): Promise<IdleCost> {
+  await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
+    timeoutMs: 180_000,
+    onProgress: progress,
+  });
+  await settle(10_000, 20);
+  await new Promise((r) => setTimeout(r, 1_000));
+  log(`idle: the platform at rest for ${plan.idleSeconds} s`);
+  const idle = await probe.idle(plan.idleSeconds);
+  progress(
+    `idle: ${idle.idleCpuPercent}% of one core ${JSON.stringify(idle.idleCpuPercentByProcess)}`,
+  );
+  return idle;
+}
+
+/**
+ * `--cost-only`: the platform at rest, a warm-up, then `--repeat` cost steps of
+ * `--cost-seconds` at `--cost-rate`, each after the consumers caught up. The headline figures
+ * are the steps' medians; every step is in `costSteps`.
+ */
+async function measureCostOnly(
+  platform: PlatformUnderTest,
+  skus: string[],
+  options: BenchOptions,
+  plan: BenchPlan,
+  machine: MachineContext,
+  io: { pg: PgCounters; redis: RedisCounters },
+): Promise<CostOnlyResult> {
+  const started = Date.now();
+  const rateRps = options.costRateRps!;
+  const probe = new CostProbe(io.pg, plan.costDrainSeconds, io.redis);
+  const runner = await checkoutRunner(platform, skus, options, plan, started);
+  try {
+    const idle = await measureIdle(probe, plan);
+    const warmupSeconds = Math.max(10, plan.warmupSeconds);
+    log(`warm-up: ${rateRps} rps for ${warmupSeconds} s`);
+    await runner.step(rateRps, warmupSeconds);
+    const steps: CostStep[] = [];
+    for (let i = 1; i <= options.repeat; i++) {
+      await consumersCaughtUp();
+      const c = await probe.step(runner, rateRps, plan.halfSeconds);
+      log(`cost step ${i}/${options.repeat}, ${rateRps} rps for ${plan.halfSeconds} s`, c.step);
+      logCost(`cost step ${i}/${options.repeat}`, c);
+      steps.push(c);
+    }
+    const servicePids = readCpu().pids;
+    const byProcess = Object.keys(steps[0]!.cost.cpuMsPerCheckoutByProcess) as ProcessGroup[];
+    return {
+      costOnly: true,
+      rateRps,
+      stepSeconds: plan.halfSeconds,
+      cpuMsPerCheckout: median(steps.map((c) => c.cost.cpuMsPerCheckout)),
+      cpuMsPerCheckoutByProcess: Object.fromEntries(
+        byProcess.map((p) => [
+          p,
+          median(steps.map((c) => c.cost.cpuMsPerCheckoutByProcess[p] ?? 0)),
+        ]),
+      ),
+      pgRoundTripsPerCheckout: median(steps.map((c) => c.pg.pgRoundTripsPerCheckout)),
+      pgTransactionsPerCheckout: median(steps.map((c) => c.pg.pgTransactionsPerCheckout)),
+      redisCommandsPerCheckout: median(steps.map((c) => c.redisCommandsPerCheckout)),
+      p99Ms: median(steps.map((c) => c.step.p99Ms)),
+      costSteps: steps.map((c) => ({
+        ...c.cost,
+        p50Ms: c.step.p50Ms,
+        p99Ms: c.step.p99Ms,
+        pgRoundTripsPerCheckout: c.pg.pgRoundTripsPerCheckout,
+        pgTransactionsPerCheckout: c.pg.pgTransactionsPerCheckout,
+        redisCommandsPerCheckout: c.redisCommandsPerCheckout,
+      })),
+      idleCpuPercent: idle.idleCpuPercent,
+      idleCpuPercentByProcess: idle.idleCpuPercentByProcess,
+      idleSeconds: idle.seconds,
+      rssMiBServices: round1(sum(SERVICE_GROUPS.flatMap((g) => readRssMiB(servicePids[g])))),
+      tierPriority: options.tierPriority,
+      machine,
+      startedAt: new Date(started).toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+    };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** What a `--cost-only` run reports (`--json`: this object). */
+export interface CostOnlyResult {
+  costOnly: true;
+  rateRps: number;
+  stepSeconds: number;
+  cpuMsPerCheckout: number;
+  cpuMsPerCheckoutByProcess: Record<string, number>;
+  pgRoundTripsPerCheckout: number;
+  pgTransactionsPerCheckout: number;
+  redisCommandsPerCheckout: number;
+  p99Ms: number;
+  costSteps: Record<string, unknown>[];
+  idleCpuPercent: number;
+  idleCpuPercentByProcess: Record<string, number>;
+  idleSeconds: number;
+  rssMiBServices: number;
+  tierPriority: boolean;
+  machine: MachineContext;
+  startedAt: string;
+  durationSeconds: number;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const m = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return Math.round(m * 100) / 100;
+};
+
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -306,4 +429,19 @@ function tracingCostOf(c: CostStep, rateRps: number, restarted: boolean): Tracin
     pgRoundTripsPerCheckout: c.pg.pgRoundTripsPerCheckout,
     pgTransactionsPerCheckout: c.pg.pgTransactionsPerCheckout,
   };
+}
+
+/** The human-readable summary of a `--cost-only` run. */
+function renderCostOnly(r: CostOnlyResult): string {
+  const lines = [
+    `cost only: ${r.costSteps.length} steps of ${r.stepSeconds} s at ${r.rateRps} checkouts/s (medians)`,
+    `  CPU ms per checkout     ${r.cpuMsPerCheckout}  ${JSON.stringify(r.cpuMsPerCheckoutByProcess)}`,
+    `  each step               ${r.costSteps.map((c) => c.cpuMsPerCheckout).join(', ')}`,
+    `  Postgres per checkout   ${r.pgRoundTripsPerCheckout} round trips, ${r.pgTransactionsPerCheckout} transactions`,
+    `  Redis per checkout      ${r.redisCommandsPerCheckout} commands`,
+    `  p99                     ${r.p99Ms} ms`,
+    `  idle                    ${r.idleCpuPercent} % of one core over ${r.idleSeconds} s ${JSON.stringify(r.idleCpuPercentByProcess)}`,
+    `  services' RSS           ${r.rssMiBServices} MiB`,
+  ];
+  return lines.join('\n');
 }
