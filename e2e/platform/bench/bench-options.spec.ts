@@ -12,6 +12,7 @@ describe('bench options', () => {
       tierPriority: true,
       costOnly: false,
       repeat: 3,
+      serviceEnv: {},
     });
     expect(benchPlan(options)).toMatchObject({
       stepSeconds: 8,
@@ -43,6 +44,7 @@ describe('bench options', () => {
       costRateRps: 30,
       costOnly: false,
       repeat: 3,
+      serviceEnv: {},
     });
     const quick = benchPlan(options);
     const full = benchPlan({ ...options, quick: false });
@@ -60,12 +62,14 @@ describe('bench options', () => {
     expect(() => parseBenchOptions(['--cost-rate'])).toThrow(/--cost-rate needs an integer/);
     expect(() => parseBenchOptions(['--cost-rate', '2.5'])).toThrow(/--cost-rate needs/);
     expect(() => parseBenchOptions(['--cost-only'])).toThrow(/--cost-only needs --cost-rate/);
+    expect(() => parseBenchOptions(['--env', 'otel=false'])).toThrow(/--env needs KEY=VALUE/);
+    expect(() => parseBenchOptions(['--env'])).toThrow(/--env needs KEY=VALUE/);
     expect(() => parseBenchOptions(['--repeat', '0'])).toThrow(/--repeat needs an integer/);
     expect(() => parseBenchOptions(['--cost-seconds', '1'])).toThrow(/--cost-seconds needs/);
     expect(() => parseBenchOptions(['--qiuck'])).toThrow(/unknown argument --qiuck\nusage:/);
   });
 
-  it('when --cost-only is given with a rate, step length and repeats, then the cost step takes that length', () => {
+  it('when --cost-only is given with a rate, step length, repeats and service settings, then the cost step takes that length and the settings are kept', () => {
     const options = parseBenchOptions([
       '--cost-only',
       '--cost-rate',
@@ -74,9 +78,14 @@ describe('bench options', () => {
       '60',
       '--repeat',
       '4',
+      '--env',
+      'OTEL_ENABLED=false',
+      '--env',
+      'LOG_FORMAT=a=b',
     ]);
 
     expect(options).toMatchObject({ costOnly: true, costRateRps: 30, costSeconds: 60, repeat: 4 });
+    expect(options.serviceEnv).toEqual({ OTEL_ENABLED: 'false', LOG_FORMAT: 'a=b' });
     expect(benchPlan(options).halfSeconds).toBe(60);
   });
 });

@@ -25,6 +25,11 @@ export interface BenchOptions {
   costSeconds?: number;
   /** `--repeat N`: cost steps in a `--cost-only` run (default 3). */
   repeat: number;
+  /**
+   * `--env KEY=VALUE` (repeatable): set in every service's environment, over the run's own
+   * settings, to price a setting without a code change (e.g. `--env OTEL_ENABLED=false`).
+   */
+  serviceEnv: Record<string, string>;
 }
 
 /** Durations and rates of one run, derived from the options. */
@@ -64,7 +69,7 @@ export interface BenchPlan {
 }
 
 const USAGE =
-  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>] [--cost-only [--cost-seconds <s>] [--repeat <n>]]';
+  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>] [--cost-only [--cost-seconds <s>] [--repeat <n>]] [--env KEY=VALUE ...]';
 
 /**
  * Parses the benchmark's arguments.
@@ -79,6 +84,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     tierPriority: true,
     costOnly: false,
     repeat: 3,
+    serviceEnv: {},
   };
   const integer = (flag: string, min: number, max: number, unit: string) => {
     const value = Number(args[++i]);
@@ -98,7 +104,11 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     else if (arg === '--cost-rate') options.costRateRps = integer(arg, 1, 1_000, 'checkouts/s');
     else if (arg === '--cost-seconds') options.costSeconds = integer(arg, 2, 3_600, 's');
     else if (arg === '--repeat') options.repeat = integer(arg, 1, 100, 'cost steps');
-    else throw new RangeError(`unknown argument ${String(arg)}\n${USAGE}`);
+    else if (arg === '--env') {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(args[++i] ?? '');
+      if (!match) throw new RangeError(`--env needs KEY=VALUE (an upper-case key)\n${USAGE}`);
+      options.serviceEnv[match[1]!] = match[2]!;
+    } else throw new RangeError(`unknown argument ${String(arg)}\n${USAGE}`);
   }
   if (options.costOnly && options.costRateRps === undefined)
     throw new RangeError(`--cost-only needs --cost-rate (the rate of its cost steps)\n${USAGE}`);

@@ -59,7 +59,10 @@ export async function main(args: string[]): Promise<void> {
     tierPriority: options.tierPriority,
     samplingRatio: plan.samplingRatio,
     progress,
+    env: Object.fromEntries(SERVICES.map((name) => [name, options.serviceEnv])),
   };
+  if (Object.keys(options.serviceEnv).length > 0)
+    progress(`every service runs with ${JSON.stringify(options.serviceEnv)} (--env)`);
   await withBenchPlatform(run, async ({ platform, receiver, skus, onClose }) => {
     const pg = new PgCounters(testEnv().databaseUrl, (s) => platform.url(s));
     onClose(() => pg.close());
