@@ -18,6 +18,7 @@ export const PLATFORM_KEYS: Readonly<Record<string, string>> = {
   DATABASE_POOL_MAX: 'databasePoolMax',
   REDIS_URL: 'redisUrl',
   KAFKA_BROKERS: 'kafkaBrokers',
+  KAFKA_FETCH_MAX_WAIT_MS: 'kafkaFetchMaxWaitMs',
   RATE_LIMIT_PER_CLIENT_PER_SECOND: 'rateLimitPerClient',
   IDEMPOTENCY_TTL_SECONDS: 'idempotencyTtlSeconds',
   IDEMPOTENCY_LOCK_TIMEOUT_MS: 'idempotencyLockTimeout',
@@ -153,6 +154,22 @@ export function serviceShapeProblems(
     problems.push(
       "runs a Kafka consumer without BackgroundConsumer from '@rc/messaging' (it ensures the topics, retries the start with backoff while the service serves, and exits on a fatal error)",
     );
+  }
+  // Its fetch wait is the platform key (idle fetches against stop time), not a number of its own.
+  if (consumes && extended !== undefined) {
+    if (!/^\s+KAFKA_FETCH_MAX_WAIT_MS:/m.test(extended)) {
+      problems.push(
+        `${configPath}: runs a Kafka consumer without KAFKA_FETCH_MAX_WAIT_MS (serviceKeys.kafkaFetchMaxWaitMs())`,
+      );
+    } else if (
+      !production.some(([, text]) =>
+        /\bmaxWaitTimeMs:\s*config\.KAFKA_FETCH_MAX_WAIT_MS\b/.test(text),
+      )
+    ) {
+      problems.push(
+        'runs a Kafka consumer whose fetch wait is not its KAFKA_FETCH_MAX_WAIT_MS (maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS)',
+      );
+    }
   }
   for (const [path, text] of production) {
     const hook = /\b(onApplicationBootstrap|onModuleInit)\s*\(/.exec(text);

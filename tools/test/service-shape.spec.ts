@@ -95,6 +95,7 @@ describe('serviceShapeProblems', () => {
         '    NODE_ENV: serviceKeys.nodeEnv(),',
         "    REDIS_URL: serviceKeys.redisUrl('state'),",
         '    KAFKA_BROKERS: serviceKeys.kafkaBrokers(),',
+        '    KAFKA_FETCH_MAX_WAIT_MS: serviceKeys.kafkaFetchMaxWaitMs(),',
         '    ...serviceKeys.kafkaSecurity(),',
         '  })',
         "  .superRefine((c, ctx) => refuseDevelopmentDefaults(c, ctx, { REDIS_URL: 'x' }));",
@@ -106,7 +107,9 @@ describe('serviceShapeProblems', () => {
         'export const demoConsumerProvider: Provider = {',
         '  provide: BackgroundConsumer,',
         '  useFactory: (shutdown: ShutdownRegistry) => {',
-        '    const consumer = new BackgroundConsumer({ create: (onFatal) => new EventConsumer({ onFatal }) });',
+        '    const consumer = new BackgroundConsumer({',
+        '      create: (onFatal) => new EventConsumer({ maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS, onFatal }),',
+        '    });',
         '    consumer.start();',
         "    shutdown.onShutdown('orders-consumer', () => consumer.stop());",
         '    return consumer;',
@@ -162,7 +165,7 @@ describe('serviceShapeProblems', () => {
   it('when a consumer runs without BackgroundConsumer or a worker without BackgroundLoop, then each is named', () => {
     const sources = without(
       'src/demo.workers.ts',
-      "const consumer = new EventConsumer({});\nvoid consumer.start();\nshutdown.onShutdown('c', () => consumer.stop());",
+      "const consumer = new EventConsumer({ maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS });\nvoid consumer.start();\nshutdown.onShutdown('c', () => consumer.stop());",
     );
     sources.set('src/infrastructure/sweep.worker.ts', 'setInterval(() => sweep(), 1000);');
 
@@ -171,6 +174,28 @@ describe('serviceShapeProblems', () => {
       "src/infrastructure/sweep.worker.ts: a periodic worker not run by BackgroundLoop from '@rc/platform'",
     ]);
   });
+
+  it.each([
+    [
+      'src/config/demo.config.ts',
+      '    KAFKA_FETCH_MAX_WAIT_MS: serviceKeys.kafkaFetchMaxWaitMs(),\n',
+      '',
+      'src/config/demo.config.ts: runs a Kafka consumer without KAFKA_FETCH_MAX_WAIT_MS (serviceKeys.kafkaFetchMaxWaitMs())',
+    ],
+    [
+      'src/demo.workers.ts',
+      'maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS',
+      'maxWaitTimeMs: 1_000',
+      'runs a Kafka consumer whose fetch wait is not its KAFKA_FETCH_MAX_WAIT_MS (maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS)',
+    ],
+  ])(
+    "when a consumer's fetch wait is not KAFKA_FETCH_MAX_WAIT_MS (%s changed), then what is missing is named",
+    (path, from, to, problem) => {
+      const changed = GOOD.get(path)!.replace(from, to);
+
+      expect(serviceShapeProblems('demo', without(path, changed))).toEqual([problem]);
+    },
+  );
 
   it('when background work is started without registering its stop, then the file is named', () => {
     const sources = without(
@@ -208,8 +233,8 @@ describe('serviceShapeProblems', () => {
 
   it("when a service exits on a consumer's fatal error by hand, then the file is named", () => {
     const workers = GOOD.get('src/demo.workers.ts')!.replace(
-      'new EventConsumer({ onFatal })',
-      'new EventConsumer({ onFatal: () => process.exit(1) })',
+      'onFatal }),',
+      'onFatal: () => process.exit(1) }),',
     );
 
     expect(serviceShapeProblems('demo', without('src/demo.workers.ts', workers))).toEqual([

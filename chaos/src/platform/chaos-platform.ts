@@ -5,6 +5,7 @@ import {
   PlatformUnderTest,
   ServiceProcess,
   serviceTokenEnv,
+  TEST_KAFKA_FETCH_MAX_WAIT_MS,
   testEnv,
 } from '@rc/testing';
 import { PROXIES, type ServiceName } from '../activities/catalogue';
@@ -300,6 +301,7 @@ export class ChaosPlatform {
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       ADMIN_TOKEN: this.adminToken,
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
+      KAFKA_FETCH_MAX_WAIT_MS: TEST_KAFKA_FETCH_MAX_WAIT_MS,
       ...(
         serviceTokenEnv(
           this.under().checkoutServiceKey,

@@ -4,7 +4,12 @@
  * and Redis key spaces, Kafka test helpers (topics, groups, reading what was published), polling
  * and metric reading, an OTLP/HTTP trace receiver, the check of a service's OpenAPI document.
  */
-export { serviceTestEnv, type TestEnv, testEnv } from './config/test-env';
+export {
+  serviceTestEnv,
+  TEST_KAFKA_FETCH_MAX_WAIT_MS,
+  type TestEnv,
+  testEnv,
+} from './config/test-env';
 export {
   InfrastructureUnavailableError,
   requireKafka,

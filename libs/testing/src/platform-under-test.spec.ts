@@ -7,8 +7,10 @@ const FAKE_MAIN = `
 const http = require('node:http');
 const server = http.createServer((req, res) => {
   if (req.url === '/env') {
-    const { LOG_LEVEL, INVENTORY_URL, FEATURE } = process.env;
-    return res.end(JSON.stringify({ pid: process.pid, LOG_LEVEL, INVENTORY_URL, FEATURE }));
+    const { LOG_LEVEL, INVENTORY_URL, KAFKA_FETCH_MAX_WAIT_MS, FEATURE } = process.env;
+    return res.end(
+      JSON.stringify({ pid: process.pid, LOG_LEVEL, INVENTORY_URL, KAFKA_FETCH_MAX_WAIT_MS, FEATURE }),
+    );
   }
   res.end();
 });
@@ -50,6 +52,8 @@ describe('PlatformUnderTest', () => {
       expect(after).toMatchObject({
         LOG_LEVEL: 'warn',
         INVENTORY_URL: `http://127.0.0.1:${portBase + 3}`,
+        // Consumers stop within a 1 s fetch, not the services' 5 s default.
+        KAFKA_FETCH_MAX_WAIT_MS: '1000',
         FEATURE: 'off',
       });
       expect(after.pid).not.toBe(before.pid);

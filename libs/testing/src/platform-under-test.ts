@@ -1,6 +1,6 @@
 import { type PlatformService, PLATFORM_SERVICES, TIER_NICENESS } from './platform-services';
 import { ServiceProcess } from './service-process';
-import { testEnv } from './config/test-env';
+import { TEST_KAFKA_FETCH_MAX_WAIT_MS, testEnv } from './config/test-env';
 import { acquirePlatformLock } from './platform-lock';
 import { customerTokenEnv, serviceTokenEnv, testServiceKeyPair } from './service-token-keys';
 
@@ -191,6 +191,8 @@ export class PlatformUnderTest {
       ADMIN_TOKEN: this.adminToken,
       // Experiments burn CPU and crash processes through the admin API (cpu, exit rules).
       ALLOW_DESTRUCTIVE_FAULTS: 'true',
+      // Tests stop and restart services often; a consumer's stop waits for its fetch in flight.
+      KAFKA_FETCH_MAX_WAIT_MS: TEST_KAFKA_FETCH_MAX_WAIT_MS,
     };
     const database = (db: string) => ({ DATABASE_URL: withDatabase(env.databaseUrl, db) });
     const tokens = serviceTokenEnv(this.checkoutServiceKey, this.inventoryServiceKey);

@@ -64,6 +64,7 @@ export const analyticsConsumerProvider: Provider = {
           handlers,
           batchHandler,
           maxAttempts: config.ANALYTICS_MAX_ATTEMPTS,
+          maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
           registry: metrics.registry,
           logger: log,
           faults,

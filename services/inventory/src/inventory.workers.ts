@@ -157,8 +157,8 @@ const orderConsumerProvider: Provider = {
           topics: [config.ORDERS_TOPIC],
           handlers,
           batchHandler,
-          // A stop waits for the fetch in flight: 1 s bounds the shutdown delay it adds.
-          maxWaitTimeMs: 1_000,
+          // A stop waits for the fetch in flight (see KAFKA_FETCH_MAX_WAIT_MS).
+          maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
           // A fetch answers as soon as one order event is there: a batch transaction holds the
           // stock rows of its orders until it commits, and reserves (the checkout path) wait on
           // them, so batches here only form from what arrived during the previous transaction.

@@ -62,6 +62,7 @@ export const recommendationsConsumerProvider: Provider = {
           groupId: config.RECO_CONSUMER_GROUP,
           topics: [config.RECO_ORDERS_TOPIC],
           handlers,
+          maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
           registry: metrics.registry,
           logger: log,
           faults,

@@ -43,8 +43,11 @@ export interface EventConsumerOptions {
   heartbeatIntervalMs?: number;
   /**
    * Longest a fetch waits on the broker for new messages, ms (default 1 000; kafkajs' own is
-   * 5 000). A stop or halt waits for the fetch in flight, so this bounds shutdown time: an idle
-   * consumer otherwise holds a SIGTERM up for ~5 s, for one empty fetch per second saved.
+   * 5 000). A stop or halt waits for the fetch in flight, so this bounds the time a stop adds; at
+   * rest the consumer sends one empty fetch per wait. Keep it well under `sessionTimeoutMs`:
+   * kafkajs heartbeats only between fetches. The services set it from their
+   * `KAFKA_FETCH_MAX_WAIT_MS` (@rc/platform; 5 s by default, fewer idle fetches for slower
+   * stops); the default here keeps the stops of tests and tools short.
    */
   maxWaitTimeMs?: number;
   /**

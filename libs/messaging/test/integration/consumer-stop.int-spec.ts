@@ -16,8 +16,9 @@ describe('event consumer shutdown', () => {
     await bed?.remove();
   });
 
-  it('when an idle consumer with the default fetch wait is stopped, then the stop takes about a second, not the five of a kafkajs fetch', async () => {
-    // Arrange: the test group timings, but the library's own fetch wait
+  it("when an idle consumer with the library's default fetch wait is stopped, then the stop takes about a second, not the five of a kafkajs fetch", async () => {
+    // Arrange: the test group timings, but the library's own fetch wait (the services pass
+    // KAFKA_FETCH_MAX_WAIT_MS instead, 5 s by default)
     const { maxWaitTimeMs: _testFetchWait, ...groupTimings } = FAST_GROUP;
     const consumer = new EventConsumer({
       kafka,

@@ -13,5 +13,10 @@ export {
   redactConfig,
 } from './load-config';
 export { DEVELOPMENT_ADMIN_TOKEN, commaList, jsonText, envInt } from './env-parsers';
-export { refuseDevelopmentDefaults, refuseSuperuserDatabase, serviceKeys } from './service-keys';
+export {
+  DEFAULT_KAFKA_FETCH_MAX_WAIT_MS,
+  refuseDevelopmentDefaults,
+  refuseSuperuserDatabase,
+  serviceKeys,
+} from './service-keys';
 export { ADMIN_PORT_OFFSET, adminAddress, type AdminAddress } from './admin-address';

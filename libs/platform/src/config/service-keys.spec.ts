@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { isSecret } from './config-schema';
 import { redactConfig } from './load-config';
 import { DEVELOPMENT_ADMIN_TOKEN } from './env-parsers';
-import { refuseDevelopmentDefaults, serviceKeys } from './service-keys';
+import { loadConfig } from './load-config';
+import {
+  DEFAULT_KAFKA_FETCH_MAX_WAIT_MS,
+  refuseDevelopmentDefaults,
+  serviceKeys,
+} from './service-keys';
 
 /** A schema as a service writes one: shared key definitions, named by the service. */
 const schema = z
@@ -11,6 +16,7 @@ const schema = z
     DATABASE_POOL_MAX: serviceKeys.databasePoolMax(),
     DATABASE_URL: serviceKeys.databaseUrl('rc_demo', 'The demo database.'),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    KAFKA_FETCH_MAX_WAIT_MS: serviceKeys.kafkaFetchMaxWaitMs(),
     KAFKA_SECURITY_PROTOCOL: serviceKeys.kafkaSecurityProtocol(),
     KAFKA_SASL_MECHANISM: serviceKeys.kafkaSaslMechanism(),
     KAFKA_SASL_USERNAME: serviceKeys.kafkaSaslUsername(),
@@ -42,6 +48,7 @@ describe('shared service config keys', () => {
       DATABASE_URL: 'postgres://rc_demo@127.0.0.1:5432/rc_demo',
       DATABASE_POOL_MAX: 20,
       KAFKA_BROKERS: ['127.0.0.1:9092'],
+      KAFKA_FETCH_MAX_WAIT_MS: 5_000,
       KAFKA_SECURITY_PROTOCOL: 'plaintext',
       RATE_LIMIT_PER_CLIENT_PER_SECOND: 1_000,
       IDEMPOTENCY_TTL_SECONDS: 86_400,
@@ -86,6 +93,29 @@ describe('shared service config keys', () => {
       'b:9092',
     ]);
   });
+
+  it('when KAFKA_FETCH_MAX_WAIT_MS is set within 100 ms to 10 s, then it is the fetch wait; the default is kafkajs’ 5 s', () => {
+    // Act / Assert
+    expect(DEFAULT_KAFKA_FETCH_MAX_WAIT_MS).toBe(5_000);
+    expect(schema.parse({ KAFKA_FETCH_MAX_WAIT_MS: '1000' }).KAFKA_FETCH_MAX_WAIT_MS).toBe(1_000);
+    expect(schema.parse({ KAFKA_FETCH_MAX_WAIT_MS: '100' }).KAFKA_FETCH_MAX_WAIT_MS).toBe(100);
+    expect(schema.parse({ KAFKA_FETCH_MAX_WAIT_MS: '10000' }).KAFKA_FETCH_MAX_WAIT_MS).toBe(10_000);
+  });
+
+  it.each([
+    ['99', 'Too small: expected number to be >=100'],
+    ['10001', 'Too big: expected number to be <=10000'],
+    ['1.5', 'Invalid input: expected int, received number'],
+  ])(
+    'when KAFKA_FETCH_MAX_WAIT_MS is %s, then the config is refused naming the key and its bound',
+    (value, problem) => {
+      // Act
+      const load = () => loadConfig(schema, { KAFKA_FETCH_MAX_WAIT_MS: value });
+
+      // Assert
+      expect(load).toThrow(`KAFKA_FETCH_MAX_WAIT_MS: ${problem}, got "${value}" (Longest a Kafka`);
+    },
+  );
 
   it('when Kafka security keys are set, then they are kept and the SASL password is a secret', () => {
     // Arrange

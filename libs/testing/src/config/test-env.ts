@@ -24,6 +24,13 @@ export function testEnv(env: NodeJS.ProcessEnv = process.env): TestEnv {
 }
 
 /**
+ * `KAFKA_FETCH_MAX_WAIT_MS` of every service a test runs: tests stop and restart services often,
+ * and a consumer's stop waits for its fetch in flight, so 1 s instead of the services' 5 s
+ * default. A service without a consumer ignores the key.
+ */
+export const TEST_KAFKA_FETCH_MAX_WAIT_MS = '1000';
+
+/**
  * The environment of a service a test starts in-process: any free loopback port, and the test
  * Redis and Kafka. Spread it first, then the service's own keys (its database, topics, tokens).
  */
@@ -33,5 +40,6 @@ export function serviceTestEnv(env: TestEnv = testEnv()): Record<string, string>
     HOST: '127.0.0.1',
     REDIS_URL: env.redisUrl,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    KAFKA_FETCH_MAX_WAIT_MS: TEST_KAFKA_FETCH_MAX_WAIT_MS,
   };
 }

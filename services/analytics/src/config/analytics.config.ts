@@ -34,6 +34,9 @@ export const analyticsConfigSchema = platformConfigSchema
       'Redis of the shared per-client rate limit (a local limit applies while it is down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    KAFKA_FETCH_MAX_WAIT_MS: serviceKeys.kafkaFetchMaxWaitMs(
+      'Longest a Kafka fetch waits for new messages, ms: a stop waits for the fetch in flight; at light traffic an event may wait this long.',
+    ),
     ...serviceKeys.kafkaSecurity(),
     HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
     INBOX_RETENTION_MS: serviceKeys.inboxRetentionMs(),

@@ -24,6 +24,7 @@ export interface AnalyticsConsumerOptions {
   /** Group timings and lag sampling (tests make them short). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for new messages (the service's KAFKA_FETCH_MAX_WAIT_MS). */
   maxWaitTimeMs?: number;
   lagSampleIntervalMs?: number;
   backoff?: { baseMs: number; maxMs: number };
@@ -35,8 +36,9 @@ export interface AnalyticsConsumerOptions {
  * The one consumer of analytics, a member of group `groupId` on every domain topic. Offsets
  * are committed only after the inbox transaction committed (or the message is in its DLQ), so
  * while analytics is down or slow, events simply wait in Kafka (lag grows) and nothing
- * upstream notices. Fetches gather up to 16 KiB or wait up to 1 s (the library's defaults),
- * and each fetched partition batch is applied in one transaction by `batchHandler`.
+ * upstream notices. Fetches gather up to 16 KiB (the library's default) or wait up to
+ * `maxWaitTimeMs` (the service passes KAFKA_FETCH_MAX_WAIT_MS), and each fetched partition batch
+ * is applied in one transaction by `batchHandler`.
  */
 export function createAnalyticsConsumer(options: AnalyticsConsumerOptions): EventConsumer {
   return new EventConsumer({

@@ -21,6 +21,7 @@ describe('inventory config', () => {
       DATABASE_URL: 'postgres://rc_inventory@127.0.0.1:5432/rc_inventory',
       KAFKA_BROKERS: ['127.0.0.1:9092'],
       KAFKA_SECURITY_PROTOCOL: 'plaintext',
+      KAFKA_FETCH_MAX_WAIT_MS: 5_000,
       RESERVATION_DEFAULT_TTL_SECONDS: 900,
       EXPIRY_RECHECK_INTERVAL_MS: 30_000,
       CHECKOUT_URL: 'http://127.0.0.1:3000',
@@ -43,6 +44,7 @@ describe('inventory config', () => {
       loadWithKeys({
         PORT: 'x',
         FAULT_RULES: '[',
+        KAFKA_FETCH_MAX_WAIT_MS: '30000', // past 10 s an idle member misses its session
         ADMIN_TOKEN: 'short-secret',
       });
     } catch (e) {
@@ -53,6 +55,7 @@ describe('inventory config', () => {
     const message = (error as Error).message;
     expect(message).toMatch(/PORT/);
     expect(message).toMatch(/FAULT_RULES: must be valid JSON/);
+    expect(message).toMatch(/KAFKA_FETCH_MAX_WAIT_MS: Too big: expected number to be <=10000/);
     expect(message).toMatch(/ADMIN_TOKEN/);
     expect(message).not.toContain('short-secret');
   });

@@ -31,6 +31,7 @@ export const inventoryConfigSchema = platformConfigSchema
       'Redis for the shared per-client rate limit buckets (fail-open when down).',
     ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    KAFKA_FETCH_MAX_WAIT_MS: serviceKeys.kafkaFetchMaxWaitMs(),
     ...serviceKeys.kafkaSecurity(),
     HOUSEKEEPING_INTERVAL_MS: serviceKeys.housekeepingIntervalMs(),
     OUTBOX_RETENTION_MS: serviceKeys.outboxRetentionMs(),

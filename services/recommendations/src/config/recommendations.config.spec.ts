@@ -17,6 +17,7 @@ describe('recommendations config', () => {
       RECO_CONSUMER_GROUP: 'recommendations',
       REDIS_URL: 'redis://127.0.0.1:6379',
       REDIS_CACHE_URL: 'redis://127.0.0.1:6380',
+      KAFKA_FETCH_MAX_WAIT_MS: 5_000,
     });
     expect(config.RECO_STATIC_BESTSELLERS.length).toBeGreaterThan(0);
   });
@@ -70,6 +71,12 @@ describe('recommendations config', () => {
       loadConfig(recommendationsConfigSchema, { RECO_STATIC_BESTSELLERS: 'A, B ,C' })
         .RECO_STATIC_BESTSELLERS,
     ).toEqual(['A', 'B', 'C']);
+  });
+
+  it('when the fetch wait is under 100 ms, then it refuses to start naming KAFKA_FETCH_MAX_WAIT_MS', () => {
+    expect(() =>
+      loadConfig(recommendationsConfigSchema, { KAFKA_FETCH_MAX_WAIT_MS: '99' }),
+    ).toThrow(/KAFKA_FETCH_MAX_WAIT_MS: Too small: expected number to be >=100/);
   });
 
   it('when Kafka is sasl_ssl without credentials, then it refuses to start naming the SASL keys', () => {

@@ -81,6 +81,9 @@ export const recommendationsConfigSchema = platformConfigSchema
         'After Redis proved failing or slow, how long the fallbacks answer before Redis is probed again.',
       ),
     KAFKA_BROKERS: serviceKeys.kafkaBrokers(),
+    KAFKA_FETCH_MAX_WAIT_MS: serviceKeys.kafkaFetchMaxWaitMs(
+      'Longest a Kafka fetch waits for new messages, ms: a stop waits for the fetch in flight; at light traffic an event may wait this long.',
+    ),
     ...serviceKeys.kafkaSecurity(),
     RECO_ORDERS_TOPIC: z
       .string()
