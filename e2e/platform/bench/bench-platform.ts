@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_FETCH_MAX_WAIT_MS } from '@rc/platform';
 import {
   OtlpReceiver,
   PLATFORM_SERVICES,
@@ -70,6 +71,9 @@ export async function withBenchPlatform<T>(
           OTEL_ENABLED: 'true',
           OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
           OTEL_SAMPLING_RATIO: String(options.samplingRatio),
+          // The services' own fetch wait, not the test platforms' 1 s (set for quick stops):
+          // the bench measures what a deployment runs, idle fetches included.
+          KAFKA_FETCH_MAX_WAIT_MS: String(DEFAULT_KAFKA_FETCH_MAX_WAIT_MS),
           ...options.env?.[name],
         },
       ]),
