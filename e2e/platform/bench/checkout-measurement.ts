@@ -256,25 +256,27 @@ async function checkoutRunner(
 }
 
 /** The platform at rest, once start-up has settled (consumers joined, any older backlog applied). */
-async function measureIdle(probe: CostProbe, plan: BenchPlan): Promise<IdleCost> {
+async function measureIdle(probe: CostProbe, plan: BenchPlan, when = ''): Promise<IdleCost> {
   await waitForGroupsCaughtUp(PLATFORM_CONSUMER_GROUPS, {
     timeoutMs: 180_000,
     onProgress: progress,
   });
   await settle(10_000, 20);
   await new Promise((r) => setTimeout(r, 1_000));
-  log(`idle: the platform at rest for ${plan.idleSeconds} s`);
+  const label = when ? `idle ${when}` : 'idle';
+  log(`${label}: the platform at rest for ${plan.idleSeconds} s`);
   const idle = await probe.idle(plan.idleSeconds);
   progress(
-    `idle: ${idle.idleCpuPercent}% of one core ${JSON.stringify(idle.idleCpuPercentByProcess)}`,
+    `${label}: ${idle.idleCpuPercent}% of one core ${JSON.stringify(idle.idleCpuPercentByProcess)}`,
   );
   return idle;
 }
 
 /**
- * `--cost-only`: the platform at rest, a warm-up, then `--repeat` cost steps of
- * `--cost-seconds` at `--cost-rate`, each after the consumers caught up. The headline figures
- * are the steps' medians; every step is in `costSteps`.
+ * `--cost-only`: the platform at rest, a 30 s warm-up, then `--repeat` cost steps of
+ * `--cost-seconds` at `--cost-rate`, each after the consumers caught up, then the platform at
+ * rest once more (warm). The headline figures are the steps' medians; every step is in
+ * `costSteps`.
  */
 async function measureCostOnly(
   platform: PlatformUnderTest,
@@ -290,7 +292,7 @@ async function measureCostOnly(
   const runner = await checkoutRunner(platform, skus, options, plan, started);
   try {
     const idle = await measureIdle(probe, plan);
-    const warmupSeconds = Math.max(10, plan.warmupSeconds);
+    const warmupSeconds = Math.max(30, plan.warmupSeconds);
     log(`warm-up: ${rateRps} rps for ${warmupSeconds} s`);
     await runner.step(rateRps, warmupSeconds);
     const steps: CostStep[] = [];
@@ -301,6 +303,9 @@ async function measureCostOnly(
       logCost(`cost step ${i}/${options.repeat}`, c);
       steps.push(c);
     }
+    // At rest again, warm: start-up's JIT and first connections are behind it now.
+    await consumersCaughtUp();
+    const idleAfter = await measureIdle(probe, plan, 'after the cost steps');
     const servicePids = readCpu().pids;
     const byProcess = Object.keys(steps[0]!.cost.cpuMsPerCheckoutByProcess) as ProcessGroup[];
     return {
@@ -329,6 +334,8 @@ async function measureCostOnly(
       idleCpuPercent: idle.idleCpuPercent,
       idleCpuPercentByProcess: idle.idleCpuPercentByProcess,
       idleSeconds: idle.seconds,
+      idleAfterLoadCpuPercent: idleAfter.idleCpuPercent,
+      idleAfterLoadCpuPercentByProcess: idleAfter.idleCpuPercentByProcess,
       rssMiBServices: round1(sum(SERVICE_GROUPS.flatMap((g) => readRssMiB(servicePids[g])))),
       tierPriority: options.tierPriority,
       machine,
@@ -355,6 +362,9 @@ export interface CostOnlyResult {
   idleCpuPercent: number;
   idleCpuPercentByProcess: Record<string, number>;
   idleSeconds: number;
+  /** The platform at rest once more, after the cost steps (warm), % of one core. */
+  idleAfterLoadCpuPercent: number;
+  idleAfterLoadCpuPercentByProcess: Record<string, number>;
   rssMiBServices: number;
   tierPriority: boolean;
   machine: MachineContext;
@@ -444,6 +454,7 @@ function renderCostOnly(r: CostOnlyResult): string {
     `  Redis per checkout      ${r.redisCommandsPerCheckout} commands`,
     `  p99                     ${r.p99Ms} ms`,
     `  idle                    ${r.idleCpuPercent} % of one core over ${r.idleSeconds} s ${JSON.stringify(r.idleCpuPercentByProcess)}`,
+    `  idle after the steps    ${r.idleAfterLoadCpuPercent} % ${JSON.stringify(r.idleAfterLoadCpuPercentByProcess)}`,
     `  services' RSS           ${r.rssMiBServices} MiB`,
   ];
   return lines.join('\n');
