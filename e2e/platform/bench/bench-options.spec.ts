@@ -66,6 +66,7 @@ describe('bench options', () => {
     expect(() => parseBenchOptions(['--env'])).toThrow(/--env needs KEY=VALUE/);
     expect(() => parseBenchOptions(['--repeat', '0'])).toThrow(/--repeat needs an integer/);
     expect(() => parseBenchOptions(['--cost-seconds', '1'])).toThrow(/--cost-seconds needs/);
+    expect(() => parseBenchOptions(['--idle-seconds', '4'])).toThrow(/--idle-seconds needs/);
     expect(() => parseBenchOptions(['--qiuck'])).toThrow(/unknown argument --qiuck\nusage:/);
   });
 
@@ -78,6 +79,8 @@ describe('bench options', () => {
       '60',
       '--repeat',
       '4',
+      '--idle-seconds',
+      '90',
       '--env',
       'OTEL_ENABLED=false',
       '--env',
@@ -86,6 +89,6 @@ describe('bench options', () => {
 
     expect(options).toMatchObject({ costOnly: true, costRateRps: 30, costSeconds: 60, repeat: 4 });
     expect(options.serviceEnv).toEqual({ OTEL_ENABLED: 'false', LOG_FORMAT: 'a=b' });
-    expect(benchPlan(options).halfSeconds).toBe(60);
+    expect(benchPlan(options)).toMatchObject({ halfSeconds: 60, idleSeconds: 90 });
   });
 });

@@ -25,6 +25,8 @@ export interface BenchOptions {
   costSeconds?: number;
   /** `--repeat N`: cost steps in a `--cost-only` run (default 3). */
   repeat: number;
+  /** `--idle-seconds N`: length of each reading of the platform at rest, s (default 30; 10 with --quick). */
+  idleSeconds?: number;
   /**
    * `--env KEY=VALUE` (repeatable): set in every service's environment, over the run's own
    * settings, to price a setting without a code change (e.g. `--env OTEL_ENABLED=false`).
@@ -69,7 +71,7 @@ export interface BenchPlan {
 }
 
 const USAGE =
-  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>] [--cost-only [--cost-seconds <s>] [--repeat <n>]] [--env KEY=VALUE ...]';
+  'usage: npm run bench:checkout -- [--json] [--quick] [--slo-ms <ms>] [--skip-build] [--no-tier-priority] [--cost-rate <rps>] [--cost-only [--cost-seconds <s>] [--repeat <n>]] [--idle-seconds <s>] [--env KEY=VALUE ...]';
 
 /**
  * Parses the benchmark's arguments.
@@ -104,6 +106,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     else if (arg === '--cost-rate') options.costRateRps = integer(arg, 1, 1_000, 'checkouts/s');
     else if (arg === '--cost-seconds') options.costSeconds = integer(arg, 2, 3_600, 's');
     else if (arg === '--repeat') options.repeat = integer(arg, 1, 100, 'cost steps');
+    else if (arg === '--idle-seconds') options.idleSeconds = integer(arg, 5, 3_600, 's');
     else if (arg === '--env') {
       const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(args[++i] ?? '');
       if (!match) throw new RangeError(`--env needs KEY=VALUE (an upper-case key)\n${USAGE}`);
@@ -127,7 +130,7 @@ export function benchPlan(options: BenchOptions): BenchPlan {
     requestTimeoutMs: 10_000,
     maxErrorRatio: 0.001,
     sheddingFactors: [3, 5],
-    idleSeconds: options.quick ? 10 : 30,
+    idleSeconds: options.idleSeconds ?? (options.quick ? 10 : 30),
     costDrainSeconds: options.quick ? 2 : 3,
     tracingWarmupSeconds: options.quick ? 2 : 8,
     tracingSeconds: options.quick ? 4 : 15,
