@@ -80,8 +80,9 @@ export const DEFAULT_KAFKA_FETCH_MAX_WAIT_MS = 5_000;
  * `KAFKA_FETCH_MAX_WAIT_MS`: longest a consumer's fetch waits on the broker for new messages
  * (kafkajs `maxWaitTimeInMs`), 100 ms to 10 s, {@link DEFAULT_KAFKA_FETCH_MAX_WAIT_MS} (5 s) by
  * default. The trade-off is idle fetch rate against stop time. At rest a consumer sends one empty
- * fetch per wait: measured over 60 s idle, at 1 s the broker spent 2.77 % of a core, inventory
- * 0.73 %, recommendations 0.62 %; at 5 s 1.77 %, 0.43 % and 0.32 %. The price: a stop waits for
+ * fetch per wait: the platform at rest (60 s, warm, `bench:checkout --cost-only`) read 3.95 % of
+ * one core at 1 s and 3.48 % at 5 s (the broker 1.42 → 1.30, recommendations 0.47 → 0.28,
+ * inventory 0.43 → 0.35, analytics 0.37 → 0.30). The price: a stop waits for
  * the fetch in flight, so a SIGTERM takes up to this long more (at 5 s, stops measured 4.0 s for
  * analytics, 4.3 s recommendations, 2.5 s inventory), and an idle member hears of a rebalance
  * only after its fetch. A consumer with `minBytes` above 1 (analytics, recommendations) also
