@@ -169,11 +169,7 @@ describe('pg and ioredis tracing by sampling decision, against the real Postgres
     expect(request.recording).toBe(true);
     const recorded = clientSpans();
     expect(recorded.map((s) => s.name)).toEqual(
-      expect.arrayContaining([
-        'pg-pool.connect',
-        expect.stringMatching(/^pg\.query:/),
-        'set',
-      ]),
+      expect.arrayContaining(['pg-pool.connect', expect.stringMatching(/^pg\.query:/), 'set']),
     );
     expect(recorded.every((s) => s.spanContext().traceId === request.traceId)).toBe(true);
     expect(recorded.find((s) => s.name === 'set')?.parentSpanContext?.spanId).toBe(request.spanId);
