@@ -30,8 +30,11 @@ export interface BatchRunnerDeps {
   signal: AbortSignal;
   /** `consume` fault rules, applied once before the batch handler (optional). */
   faults?: MessagingFaults | undefined;
-  /** Commits `offset` (the next one to read) of the partition; never throws. */
-  commit: (topic: string, partition: number, offset: string) => Promise<void>;
+  /**
+   * Hands `offset` (the next one to read) of the partition, durable after `messages` more
+   * settled messages, to the committer ({@link OffsetCommitter}); never throws.
+   */
+  commit: (topic: string, partition: number, offset: string, messages: number) => Promise<void>;
 }
 
 /** How a batch ended: all of it (or up to a stop) handled, or a halt at one message. */
@@ -45,7 +48,8 @@ interface Entry {
 }
 
 /**
- * One fetched batch of one partition, in offset order, then ONE offset commit for it.
+ * One fetched batch of one partition, in offset order, then its durable position handed to the
+ * offset committer (which coalesces the commits of several batches).
  *
  * With a {@link BatchHandler} and two or more events to handle: invalid messages go to the DLQ,
  * skipped types are counted, and the handled events are applied in one unit of work. If that
@@ -53,9 +57,10 @@ interface Entry {
  * (per-event retries, DLQ, halt), so a poison event cannot block or roll back the others.
  * Without one (or with a single event) every message goes through the processor directly.
  *
- * The commit covers the longest prefix of the batch whose outcomes are durable, and it is sent
- * even when the batch ends early (stop, halt, an error): a crash before it redelivers that
- * prefix, which the handlers' inbox absorbs. Nothing after a halted message is ever committed.
+ * The position handed on covers the longest prefix of the batch whose outcomes are durable, and
+ * it is handed on even when the batch ends early (stop, halt, an error): a crash before it is
+ * committed redelivers that prefix, which the handlers' inbox absorbs. Nothing after a halted
+ * message is ever committed.
  */
 export class BatchRunner {
   constructor(private readonly deps: BatchRunnerDeps) {}
@@ -63,9 +68,11 @@ export class BatchRunner {
   async run(delivery: BatchDelivery): Promise<BatchResult> {
     const { topic, partition } = delivery.batch;
     let durable: string | undefined;
+    let settled = 0;
     const settle = (message: KafkaMessage) => {
       delivery.resolveOffset(message.offset);
       durable = message.offset;
+      settled += 1;
     };
     try {
       const entries = delivery.batch.messages.map((message) => ({
@@ -94,7 +101,8 @@ export class BatchRunner {
       }
       return { action: 'done' };
     } finally {
-      if (durable !== undefined) await this.deps.commit(topic, partition, nextOffset(durable));
+      if (durable !== undefined)
+        await this.deps.commit(topic, partition, nextOffset(durable), settled);
     }
   }
 

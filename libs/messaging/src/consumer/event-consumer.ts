@@ -14,6 +14,7 @@ import {
   type EventConsumerMetrics,
 } from './event-consumer.metrics';
 import { MessageProcessor } from './message-processor';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer';
 
 /** Options of {@link EventConsumer}. */
 export interface EventConsumerOptions {
@@ -59,6 +60,14 @@ export interface EventConsumerOptions {
    * at once.
    */
   minBytes?: number;
+  /**
+   * Longest a durable offset waits to be committed, ms (default 500; 0 = one commit per fetched
+   * batch). The commits of all partitions staged meanwhile go in one request. See
+   * {@link OffsetCommitter} for what a crash or rebalance then redelivers.
+   */
+  commitIntervalMs?: number;
+  /** Settled messages that trigger a commit before `commitIntervalMs` is up (default 100). */
+  commitAfterMessages?: number;
   /** Partitions processed in parallel by this instance (default 1). */
   partitionsConsumedConcurrently?: number;
   /** How often consumer lag is sampled into `messaging_consumer_lag`, ms (default 15 000; 0 = off). */
@@ -85,8 +94,10 @@ export type ConsumerState = 'idle' | 'running' | 'stopped' | 'failed';
  *
  * kafkajs `eachBatch` with `autoCommit: false` and no auto-resolve: each message's offset is
  * resolved once its outcome is durable (handled, skipped or safely in the DLQ), and the batch's
- * durable prefix is committed explicitly, once per batch, after its work. A crash before that
- * commit redelivers the batch; the handlers' inbox makes the redelivery harmless. A fatal handler
+ * durable prefix is committed explicitly after its work — coalesced with the other batches' of
+ * the next `commitIntervalMs` into one request ({@link OffsetCommitter}), and at once before a
+ * stop, a halt or a rebalance. A crash before that commit redelivers those events; the
+ * handlers' inbox makes the redelivery harmless. A fatal handler
  * error pauses the partition and stops the consumer without committing that message (the ones
  * before it are committed). kafkajs crashes from broker outages are restarted automatically
  * (`restartOnFailure`). See {@link BatchRunner} for one batch's journey.
@@ -96,6 +107,9 @@ export class EventConsumer {
   private readonly dlqProducer: Producer;
   private readonly processor: MessageProcessor;
   private readonly runner: BatchRunner;
+  private readonly committer: OffsetCommitter;
+  /** The `eachBatch` calls running now (a stop waits for them, then commits). */
+  private readonly batches = new Set<Promise<void>>();
   private dlqConnected: Promise<void> | undefined;
   private readonly metrics: EventConsumerMetrics;
   private readonly log: MessagingLogger;
@@ -154,6 +168,12 @@ export class EventConsumer {
       random: options.random ?? Math.random,
       faults: options.faults,
     });
+    this.committer = new OffsetCommitter({
+      commit: (offsets) => this.consumer.commitOffsets(offsets),
+      onFailure: (offsets, e) => this.commitFailed(offsets, e),
+      intervalMs: options.commitIntervalMs ?? 500,
+      maxPendingMessages: options.commitAfterMessages ?? 100,
+    });
     this.runner = new BatchRunner({
       group: options.groupId,
       handlers: options.handlers,
@@ -163,7 +183,8 @@ export class EventConsumer {
       log: this.log,
       signal: this.stopping.signal,
       faults: options.faults,
-      commit: (topic, partition, offset) => this.commit(topic, partition, offset),
+      commit: (topic, partition, offset, messages) =>
+        this.committer.stage(topic, partition, offset, messages),
     });
     const lagInterval = options.lagSampleIntervalMs ?? 15_000;
     if (lagInterval > 0) {
@@ -182,6 +203,9 @@ export class EventConsumer {
         resolve();
       });
     });
+    // A rebalance may move partitions: commit what is durable while this member still holds
+    // them, so their next owner redelivers as little as possible.
+    this.consumer.on(this.consumer.events.REBALANCING, () => void this.committer.flush());
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       this.log('error', 'consumer crashed and will not restart', {
@@ -229,11 +253,20 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.halting;
+    // The batch in flight ends at its next message once aborted; what it made durable is then
+    // committed before the consumer leaves (kafkajs drops commits once it is stopping).
+    await Promise.allSettled(this.batches);
     await this.shutdown();
     if (this.currentState !== 'failed') this.currentState = 'stopped';
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  private onBatch(payload: EachBatchPayload): Promise<void> {
+    const running = this.runBatch(payload);
+    this.batches.add(running);
+    return running.finally(() => this.batches.delete(running));
+  }
+
+  private async runBatch(payload: EachBatchPayload): Promise<void> {
     if (this.stopping.signal.aborted || this.currentState === 'failed') {
       payload.pause();
       return;
@@ -256,12 +289,10 @@ export class EventConsumer {
     }
   }
 
-  private async commit(topic: string, partition: number, offset: string): Promise<void> {
-    try {
-      await this.consumer.commitOffsets([{ topic, partition, offset }]);
-    } catch (e) {
-      // Commits are cumulative: the next successful one covers this offset. If none comes (the
-      // partition moved), the new owner redelivers and the inbox absorbs the duplicates.
+  private commitFailed(offsets: PartitionOffset[], e: unknown): void {
+    // Commits are cumulative: the next successful one covers these offsets. If none comes (the
+    // partition moved), the new owner redelivers and the inbox absorbs the duplicates.
+    for (const { topic, partition, offset } of offsets) {
       this.metrics.commitFailures.inc({ group: this.options.groupId, topic });
       this.log('warn', 'offset commit failed', {
         group: this.options.groupId,
@@ -274,6 +305,8 @@ export class EventConsumer {
   }
 
   private async shutdown(): Promise<void> {
+    await this.committer.flush();
+    this.committer.discard();
     await this.lag?.stop();
     await this.consumer.disconnect().catch(() => undefined);
     if (this.dlqConnected) await this.dlqProducer.disconnect().catch(() => undefined);
