@@ -1,5 +1,6 @@
-import { BoundedLru, systemClock, type Clock } from '@rc/resilience';
+import type { Clock } from '@rc/resilience';
 import type { CatalogPort, CatalogPrice } from '../domain/ports/catalog.port';
+import { ReadThroughCache } from './read-through-cache';
 
 /** Options of {@link CachedCatalog}. */
 export interface CachedCatalogOptions {
@@ -22,38 +23,25 @@ export interface CachedCatalogOptions {
  * stays flat whatever SKUs clients send.
  */
 export class CachedCatalog implements CatalogPort {
-  private readonly entries: BoundedLru<string, { price: CatalogPrice; readAt: number }>;
-  private readonly clock: Clock;
+  private readonly cache: ReadThroughCache<CatalogPrice | undefined>;
 
   constructor(
     private readonly source: CatalogPort,
-    private readonly options: CachedCatalogOptions,
+    options: CachedCatalogOptions,
   ) {
-    if (!(Number.isInteger(options.ttlMs) && options.ttlMs >= 0))
-      throw new RangeError('catalogue price cache ttlMs must be an integer ≥ 0');
-    if (!(Number.isInteger(options.maxEntries) && options.maxEntries >= 1))
-      throw new RangeError('catalogue price cache maxEntries must be an integer ≥ 1');
-    this.entries = new BoundedLru(options.maxEntries);
-    this.clock = options.clock ?? systemClock;
+    this.cache = new ReadThroughCache({ name: 'catalogue price cache', ...options });
   }
 
   /** SKUs held. */
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 
-  async priceOf(sku: string): Promise<CatalogPrice | undefined> {
-    if (this.options.ttlMs === 0) return this.source.priceOf(sku);
-    const entry = this.entries.get(sku);
-    if (entry && this.clock.monotonic() - entry.readAt < this.options.ttlMs) {
-      this.options.onLookup?.('hit');
-      return entry.price;
-    }
-    this.options.onLookup?.('miss');
-    if (entry) this.entries.delete(sku);
-    const readAt = this.clock.monotonic();
-    const price = await this.source.priceOf(sku);
-    if (price) this.entries.set(sku, { price, readAt });
-    return price;
+  priceOf(sku: string): Promise<CatalogPrice | undefined> {
+    return this.cache.read(
+      sku,
+      () => this.source.priceOf(sku),
+      (price) => price !== undefined,
+    );
   }
 }

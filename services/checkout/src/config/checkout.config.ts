@@ -98,6 +98,18 @@ export const checkoutConfigSchema = platformConfigSchema
 
       .default(4)
       .describe('Recommendations returned with a confirmed order.'),
+    RECOMMENDATIONS_TTL_MS: int(0)
+      .max(600_000)
+      .default(5_000)
+      .describe(
+        'How long an answer of the recommendations service serves later orders of the same SKUs (they are learnt from Kafka events seconds after each order anyway); 0 asks the service for every order. Fallback answers are never kept.',
+      ),
+    RECOMMENDATIONS_CACHE_MAX: int(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe(
+        'Most SKU sets whose recommendations checkout keeps (least recently used first out).',
+      ),
     RECOMMENDATIONS_FALLBACK_SKUS: commaList
 
       .default([

@@ -26,6 +26,7 @@ import {
 } from '@rc/resilience';
 import type { Pool } from 'pg';
 import { CachedCatalog } from '../application/cached-catalog';
+import { CachedRecommendations } from '../application/cached-recommendations';
 import { CHECKOUT_METRICS } from '../application/checkout-metrics';
 import type { CheckoutConfig } from '../config/checkout.config';
 import { CART_PORT } from '../domain/ports/cart.port';
@@ -35,7 +36,11 @@ import { PAYMENT_PORT } from '../domain/ports/payment.port';
 import { RECOMMENDATION_PORT } from '../domain/ports/recommendation.port';
 import { RESERVATION_PORT } from '../domain/ports/reservation.port';
 import { migrateCheckoutDatabase } from './checkout.migrations';
-import { PromCheckoutMetrics, priceCacheLookups } from './checkout.prom-metrics';
+import {
+  PromCheckoutMetrics,
+  priceCacheLookups,
+  recommendationsCacheLookups,
+} from './checkout.prom-metrics';
 import { CartHttpAdapter } from './http/cart.http-adapter';
 import { CatalogHttpAdapter } from './http/catalog.http-adapter';
 import { faultInjectingFetch } from './http/fault-injecting-fetch';
@@ -159,12 +164,19 @@ type Clients = Readonly<Record<OutboundDependency, ResilientHttpClient>>;
     {
       provide: RECOMMENDATION_PORT,
       inject: [CLIENTS, SERVICE_CONFIG, ServiceMetrics],
-      useFactory: (clients: Clients, config: CheckoutConfig, metrics: ServiceMetrics) =>
-        new RecommendationHttpAdapter(clients.recommendations, {
+      useFactory: (clients: Clients, config: CheckoutConfig, metrics: ServiceMetrics) => {
+        const lookups = recommendationsCacheLookups(metrics.registry);
+        const service = new RecommendationHttpAdapter(clients.recommendations, {
           limit: config.RECOMMENDATIONS_LIMIT,
           fallbackSkus: config.RECOMMENDATIONS_FALLBACK_SKUS,
           registry: metrics.registry,
-        }),
+        });
+        return new CachedRecommendations(service, {
+          ttlMs: config.RECOMMENDATIONS_TTL_MS,
+          maxEntries: config.RECOMMENDATIONS_CACHE_MAX,
+          onLookup: (result) => lookups.inc({ result }),
+        });
+      },
     },
     {
       provide: ORDER_REPOSITORY,

@@ -64,12 +64,27 @@ export class PromCheckoutMetrics implements CheckoutMetrics {
  * cache (`hit`) or asked of inventory (`miss`); both series start at 0.
  */
 export function priceCacheLookups(registry: Registry): Counter<'result'> {
-  const lookups = new Counter({
-    name: 'checkout_price_cache_lookups_total',
-    help: 'Catalogue price lookups answered by checkout (hit) or asked of inventory (miss).',
-    labelNames: ['result'],
-    registers: [registry],
-  });
+  return cacheLookups(
+    registry,
+    'checkout_price_cache_lookups_total',
+    'Catalogue price lookups answered by checkout (hit) or asked of inventory (miss).',
+  );
+}
+
+/**
+ * `checkout_recommendations_cache_lookups_total{result}`: recommendations answered by checkout's
+ * own cache (`hit`) or asked of the recommendations service (`miss`); both series start at 0.
+ */
+export function recommendationsCacheLookups(registry: Registry): Counter<'result'> {
+  return cacheLookups(
+    registry,
+    'checkout_recommendations_cache_lookups_total',
+    'Recommendations answered by checkout (hit) or asked of the recommendations service (miss).',
+  );
+}
+
+function cacheLookups(registry: Registry, name: string, help: string): Counter<'result'> {
+  const lookups = new Counter({ name, help, labelNames: ['result'], registers: [registry] });
   for (const result of ['hit', 'miss']) lookups.inc({ result }, 0);
   return lookups;
 }
