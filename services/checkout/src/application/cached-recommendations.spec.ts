@@ -1,11 +1,12 @@
 import { FakeClock } from '@rc/resilience';
-import type { Recommendations } from '../domain/ports/recommendation.port';
-import { FakeRecommendations } from '../../test/support/fake-dependencies';
+import type { RecommendationPort, Recommendations } from '../domain/ports/recommendation.port';
 import { CachedRecommendations } from './cached-recommendations';
 
-class CountingRecommendations extends FakeRecommendations {
+/** The service stand-in: a fixed answer (or the fallback), and the SKU lists it was asked for. */
+class CountingRecommendations implements RecommendationPort {
+  answer: Recommendations = { skus: ['REC-1', 'REC-2'], degraded: false };
   calls: string[][] = [];
-  override async recommend(skus: readonly string[]): Promise<Recommendations> {
+  async recommend(skus: readonly string[]): Promise<Recommendations> {
     this.calls.push([...skus]);
     return this.answer;
   }
@@ -86,7 +87,7 @@ describe('CachedRecommendations', () => {
   });
 
   it('when its options are out of range, then it refuses to be built', () => {
-    const source = new FakeRecommendations();
+    const source = new CountingRecommendations();
     expect(() => new CachedRecommendations(source, { ttlMs: -1, maxEntries: 1 })).toThrow(
       /recommendations cache ttlMs/,
     );
