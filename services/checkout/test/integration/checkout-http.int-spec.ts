@@ -18,7 +18,9 @@ let seq = 0;
 
 beforeAll(async () => {
   fake = await FakePlatform.start();
-  app = await startCheckoutApp(fake.url);
+  // Every test sets its dependencies' state, so recommendations are asked on every order here
+  // (no answer kept from an earlier test); the cache has its own tests at the end.
+  app = await startCheckoutApp(fake.url, { RECOMMENDATIONS_TTL_MS: '0' });
 });
 
 afterAll(async () => {
@@ -296,5 +298,48 @@ describe('recovery worker over the real adapters', () => {
     const order = await app.getOrder(orderId, 'crash-customer').then((r) => r.json());
     expect(order).toMatchObject({ status: 'FAILED', failureCode: 'CHECKOUT.INTERRUPTED' });
     expect(await outboxTypes(orderId)).toEqual(['OrderFailed']);
+  });
+});
+
+describe('recommendations kept by checkout (RECOMMENDATIONS_TTL_MS, 5 s by default)', () => {
+  let cached: CheckoutApp;
+
+  beforeAll(async () => {
+    cached = await startCheckoutApp(fake.url);
+  });
+
+  afterAll(async () => {
+    await cached?.stop();
+  });
+
+  const place = async (items: { sku: string; quantity: number }[]) => {
+    const { key, body } = request({ items });
+    const res = await cached.checkout(body, { 'idempotency-key': key });
+    return {
+      status: res.status,
+      degraded: res.headers.get('x-degraded'),
+      recommendations: ((await res.json()) as { recommendations: string[] }).recommendations,
+    };
+  };
+
+  it('when two orders of the same SKUs follow, then recommendations is asked once and both carry its answer', async () => {
+    const first = await place([{ sku: 'MUG', quantity: 1 }]);
+    const second = await place([{ sku: 'MUG', quantity: 3 }]);
+
+    expect(first).toEqual({ status: 201, degraded: null, recommendations: ['REC-1', 'REC-2'] });
+    expect(second).toEqual(first);
+    expect(fake.server.received('GET', '/v1/recommendations')).toHaveLength(1);
+  });
+
+  it('when recommendations is slow, then the fallback is not kept: the next order of those SKUs asks again', async () => {
+    fake.recommendations = 'slow';
+    const degraded = await place([{ sku: 'TEA', quantity: 1 }]);
+    fake.recommendations = 'up';
+
+    const next = await place([{ sku: 'TEA', quantity: 1 }]);
+
+    expect(degraded).toMatchObject({ status: 201, degraded: 'recommendations' });
+    expect(next).toEqual({ status: 201, degraded: null, recommendations: ['REC-1', 'REC-2'] });
+    expect(fake.server.received('GET', '/v1/recommendations')).toHaveLength(2);
   });
 });
