@@ -85,7 +85,9 @@ const ROUTE_TEMPLATE = /^(?:unmatched|(?:\/(?:v[0-9]+|[a-z]+(?:-[a-z]+)*|:[a-zA-
 // (scripts/deploy/check-dashboards.mjs) reads prom-client definitions; this one reads real
 // scrapes after real traffic, so a metric defined but never registered or observed fails here.
 describe('observability: the live /metrics of every service', () => {
-  const e2e = new E2EPlatform(3170);
+  // The traffic's eleven failing recommendations calls must each reach the dependency (its
+  // breaker needs ten calls to open), so checkout keeps no recommendations here.
+  const e2e = new E2EPlatform(3170, { checkout: { RECOMMENDATIONS_TTL_MS: '0' } });
   const scrapes = new Map<Service, Scrape>();
   let trafficIds: string[] = [];
 

@@ -138,7 +138,8 @@ async function injectFaults(
   });
   try {
     await e2e.setFaults('checkout', [rule('recommendations', 500)]);
-    // Enough calls for recommendations' breaker to evaluate (minimumNumberOfCalls 10) and open.
+    // Enough calls for recommendations' breaker to evaluate (minimumNumberOfCalls 10) and open
+    // (the suite runs checkout with RECOMMENDATIONS_TTL_MS=0: no answer kept from before).
     for (let i = 0; i < 11; i++) {
       const res = await checkout(
         checkoutBody(fresh('obs-reco').customerId, [{ sku, quantity: 1 }]),
