@@ -7,6 +7,13 @@
 KAFKA_HOME="$ROOT/.infra/kafka"
 KAFKA_PID="$KAFKA_HOME/kafka.pid"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx512m}"
+# The JIT: C1 only. At this platform's rates (tens to a few hundred requests a second) the C2
+# compiler's work costs the broker more CPU than its faster code saves: a fresh broker spent
+# ~25 s of compiler time in its first minutes, and the bench read 3.4-6.4 ms of broker CPU per
+# checkout with C2 against ~2 with C1 (docs/PERFORMANCE.md, tenth round). A broker under a
+# sustained high load wants C2 back: KAFKA_JVM_OPTS="-XX:+UseG1GC".
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:TieredStopAtLevel=1}"
+KAFKA_JVM_STAMP="$KAFKA_HOME/jvm.opts"
 
 kafka_running() { [ -f "$KAFKA_PID" ] && kill -0 "$(cat "$KAFKA_PID")" 2>/dev/null; }
 
@@ -34,7 +41,7 @@ kafka_fetch_jars() {
 # Runs a Kafka tool class (storage format, ...) with the broker's class path.
 kafka_java() {
   # shellcheck disable=SC2086
-  java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
+  java $KAFKA_HEAP $KAFKA_JVM_OPTS -Djava.awt.headless=true \
     -Dkafka.logs.dir="$KAFKA_HOME/logs" \
     -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.properties" \
     -cp "$KAFKA_HOME/libs/*" "$@"
@@ -48,6 +55,10 @@ kafka_up() {
     ! sed "s#@DATA_DIR@#$KAFKA_HOME/data#" "$ROOT/deploy/kafka/server.properties" |
     cmp -s - "$KAFKA_HOME/server.properties"; then
     log "kafka: deploy/kafka/server.properties changed since the broker started: restarting it"
+    kafka_down
+  fi
+  if kafka_running && [ "$(cat "$KAFKA_JVM_STAMP" 2>/dev/null)" != "$KAFKA_HEAP $KAFKA_JVM_OPTS" ]; then
+    log "kafka: the broker runs with other JVM options than KAFKA_HEAP/KAFKA_JVM_OPTS now give: restarting it"
     kafka_down
   fi
   if kafka_running && kafka_answers; then
@@ -73,10 +84,11 @@ kafka_up() {
         -c "$KAFKA_HOME/server.properties" >"$KAFKA_HOME/logs/format.log" 2>&1 ||
         die "formatting Kafka storage failed; see .infra/kafka/logs/format.log"
     fi
-    log "kafka: starting broker (heap: $KAFKA_HEAP)"
+    log "kafka: starting broker (JVM: $KAFKA_HEAP $KAFKA_JVM_OPTS)"
+    echo "$KAFKA_HEAP $KAFKA_JVM_OPTS" >"$KAFKA_JVM_STAMP"
     # nohup + & on the java command itself, so $! is the broker's own pid.
     # shellcheck disable=SC2086
-    nohup java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true \
+    nohup java $KAFKA_HEAP $KAFKA_JVM_OPTS -Djava.awt.headless=true \
       -Dkafka.logs.dir="$KAFKA_HOME/logs" \
       -Dlog4j2.configurationFile="$ROOT/deploy/kafka/log4j2.properties" \
       -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_HOME/server.properties" \
