@@ -117,7 +117,27 @@ function pruneTask(pool: Pool, retentionMs: number) {
 }
 
 /**
- * The consumer inbox: `runOnce` for idempotent handling of one event, `runBatch` for a batch in
- * one transaction; `prune` and `pruneTask` for housekeeping.
+ * The inbox insert of a batch as a CTE named `fresh(event_id)`, for a consumer that applies a
+ * batch in ONE statement — one implicit transaction, without the BEGIN, COMMIT and separate
+ * inbox round trips of {@link runBatch}: `fresh` holds the ids inserted now (the events not
+ * applied before), and the statement's other parts join their per-event rows on it, so only new
+ * events count. `$<groupParam>` is the consumer group and `$<idsParam>` the batch's ids
+ * (`uuid[]`), each event ONCE: an id given twice is inserted once, but its rows would join twice.
+ * The statement commits or fails as a whole; racing deliveries serialise on the primary key as
+ * in `runOnce`. Use it as `WITH ${inbox.freshCte(1, 2)}, … SELECT count(*) FROM fresh`.
  */
-export const inbox = { runOnce, runBatch, prune, pruneTask };
+function freshCte(groupParam: number, idsParam: number): string {
+  return `fresh AS (
+       INSERT INTO inbox (consumer_group, event_id)
+       SELECT $${groupParam}, id FROM unnest($${idsParam}::uuid[]) AS id
+       ON CONFLICT (consumer_group, event_id) DO NOTHING
+       RETURNING event_id
+     )`;
+}
+
+/**
+ * The consumer inbox: `runOnce` for idempotent handling of one event, `runBatch` for a batch in
+ * one transaction, `freshCte` for a batch applied in one statement; `prune` and `pruneTask` for
+ * housekeeping.
+ */
+export const inbox = { runOnce, runBatch, freshCte, prune, pruneTask };

@@ -81,6 +81,52 @@ describe('inbox', () => {
     expect(await revenue()).toBe(11);
   });
 
+  /** A batch of (id, amount) applied in ONE statement through `freshCte`: returns the new count. */
+  const applyInOneStatement = async (batch: [string, number][], failAfter = false) => {
+    const { rows } = await db.pool.query<{ fresh: number }>(
+      `WITH ${inbox.freshCte(1, 2)}, added AS (
+         UPDATE totals SET amount = amount + (
+           SELECT COALESCE(sum(e.amount), 0) FROM unnest($2::uuid[], $3::int[]) AS e(id, amount)
+             JOIN fresh ON fresh.event_id = e.id)
+         WHERE name = 'revenue'
+       )
+       SELECT count(*)::int / CASE WHEN $4 THEN 0 ELSE 1 END AS fresh FROM fresh`,
+      ['analytics', batch.map(([id]) => id), batch.map(([, amount]) => amount), failAfter],
+    );
+    return rows[0]!.fresh;
+  };
+
+  it('when a batch is applied in one statement with freshCte, then only the events not applied before count', async () => {
+    // Arrange: one event applied before (by runOnce), two new ones
+    const [old, a, b] = [randomUUID(), randomUUID(), randomUUID()];
+    await inbox.runOnce(db.pool, 'analytics', old, addRevenue(100));
+
+    // Act
+    const fresh = await applyInOneStatement([
+      [old, 100],
+      [a.toUpperCase(), 20],
+      [b, 3],
+    ]);
+    const again = await applyInOneStatement([
+      [a, 20],
+      [b, 3],
+    ]);
+
+    // Assert: case does not matter (uuid), a redelivery adds nothing
+    expect([fresh, again]).toEqual([2, 0]);
+    expect(await revenue()).toBe(123);
+  });
+
+  it('when the one statement fails, then neither its sums nor its inbox rows are kept', async () => {
+    const id = randomUUID();
+
+    await expect(applyInOneStatement([[id, 50]], true)).rejects.toThrow(/division by zero/);
+    const retry = await applyInOneStatement([[id, 50]]);
+
+    expect(retry).toBe(1);
+    expect(await revenue()).toBe(50);
+  });
+
   it('when pruning, then only rows older than the window go', async () => {
     const old = randomUUID();
     await inbox.runOnce(db.pool, 'analytics', old, async () => undefined);
