@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createIdempotentProducer } from '../kafka/kafka-client.factory';
-import type { BackoffOptions } from '../shared/backoff';
+import { fullJitterDelay, sleep, type BackoffOptions } from '../shared/backoff';
 import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
 import type { MessagingFaults } from '../shared/messaging-faults';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
@@ -100,7 +100,9 @@ export type ConsumerState = 'idle' | 'running' | 'stopped' | 'failed';
  * handlers' inbox makes the redelivery harmless. A fatal handler
  * error pauses the partition and stops the consumer without committing that message (the ones
  * before it are committed). kafkajs crashes from broker outages are restarted automatically
- * (`restartOnFailure`). See {@link BatchRunner} for one batch's journey.
+ * (`restartOnFailure`), and the one kafkajs will not restart — the broker gone while the member
+ * rejoins its group — by the consumer itself (`restartAfterBrokerLoss`). See {@link BatchRunner}
+ * for one batch's journey.
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
@@ -118,6 +120,9 @@ export class EventConsumer {
   private readonly joined: Promise<void>;
   private currentState: ConsumerState = 'idle';
   private halting: Promise<void> | undefined;
+  /** A restart after the broker went away (see {@link restartAfterBrokerLoss}), while it runs. */
+  private restarting: Promise<void> | undefined;
+  private restartWanted = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
@@ -208,6 +213,10 @@ export class EventConsumer {
     this.consumer.on(this.consumer.events.REBALANCING, () => void this.committer.flush());
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
+      if (lostTheBroker(payload.error) && this.currentState === 'running') {
+        this.restartAfterBrokerLoss(payload.error);
+        return;
+      }
       this.log('error', 'consumer crashed and will not restart', {
         group: options.groupId,
         error: payload.error.message,
@@ -229,7 +238,13 @@ export class EventConsumer {
       topics: this.options.topics,
       fromBeginning: this.options.fromBeginning ?? true,
     });
-    await this.consumer.run({
+    await this.run();
+    this.currentState = 'running';
+    this.lag?.start();
+  }
+
+  private run(): Promise<void> {
+    return this.consumer.run({
       autoCommit: false,
       // Offsets are resolved per message by the runner, only once durable: a stop mid-batch
       // must not mark the rest of the batch consumed.
@@ -237,8 +252,48 @@ export class EventConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.currentState = 'running';
-    this.lag?.start();
+  }
+
+  /**
+   * kafkajs restarts a consumer after a retriable crash only. A broker that goes away while the
+   * member rejoins its group (a broker restart or stop: the coordinator moves, then cannot be
+   * found) crashes it with a NON-retriable error (`KafkaJSGroupCoordinatorNotFound`), and kafkajs
+   * leaves it stopped — which would take the whole service down over a broker restart. So the
+   * consumer connects and runs again itself, with full-jitter backoff (0.5 s doubling to 10 s),
+   * until the broker answers or the consumer is stopped. kafkajs disconnected it before reporting
+   * the crash; its subscriptions are kept.
+   */
+  private restartAfterBrokerLoss(error: Error): void {
+    // A crash while a restart runs (the broker is still away) asks the same loop to go on.
+    this.restartWanted = true;
+    if (this.restarting) return;
+    this.log('warn', 'consumer lost the broker while joining its group; starting it again', {
+      group: this.options.groupId,
+      error: error.message,
+    });
+    this.restarting = (async () => {
+      let attempt = 0;
+      while (this.restartWanted && !this.stopping.signal.aborted) {
+        attempt += 1;
+        await sleep(fullJitterDelay(attempt, { baseMs: 500, maxMs: 10_000 }), this.stopping.signal);
+        if (this.stopping.signal.aborted) return;
+        this.restartWanted = false;
+        try {
+          await this.consumer.connect();
+          // kafkajs reports a failed join as another crash (restartWanted again), not a throw.
+          await this.run();
+        } catch (e) {
+          this.restartWanted = true;
+          this.log('warn', 'consumer could not start again yet', {
+            group: this.options.groupId,
+            attempt,
+            error: e instanceof Error ? e.message : String(e),
+          });
+        }
+      }
+      if (!this.stopping.signal.aborted)
+        this.log('info', 'consumer started again', { group: this.options.groupId, attempt });
+    })().finally(() => (this.restarting = undefined));
   }
 
   /** Resolves when this member has first joined its group (partitions are being assigned). */
@@ -253,6 +308,7 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.halting;
+    await this.restarting;
     // The batch in flight ends at its next message once aborted; what it made durable is then
     // committed before the consumer leaves (kafkajs drops commits once it is stopping).
     await Promise.allSettled(this.batches);
@@ -311,4 +367,20 @@ export class EventConsumer {
     await this.consumer.disconnect().catch(() => undefined);
     if (this.dlqConnected) await this.dlqProducer.disconnect().catch(() => undefined);
   }
+}
+
+/** kafkajs errors (or their causes) that mean the broker could not be reached, not a bug. */
+const BROKER_LOST = new Set([
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+]);
+
+/** Whether a crash came from losing the broker (see `restartAfterBrokerLoss`). */
+function lostTheBroker(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (BROKER_LOST.has(e.name)) return true;
+  }
+  return false;
 }
