@@ -1,3 +1,4 @@
+import { waitFor } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
 import { EventConsumer } from './event-consumer';
 
@@ -53,14 +54,6 @@ function consumerOn(fake: FakeConsumer) {
 
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
-async function until(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('EventConsumer after a crash kafkajs will not restart', () => {
   it('when the group coordinator could not be found (the broker went away mid-rejoin), then it connects and runs again, and nothing is fatal', async () => {
     const fake = new FakeConsumer();
@@ -71,7 +64,7 @@ describe('EventConsumer after a crash kafkajs will not restart', () => {
       error: named('KafkaJSGroupCoordinatorNotFound', 'Failed to find group coordinator'),
       restart: false,
     });
-    await until(() => fake.runs === 2);
+    await waitFor(() => fake.runs === 2, 5_000, 'the second run');
 
     expect(fatal).toEqual([]);
     expect(consumer.state).toBe('running');
@@ -88,7 +81,7 @@ describe('EventConsumer after a crash kafkajs will not restart', () => {
       cause: named('KafkaJSConnectionError', 'connect ECONNREFUSED'),
     });
     fake.emit('crash', { error: lost, restart: false });
-    await until(() => fake.runs === 2, 10_000);
+    await waitFor(() => fake.runs === 2, 10_000, 'the second run');
 
     expect(fake.connects).toBe(1 + 3);
     expect(fatal).toEqual([]);
