@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type {
   CoPurchaseModel,
@@ -33,6 +34,9 @@ for i = 1, n do
 end
 return 1
 `;
+
+/** SHA-1 of {@link RECORD_ORDER_LUA}: EVALSHA sends the hash, not the script, on every event. */
+const RECORD_ORDER_LUA_SHA = createHash('sha1').update(RECORD_ORDER_LUA).digest('hex');
 
 /**
  * The co-purchase model in Redis sorted sets: `reco:co:{sku}` scores every SKU by the number of
@@ -85,8 +89,7 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
     const units = new Map<string, number>();
     for (const { sku, quantity } of lines) units.set(sku, (units.get(sku) ?? 0) + quantity);
     const skus = [...units.keys()];
-    const applied = await this.redis.eval(
-      RECORD_ORDER_LUA,
+    const args = [
       2 + skus.length,
       this.seenKey(eventId),
       this.bestKey(),
@@ -94,7 +97,16 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
       String(this.options.dedupTtlSeconds),
       ...skus,
       ...skus.map((sku) => String(units.get(sku))),
-    );
+    ] as const;
+    let applied: unknown;
+    try {
+      applied = await this.redis.evalsha(RECORD_ORDER_LUA_SHA, ...args);
+    } catch (error) {
+      // The server does not hold the script yet (first use, restart, failover, SCRIPT FLUSH):
+      // EVAL runs it and keeps it for the next EVALSHA.
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      applied = await this.redis.eval(RECORD_ORDER_LUA, ...args);
+    }
     return applied === 1 ? 'applied' : 'duplicate';
   }
 

@@ -107,6 +107,22 @@ describe('RedisCoPurchaseModel (real Redis)', () => {
     expect(await fixture.redis.zscore(`${fixture.prefix}co:A`, 'A')).toBeNull();
   });
 
+  it('when the server has lost the script (restart, SCRIPT FLUSH), then the next order is still learnt once', async () => {
+    // Arrange: the first order loads the script; then the server forgets it.
+    await model.recordOrder(randomUUID(), order('A', 'B'));
+    await fixture.redis.script('FLUSH');
+    const eventId = randomUUID();
+
+    // Act
+    const first = await model.recordOrder(eventId, order('A', 'B'));
+    const again = await model.recordOrder(eventId, order('A', 'B'));
+
+    // Assert
+    expect([first, again]).toEqual(['applied', 'duplicate']);
+    expect((await model.recommend(['A'], 5)).skus).toEqual(['B']);
+    expect(await fixture.redis.zscore(`${fixture.prefix}co:A`, 'B')).toBe('2');
+  });
+
   it('when nothing was ever learnt, then the answer is empty', async () => {
     expect(await model.recommend(['A'], 4)).toEqual({ skus: [], unknownSkus: ['A'] });
   });
