@@ -108,8 +108,8 @@ console.log('heap', JSON.stringify({
       arenas: string;
     };
     expect(seen.nodeOptions).toBe(`${SERVICE_NODE_OPTIONS} --max-old-space-size=128`);
-    // 128 MiB of old space plus three 8 MiB semi-spaces of young generation.
-    expect(seen.oldSpaceMiB).toBe(128 + 3 * 8);
+    // 128 MiB of old space plus three 16 MiB semi-spaces of young generation.
+    expect(seen.oldSpaceMiB).toBe(128 + 3 * 16);
     expect(seen.arenas).toBe('2');
   });
 

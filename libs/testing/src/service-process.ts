@@ -9,19 +9,18 @@ import { createInterface } from 'node:readline';
  * V8 flags every service process runs with, here and in its image (the image sets the same
  * `NODE_OPTIONS`; service-node-options.spec.ts keeps them equal). Measured in
  * docs/PERFORMANCE.md (seventh round):
- * - 8 MiB semi-spaces (16 MiB of new space; was 16 MiB semi-spaces until the eleventh round):
- *   ~16 MiB less per service (six services after the cost steps 919–948 → 849–851 MiB), with
- *   no CPU difference per checkout the cost benchmark can see. Under the memory-pressure
- *   experiment's leak the collector also works less: 3–4 major GCs (0.03–0.06 s) where 16 MiB
- *   semi-spaces ran ~60 back to back (0.5–0.6 s) near the old-space bound. A 4 MiB semi-space
- *   (seventh round) cost CPU past a service's shedding limit (+5 to +40 % per request);
+ * - 16 MiB semi-spaces (32 MiB of new space): a 4 MiB semi-space saved ~24 MiB per service at
+ *   rest, but cost CPU past a service's shedding limit (+5 to +40 % per request, GC pauses
+ *   doubled) and changed payment's GC under the memory-pressure experiment (major GC time
+ *   during the leak 0.07 s, the heap not back down 20 s after the leak let go), so it is not
+ *   taken until a quiet-machine benchmark shows its CPU cost;
  * - a 192 MiB old-space bound: below 256 MiB V8 grows the heap by at most 1.3× its live size
  *   after a full GC instead of up to 4× (the default bound on a machine with gigabytes of RAM),
  *   so a service's heap stays near its ~30–50 MiB of live objects after a burst; the bound
  *   itself is 2–3× the largest old space seen after the benchmark's overload steps, and fits
  *   every service's container limit (256 MiB and up) with the binary and native memory.
  */
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=192';
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=16 --max-old-space-size=192';
 
 /**
  * Environment every service process gets unless the caller sets it (the image sets it too):
