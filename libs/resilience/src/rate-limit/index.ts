@@ -10,6 +10,7 @@ export {
 } from './rate-limit.policy';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export {
+  evalScript,
   type RedisScriptClient,
   RedisTokenBucket,
   type TokenBucketTake,

@@ -12,6 +12,25 @@ export interface RedisScriptClient {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
+/**
+ * Runs a Lua script by EVALSHA (its SHA-1 `sha`: the script body is sent once per Redis server),
+ * and by EVAL when the server answers NOSCRIPT (first use, restart, failover, SCRIPT FLUSH),
+ * which also keeps it for the next EVALSHA.
+ */
+export async function evalScript(
+  redis: Pick<RedisScriptClient, 'eval' | 'evalsha'>,
+  script: { lua: string; sha: string },
+  numKeys: number,
+  ...args: (string | number)[]
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, numKeys, ...args);
+  } catch (e) {
+    if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+    return redis.eval(script.lua, numKeys, ...args);
+  }
+}
+
 /** One take of {@link RedisTokenBucket.take}. */
 export interface TokenBucketTake {
   /** The bucket's Redis key. */
@@ -26,10 +45,7 @@ export interface TokenBucketTake {
   want?: number;
 }
 
-/**
- * Runs the token-bucket Lua script for one key: EVALSHA first (the script body is sent once
- * per Redis server), EVAL when the server answers NOSCRIPT (restart, failover, SCRIPT FLUSH).
- */
+/** Runs the token-bucket Lua script for one key ({@link evalScript}). */
 export class RedisTokenBucket {
   constructor(private readonly redis: RedisScriptClient) {}
 
@@ -46,13 +62,12 @@ export class RedisTokenBucket {
     want = cost,
   }: TokenBucketTake): Promise<TokenBucketResult & { taken: number }> {
     const args = [key, limit, windowMs, cost, Math.max(cost, want)] as const;
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalsha(TOKEN_BUCKET_LUA_SHA, 1, ...args);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      reply = await this.redis.eval(TOKEN_BUCKET_LUA, 1, ...args);
-    }
+    const reply = await evalScript(
+      this.redis,
+      { lua: TOKEN_BUCKET_LUA, sha: TOKEN_BUCKET_LUA_SHA },
+      1,
+      ...args,
+    );
     return parseReply(reply);
   }
 }

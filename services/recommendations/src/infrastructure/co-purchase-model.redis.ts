@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { evalScript } from '@rc/resilience';
 import type { Redis } from 'ioredis';
 import type {
   CoPurchaseModel,
@@ -89,7 +90,9 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
     const units = new Map<string, number>();
     for (const { sku, quantity } of lines) units.set(sku, (units.get(sku) ?? 0) + quantity);
     const skus = [...units.keys()];
-    const args = [
+    const applied = await evalScript(
+      this.redis,
+      { lua: RECORD_ORDER_LUA, sha: RECORD_ORDER_LUA_SHA },
       2 + skus.length,
       this.seenKey(eventId),
       this.bestKey(),
@@ -97,16 +100,7 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
       String(this.options.dedupTtlSeconds),
       ...skus,
       ...skus.map((sku) => String(units.get(sku))),
-    ] as const;
-    let applied: unknown;
-    try {
-      applied = await this.redis.evalsha(RECORD_ORDER_LUA_SHA, ...args);
-    } catch (error) {
-      // The server does not hold the script yet (first use, restart, failover, SCRIPT FLUSH):
-      // EVAL runs it and keeps it for the next EVALSHA.
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      applied = await this.redis.eval(RECORD_ORDER_LUA, ...args);
-    }
+    );
     return applied === 1 ? 'applied' : 'duplicate';
   }
 
