@@ -47,7 +47,8 @@ function workOf(deps: OrderEventDeps, event: DomainEvent, settled: PlacedOrderSe
  * - `OrderPlaced` → settle the placed order's stock ({@link CommitPlacedOrder}): commit the
  *   hold, or — when the hold was given back meanwhile (expired while the event was late) —
  *   take the units again, recording any shortfall. A placed order is never dead-lettered for
- *   having outlived its hold;
+ *   having outlived its hold. The common case (a new event, its hold RESERVED with the order's
+ *   lines) is one statement ({@link CommitPlacedOrder.commitHeldOnce}), the rest the general way;
  * - `OrderFailed` → release it (the saga usually released it already; then this is a no-op).
  *
  * Business refusals (`transient: false`: an order inventory never reserved, a release of a
@@ -56,6 +57,7 @@ function workOf(deps: OrderEventDeps, event: DomainEvent, settled: PlacedOrderSe
  */
 export function orderEventHandlers(deps: OrderEventDeps): EventHandlers {
   const handle = async (event: OrderEvent): Promise<void> => {
+    if ((await commitHeldFirst(deps, [event])).size > 0) return;
     const settled: PlacedOrderSettlement[] = [];
     await deps.uow.applyEventOnce(deps.group, event.id, workOf(deps, event, settled));
     for (const s of settled) deps.onPlaced?.(s);
@@ -64,19 +66,55 @@ export function orderEventHandlers(deps: OrderEventDeps): EventHandlers {
 }
 
 /**
- * The batch form of {@link orderEventHandlers}: the `OrderPlaced`/`OrderFailed` events of one
- * fetched partition batch in ONE transaction (one inbox insert for all their ids, then each new
- * event's work, in offset order, with its outbox events), instead of one transaction each. Any
- * failure rolls the batch back and the consumer applies its events one by one with
- * {@link orderEventHandlers}, so a refused event is dead-lettered alone.
+ * The batch form of {@link orderEventHandlers}: the common `OrderPlaced` events of one fetched
+ * partition batch in one statement, then the rest in ONE transaction (one inbox insert for all
+ * their ids, then each new event's work, in offset order, with its outbox events), instead of
+ * one transaction each. Any failure of the rest rolls it back and the consumer applies the
+ * batch's events one by one with {@link orderEventHandlers} (those already applied are
+ * duplicates then), so a refused event is dead-lettered alone.
  */
 export function orderEventsBatchHandler(deps: OrderEventDeps): BatchHandler {
   return async (events) => {
+    const done = await commitHeldFirst(deps, events);
+    const rest = events.filter((event) => !done.has(event.id));
+    if (rest.length === 0) return;
     const settled: PlacedOrderSettlement[] = [];
     await deps.uow.applyEventsOnce(
       deps.group,
-      events.map((event) => ({ id: event.id, work: workOf(deps, event, settled) })),
+      rest.map((event) => ({ id: event.id, work: workOf(deps, event, settled) })),
     );
     for (const s of settled) deps.onPlaced?.(s);
   };
+}
+
+/**
+ * Applies the common `OrderPlaced` events among `events` in one statement
+ * ({@link CommitPlacedOrder.commitHeldOnce}) and tells `onPlaced` of each; returns the ids of
+ * those applied. An order named by more than one event of the list is left out (its events keep
+ * their order on the general path), so each order and each event is in the statement once.
+ */
+async function commitHeldFirst(
+  deps: OrderEventDeps,
+  events: readonly DomainEvent[],
+): Promise<Map<string, PlacedOrderSettlement>> {
+  const perOrder = new Map<string, number>();
+  for (const event of events) {
+    const orderId = orderIdOf(event);
+    if (orderId) perOrder.set(orderId, (perOrder.get(orderId) ?? 0) + 1);
+  }
+  const placed = events.flatMap((event) =>
+    event.type === 'OrderPlaced' && perOrder.get(event.data.orderId) === 1
+      ? [{ eventId: event.id, orderId: event.data.orderId, lines: event.data.items }]
+      : [],
+  );
+  if (placed.length === 0) return new Map();
+  const done = await deps.placed.commitHeldOnce(deps.group, placed, deps.uow);
+  for (const s of done.values()) deps.onPlaced?.(s);
+  return done;
+}
+
+function orderIdOf(event: DomainEvent): string | undefined {
+  return event.type === 'OrderPlaced' || event.type === 'OrderFailed'
+    ? event.data.orderId
+    : undefined;
 }

@@ -1,6 +1,6 @@
 import { createEvent } from '@rc/contracts';
 import { ReservationNotFoundError } from '../domain/inventory.errors';
-import type { InventoryUnitOfWork } from '../domain/inventory-store.port';
+import type { EventApplyingUnitOfWork, InventoryUnitOfWork } from '../domain/inventory-store.port';
 import { normaliseItems, type RequestedItem } from '../domain/reservation';
 import { commitHeld } from './settle-held';
 
@@ -32,6 +32,32 @@ export interface PlacedOrderSettlement {
  */
 export class CommitPlacedOrder {
   constructor(private readonly uow: InventoryUnitOfWork) {}
+
+  /**
+   * The common case of many placed orders in one step: for each order whose event is new to
+   * `group` and whose hold is RESERVED with exactly its `lines`, the hold is committed as
+   * {@link commitHeld} does it (the same stock moves, status and `StockCommitted`) and the event
+   * recorded as applied, all together. Resolves to the settlements of those, by event id; for
+   * every other order nothing was written: apply its event with {@link execute} in the inbox's
+   * transaction. Event ids and order ids must each be unique in `placed`.
+   */
+  async commitHeldOnce(
+    group: string,
+    placed: readonly { eventId: string; orderId: string; lines: readonly RequestedItem[] }[],
+    events: EventApplyingUnitOfWork,
+  ): Promise<Map<string, PlacedOrderSettlement>> {
+    const orders = placed.map(({ eventId, orderId, lines }) => {
+      const items = normaliseItems(lines);
+      const event = createEvent('StockCommitted', orderId, { orderId, items });
+      return { eventId, orderId, items, event };
+    });
+    const applied = await events.commitHeldOnce(group, orders);
+    return new Map(
+      orders
+        .filter((o) => applied.has(o.eventId))
+        .map(({ eventId, orderId }) => [eventId, { orderId, outcome: 'committed', shortfall: [] }]),
+    );
+  }
 
   execute(
     orderId: string,

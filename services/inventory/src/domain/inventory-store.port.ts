@@ -101,6 +101,16 @@ export interface EventApplyingUnitOfWork {
     work: (uow: InventoryUnitOfWork) => Promise<unknown>,
   ): Promise<unknown>;
   /**
+   * The common `OrderPlaced` events as ONE atomic step (one round trip on Postgres), for each
+   * order of `orders` whose event is new to `group` and whose reservation is RESERVED with
+   * exactly its `items` (normalised: one line per SKU, in SKU order): commit its hold (the units
+   * leave stock), mark it COMMITTED, {@link InventoryTransaction.publish} its `event` and record
+   * its event as applied. Resolves to the event ids applied; for every other order nothing was
+   * written, and the caller applies its event with {@link applyEventOnce} or
+   * {@link applyEventsOnce}. Event ids and order ids must each be unique in `orders`.
+   */
+  commitHeldOnce(group: string, orders: readonly HeldCommit[]): Promise<Set<string>>;
+  /**
    * The events of one batch in ONE transaction, in order (an id seen before, or repeated in the
    * batch, runs once); a failure rolls the whole batch back. Resolves to the ids that were new.
    */
@@ -108,6 +118,16 @@ export interface EventApplyingUnitOfWork {
     group: string,
     events: readonly { id: string; work: (uow: InventoryUnitOfWork) => Promise<unknown> }[],
   ): Promise<string[]>;
+}
+
+/** One placed order for {@link EventApplyingUnitOfWork.commitHeldOnce}. */
+export interface HeldCommit {
+  eventId: string;
+  orderId: string;
+  /** The order's lines, normalised (one line per SKU, in SKU order). */
+  items: readonly RequestedItem[];
+  /** Its `StockCommitted`. */
+  event: EventEnvelope;
 }
 
 /** Read-only views (no transaction, no locks). */

@@ -4,12 +4,14 @@ import { withTransaction } from '@rc/platform';
 import type { ClientBase, Pool } from 'pg';
 import type {
   EventApplyingUnitOfWork,
+  HeldCommit,
   InventoryTransaction,
   InventoryUnitOfWork,
   ReserveAttempt,
   ReservingUnitOfWork,
 } from '../domain/inventory-store.port';
 import type { RequestedItem } from '../domain/reservation';
+import { commitHeldInOneStatement } from './pg-inventory.commit-placed';
 import { reserveInOneStatement } from './pg-inventory.reserve';
 import { type EventRouting, PgInventoryTransaction } from './pg-inventory.transaction';
 
@@ -34,6 +36,11 @@ export class PgInventoryUnitOfWork implements ReservingUnitOfWork, EventApplying
     event: EventEnvelope,
   ): Promise<ReserveAttempt> {
     return reserveInOneStatement(this.pool, this.routing, orderId, ttlSeconds, items, event);
+  }
+
+  /** One statement, no transaction block around it (see {@link commitHeldInOneStatement}). */
+  commitHeldOnce(group: string, orders: readonly HeldCommit[]): Promise<Set<string>> {
+    return commitHeldInOneStatement(this.pool, this.routing, group, orders);
   }
 
   /**

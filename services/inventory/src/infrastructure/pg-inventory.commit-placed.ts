@@ -1,0 +1,101 @@
+import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
+import type { Pool } from 'pg';
+import type { HeldCommit } from '../domain/inventory-store.port';
+import type { EventRouting } from './pg-inventory.transaction';
+import { ITEM_ORDER } from './reservation.rows';
+
+/**
+ * The common `OrderPlaced` events of a batch in ONE statement, with no BEGIN/COMMIT around it
+ * (the general path is BEGIN, the inbox insert, each order's read-and-lock and settle, COMMIT).
+ * Every write is gated, and a single statement is atomic on its own:
+ * - `held` locks, in order-id order, the reservations that are RESERVED with exactly their
+ *   event's lines (same SKUs, same quantities). A concurrent settle (the expiry worker, the HTTP
+ *   commit) makes a row wait and then fail the re-check, so it drops out of `held`;
+ * - `locked` locks the stock rows of the held orders' lines in SKU order (the one lock order);
+ * - `fresh` records in the inbox the events of the held orders, only if every one of those
+ *   stock rows was locked; an event applied before conflicts and drops out;
+ * - stock, statuses and outbox rows are written for the orders of `fresh` only.
+ * The statement returns the event ids it applied; for the others nothing was written, and the
+ * caller takes the general path (a duplicate; a committed, released or expired hold; no
+ * reservation; lines that differ).
+ *
+ * Parameters: $1 group; per event, in parallel arrays: $2 event ids, $3 order ids; per line:
+ * $4 the event's index (1-based), $5 SKU, $6 quantity; per event, the `StockCommitted` outbox
+ * row: $7 event id, $8 topic, $9 key, $10 type, $11 payload, $12 headers.
+ */
+const COMMIT_HELD_SQL = `
+  WITH ev AS MATERIALIZED (
+    SELECT * FROM unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS e(event_id, order_id, idx)
+  ), req AS MATERIALIZED (
+    SELECT ev.order_id, r.sku, r.quantity
+    FROM unnest($4::int[], $5::text[], $6::int[]) AS r(idx, sku, quantity) JOIN ev USING (idx)
+  ), held AS MATERIALIZED (
+    SELECT r.order_id FROM reservations r
+    WHERE r.order_id IN (SELECT order_id FROM ev) AND r.status = 'RESERVED'
+      AND NOT EXISTS (
+        (SELECT sku, quantity FROM reservation_items i WHERE i.order_id = r.order_id
+         EXCEPT SELECT sku, quantity FROM req WHERE req.order_id = r.order_id)
+        UNION ALL
+        (SELECT sku, quantity FROM req WHERE req.order_id = r.order_id
+         EXCEPT SELECT sku, quantity FROM reservation_items i WHERE i.order_id = r.order_id))
+    ORDER BY r.order_id FOR UPDATE OF r
+  ), wanted AS MATERIALIZED (
+    SELECT sku, sum(quantity)::int AS quantity FROM req
+    WHERE order_id IN (SELECT order_id FROM held) GROUP BY sku
+  ), locked AS MATERIALIZED (
+    SELECT sku FROM stock WHERE sku IN (SELECT sku FROM wanted) ${ITEM_ORDER} FOR UPDATE
+  ), fresh AS MATERIALIZED (
+    INSERT INTO inbox (consumer_group, event_id)
+    SELECT $1, ev.event_id FROM ev JOIN held USING (order_id)
+    WHERE (SELECT count(*) FROM locked) = (SELECT count(*) FROM wanted)
+    ON CONFLICT (consumer_group, event_id) DO NOTHING
+    RETURNING event_id
+  ), done AS MATERIALIZED (
+    SELECT ev.idx, ev.order_id FROM ev JOIN fresh USING (event_id)
+  ), moved AS (
+    UPDATE stock s SET on_hand = s.on_hand - m.quantity, reserved = s.reserved - m.quantity
+    FROM (SELECT sku, sum(quantity)::int AS quantity FROM req
+          WHERE order_id IN (SELECT order_id FROM done) GROUP BY sku) AS m
+    WHERE s.sku = m.sku
+  ), settled AS (
+    UPDATE reservations SET status = 'COMMITTED', updated_at = now()
+    WHERE order_id IN (SELECT order_id FROM done)
+  ), published AS (
+    INSERT INTO outbox ${OUTBOX_COLUMNS}
+    SELECT o.event_id, o.topic, o.key, o.type, o.payload::jsonb, o.headers::jsonb
+    FROM unnest($7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+      WITH ORDINALITY AS o(event_id, topic, key, type, payload, headers, idx)
+    JOIN done USING (idx)
+    ORDER BY o.idx
+  )
+  SELECT COALESCE(array_agg(event_id::text), '{}') AS applied FROM fresh`;
+
+/**
+ * {@link EventApplyingUnitOfWork.commitHeldOnce} on Postgres: {@link COMMIT_HELD_SQL}, one
+ * round trip for the whole list. Event ids and order ids must each be unique in `orders`.
+ * Resolves to the event ids applied.
+ */
+export async function commitHeldInOneStatement(
+  pool: Pool,
+  routing: EventRouting,
+  group: string,
+  orders: readonly HeldCommit[],
+): Promise<Set<string>> {
+  const lines = orders.flatMap((o, i) => o.items.map((item) => ({ idx: i + 1, ...item })));
+  const rows = orders.map((o) =>
+    outbox.row(o.event, routing.topic ? { topic: routing.topic } : {}),
+  );
+  const column = (c: number) => rows.map((r) => r[c]);
+  const { rows: result } = await pool.query<{ applied: string[] }>(COMMIT_HELD_SQL, [
+    group,
+    orders.map((o) => o.eventId),
+    orders.map((o) => o.orderId),
+    lines.map((l) => l.idx),
+    lines.map((l) => l.sku),
+    lines.map((l) => l.quantity),
+    ...[0, 1, 2, 3, 4, 5].map(column),
+  ]);
+  // Postgres answers a uuid in lower case: map back to the ids as the events gave them.
+  const byLower = new Map(orders.map((o) => [o.eventId.toLowerCase(), o.eventId]));
+  return new Set(result[0]!.applied.map((id) => byLower.get(id) ?? id));
+}
