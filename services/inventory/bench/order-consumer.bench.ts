@@ -9,7 +9,7 @@
  * Per event it reports Postgres round trips, the Postgres backends' CPU (from /proc, so run it on
  * the machine Postgres runs on), this process's CPU, and wall time.
  *
- *   node scripts/bench/run.mjs services/inventory/bench/order-consumer.bench.ts [--json] [--rounds N]
+ *   npm run bench:order-consumer [-- --json] [-- --rounds N]
  *
  * Needs `npm run infra:up` (Postgres only). Nothing is asserted: the ratios are printed.
  */
