@@ -15,10 +15,11 @@
  */
 import { createEvent, type DomainEvent, type EventOf } from '@rc/contracts';
 import { createPgPool } from '@rc/platform';
-import { createThrowawayDatabase } from '@rc/testing';
+import { createThrowawayDatabase, metricValue } from '@rc/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, type Pool } from 'pg';
+import { Registry } from 'prom-client';
 import { orderEventHandlers, orderEventsBatchHandler } from '../src/api/order-events.handlers';
 import { CommitPlacedOrder } from '../src/application/commit-placed-order.command';
 import { ReleaseReservation } from '../src/application/release-reservation.command';
@@ -55,9 +56,11 @@ export async function main(args: string[]): Promise<void> {
   const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
   const db = await createThrowawayDatabase('inv_bench', 4);
   const observer = new Client({ connectionString: db.url });
-  const statements = countStatements(observer);
-  // The service's own pool factory: parameterised queries as named prepared statements.
-  const pool = createPgPool(db.url, { max: 4 });
+  // The service's own pool factory: parameterised queries as named prepared statements, and
+  // its round trips counted in db_client_queries_total as on the service's /metrics.
+  const metrics = new Registry();
+  const pool = createPgPool(db.url, { max: 4, metrics });
+  const statements = { read: () => metricValue(metrics, 'db_client_queries_total') };
   await observer.connect();
   try {
     await migrateInventoryDatabase(pool);
@@ -107,7 +110,7 @@ async function addProducts(pool: Pool): Promise<string[]> {
 async function measure(
   pool: Pool,
   observer: Client,
-  statements: { read: () => number },
+  statements: { read: () => Promise<number> },
   skus: string[],
   mode: Mode,
   shape: Shape,
@@ -155,7 +158,7 @@ async function measure(
     signal: new AbortController().signal,
   };
 
-  const statementsBefore = statements.read();
+  const statementsBefore = await statements.read();
   const pgBefore = await backendTicks(observer);
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
@@ -167,7 +170,7 @@ async function measure(
   const wallUs = Number(process.hrtime.bigint() - wallBefore) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const pgTicks = (await backendTicks(observer)) - pgBefore;
-  const roundTrips = statements.read() - statementsBefore;
+  const roundTrips = (await statements.read()) - statementsBefore;
   const n = events.length;
   return {
     mode,
@@ -181,22 +184,6 @@ async function measure(
 
 function none(): Promise<Set<string>> {
   return Promise.resolve(new Set());
-}
-
-/**
- * Counts the queries every client but `observer` sends (`pool.query` goes through one too).
- * Installed before the first connection: the prepared-statement wrapper binds each client's
- * `query` when it connects.
- */
-function countStatements(observer: Client): { read: () => number } {
-  let count = 0;
-  const proto = Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const query = proto.query;
-  proto.query = function (this: unknown, ...a: unknown[]) {
-    if (this !== observer) count++;
-    return query.apply(this, a);
-  };
-  return { read: () => count };
 }
 
 /** CPU clock ticks (user + system) of every backend of this database but the observer's. */
