@@ -20,7 +20,8 @@ import { SAGA_SPANS, sagaStep } from './saga-tracing';
 
 /**
  * Steps 4–6 of a checkout, for an order just stored PENDING: reserve → charge → confirm, each
- * remote effect followed by a guarded status transition (the recovery point), and compensation
+ * remote effect followed by a guarded status transition (the recovery point; the charge's is the
+ * confirm itself, which stores the payment id with CONFIRMED and OrderPlaced), and compensation
  * when a step fails after something may have been done. Throws the order's outcome as a
  * `CheckoutError`, or {@link OrderTakenOverError} when another actor moved the order. Each step
  * is a span (`saga.reserve_inventory`, `saga.charge_payment`, `saga.confirm_order`) with its
@@ -52,10 +53,15 @@ export class OrderSaga {
     const confirmed = await sagaStep(
       SAGA_SPANS.confirmOrder,
       order.id,
-      () => this.orders.confirm(order),
+      () => this.orders.confirm(order, paymentId),
       (done) => (done ? 'confirmed' : 'taken_over'),
     );
-    if (!confirmed) throw new OrderTakenOverError(order.id);
+    if (!confirmed) {
+      // The order left RESERVED while the charge ran: the recovery worker judged it stalled and
+      // compensated it, so this capture belongs to a failed order and goes back.
+      await this.refundOrphan(order.id, paymentId);
+      throw new OrderTakenOverError(order.id);
+    }
     return { ...order, status: 'CONFIRMED', paymentId, updatedAt: new Date() };
   }
 
@@ -104,10 +110,9 @@ export class OrderSaga {
     const settled = { checkPayments: false, paymentSettled: true };
     switch (result.kind) {
       case 'captured':
-        if (!(await this.orders.markCharged(order.id, result.paymentId))) {
-          await this.refundOrphan(order.id, result.paymentId);
-          throw new OrderTakenOverError(order.id);
-        }
+        // No status write here: the confirm that follows stores the payment with CONFIRMED and
+        // OrderPlaced in one statement. A crash in between leaves the order RESERVED, and the
+        // recovery worker refunds a RESERVED order's captures before it releases the stock.
         return result.paymentId;
       case 'declined':
         await this.compensate(

@@ -39,12 +39,8 @@ describe('PlaceOrderHandler (saga against in-memory ports)', () => {
       expect(f.payments.chargeCalls).toEqual([
         { orderId, amount: 3_750, currency: 'EUR', token: 'tok_visa' },
       ]);
-      expect(f.orders.history.get(orderId)).toEqual([
-        'PENDING',
-        'RESERVED',
-        'CHARGED',
-        'CONFIRMED',
-      ]);
+      // The capture is stored with the confirm: no CHARGED write between them.
+      expect(f.orders.history.get(orderId)).toEqual(['PENDING', 'RESERVED', 'CONFIRMED']);
       expect(f.orders.orders.get(orderId)?.paymentId).toBe('pay-1');
       expect(f.orders.events).toEqual([{ type: 'OrderPlaced', orderId }]);
       expect(placed.recommendations).toEqual(['REC-1', 'REC-2']);
@@ -293,8 +289,8 @@ describe('PlaceOrderHandler (saga against in-memory ports)', () => {
     it('when the worker moved the order while the charge ran, then the late capture is refunded and the answer comes from the order', async () => {
       const f = checkoutFixture();
       f.orders.beforeTransition = (orderId, to) => {
-        // The recovery worker compensated the order just before the request stores CHARGED.
-        if (to === 'CHARGED') {
+        // The recovery worker compensated the order just before the request confirms it.
+        if (to === 'CONFIRMED') {
           const order = f.orders.orders.get(orderId)!;
           f.orders.orders.set(orderId, {
             ...order,

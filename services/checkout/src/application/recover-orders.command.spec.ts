@@ -10,7 +10,7 @@ import { checkoutOrderId } from '../domain/order-id';
 const STALE = STALE_AFTER_MS + 1_000;
 
 describe('RecoverOrdersHandler (recovery worker pass against in-memory ports)', () => {
-  it('when a CHARGED order stalled (crash before confirm), then it is confirmed forward with OrderPlaced', async () => {
+  it('when a CHARGED order stalled (left by a version that stored the capture before confirming), then it is confirmed forward with OrderPlaced', async () => {
     const f = checkoutFixture();
     f.orders.seed(order('o-1', 'CHARGED', { paymentId: 'pay-9' }), STALE);
 
@@ -40,7 +40,7 @@ describe('RecoverOrdersHandler (recovery worker pass against in-memory ports)', 
     ]);
   });
 
-  it('when a RESERVED order stalled after its capture (crash between charge and status update), then the capture is refunded and the stock released', async () => {
+  it('when a RESERVED order stalled after its capture (crash between the charge and the confirm), then the capture is refunded and the stock released', async () => {
     const f = checkoutFixture();
     f.orders.seed(order('o-1', 'RESERVED'), STALE);
     f.reservations.reservations.set('o-1', 'RESERVED');

@@ -36,9 +36,9 @@ export interface RecoveryPassResult {
  *
  * | Found          | Action                                                                      |
  * | -------------- | --------------------------------------------------------------------------- |
- * | `CHARGED`      | forward: CONFIRMED + `OrderPlaced` (the money is taken, the stock reserved)  |
+ * | `CHARGED`      | forward: CONFIRMED + `OrderPlaced` (left by a version that stored the capture before confirming) |
  * | `PENDING`      | release the reservation (a tombstone if none exists) → FAILED + `OrderFailed` |
- * | `RESERVED`     | refund any captured payment (a crash between charge and the status update), release → FAILED |
+ * | `RESERVED`     | refund any captured payment (a crash between the charge and the confirm), release → FAILED |
  * | `COMPENSATING` | finish: refund any captured payment, release → FAILED with its failure code |
  *
  * When a compensation cannot complete (a dependency is down) the order stays COMPENSATING and

@@ -123,10 +123,10 @@ describe('saga spans', () => {
   });
 
   it('when the order was taken over while the charge ran, then the capture that came too late is refunded in a span of its own', async () => {
-    // Arrange: the recovery worker fails the order just before the request stores CHARGED
+    // Arrange: the recovery worker fails the order just before the request confirms it
     const f = checkoutFixture();
     f.orders.beforeTransition = (orderId, to) => {
-      if (to !== 'CHARGED') return;
+      if (to !== 'CONFIRMED') return;
       const order = f.orders.orders.get(orderId)!;
       f.orders.orders.set(orderId, { ...order, status: 'FAILED', failureCode: 'X' });
     };
@@ -138,6 +138,7 @@ describe('saga spans', () => {
     expect(outcomes()).toEqual([
       [SAGA_SPANS.reserveInventory, 'reserved'],
       [SAGA_SPANS.chargePayment, 'captured'],
+      [SAGA_SPANS.confirmOrder, 'taken_over'],
       [SAGA_SPANS.refundOrphanCapture, 'refunded'],
     ]);
   });

@@ -3,11 +3,16 @@
  * order in the last status committed, and the recovery worker knows from it alone what is left
  * to do (see README, "Saga").
  *
- *   PENDING ──reserve──▶ RESERVED ──charge──▶ CHARGED ──confirm──▶ CONFIRMED
- *      │                    │                    (forward only)
+ *   PENDING ──reserve──▶ RESERVED ──charge + confirm──▶ CONFIRMED
+ *      │                    │
  *      └──────────┬─────────┘
  *                 ▼
  *           COMPENSATING ──refund + release──▶ FAILED
+ *
+ * The saga stores a capture with the confirm, in one statement (the payment id, CONFIRMED and
+ * `OrderPlaced`): a crash between the charge and the confirm leaves the order RESERVED, whose
+ * recovery refunds any capture. CHARGED is what versions that stored the capture as a step of
+ * its own left behind; the recovery worker still confirms such an order forward.
  */
 export const ORDER_STATUSES = [
   'PENDING',

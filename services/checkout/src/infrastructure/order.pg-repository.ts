@@ -69,10 +69,6 @@ export class PgOrderRepository implements OrderRepository {
     return move(this.pool, orderId, 'PENDING', 'RESERVED');
   }
 
-  async markCharged(orderId: string, paymentId: string): Promise<boolean> {
-    return move(this.pool, orderId, 'RESERVED', 'CHARGED', { paymentId });
-  }
-
   async markCompensating(
     orderId: string,
     from: OrderStatus,
@@ -81,8 +77,8 @@ export class PgOrderRepository implements OrderRepository {
     return move(this.pool, orderId, from, 'COMPENSATING', { failureCode });
   }
 
-  async confirm(order: Order): Promise<boolean> {
-    return confirmIn(this.pool, order);
+  async confirm(order: Order, paymentId: string): Promise<boolean> {
+    return confirmIn(this.pool, order, 'RESERVED', paymentId);
   }
 
   async fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean> {
@@ -111,7 +107,8 @@ export class PgOrderRepository implements OrderRepository {
       const decision = await decide(order);
       switch (decision.action) {
         case 'confirm':
-          await confirmIn(client, order);
+          // Only an order left CHARGED is confirmed forward; its payment id is already stored.
+          await confirmIn(client, order, 'CHARGED', order.paymentId);
           break;
         case 'fail':
           await failIn(client, order.id, order.status, decision.failureCode);
@@ -164,12 +161,20 @@ async function move(
 }
 
 /**
- * CHARGED → CONFIRMED and `OrderPlaced` in the outbox as one statement (one implicit
- * transaction, one round trip): the outbox row is selected from the UPDATE's RETURNING, so it
- * exists exactly when the transition happened. The event is built from `order` as loaded or
- * created: its customer, lines and total never change after the order is created.
+ * `from` → CONFIRMED with the captured payment's id, and `OrderPlaced` in the outbox, as one
+ * statement (one implicit transaction, one round trip): the outbox row is selected from the
+ * UPDATE's RETURNING, so it exists exactly when the transition happened. The saga confirms from
+ * RESERVED right after the capture; the recovery worker confirms an order left CHARGED (by a
+ * version that stored the capture first), whose payment id is already stored. The event is built
+ * from `order` as loaded or created: its customer, lines and total never change after the order
+ * is created.
  */
-async function confirmIn(db: Queryable, order: Order): Promise<boolean> {
+async function confirmIn(
+  db: Queryable,
+  order: Order,
+  from: 'RESERVED' | 'CHARGED',
+  paymentId: string | null,
+): Promise<boolean> {
   const row = outbox.row(
     createEvent('OrderPlaced', order.id, {
       orderId: order.id,
@@ -181,13 +186,14 @@ async function confirmIn(db: Queryable, order: Order): Promise<boolean> {
   );
   const { rowCount } = await db.query(
     `WITH confirmed AS (
-       UPDATE orders SET status = 'CONFIRMED', updated_at = now()
-       WHERE id = $1 AND status = 'CHARGED'
+       UPDATE orders
+       SET status = 'CONFIRMED', payment_id = COALESCE($2, payment_id), updated_at = now()
+       WHERE id = $1 AND status = $3
        RETURNING id
      )
      INSERT INTO outbox ${OUTBOX_COLUMNS}
-     SELECT $2, $3, $4, $5, $6, $7 FROM confirmed`,
-    [order.id, ...row],
+     SELECT $4, $5, $6, $7, $8, $9 FROM confirmed`,
+    [order.id, paymentId, from, ...row],
   );
   return rowCount === 1;
 }

@@ -130,7 +130,7 @@ describe('service database roles (real Postgres)', () => {
       const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
 
       // Assert
-      expect(applied).toEqual(['001_orders']);
+      expect(applied).toEqual(['001_orders', '002_status_comments']);
       expect(again).toEqual([]);
       expect(rows[0]?.n).toBe(1);
     } finally {

@@ -17,7 +17,7 @@ describe('checkout migrations (real Postgres)', () => {
 
     expect(applied).toEqual([]);
     const { rows } = await db.pool.query<{ id: string }>('SELECT id FROM schema_migrations');
-    expect(rows.map((r) => r.id)).toEqual(['001_orders']);
+    expect(rows.map((r) => r.id)).toEqual(['001_orders', '002_status_comments']);
   });
 
   it('when two replicas start at once, then both succeed and the schema is applied once', async () => {
@@ -28,7 +28,7 @@ describe('checkout migrations (real Postgres)', () => {
     const { rows } = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM schema_migrations',
     );
-    expect(rows[0]?.n).toBe(1);
+    expect(rows[0]?.n).toBe(2);
   });
 
   it('when the schema is in place, then the orders, outbox and idempotency tables exist', async () => {

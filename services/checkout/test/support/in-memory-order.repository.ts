@@ -55,10 +55,6 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.move(orderId, 'PENDING', { status: 'RESERVED' });
   }
 
-  async markCharged(orderId: string, paymentId: string): Promise<boolean> {
-    return this.move(orderId, 'RESERVED', { status: 'CHARGED', paymentId });
-  }
-
   async markCompensating(
     orderId: string,
     from: OrderStatus,
@@ -67,11 +63,8 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.move(orderId, from, { status: 'COMPENSATING', failureCode });
   }
 
-  async confirm(order: Order): Promise<boolean> {
-    const orderId = order.id;
-    const moved = this.move(orderId, 'CHARGED', { status: 'CONFIRMED' });
-    if (moved) this.events.push({ type: 'OrderPlaced', orderId });
-    return moved;
+  async confirm(order: Order, paymentId: string): Promise<boolean> {
+    return this.confirmFrom(order.id, 'RESERVED', { status: 'CONFIRMED', paymentId });
   }
 
   async fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean> {
@@ -91,7 +84,8 @@ export class InMemoryOrderRepository implements OrderRepository {
     const order = stale[0];
     if (!order) return undefined;
     const decision = await decide(order);
-    if (decision.action === 'confirm') await this.confirm(order);
+    if (decision.action === 'confirm')
+      this.confirmFrom(order.id, 'CHARGED', { status: 'CONFIRMED' });
     else if (decision.action === 'fail')
       await this.fail(order.id, order.status, decision.failureCode);
     else
@@ -106,6 +100,12 @@ export class InMemoryOrderRepository implements OrderRepository {
   seed(order: Order, ageMs = 0): void {
     this.orders.set(order.id, { ...order, updatedAt: new Date(this.nowMs - ageMs) });
     this.history.set(order.id, [order.status]);
+  }
+
+  private confirmFrom(orderId: string, from: OrderStatus, changes: Partial<Order>): boolean {
+    const moved = this.move(orderId, from, changes);
+    if (moved) this.events.push({ type: 'OrderPlaced', orderId });
+    return moved;
   }
 
   private move(orderId: string, from: OrderStatus, changes: Partial<Order>): boolean {

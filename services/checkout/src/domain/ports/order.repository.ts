@@ -8,7 +8,10 @@ export type CreateOrderResult =
 
 /** What the recovery worker decided for a stalled order; applied in the claiming transaction. */
 export type RecoveryDecision =
-  /** CHARGED → CONFIRMED with `OrderPlaced` in the outbox. */
+  /**
+   * CHARGED → CONFIRMED with `OrderPlaced` in the outbox (an order a version that stored the
+   * capture as its own step left CHARGED).
+   */
   | { readonly action: 'confirm' }
   /** → FAILED with `OrderFailed` (reason `failureCode`) in the outbox. */
   | { readonly action: 'fail'; readonly failureCode: string }
@@ -27,15 +30,14 @@ export interface OrderRepository {
   create(order: NewOrder): Promise<CreateOrderResult>;
   /** PENDING → RESERVED. */
   markReserved(orderId: string): Promise<boolean>;
-  /** RESERVED → CHARGED, remembering the captured payment. */
-  markCharged(orderId: string, paymentId: string): Promise<boolean>;
   /** `from` → COMPENSATING with the failure code: the recovery point before compensating. */
   markCompensating(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
   /**
-   * CHARGED → CONFIRMED + `OrderPlaced` (built from `order`: its lines and total are fixed at
-   * creation) in the outbox, in one transaction.
+   * RESERVED → CONFIRMED, remembering the captured payment, + `OrderPlaced` (built from `order`:
+   * its lines and total are fixed at creation) in the outbox, in one transaction. The saga's
+   * step right after the capture: the capture's recovery point is the confirmed order itself.
    */
-  confirm(order: Order): Promise<boolean>;
+  confirm(order: Order, paymentId: string): Promise<boolean>;
   /** `from` → FAILED + `OrderFailed` in the outbox, in one transaction. */
   fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
   /**
