@@ -79,10 +79,10 @@ export function patchKafkajsIdleTimer(): boolean {
 
 /**
  * One timer per broker connection, armed for the earliest deadline of the requests in flight
- * and cleared when the last one is answered, in place of kafkajs's 100 ms interval. kafkajs enforces `requestTimeout` with a
- * `setInterval(check, min(requestTimeout, 100))` per connection, armed at connect and running
- * until the connection closes: ten wake-ups a second per connection even when nothing is in
- * flight. An idle service with Kafka clients woke 12 to 21 times a second more than its own
+ * and cleared when the last one is answered, in place of kafkajs's 100 ms interval. kafkajs
+ * enforces `requestTimeout` with a `setInterval(check, min(requestTimeout, 100))` per
+ * connection, armed at connect and running until the connection closes: ten wake-ups a second
+ * per connection even when nothing is in flight. An idle service with Kafka clients woke 12 to 21 times a second more than its own
  * 50 ms event-loop monitor asks for (`strace` of inventory, analytics and recommendations at rest:
  * 32-41 blocking waits a second, against 20 for cart, which has no Kafka client).
  */

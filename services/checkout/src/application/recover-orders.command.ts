@@ -34,12 +34,12 @@ export interface RecoveryPassResult {
  * claimed with a row lock (`FOR UPDATE SKIP LOCKED`), so two replicas never work on the same
  * order, and the decision is applied in the claiming transaction:
  *
- * | Found          | Action                                                                      |
- * | -------------- | --------------------------------------------------------------------------- |
- * | `CHARGED`      | forward: CONFIRMED + `OrderPlaced` (left by a version that stored the capture before confirming) |
- * | `PENDING`      | release the reservation (a tombstone if none exists) → FAILED + `OrderFailed` |
+ * | Found          | Action                                                                                 |
+ * | -------------- | -------------------------------------------------------------------------------------- |
+ * | `PENDING`      | release the reservation (a tombstone if none exists) → FAILED + `OrderFailed`          |
  * | `RESERVED`     | refund any captured payment (a crash between the charge and the confirm), release → FAILED |
- * | `COMPENSATING` | finish: refund any captured payment, release → FAILED with its failure code |
+ * | `COMPENSATING` | finish: refund any captured payment, release → FAILED with its failure code            |
+ * | `CHARGED`      | forward: CONFIRMED + `OrderPlaced` (an order an earlier version left between its own capture write and the confirm) |
  *
  * When a compensation cannot complete (a dependency is down) the order stays COMPENSATING and
  * is looked at again after `staleAfterMs`.

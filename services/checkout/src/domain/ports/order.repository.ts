@@ -9,8 +9,8 @@ export type CreateOrderResult =
 /** What the recovery worker decided for a stalled order; applied in the claiming transaction. */
 export type RecoveryDecision =
   /**
-   * CHARGED → CONFIRMED with `OrderPlaced` in the outbox (an order a version that stored the
-   * capture as its own step left CHARGED).
+   * CHARGED → CONFIRMED with `OrderPlaced` in the outbox (an order left CHARGED by an earlier
+   * version, which stored the capture as a step of its own).
    */
   | { readonly action: 'confirm' }
   /** → FAILED with `OrderFailed` (reason `failureCode`) in the outbox. */
