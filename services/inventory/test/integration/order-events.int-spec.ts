@@ -170,13 +170,22 @@ describe('order events and outbox against Kafka', () => {
     const ghost = randomUUID();
     const next = randomUUID();
     await reserve.execute({ orderId: next, items: [{ sku, quantity: 1 }], ttlSeconds: 600 });
+    const deadLettered = () =>
+      metricValue(registry, 'messaging_consumer_messages_total', {
+        topic: ordersTopic,
+        outcome: 'dead_lettered',
+      });
+    const deadLetteredBefore = await deadLettered();
 
     await send(orderPlaced(ghost, sku));
     await send(orderPlaced(next, sku));
+    // A held order commits ahead of a refused one fetched with it (and the two keys may sit on
+    // different partitions): wait for the dead letter too, not only for the commit.
     await waitFor(
-      async () => (await statusOf(next)) === 'COMMITTED',
+      async () =>
+        (await statusOf(next)) === 'COMMITTED' && (await deadLettered()) > deadLetteredBefore,
       15_000,
-      'the next order to commit',
+      'the next order to commit and the ghost to be dead-lettered',
     );
 
     const dlq = await readAll(kafka, `${ordersTopic}.dlq`);
@@ -245,6 +254,12 @@ describe('order events and outbox against Kafka', () => {
     const fallbacks = () =>
       metricValue(registry, 'messaging_consumer_batch_fallbacks_total', { topic: ordersTopic });
     const fallbacksBefore = await fallbacks();
+    const deadLettered = () =>
+      metricValue(registry, 'messaging_consumer_messages_total', {
+        topic: ordersTopic,
+        outcome: 'dead_lettered',
+      });
+    const deadLetteredBefore = await deadLettered();
     const key = randomUUID();
 
     // Act
@@ -253,10 +268,14 @@ describe('order events and outbox against Kafka', () => {
       orderPlaced(ghost, sku),
       orderPlaced(last, sku),
     ]);
+    // The two held orders commit in one statement before the ghost takes the general path, so
+    // its dead letter can come after the last order is COMMITTED: wait for both (the counter is
+    // counted once the DLQ send is acknowledged).
     await waitFor(
-      async () => (await statusOf(last)) === 'COMMITTED',
+      async () =>
+        (await statusOf(last)) === 'COMMITTED' && (await deadLettered()) > deadLetteredBefore,
       15_000,
-      'the last order to commit',
+      'the last order to commit and the ghost to be dead-lettered',
     );
 
     // Assert
