@@ -2,7 +2,8 @@
  * @rc/testing — helpers shared by the integration and end-to-end suites: the test environment
  * contract, fail-fast infrastructure checks, collision-free names, throw-away databases, schemas
  * and Redis key spaces, Kafka test helpers (topics, groups, reading what was published), polling
- * and metric reading, an OTLP/HTTP trace receiver, the check of a service's OpenAPI document.
+ * and metric reading, an OTLP/HTTP trace receiver, the check of a service's OpenAPI document, and
+ * the `/proc/<pid>/stat` reading the benchmarks bill CPU with.
  */
 export {
   serviceTestEnv,
@@ -32,6 +33,7 @@ export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-dat
 export { createThrowawaySchema, type ThrowawaySchema } from './throwaway-schema';
 export { waitFor, withTimeout } from './wait-for';
 export { metricValue, type MetricsSource } from './metric-value';
+export { clockTicksPerSecond, parseProcStat, type ProcStat } from './proc-stat';
 export { createRedisFixture, type RedisFixture } from './redis-fixture';
 export { sendJson } from './send-json';
 export {

@@ -15,7 +15,12 @@
  */
 import { createEvent, type DomainEvent, type EventOf } from '@rc/contracts';
 import { createPgPool } from '@rc/platform';
-import { createThrowawayDatabase, metricValue } from '@rc/testing';
+import {
+  clockTicksPerSecond,
+  createThrowawayDatabase,
+  metricValue,
+  parseProcStat,
+} from '@rc/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, type Pool } from 'pg';
@@ -31,7 +36,6 @@ import { PgInventoryUnitOfWork } from '../src/infrastructure/pg-inventory.unit-o
 const EVENTS_PER_ROUND = 1_500;
 const DEFAULT_ROUNDS = 3;
 const SKUS = 30;
-const TICK_US = 10_000; // /proc/<pid>/stat counts clock ticks of 10 ms
 
 type OrderPlaced = EventOf<'OrderPlaced'>;
 type Mode = 'one statement' | 'general path';
@@ -176,7 +180,7 @@ async function measure(
     mode,
     shape,
     roundTripsPerEvent: round(roundTrips / n, 2),
-    postgresCpuUsPerEvent: round((pgTicks * TICK_US) / n),
+    postgresCpuUsPerEvent: round((pgTicks * 1e6) / clockTicksPerSecond() / n),
     nodeCpuUsPerEvent: round((cpu.user + cpu.system) / n),
     wallUsPerEvent: round(wallUs / n),
   };
@@ -194,8 +198,8 @@ async function backendTicks(observer: Client): Promise<number> {
   let ticks = 0;
   for (const { pid } of rows) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      ticks += stat.utime + stat.stime;
     } catch {
       // a backend that ended between the two reads: its ticks are gone with it
     }
