@@ -65,6 +65,7 @@ export {
 export type {
   BatchContext,
   BatchHandler,
+  BatchPart,
   EventHandler,
   EventHandlers,
   HandlerContext,

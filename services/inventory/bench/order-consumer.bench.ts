@@ -159,6 +159,7 @@ async function measure(
     topic: 'orders',
     partition: 0,
     offsets: [],
+    partitions: [{ topic: 'orders', partition: 0, offsets: [] }],
     signal: new AbortController().signal,
   };
 

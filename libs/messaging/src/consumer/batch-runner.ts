@@ -5,6 +5,7 @@ import { headersToRecord } from '../kafka/message-codec';
 import type { MessagingFaults } from '../shared/messaging-faults';
 import type { MessagingLogger } from '../shared/messaging-logger';
 import { startConsumerSpan } from './consumer-span';
+import type { BatchCoalescer } from './batch-coalescer';
 import type { BatchHandler, EventHandlers } from './event-handler';
 import type { EventConsumerMetrics } from './event-consumer.metrics';
 import type { MessageProcessor } from './message-processor';
@@ -24,6 +25,11 @@ export interface BatchRunnerDeps {
   group: string;
   handlers: EventHandlers;
   batchHandler: BatchHandler | undefined;
+  /**
+   * Joins the batches of the partitions fetched together into one `batchHandler` call
+   * (`coalescePartitions`); then a batch of a single event is given to it too.
+   */
+  coalescer?: BatchCoalescer | undefined;
   processor: MessageProcessor;
   metrics: EventConsumerMetrics;
   log: MessagingLogger;
@@ -51,7 +57,8 @@ interface Entry {
  * One fetched batch of one partition, in offset order, then its durable position handed to the
  * offset committer (which coalesces the commits of several batches).
  *
- * With a {@link BatchHandler} and two or more events to handle: invalid messages go to the DLQ,
+ * With a {@link BatchHandler} and two or more events to handle (one or more when partitions are
+ * coalesced, see {@link BatchCoalescer}): invalid messages go to the DLQ,
  * skipped types are counted, and the handled events are applied in one unit of work. If that
  * throws, the batch's events are processed one by one through the {@link MessageProcessor}
  * (per-event retries, DLQ, halt), so a poison event cannot block or roll back the others.
@@ -115,7 +122,8 @@ export class BatchRunner {
     const { group, metrics } = this.deps;
     const { topic, partition } = delivery.batch;
     const handled = entries.filter((e) => e.parsed.ok && this.deps.handlers[e.parsed.event.type]);
-    if (handled.length < 2 || this.deps.signal.aborted) return false;
+    const coalescer = this.deps.coalescer;
+    if (handled.length < (coalescer ? 1 : 2) || this.deps.signal.aborted) return false;
     for (const entry of entries) {
       if (!entry.parsed.ok) {
         await this.deps.processor.deadLetter(
@@ -145,12 +153,17 @@ export class BatchRunner {
       if (faults?.isActive('consume')) {
         await faults.injectMessaging('consume', topic, this.deps.signal);
       }
-      await this.deps.batchHandler!(events, {
+      const offsets = handled.map((e) => e.message.offset);
+      const context = {
         topic,
         partition,
-        offsets: handled.map((e) => e.message.offset),
+        offsets,
+        partitions: [{ topic, partition, offsets }],
         signal: this.deps.signal,
-      });
+      };
+      await (coalescer
+        ? coalescer.apply(events, context)
+        : this.deps.batchHandler!(events, context));
     } catch (error) {
       for (const span of spans) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'batch failed; retried one by one' });

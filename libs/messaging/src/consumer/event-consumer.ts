@@ -6,6 +6,7 @@ import { silentLogger, type MessagingLogger } from '../shared/messaging-logger';
 import type { MessagingFaults } from '../shared/messaging-faults';
 import { ConsumerLagMonitor } from './consumer-lag-monitor';
 import { defaultClassifyError, type ErrorClassifier } from './error-classifier';
+import { BatchCoalescer } from './batch-coalescer';
 import { BatchRunner } from './batch-runner';
 import type { BatchHandler, EventHandlers } from './event-handler';
 import {
@@ -30,6 +31,14 @@ export interface EventConsumerOptions {
    * it throws. See {@link BatchHandler} and the README ("Batches").
    */
   batchHandler?: BatchHandler;
+  /**
+   * Applies the batches of every partition fetched together in ONE `batchHandler` call (one
+   * unit of work per fetch instead of one per partition; a single event goes to it too), for a
+   * consumer that reads many partitions at a modest rate. Needs a `batchHandler`, and
+   * `partitionsConsumedConcurrently` at least the number of partitions a member reads: only the
+   * batches running together are joined. See {@link BatchCoalescer}. Default false.
+   */
+  coalescePartitions?: boolean;
   /** Handler attempts per delivery, including the first (default 5). */
   maxAttempts?: number;
   /** Backoff between attempts (default 200 ms doubling up to 5 s, full jitter). */
@@ -179,10 +188,17 @@ export class EventConsumer {
       intervalMs: options.commitIntervalMs ?? 500,
       maxPendingMessages: options.commitAfterMessages ?? 100,
     });
+    if (options.coalescePartitions && !options.batchHandler) {
+      throw new RangeError('coalescePartitions needs a batchHandler');
+    }
     this.runner = new BatchRunner({
       group: options.groupId,
       handlers: options.handlers,
       batchHandler: options.batchHandler,
+      coalescer:
+        options.coalescePartitions && options.batchHandler
+          ? new BatchCoalescer(options.batchHandler)
+          : undefined,
       processor: this.processor,
       metrics: this.metrics,
       log: this.log,

@@ -31,18 +31,34 @@ export type EventHandler<T extends EventType> = (
  */
 export type EventHandlers = { readonly [T in EventType]?: EventHandler<T> };
 
-/** What a batch handler knows about the batch it is applying. */
+/** One partition's part of a batch: where its events come from. */
+export interface BatchPart {
+  topic: string;
+  partition: number;
+  /** Kafka offsets of the part's events, in their order (decimal strings). */
+  offsets: readonly string[];
+}
+
+/**
+ * What a batch handler knows about the batch it is applying. A batch is one partition's events,
+ * or, for a consumer with `coalescePartitions`, several partitions' one after another: `topic`,
+ * `partition` and `offsets` are then the first part's, and `partitions` lists every part in the
+ * order their events come.
+ */
 export interface BatchContext {
   topic: string;
   partition: number;
-  /** Kafka offsets of the events, in the same order (decimal strings). */
+  /** Kafka offsets of the (first part's) events, in the same order (decimal strings). */
   offsets: readonly string[];
+  /** Every partition whose events the batch holds (one, unless partitions are coalesced). */
+  partitions: readonly BatchPart[];
   /** Aborted when the consumer is stopping (the batch still runs to its end or its rollback). */
   signal: AbortSignal;
 }
 
 /**
- * Applies several events of one partition, in offset order, as ONE unit of work: all of them
+ * Applies several events of one partition (or of several, each in offset order, when the
+ * consumer coalesces partitions), as ONE unit of work: all of them
  * or none (typically one Postgres transaction through `inbox.runBatch`). It must have exactly
  * the effect of the per-event handlers applied one by one in that order, because the consumer
  * falls back to them when the batch throws: then every event is retried, dead-lettered or halts

@@ -1,55 +1,12 @@
 import type { DomainEvent } from '@rc/contracts';
 import { metricValue, readAll, uniqueName, waitFor } from '@rc/testing';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import type { Pool } from 'pg';
-import {
-  encodeEvent,
-  inbox,
-  PermanentHandlerError,
-  type BatchHandler,
-  type EventConsumer,
-  type EventHandlers,
-} from '../../src';
-import { applyOnce, appliedOrders, testConsumer } from './support/consumer-fixture';
+import { encodeEvent, inbox, type EventConsumer } from '../../src';
+import { applyBatch, applyEach, appliedOrders, testConsumer } from './support/consumer-fixture';
 import type { IsolatedDatabase } from './support/isolated-database';
 import { committedOffsets, testKafka } from './support/kafka-fixture';
 import { orderPlaced } from './support/outbox-fixture';
 import { createConsumerTestbed, type ConsumerTestbed } from './support/testbed';
-
-/** A batch handler writing every new event of the batch in one inbox transaction. */
-function applyBatch(pool: Pool, group: string, before?: () => Promise<void>): BatchHandler {
-  return async (events: readonly DomainEvent[]) => {
-    await inbox.runBatch(
-      pool,
-      group,
-      events.map((e) => e.id),
-      async (client, fresh) => {
-        for (const event of events) {
-          if (event.type !== 'OrderPlaced' || !fresh.has(event.id)) continue;
-          if (event.data.orderId.startsWith('poison'))
-            throw new PermanentHandlerError('TEST.POISON', 'poison order');
-          await client.query('INSERT INTO applied (event_id, order_id) VALUES ($1, $2)', [
-            event.id,
-            event.data.orderId,
-          ]);
-        }
-        await before?.();
-      },
-    );
-  };
-}
-
-/** The per-event twin of {@link applyBatch} (the fallback). */
-function applyEach(pool: Pool, group: string): EventHandlers {
-  const apply = applyOnce(pool, group);
-  return {
-    OrderPlaced: async (event) => {
-      if (event.data.orderId.startsWith('poison'))
-        throw new PermanentHandlerError('TEST.POISON', 'poison order');
-      await apply(event.id, event.data.orderId);
-    },
-  };
-}
 
 /** Counts the OffsetCommit requests of the consumers `kafka` creates from now on. */
 function countCommits(kafka: Kafka): { commits: () => number } {
@@ -105,9 +62,11 @@ describe('event consumer batches', () => {
     await send(ids);
     const { consumer, registry } = testConsumer(kafka, [topic], applyEach(db.pool, groupId), {
       groupId,
-      batchHandler: applyBatch(db.pool, groupId, async () => {
-        entered();
-        await gate;
+      batchHandler: applyBatch(db.pool, groupId, {
+        before: async () => {
+          entered();
+          await gate;
+        },
       }),
     });
     consumers.push(consumer);

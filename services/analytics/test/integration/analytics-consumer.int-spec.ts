@@ -38,6 +38,8 @@ import { createTopics, readHeaders, testKafka } from '../support/kafka-fixture';
  */
 class BuggyUntilFixed implements AnalyticsProjection {
   readonly broken = new Set<string>();
+  /** The event types of every batch applied, in the order applied. */
+  readonly batches: string[][] = [];
 
   constructor(private readonly real: AnalyticsProjection) {}
 
@@ -49,6 +51,7 @@ class BuggyUntilFixed implements AnalyticsProjection {
   }
 
   async applyBatch(events: readonly DomainEvent[]) {
+    this.batches.push(events.map((e) => e.type));
     const bad = events.find((e) => e.type === 'OrderPlaced' && this.broken.has(e.data.customerId));
     if (bad) await this.apply(bad);
     return this.real.applyBatch(events);
@@ -150,6 +153,35 @@ describe('analytics consumer (real Kafka and Postgres)', () => {
       cartAdds: 1,
       topProducts: [{ sku: 'KETTLE', units: 1, revenue: 4_999 }],
     });
+  });
+
+  it('when events of several topics arrive in one fetch, then one batch applies them together', async () => {
+    // Arrange
+    const before = await processed();
+    const batchesBefore = projection.batches.length;
+
+    // Act: one request to the broker, four topics (each a partition of its own)
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [
+        { topic: topics.orders, messages: [encodeEvent(orderPlaced([['MUG', 2, 1_250]]))] },
+        { topic: topics.payments, messages: [encodeEvent(payment('PaymentCaptured'))] },
+        { topic: topics.inventory, messages: [encodeEvent(stockCommitted('MUG'))] },
+        { topic: topics.carts, messages: [encodeEvent(cartItemAdded('MUG', 2))] },
+      ],
+    });
+
+    // Assert: fewer batches than the four partitions, one of them holding several topics' events
+    await waitFor(async () => (await processed()) - before === 4, 20_000, 'four deliveries');
+    const batches = projection.batches.slice(batchesBefore);
+    expect(batches.length).toBeLessThan(4);
+    expect(batches.some((types) => types.length >= 2)).toBe(true);
+    expect(batches.flat().sort()).toEqual([
+      'CartItemAdded',
+      'OrderPlaced',
+      'PaymentCaptured',
+      'StockCommitted',
+    ]);
   });
 
   it('when a message is not a valid event, then it lands in the DLQ with its origin and the consumer moves on', async () => {

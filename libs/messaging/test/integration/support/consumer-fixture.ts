@@ -2,10 +2,14 @@ import { FAST_GROUP, uniqueName } from '@rc/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
+import type { DomainEvent } from '@rc/contracts';
 import {
   createIdempotentProducer,
   EventConsumer,
   inbox,
+  PermanentHandlerError,
+  type BatchContext,
+  type BatchHandler,
   type EventConsumerOptions,
   type EventHandlers,
 } from '../../../src';
@@ -26,6 +30,52 @@ export function applyOnce(pool: Pool, group: string) {
         orderId,
       ]);
     });
+}
+
+/** Orders whose id starts with `poison` fail permanently, in the batch and one by one. */
+function refusePoison(orderId: string): void {
+  if (orderId.startsWith('poison')) throw new PermanentHandlerError('TEST.POISON', 'poison order');
+}
+
+/**
+ * A batch handler writing every new event of the batch in one inbox transaction; `before` runs
+ * inside it just before it commits, `onCall` first (sees each call's context).
+ */
+export function applyBatch(
+  pool: Pool,
+  group: string,
+  hooks: { before?: () => Promise<void>; onCall?: (context: BatchContext) => void } = {},
+): BatchHandler {
+  return async (events: readonly DomainEvent[], context) => {
+    hooks.onCall?.(context);
+    await inbox.runBatch(
+      pool,
+      group,
+      events.map((e) => e.id),
+      async (client, fresh) => {
+        for (const event of events) {
+          if (event.type !== 'OrderPlaced' || !fresh.has(event.id)) continue;
+          refusePoison(event.data.orderId);
+          await client.query('INSERT INTO applied (event_id, order_id) VALUES ($1, $2)', [
+            event.id,
+            event.data.orderId,
+          ]);
+        }
+        await hooks.before?.();
+      },
+    );
+  };
+}
+
+/** The per-event twin of {@link applyBatch} (the fallback). */
+export function applyEach(pool: Pool, group: string): EventHandlers {
+  const apply = applyOnce(pool, group);
+  return {
+    OrderPlaced: async (event) => {
+      refusePoison(event.data.orderId);
+      await apply(event.id, event.data.orderId);
+    },
+  };
 }
 
 /** Order ids applied so far, in application order. */
