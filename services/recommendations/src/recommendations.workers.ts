@@ -4,6 +4,7 @@ import {
   createKafka,
   EventConsumer,
   kafkaSecurityFromConfig,
+  type EventConsumerOptions,
 } from '@rc/messaging';
 import {
   JsonLogger,
@@ -13,10 +14,34 @@ import {
   ShutdownRegistry,
 } from '@rc/platform';
 import { FaultInjector } from '@rc/resilience';
-import { orderEventHandlers } from './api/order-placed.handler';
+import { orderEventHandlers, orderEventsBatchHandler } from './api/order-placed.handler';
 import { RecordOrder } from './application/record-order.command';
 import type { RecommendationsConfig } from './config/recommendations.config';
 import { RedisCoPurchaseModel } from './infrastructure/co-purchase-model.redis';
+
+/**
+ * Partitions of the orders topic the model consumer applies together (3 by default; a member
+ * reading more joins the rest into the next call).
+ */
+const RECO_PARTITIONS_CONCURRENTLY = 8;
+
+/**
+ * How the model consumer handles `orders`: per event, or the `OrderPlaced` events of one fetch,
+ * every partition's, learnt in one Redis round trip (the per-event handlers are its fallback).
+ */
+export function modelConsumerHandling(
+  recordOrder: RecordOrder,
+): Pick<
+  EventConsumerOptions,
+  'handlers' | 'batchHandler' | 'coalescePartitions' | 'partitionsConsumedConcurrently'
+> {
+  return {
+    handlers: orderEventHandlers(recordOrder),
+    batchHandler: orderEventsBatchHandler(recordOrder),
+    coalescePartitions: true,
+    partitionsConsumedConcurrently: RECO_PARTITIONS_CONCURRENTLY,
+  };
+}
 
 /**
  * The recommendations' background work: the `orders` topic consumed into the co-purchase model
@@ -49,7 +74,7 @@ export const recommendationsConsumerProvider: Provider = {
       security: kafkaSecurityFromConfig(config),
       logger: log,
     });
-    const handlers = orderEventHandlers(new RecordOrder(model));
+    const handling = modelConsumerHandling(new RecordOrder(model));
     const consumer = new BackgroundConsumer({
       name: 'model consumer',
       kafka,
@@ -61,7 +86,7 @@ export const recommendationsConsumerProvider: Provider = {
           kafka,
           groupId: config.RECO_CONSUMER_GROUP,
           topics: [config.RECO_ORDERS_TOPIC],
-          handlers,
+          ...handling,
           maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
           registry: metrics.registry,
           logger: log,

@@ -1,4 +1,4 @@
-import type { EventHandlers } from '@rc/messaging';
+import type { BatchHandler, EventHandlers } from '@rc/messaging';
 import type { RecordOrder } from '../application/record-order.command';
 
 /**
@@ -11,5 +11,23 @@ export function orderEventHandlers(recordOrder: RecordOrder): EventHandlers {
     OrderPlaced: async (event) => {
       await recordOrder.execute({ eventId: event.id, items: event.data.items });
     },
+  };
+}
+
+/**
+ * The batch twin of {@link orderEventHandlers}: the `OrderPlaced` events of one fetch (every
+ * partition's, the consumer coalesces them) learnt in one Redis round trip. Its fallback, when
+ * it throws, is the per-event handler for each event: the orders it learnt already are then
+ * duplicates, so the effect is that of the events applied one by one.
+ */
+export function orderEventsBatchHandler(recordOrder: RecordOrder): BatchHandler {
+  return async (events) => {
+    const commands = [];
+    for (const event of events) {
+      if (event.type === 'OrderPlaced') {
+        commands.push({ eventId: event.id, items: event.data.items });
+      }
+    }
+    await recordOrder.executeBatch(commands);
   };
 }

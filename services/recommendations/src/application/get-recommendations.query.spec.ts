@@ -27,6 +27,10 @@ class FakeModel implements CoPurchaseModel {
   async recordOrder(): Promise<'applied'> {
     return 'applied';
   }
+
+  async recordOrders(orders: readonly unknown[]): Promise<'applied'[]> {
+    return orders.map(() => 'applied');
+  }
 }
 
 class FakeCache implements RecommendationCache {

@@ -18,4 +18,16 @@ export class RecordOrder {
   async execute(command: RecordOrderCommand): Promise<'applied' | 'duplicate'> {
     return this.model.recordOrder(command.eventId, command.items);
   }
+
+  /**
+   * Teaches the model several orders in one round trip, with the effect of {@link execute} for
+   * each in order. If it fails, some may be learnt; executing them again finds them duplicates.
+   */
+  async executeBatch(
+    commands: readonly RecordOrderCommand[],
+  ): Promise<ReadonlyArray<'applied' | 'duplicate'>> {
+    return this.model.recordOrders(
+      commands.map((command) => ({ eventId: command.eventId, lines: command.items })),
+    );
+  }
 }

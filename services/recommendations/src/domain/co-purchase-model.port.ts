@@ -33,6 +33,19 @@ export interface CoPurchaseModel {
    * when that event was already applied.
    */
   recordOrder(eventId: string, lines: readonly PurchasedLine[]): Promise<'applied' | 'duplicate'>;
+  /**
+   * Learns from several placed orders in one round trip, each at most once per `eventId`, with
+   * the effect of {@link recordOrder} called for each in order; one outcome per order. Not
+   * atomic as a whole: when it rejects, some orders may be learnt, and learning them again is a
+   * `duplicate`.
+   */
+  recordOrders(orders: readonly PlacedOrder[]): Promise<ReadonlyArray<'applied' | 'duplicate'>>;
+}
+
+/** One placed order to learn: its event id (the dedup key) and its lines. */
+export interface PlacedOrder {
+  eventId: string;
+  lines: readonly PurchasedLine[];
 }
 
 /** DI token of the {@link CoPurchaseModel}. */

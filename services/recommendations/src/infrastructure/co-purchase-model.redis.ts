@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type {
   CoPurchaseModel,
   ModelSuggestions,
+  PlacedOrder,
   PurchasedLine,
 } from '../domain/co-purchase-model.port';
 import { pickExcluding } from '../domain/recommendation';
@@ -36,8 +37,11 @@ end
 return 1
 `;
 
-/** SHA-1 of {@link RECORD_ORDER_LUA}: EVALSHA sends the hash, not the script, on every event. */
-const RECORD_ORDER_LUA_SHA = createHash('sha1').update(RECORD_ORDER_LUA).digest('hex');
+/** The script and its SHA-1: EVALSHA sends the hash, not the script, on every event. */
+const RECORD_ORDER_SCRIPT = {
+  lua: RECORD_ORDER_LUA,
+  sha: createHash('sha1').update(RECORD_ORDER_LUA).digest('hex'),
+};
 
 /**
  * The co-purchase model in Redis sorted sets: `reco:co:{sku}` scores every SKU by the number of
@@ -86,13 +90,47 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
     eventId: string,
     lines: readonly PurchasedLine[],
   ): Promise<'applied' | 'duplicate'> {
+    const applied = await evalScript(
+      this.redis,
+      RECORD_ORDER_SCRIPT,
+      ...this.scriptArgs(eventId, lines),
+    );
+    return applied === 1 ? 'applied' : 'duplicate';
+  }
+
+  /**
+   * Every order's script in one pipeline: one round trip for the batch. A script the server does
+   * not hold yet (first use, restart, `SCRIPT FLUSH`) is answered NOSCRIPT without running, so
+   * those orders go again through {@link evalScript}, which sends the script itself.
+   */
+  async recordOrders(
+    orders: readonly PlacedOrder[],
+  ): Promise<ReadonlyArray<'applied' | 'duplicate'>> {
+    if (orders.length === 0) return [];
+    const argsOf = orders.map((order) => this.scriptArgs(order.eventId, order.lines));
+    const pipeline = this.redis.pipeline();
+    for (const args of argsOf) pipeline.evalsha(RECORD_ORDER_SCRIPT.sha, ...args);
+    const replies = (await pipeline.exec()) ?? [];
+    const outcomes: ('applied' | 'duplicate')[] = [];
+    for (const [i, args] of argsOf.entries()) {
+      const [error, reply] = replies[i] ?? [new Error('no reply from the pipeline'), undefined];
+      let applied = reply;
+      if (error) {
+        if (!error.message.startsWith('NOSCRIPT')) throw error;
+        applied = await evalScript(this.redis, RECORD_ORDER_SCRIPT, ...args);
+      }
+      outcomes.push(applied === 1 ? 'applied' : 'duplicate');
+    }
+    return outcomes;
+  }
+
+  /** `numKeys` and the keys and arguments of {@link RECORD_ORDER_LUA} for one order. */
+  private scriptArgs(eventId: string, lines: readonly PurchasedLine[]): [number, ...string[]] {
     // One entry per SKU: an order listing a SKU twice still makes one pair per partner.
     const units = new Map<string, number>();
     for (const { sku, quantity } of lines) units.set(sku, (units.get(sku) ?? 0) + quantity);
     const skus = [...units.keys()];
-    const applied = await evalScript(
-      this.redis,
-      { lua: RECORD_ORDER_LUA, sha: RECORD_ORDER_LUA_SHA },
+    return [
       2 + skus.length,
       this.seenKey(eventId),
       this.bestKey(),
@@ -100,8 +138,7 @@ export class RedisCoPurchaseModel implements CoPurchaseModel {
       String(this.options.dedupTtlSeconds),
       ...skus,
       ...skus.map((sku) => String(units.get(sku))),
-    );
-    return applied === 1 ? 'applied' : 'duplicate';
+    ];
   }
 
   private coKey(sku: string): string {

@@ -123,6 +123,57 @@ describe('RedisCoPurchaseModel (real Redis)', () => {
     expect(await fixture.redis.zscore(`${fixture.prefix}co:A`, 'B')).toBe('2');
   });
 
+  it('when several orders are learnt in one batch, then the model holds what learning them one by one gives, and a repeated event counts once', async () => {
+    // Arrange: the same orders, one by one into a second model under another prefix
+    const single = new RedisCoPurchaseModel(fixture.redis, {
+      keyPrefix: `${fixture.prefix}single:`,
+      dedupTtlSeconds: 600,
+      candidatesPerSku: 50,
+    });
+    const [e1, e2, e3] = [randomUUID(), randomUUID(), randomUUID()];
+    const orders = [
+      { eventId: e1, lines: order('A', 'B') },
+      { eventId: e2, lines: [{ sku: 'A', quantity: 2 }, ...order('C')] },
+      { eventId: e1, lines: order('A', 'B') },
+      { eventId: e3, lines: order('B', 'C', 'D') },
+    ];
+    const oneByOne = [];
+    for (const o of orders) oneByOne.push(await single.recordOrder(o.eventId, o.lines));
+
+    // Act
+    const batched = await new RecordOrder(model).executeBatch(
+      orders.map((o) => ({ eventId: o.eventId, items: o.lines })),
+    );
+
+    // Assert
+    expect(batched).toEqual(['applied', 'applied', 'duplicate', 'applied']);
+    expect(batched).toEqual(oneByOne);
+    for (const sku of ['A', 'B', 'C', 'D']) {
+      expect(await model.recommend([sku], 5)).toEqual(await single.recommend([sku], 5));
+    }
+    expect(await fixture.redis.zscore(`${fixture.prefix}co:A`, 'B')).toBe('1');
+    expect(await fixture.redis.zscore(`${fixture.prefix}best`, 'A')).toBe('3');
+  });
+
+  it('when the server has lost the script before a batch, then every order of the batch is still learnt once', async () => {
+    // Arrange
+    await model.recordOrder(randomUUID(), order('A', 'B'));
+    await fixture.redis.script('FLUSH');
+    const orders = [randomUUID(), randomUUID()].map((eventId) => ({
+      eventId,
+      lines: order('A', 'B'),
+    }));
+
+    // Act
+    const first = await model.recordOrders(orders);
+    const again = await model.recordOrders(orders);
+
+    // Assert
+    expect(first).toEqual(['applied', 'applied']);
+    expect(again).toEqual(['duplicate', 'duplicate']);
+    expect(await fixture.redis.zscore(`${fixture.prefix}co:A`, 'B')).toBe('3');
+  });
+
   it('when nothing was ever learnt, then the answer is empty', async () => {
     expect(await model.recommend(['A'], 4)).toEqual({ skus: [], unknownSkus: ['A'] });
   });

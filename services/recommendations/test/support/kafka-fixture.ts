@@ -7,8 +7,11 @@ export function testKafka(): Kafka {
   return createKafka({ clientId: uniqueName('reco-it'), brokers: testEnv().kafkaBrokers });
 }
 
-/** A one-partition topic (and its DLQ) no other run uses; `remove` deletes both. */
-export async function createTopic(kafka: Kafka, name: string) {
-  const { topics, remove } = await createTestTopics(kafka, [name], { ensure: ensureTopics });
+/** A topic of `partitions` partitions (one by default) and its DLQ, no other run uses; `remove` deletes both. */
+export async function createTopic(kafka: Kafka, name: string, partitions = 1) {
+  const { topics, remove } = await createTestTopics(kafka, [name], {
+    ensure: ensureTopics,
+    partitions,
+  });
   return { topic: topics[0]!, remove };
 }
