@@ -78,6 +78,20 @@ describe('IdleAwareDelayMonitor', () => {
     expect(m.period).toBe('rest');
   });
 
+  it('when a quiet loop runs a short task now and then, then it still goes back to the rest period', async () => {
+    // Arrange: busy first
+    const m = monitor();
+    await work(30, 40, 300);
+    expect(m.period).toBe('busy');
+
+    // Act: 4 ms of work every 60 ms (7 % of the time, under the 20 % threshold; but most of
+    // one 10 ms sampling period whenever it runs)
+    await work(4, 60, 700);
+
+    // Assert
+    expect(m.period).toBe('rest');
+  });
+
   it('when a stall longer than the rest period starts from rest, then a sample holds it and sampling turns busy', async () => {
     // Arrange
     const m = monitor();
