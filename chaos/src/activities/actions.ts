@@ -11,7 +11,13 @@ import {
   type ServiceName,
   SERVICES,
 } from './catalogue';
-import { keepThrottle, releaseThrottles, throttleCpu } from './cpu-throttle';
+import {
+  keepThrottle,
+  limitForNeed,
+  measureCpuPercent,
+  releaseThrottles,
+  throttleCpu,
+} from './cpu-throttle';
 import { type HeldLocks, holdRowLocks } from './lock-holder';
 import type { RunContext } from './run-context';
 
@@ -30,6 +36,8 @@ type FreezeTarget = ArgumentsOf<'freeze'>['target'];
 const frozen = new Map<string, number[]>();
 /** CPU burners per run. */
 const burners = new Set<number>();
+/** The CPU use measure_cpu measured last, by service, with the process it measured. */
+const measuredCpu = new Map<ServiceName, { pid: number; percent: number }>();
 /** Open transactions holding row locks (hold_row_locks), until released. */
 const heldLocks = new Set<HeldLocks>();
 
@@ -239,9 +247,24 @@ export const actions = {
     return { stopped: true };
   },
 
-  throttle_cpu: async (ctx, { service, percent, seconds }) => {
+  measure_cpu: async (ctx, { service, seconds }) => {
     const pid = ctx.platform.service(service).pid;
     if (pid === undefined) throw new Error(`${service} is not running`);
+    const percent = Math.round((await measureCpuPercent(pid, seconds * 1000)) * 10) / 10;
+    measuredCpu.set(service, { pid, percent });
+    return { pid, percent };
+  },
+
+  throttle_cpu: async (ctx, { service, percent: floor, headroom, seconds }) => {
+    const pid = ctx.platform.service(service).pid;
+    if (pid === undefined) throw new Error(`${service} is not running`);
+    const measured = measuredCpu.get(service);
+    if (headroom !== undefined && measured?.pid !== pid)
+      throw new Error(
+        `throttle_cpu with headroom: measure_cpu has not measured ${service} (pid ${pid})`,
+      );
+    const percent =
+      headroom === undefined ? floor : limitForNeed(floor, headroom, measured!.percent);
     const throttle = throttleCpu(pid, percent, service);
     keepThrottle(service, throttle);
     const lift = () => {
@@ -254,7 +277,13 @@ export const actions = {
       sync: () => throttle.release(),
     });
     if (seconds !== undefined) setTimeout(lift, seconds * 1000).unref();
-    return { pid, percent, hierarchy: throttle.hierarchy, group: throttle.group };
+    return {
+      pid,
+      percent,
+      ...(headroom === undefined ? {} : { measuredPercent: measured!.percent, headroom }),
+      hierarchy: throttle.hierarchy,
+      group: throttle.group,
+    };
   },
 
   release_cpu_throttle: async (ctx, { service }) => {

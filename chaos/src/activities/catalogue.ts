@@ -271,12 +271,18 @@ export const CATALOGUE = {
     doc: 'Stops the CPU burners.',
     arguments: z.strictObject({}),
   },
+  measure_cpu: {
+    kind: 'action',
+    doc: "Measures one service's CPU use over `seconds` of whatever load runs (user + system time of its process, /proc/<pid>/stat, as a CFS quota counts it), as % of one core; throttle_cpu's `headroom` sizes its limit from it.",
+    arguments: z.strictObject({ service, seconds: z.number().min(1).max(60) }),
+  },
   throttle_cpu: {
     kind: 'action',
-    doc: "Limits one service's process to `percent` % of one core with the kernel's CFS bandwidth control (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us; 100 ms periods), as a container CPU limit does; released by release_cpu_throttle, after `seconds`, or by the safety net. Fails, saying so, where no cpu controller is writable.",
+    doc: "Limits one service's process to `percent` % of one core with the kernel's CFS bandwidth control (cgroup v2 cpu.max, else v1 cpu.cfs_quota_us; 100 ms periods), as a container CPU limit does; released by release_cpu_throttle, after `seconds`, or by the safety net. With `headroom`, the limit is `headroom` × the use measure_cpu last measured for this process, never below `percent` (fails when it measured none). Fails, saying so, where no cpu controller is writable.",
     arguments: z.strictObject({
       service,
       percent: z.number().min(1).max(100),
+      headroom: z.number().min(1).max(10).optional(),
       seconds: seconds.optional(),
     }),
   },

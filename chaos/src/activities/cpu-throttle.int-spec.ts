@@ -1,15 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { throttleCpu } from './cpu-throttle';
-
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
+import { measureCpuPercent, throttleCpu } from './cpu-throttle';
 
 /** The cpu controller's group of `pid` (its line of /proc/<pid>/cgroup). */
 function cpuGroupOf(pid: number): string {
@@ -20,11 +11,9 @@ function cpuGroupOf(pid: number): string {
   );
 }
 
-/** Share of one core `pid` used over `ms`. */
+/** Share of one core `pid` used over `ms` (0–1). */
 async function coreShare(pid: number, ms: number): Promise<number> {
-  const before = cpuTicks(pid);
-  await new Promise((r) => setTimeout(r, ms));
-  return (cpuTicks(pid) - before) / TICKS_PER_SECOND / (ms / 1000);
+  return (await measureCpuPercent(pid, ms)) / 100;
 }
 
 describe('throttleCpu (the kernel CFS limit on a real process)', () => {
@@ -64,6 +53,25 @@ describe('throttleCpu (the kernel CFS limit on a real process)', () => {
     expect(cpuGroupOf(pid)).not.toContain('rc-chaos-');
     expect(existsSync(throttle.group)).toBe(false);
     expect(Math.max(...released)).toBeGreaterThan(0.3);
+  });
+
+  it('when a process sleeps, then measureCpuPercent reads it near zero, and a busy one near a core', async () => {
+    // Arrange
+    const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], {
+      stdio: 'ignore',
+    });
+    await new Promise((r) => setTimeout(r, 500)); // past its start-up
+
+    // Act
+    const [sleeping, spinning] = await Promise.all([
+      measureCpuPercent(idle.pid!, 1_000),
+      measureCpuPercent(busy.pid!, 1_000),
+    ]);
+    idle.kill('SIGKILL');
+
+    // Assert
+    expect(sleeping).toBeLessThan(5);
+    expect(spinning).toBeGreaterThan(30);
   });
 
   it('when it is released twice, or after the process exited, then nothing fails', async () => {

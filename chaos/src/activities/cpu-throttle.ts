@@ -7,6 +7,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { clockTicksPerSecond, parseProcStat } from '@rc/testing';
 
 /**
  * CPU throttling of one process with the kernel's CFS bandwidth control — a real limit, as a
@@ -192,4 +193,33 @@ export function throttleStats(service: string): ReturnType<CpuThrottle['stats']>
     active.get(service)?.stats() ??
     lastStats.get(service) ?? { periods: 0, throttledPeriods: 0, throttledMs: 0 }
   );
+}
+
+/** CPU time `pid` has used so far (user + system, all its threads), in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return (stat.utime + stat.stime) / clockTicksPerSecond();
+}
+
+/**
+ * The share of one core `pid` uses over the next `ms` (user + system time of all its threads,
+ * from `/proc/<pid>/stat`, as the CFS quota counts it), in %.
+ */
+export async function measureCpuPercent(pid: number, ms: number): Promise<number> {
+  const before = cpuSeconds(pid);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return ((cpuSeconds(pid) - before) / (ms / 1000)) * 100;
+}
+
+/**
+ * A limit sized from a measured need: `headroom` × `measuredPercent`, never below `floorPercent`
+ * nor above one core. A limit just above the average need is the one bursts hit; a fixed
+ * percentage is one machine's need (twice that on a machine half as fast).
+ */
+export function limitForNeed(
+  floorPercent: number,
+  headroom: number,
+  measuredPercent: number,
+): number {
+  return Math.min(100, Math.max(floorPercent, Math.round(headroom * measuredPercent * 10) / 10));
 }
