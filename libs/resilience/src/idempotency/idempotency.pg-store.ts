@@ -4,6 +4,7 @@ import { type Registry, register as defaultRegistry } from 'prom-client';
 import { assertSchemaName, IDEMPOTENCY_TABLE } from './idempotency.migration';
 import { outcomeCounter, retention } from './idempotency.retention';
 import type { IdempotencyRetentionOptions, IdempotencyStore } from './idempotency.contract';
+import type { StatementCompletionOptions, StatementPart } from './idempotency.in-statement';
 import type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
 
 /** Configuration of a {@link PostgresIdempotencyStore}. */
@@ -24,6 +25,16 @@ type Outcome =
   | 'completed'
   | 'released'
   | 'lock_lost';
+
+/** A key a request's own statement completed ({@link PostgresIdempotencyStore.statementPart}). */
+export interface CompletedInStatement {
+  /** The response as stored. */
+  readonly response: StoredResponse;
+  /** Stores `answer` instead (false when the key is no longer this completion's). */
+  replace(answer: StoredResponse): Promise<boolean>;
+  /** Deletes the key, so a retry runs again (false when it is no longer this completion's). */
+  forget(): Promise<boolean>;
+}
 
 interface ExistingRow {
   fingerprint: string;
@@ -156,6 +167,102 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     const result = await this.options.pool.query(
       `DELETE FROM ${this.table} WHERE scope = $1 AND key = $2 AND lock_token = $3 AND state = 'in_flight'`,
       [lease.scope, lease.key, lease.lockToken],
+    );
+    const released = result.rowCount === 1;
+    this.count(released ? 'released' : 'lock_lost');
+    return released;
+  }
+
+  /**
+   * A part of another statement on this store's database that completes `lease` with
+   * `response` in that statement's transaction (see {@link StatementPart}): the request then
+   * needs no {@link complete} round trip. `settled` gets the key as that statement completed it
+   * — the response as stored (the body with its SQL-computed fields), and how to replace or
+   * forget it (fenced by the completion's own `completed_at`, as a lease by its token) — or
+   * undefined when the statement did not complete the key (its condition was false, or the
+   * lease was lost).
+   */
+  statementPart(
+    lease: IdempotencyLease,
+    response: StoredResponse,
+    options: StatementCompletionOptions | undefined,
+    settled: (completed: CompletedInStatement | undefined) => void,
+  ): StatementPart {
+    const fromSql = Object.entries(options?.bodyFromSql ?? {});
+    const values = [
+      lease.scope,
+      lease.key,
+      lease.lockToken,
+      response.status,
+      JSON.stringify(response.headers),
+      response.body === undefined ? null : JSON.stringify(response.body),
+      ...fromSql.map(([field]) => field),
+    ];
+    const table = this.table;
+    return {
+      values,
+      cte(name, first, when) {
+        const $ = (i: number) => `$${first + i}`;
+        const body =
+          fromSql.length === 0
+            ? `${$(5)}::jsonb`
+            : `COALESCE(${$(5)}::jsonb, '{}'::jsonb) || jsonb_build_object(${fromSql
+                .map(([, expression], i) => `${$(6 + i)}::text, to_jsonb(${expression})`)
+                .join(', ')})`;
+        return `${name} AS (
+          UPDATE ${table} SET state = 'completed', response_status = ${$(3)}::int,
+            response_headers = ${$(4)}::jsonb, response_body = ${body},
+            lock_token = NULL, locked_until = NULL, completed_at = now()
+          WHERE scope = ${$(0)} AND key = ${$(1)} AND lock_token = ${$(2)} AND state = 'in_flight'
+            AND (${when})
+          RETURNING response_body, completed_at)`;
+      },
+      result: (name) =>
+        `(SELECT jsonb_build_object('body', response_body, 'at', completed_at) FROM ${name})`,
+      settle: (result) => {
+        const row = result as { body: unknown; at: string } | null | undefined;
+        if (typeof row !== 'object' || row === null || typeof row.at !== 'string') {
+          settled(undefined);
+          return;
+        }
+        this.count('completed');
+        settled({
+          response: { ...response, body: row.body === null ? undefined : row.body },
+          replace: (answer) => this.replaceCompleted(lease, row.at, answer),
+          forget: () => this.forgetCompleted(lease, row.at),
+        });
+      },
+    };
+  }
+
+  /** Replaces the response a request's own statement stored (see {@link statementPart}). */
+  private async replaceCompleted(
+    lease: IdempotencyLease,
+    completedAt: string,
+    response: StoredResponse,
+  ): Promise<boolean> {
+    const result = await this.options.pool.query(
+      `UPDATE ${this.table} SET response_status = $4, response_headers = $5::jsonb,
+         response_body = $6::jsonb
+       WHERE scope = $1 AND key = $2 AND state = 'completed' AND completed_at = $3::timestamptz`,
+      [
+        lease.scope,
+        lease.key,
+        completedAt,
+        response.status,
+        JSON.stringify(response.headers),
+        response.body === undefined ? null : JSON.stringify(response.body),
+      ],
+    );
+    return result.rowCount === 1;
+  }
+
+  /** Deletes a key a request's own statement completed, the request having failed after it. */
+  private async forgetCompleted(lease: IdempotencyLease, completedAt: string): Promise<boolean> {
+    const result = await this.options.pool.query(
+      `DELETE FROM ${this.table}
+       WHERE scope = $1 AND key = $2 AND state = 'completed' AND completed_at = $3::timestamptz`,
+      [lease.scope, lease.key, completedAt],
     );
     const released = result.rowCount === 1;
     this.count(released ? 'released' : 'lock_lost');

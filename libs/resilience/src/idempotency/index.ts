@@ -11,6 +11,7 @@ export {
   idempotencyMigrationSql,
 } from './idempotency.migration';
 export {
+  type CompletedInStatement,
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from './idempotency.pg-store';
@@ -18,6 +19,13 @@ export {
   RedisIdempotencyStore,
   type RedisIdempotencyStoreOptions,
 } from './idempotency.redis-store';
+export {
+  idempotentCompletion,
+  type InStatementCompletionScope,
+  runWithInStatementCompletion,
+  type StatementCompletionOptions,
+  type StatementPart,
+} from './idempotency.in-statement';
 export { LocalInFlightKeys } from './local-in-flight-keys';
 export type { IdempotencyRetentionOptions, IdempotencyStore } from './idempotency.contract';
 export type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';

@@ -6,25 +6,24 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyReply } from 'fastify';
+import { catchError, defaultIfEmpty, finalize, from, last, mergeMap, Observable, of } from 'rxjs';
 import {
-  catchError,
-  defaultIfEmpty,
-  finalize,
-  from,
-  last,
-  mergeMap,
-  type Observable,
-  of,
-} from 'rxjs';
-import {
+  type CompletedInStatement,
   type IdempotencyLease,
   IdempotencyInFlightError,
   IdempotencyKeyInvalidError,
   IdempotencyKeyMissingError,
   IdempotencyKeyReusedError,
   type IdempotencyStore,
+  type InStatementCompletionScope,
+  PostgresIdempotencyStore,
   requestFingerprint,
+  runWithInStatementCompletion,
+  type StatementCompletionOptions,
+  type StatementPart,
+  type StoredResponse,
 } from '../idempotency';
 import { handlerMetadata, httpExchange, setHeaders } from './http-context';
 import { IDEMPOTENT_METADATA, type IdempotentOptions } from './resilience.decorators';
@@ -41,7 +40,9 @@ const DEFAULT_REPLAY_HEADERS = ['content-type', 'location'];
  * run the handler and store its response, replay a stored response (same status, stored
  * headers, body, plus `idempotent-replayed: true`), or refuse (409 in flight, 422 reused).
  * A handler error releases the key so the client can retry, unless `finalErrorResponse`
- * declares it final.
+ * declares it final. With the Postgres store, a handler may complete the key inside its own
+ * last statement (`idempotentCompletion`, one round trip fewer); the interceptor checks that
+ * what that statement stored is the answer, and stores the answer itself when it is not.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -105,29 +106,100 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
   ): Observable<unknown> {
     const options = this.registry.options.idempotency ?? {};
-    return next.handle().pipe(
+    const replayHeaders = options.replayHeaders ?? DEFAULT_REPLAY_HEADERS;
+    // With the Postgres store, the handler may complete the key inside its own statement
+    // (idempotentCompletion): no completion round trip of ours then.
+    const inStatement =
+      store instanceof PostgresIdempotencyStore
+        ? new RequestCompletion(store, lease, replayHeaders)
+        : undefined;
+    const handled = inStatement
+      ? new Observable<unknown>((subscriber) =>
+          runWithInStatementCompletion(inStatement, () => next.handle().subscribe(subscriber)),
+        )
+      : next.handle();
+    return handled.pipe(
       defaultIfEmpty(undefined),
       last(),
       mergeMap(async (body: unknown) => {
-        const headers = pickHeaders(reply, options.replayHeaders ?? DEFAULT_REPLAY_HEADERS);
-        await store
-          .complete(lease, { status: reply.statusCode, headers, body })
-          .catch((e: unknown) =>
+        const headers = pickHeaders(reply, replayHeaders);
+        const answer = { status: reply.statusCode, headers, body };
+        const completed = inStatement?.completed;
+        if (completed && sameResponse(completed.response, answer)) return body;
+        if (completed)
+          this.logger.error(
+            `the response stored by the handler's statement differs from its answer (status ${completed.response.status} vs ${answer.status}); storing the answer`,
+          );
+        await (completed ? completed.replace(answer) : store.complete(lease, answer)).catch(
+          (e: unknown) =>
             // The work is done and the client gets its answer; only the replay copy is lost, and
             // the key stays locked until its lease ends. Say so loudly (without the key).
             this.logger.error(`storing an idempotent response failed: ${String(e)}`),
-          );
+        );
         return body;
       }),
       catchError(async (error: unknown) => {
         const final = options.finalErrorResponse?.(error);
-        await (final ? store.complete(lease, final) : store.release(lease)).catch((e: unknown) =>
+        // A key the handler's statement completed before the failure: the failure is the answer.
+        const completed = inStatement?.completed;
+        const settled = completed
+          ? final
+            ? completed.replace(final)
+            : completed.forget()
+          : final
+            ? store.complete(lease, final)
+            : store.release(lease);
+        await settled.catch((e: unknown) =>
           this.logger.error(`settling an idempotency key after a failure failed: ${String(e)}`),
         );
         throw error;
       }),
     );
   }
+}
+
+/**
+ * The current request's completion inside its handler's statement: hands out a part while the
+ * key is not completed, and keeps what the statement stored for the interceptor to check.
+ */
+class RequestCompletion implements InStatementCompletionScope {
+  completed: CompletedInStatement | undefined;
+
+  constructor(
+    private readonly store: PostgresIdempotencyStore,
+    private readonly lease: IdempotencyLease,
+    private readonly replayHeaders: readonly string[],
+  ) {}
+
+  part(response: StoredResponse, options?: StatementCompletionOptions): StatementPart | undefined {
+    if (this.completed) return undefined;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      const lower = name.toLowerCase();
+      if (this.replayHeaders.includes(lower)) headers[lower] = value;
+    }
+    return this.store.statementPart(
+      this.lease,
+      { status: response.status, headers, body: response.body },
+      options,
+      (completed) => {
+        this.completed = completed;
+      },
+    );
+  }
+}
+
+/** Same status, replayed headers and body (as JSON: key order and `undefined` fields aside). */
+function sameResponse(stored: StoredResponse, answer: StoredResponse): boolean {
+  return (
+    stored.status === answer.status &&
+    isDeepStrictEqual(stored.headers, answer.headers) &&
+    isDeepStrictEqual(asJson(stored.body), asJson(answer.body))
+  );
+}
+
+function asJson(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 
 function pickHeaders(reply: FastifyReply, names: string[]): Record<string, string> {

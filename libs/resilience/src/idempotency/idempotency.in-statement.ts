@@ -1,0 +1,72 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { StoredResponse } from './idempotency.types';
+
+/**
+ * A part of a handler's own Postgres statement that completes the request's `Idempotency-Key`:
+ * a data-modifying CTE, its parameters, and what to tell the request once the statement ran.
+ * The key is then completed in the same implicit transaction as the business change, so the
+ * request needs no completion round trip of its own (and no second WAL flush).
+ *
+ * Used as:
+ * ```sql
+ * WITH changed AS (UPDATE … RETURNING …),
+ *      ${part.cte('idem', 7, 'EXISTS (SELECT 1 FROM changed)')}
+ * SELECT …, ${part.result('idem')} AS idem
+ * ```
+ * then `part.settle(row.idem)`.
+ */
+export interface StatementPart {
+  /**
+   * `<name> AS (UPDATE <the key> … RETURNING …)`, its parameters numbered from `$<first>`. It
+   * completes the key only when `when` (an SQL condition, over the statement's other CTEs) holds
+   * and the request still holds its lease.
+   */
+  cte(name: string, first: number, when: string): string;
+  /** The parameters of {@link cte}, in order. */
+  readonly values: readonly unknown[];
+  /** The SQL expression the statement selects (once) for {@link settle}: null when not completed. */
+  result(name: string): string;
+  /** Hands over what the statement selected as {@link result}. */
+  settle(result: unknown): void;
+}
+
+/**
+ * How the response's body differs from the one the handler builds before its statement: body
+ * fields whose value only the statement knows, as SQL expressions yielding a JSON value (e.g.
+ * `updatedAt: "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"`, the
+ * row's `now()` as `Date#toISOString` prints it). They may read the statement's other CTEs.
+ */
+export interface StatementCompletionOptions {
+  bodyFromSql?: Readonly<Record<string, string>>;
+}
+
+/** What a request whose store can complete keys inside other statements offers its handler. */
+export interface InStatementCompletionScope {
+  /** A part for `response`, or undefined when one was handed out already (one per request). */
+  part(response: StoredResponse, options?: StatementCompletionOptions): StatementPart | undefined;
+}
+
+const scope = new AsyncLocalStorage<InStatementCompletionScope>();
+
+/** Runs `fn` (the handler) with `completions` as the current request's in-statement completion. */
+export function runWithInStatementCompletion<T>(
+  completions: InStatementCompletionScope,
+  fn: () => T,
+): T {
+  return scope.run(completions, fn);
+}
+
+/**
+ * The part that completes the current `@Idempotent()` request's key with `response` inside the
+ * caller's own statement — or undefined when there is none to complete that way (no key, a store
+ * other than Postgres, the part already taken): the interceptor then completes the key itself,
+ * as always. The statement must run on the database of the service's idempotency store, and
+ * `response` must be what the handler will answer (status, the headers it will set, the body);
+ * the interceptor compares, and stores the real answer if they differ.
+ */
+export function idempotentCompletion(
+  response: StoredResponse,
+  options?: StatementCompletionOptions,
+): StatementPart | undefined {
+  return scope.getStore()?.part(response, options);
+}
