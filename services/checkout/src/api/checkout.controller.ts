@@ -14,9 +14,10 @@ import {
   SERVICE_CONFIG,
   ZodValidationPipe,
 } from '@rc/platform';
+import { idempotentCompletion } from '@rc/resilience';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PlaceOrderHandler } from '../application/place-order.command';
+import { type PlacedOrder, PlaceOrderHandler } from '../application/place-order.command';
 import type { CheckoutConfig } from '../config/checkout.config';
 import {
   checkoutBodySchema,
@@ -88,9 +89,23 @@ export class CheckoutController {
       cartId: body.cartId,
       items: body.items,
       paymentToken: body.payment.token,
+      // The confirm's statement stores this answer with the Idempotency-Key (one round trip).
+      completion: (answer) =>
+        idempotentCompletion({
+          status: 201,
+          headers: answerHeaders(answer),
+          body: toCheckoutResponse(answer),
+        }),
     });
-    if (placed.degraded.length > 0) void reply.header(DEGRADED_HEADER, placed.degraded.join(','));
-    void reply.header('location', `/v1/orders/${placed.order.id}`);
+    void reply.headers(answerHeaders(placed));
     return toCheckoutResponse(placed);
   }
+}
+
+/** The headers of a confirmed checkout's answer. */
+function answerHeaders(placed: PlacedOrder): Record<string, string> {
+  return {
+    location: `/v1/orders/${placed.order.id}`,
+    ...(placed.degraded.length > 0 ? { [DEGRADED_HEADER]: placed.degraded.join(',') } : {}),
+  };
 }

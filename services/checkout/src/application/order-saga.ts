@@ -1,4 +1,4 @@
-import { currentDeadline, runWithDeadline } from '@rc/resilience';
+import { currentDeadline, runWithDeadline, type StatementPart } from '@rc/resilience';
 import {
   InventoryUnavailableError,
   FAILURE_CODES,
@@ -43,17 +43,28 @@ export class OrderSaga {
     private readonly compensationReserveMs = 0,
   ) {}
 
-  /** Runs the saga; resolves with the CONFIRMED order. */
-  async run(order: Order, paymentToken: string, progress: SagaProgress): Promise<Order> {
+  /**
+   * Runs the saga; resolves with the CONFIRMED order. `alsoOnConfirm`, given the order as it
+   * will be once confirmed, may return a part the confirm's statement carries (the request's
+   * `Idempotency-Key` completed with the answer).
+   */
+  async run(
+    order: Order,
+    paymentToken: string,
+    progress: SagaProgress,
+    alsoOnConfirm?: (confirmed: Order) => StatementPart | undefined,
+  ): Promise<Order> {
     progress.step = 'reserve';
     await this.reserve(order, progress);
     progress.step = 'charge';
     const paymentId = await this.charge(order, paymentToken, progress);
     progress.step = 'confirm';
+    const result: Order = { ...order, status: 'CONFIRMED', paymentId, updatedAt: new Date() };
+    const part = alsoOnConfirm?.(result);
     const confirmed = await sagaStep(
       SAGA_SPANS.confirmOrder,
       order.id,
-      () => this.orders.confirm(order, paymentId),
+      () => this.orders.confirm(order, paymentId, part),
       (done) => (done ? 'confirmed' : 'taken_over'),
     );
     if (!confirmed) {
@@ -62,7 +73,7 @@ export class OrderSaga {
       await this.refundOrphan(order.id, paymentId);
       throw new OrderTakenOverError(order.id);
     }
-    return { ...order, status: 'CONFIRMED', paymentId, updatedAt: new Date() };
+    return result;
   }
 
   private async reserve(order: Order, progress: SagaProgress): Promise<void> {

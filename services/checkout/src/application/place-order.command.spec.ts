@@ -60,6 +60,51 @@ describe('PlaceOrderHandler (saga against in-memory ports)', () => {
     });
   });
 
+  describe('the Idempotency-Key completed by the confirm', () => {
+    const part = {
+      cte: () => 'idem AS (SELECT 1)',
+      values: [],
+      result: () => 'NULL',
+      settle: () => undefined,
+    };
+
+    it('when the recommendations are in before the confirm, then the confirm carries the completion of the whole answer', async () => {
+      // Arrange
+      const f = checkoutFixture();
+      const completion = jest.fn().mockReturnValue(part);
+
+      // Act
+      const placed = await f.placeOrder.execute(checkoutCommand({ completion }));
+
+      // Assert
+      expect(f.orders.confirmParts.get(placed.order.id)).toBe(part);
+      expect(completion).toHaveBeenCalledTimes(1);
+      expect(completion.mock.calls[0][0]).toEqual(placed);
+      expect(placed.recommendations).toEqual(['REC-1', 'REC-2']);
+      expect(placed.order.status).toBe('CONFIRMED');
+    });
+
+    it('when the recommendations are not in yet, then the confirm does not wait for them and carries none, and the answer still has them', async () => {
+      // Arrange
+      const f = checkoutFixture();
+      let answer!: () => void;
+      f.recommendations.gate = new Promise((resolve) => (answer = resolve));
+      const completion = jest.fn().mockReturnValue(part);
+      const confirmed = jest.spyOn(f.orders, 'confirm');
+
+      // Act
+      const running = f.placeOrder.execute(checkoutCommand({ completion }));
+      while (confirmed.mock.calls.length === 0) await new Promise((r) => setImmediate(r));
+      answer();
+      const placed = await running;
+
+      // Assert
+      expect(f.orders.confirmParts.get(placed.order.id)).toBeUndefined();
+      expect(completion).not.toHaveBeenCalled();
+      expect(placed.recommendations).toEqual(['REC-1', 'REC-2']);
+    });
+  });
+
   describe('step 1: resolving the lines', () => {
     it('when the cart fails and the body has items, then the body is used and the order records degraded cart', async () => {
       const f = checkoutFixture();

@@ -1,3 +1,4 @@
+import type { StatementPart } from '@rc/resilience';
 import {
   CheckoutError,
   CheckoutInProgressError,
@@ -9,7 +10,7 @@ import type { Order } from '../domain/order';
 import type { CartLine, CartPort } from '../domain/ports/cart.port';
 import type { CatalogPort } from '../domain/ports/catalog.port';
 import type { OrderRepository } from '../domain/ports/order.repository';
-import type { RecommendationPort } from '../domain/ports/recommendation.port';
+import type { RecommendationPort, Recommendations } from '../domain/ports/recommendation.port';
 import { describeError, type CheckoutLogger } from './checkout-logger';
 import type { CheckoutMetrics, SagaResult } from './checkout-metrics';
 import type { OrderSaga } from './order-saga';
@@ -33,6 +34,12 @@ export interface PlaceOrderCommand {
   readonly items?: readonly CartLine[];
   /** Secret: only ever passed to the payment port. */
   readonly paymentToken: string;
+  /**
+   * The part of the confirm's statement that completes the request's `Idempotency-Key` with the
+   * answer `placed` gets (the API layer renders it; see `idempotentCompletion`). Undefined, or
+   * returning undefined: the key is completed after the handler, as for any request.
+   */
+  readonly completion?: (placed: PlacedOrder) => StatementPart | undefined;
 }
 
 /** A confirmed checkout. */
@@ -118,9 +125,27 @@ export class PlaceOrderHandler {
       progress.step = 'existing';
       return this.fromState(stored.order);
     }
+    // Recommendations are asked for while the saga runs (tier 3; the port never throws), so the
+    // answer is usually whole before the confirm, and the confirm's statement can store it with
+    // the Idempotency-Key. When they are not in yet, the confirm does not wait for them.
+    let recommendations: Recommendations | undefined;
+    const asked = this.deps.recommendations
+      .recommend(stored.order.items.map((line) => line.sku))
+      .then((answer) => (recommendations = answer));
+    asked.catch(() => undefined); // awaited below only when the order is confirmed
+    let placed: PlacedOrder | undefined;
     let confirmed: Order;
     try {
-      confirmed = await this.deps.saga.run(stored.order, command.paymentToken, progress);
+      confirmed = await this.deps.saga.run(
+        stored.order,
+        command.paymentToken,
+        progress,
+        (order) => {
+          if (!recommendations || !command.completion) return undefined;
+          placed = this.placed(order, resolved.degraded, recommendations);
+          return command.completion(placed);
+        },
+      );
     } catch (error) {
       if (error instanceof CheckoutError) throw error;
       if (error instanceof OrderTakenOverError) return this.fromState(await this.reload(orderId));
@@ -132,7 +157,7 @@ export class PlaceOrderHandler {
       });
       throw new CheckoutInProgressError(orderId, 'UNKNOWN');
     }
-    return this.withRecommendations(confirmed, resolved.degraded);
+    return placed ?? this.placed(confirmed, resolved.degraded, await asked);
   }
 
   private async reload(orderId: string): Promise<Order> {
@@ -153,6 +178,14 @@ export class PlaceOrderHandler {
     degraded: readonly Degradation[],
   ): Promise<PlacedOrder> {
     const recs = await this.deps.recommendations.recommend(order.items.map((line) => line.sku));
+    return this.placed(order, degraded, recs);
+  }
+
+  private placed(
+    order: Order,
+    degraded: readonly Degradation[],
+    recs: Recommendations,
+  ): PlacedOrder {
     return {
       order,
       recommendations: recs.skus,

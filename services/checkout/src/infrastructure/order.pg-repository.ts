@@ -1,6 +1,7 @@
 import { createEvent } from '@rc/contracts';
 import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
 import { withTransaction } from '@rc/platform';
+import type { StatementPart } from '@rc/resilience';
 import type { ClientBase, Pool } from 'pg';
 import { orderTotal, type NewOrder, type Order } from '../domain/order';
 import { UNFINISHED_STATUSES, type OrderStatus } from '../domain/order-status';
@@ -77,8 +78,8 @@ export class PgOrderRepository implements OrderRepository {
     return move(this.pool, orderId, from, 'COMPENSATING', { failureCode });
   }
 
-  async confirm(order: Order, paymentId: string): Promise<boolean> {
-    return confirmIn(this.pool, order, 'RESERVED', paymentId);
+  async confirm(order: Order, paymentId: string, completion?: StatementPart): Promise<boolean> {
+    return confirmIn(this.pool, order, 'RESERVED', paymentId, completion);
   }
 
   async fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean> {
@@ -174,6 +175,7 @@ async function confirmIn(
   order: Order,
   from: 'RESERVED' | 'CHARGED',
   paymentId: string | null,
+  completion?: StatementPart,
 ): Promise<boolean> {
   const row = outbox.row(
     createEvent('OrderPlaced', order.id, {
@@ -184,18 +186,37 @@ async function confirmIn(
       currency: order.currency,
     }),
   );
-  const { rowCount } = await db.query(
+  if (!completion) {
+    const { rowCount } = await db.query(
+      `WITH confirmed AS (
+         UPDATE orders
+         SET status = 'CONFIRMED', payment_id = COALESCE($2, payment_id), updated_at = now()
+         WHERE id = $1 AND status = $3
+         RETURNING id
+       )
+       INSERT INTO outbox ${OUTBOX_COLUMNS}
+       SELECT $4, $5, $6, $7, $8, $9 FROM confirmed`,
+      [order.id, paymentId, from, ...row],
+    );
+    return rowCount === 1;
+  }
+  // The same, and the request's Idempotency-Key completed with its answer: one round trip and
+  // one commit for both, the key completed exactly when the order is confirmed.
+  const { rows } = await db.query<{ confirmed: number; idem: unknown }>(
     `WITH confirmed AS (
        UPDATE orders
        SET status = 'CONFIRMED', payment_id = COALESCE($2, payment_id), updated_at = now()
        WHERE id = $1 AND status = $3
        RETURNING id
-     )
-     INSERT INTO outbox ${OUTBOX_COLUMNS}
-     SELECT $4, $5, $6, $7, $8, $9 FROM confirmed`,
-    [order.id, paymentId, from, ...row],
+     ), placed AS (
+       INSERT INTO outbox ${OUTBOX_COLUMNS}
+       SELECT $4, $5, $6, $7, $8, $9 FROM confirmed
+     ), ${completion.cte('idem', 10, 'EXISTS (SELECT 1 FROM confirmed)')}
+     SELECT (SELECT count(*) FROM confirmed)::int AS confirmed, ${completion.result('idem')} AS idem`,
+    [order.id, paymentId, from, ...row, ...completion.values],
   );
-  return rowCount === 1;
+  completion.settle(rows[0]?.idem);
+  return rows[0]?.confirmed === 1;
 }
 
 async function failIn(

@@ -148,6 +148,46 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     expect(fake.server.received('POST', '/v1/payments')).toHaveLength(1);
   });
 
+  it('when an order is confirmed, then its Idempotency-Key is completed with the answer by the confirm itself (the same transaction), and a retry replays that answer', async () => {
+    const { key, body } = request();
+    const first = await app.checkout(body, { 'idempotency-key': key });
+    const orderId = checkoutOrderId(body.customerId, key);
+
+    const retry = await app.checkout(body, { 'idempotency-key': key });
+
+    const { rows } = await app.db.pool.query<{ same_transaction: boolean; body: unknown }>(
+      `SELECT k.completed_at = o.updated_at AS same_transaction, k.response_body AS body
+         FROM idempotency_keys k, orders o WHERE k.key = $1 AND o.id = $2`,
+      [key, orderId],
+    );
+    expect(first.status).toBe(201);
+    // now() is the transaction's start: equal only when one transaction wrote both.
+    expect(rows).toEqual([{ same_transaction: true, body: await first.clone().json() }]);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await retry.json()).toEqual(await first.json());
+  });
+
+  it('when recommendations are slow, then the confirm does not wait for them: the key is completed after it, with the degraded answer', async () => {
+    fake.recommendations = 'slow';
+    const { key, body } = request();
+    const first = await app.checkout(body, { 'idempotency-key': key });
+    const orderId = checkoutOrderId(body.customerId, key);
+
+    const retry = await app.checkout(body, { 'idempotency-key': key });
+
+    const { rows } = await app.db.pool.query<{ after: boolean }>(
+      `SELECT k.completed_at > o.updated_at AS after
+         FROM idempotency_keys k, orders o WHERE k.key = $1 AND o.id = $2`,
+      [key, orderId],
+    );
+    expect(first.status).toBe(201);
+    expect(first.headers.get('x-degraded')).toBe('recommendations');
+    expect(rows).toEqual([{ after: true }]);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(await first.json());
+  });
+
   it('when the same key comes with another body, then 422 IDEMPOTENCY.KEY_REUSED', async () => {
     const { key, body } = request();
     await app.checkout(body, { 'idempotency-key': key });

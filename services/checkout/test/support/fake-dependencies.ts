@@ -148,8 +148,11 @@ export class FakePayments implements PaymentPort {
 /** Recommendations stand-in: a fixed answer, or the degraded fallback. */
 export class FakeRecommendations implements RecommendationPort {
   answer: Recommendations = { skus: ['REC-1', 'REC-2'], degraded: false };
+  /** Holds every answer until it resolves. */
+  gate: Promise<void> = Promise.resolve();
 
   async recommend(): Promise<Recommendations> {
+    await this.gate;
     return this.answer;
   }
 }

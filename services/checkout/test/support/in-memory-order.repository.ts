@@ -1,3 +1,4 @@
+import type { StatementPart } from '@rc/resilience';
 import type { NewOrder, Order } from '../../src/domain/order';
 import { orderTotal } from '../../src/domain/order';
 import type { OrderStatus } from '../../src/domain/order-status';
@@ -63,7 +64,11 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.move(orderId, from, { status: 'COMPENSATING', failureCode });
   }
 
-  async confirm(order: Order, paymentId: string): Promise<boolean> {
+  /** The statement parts each confirm carried, by order id. */
+  readonly confirmParts = new Map<string, StatementPart | undefined>();
+
+  async confirm(order: Order, paymentId: string, completion?: StatementPart): Promise<boolean> {
+    this.confirmParts.set(order.id, completion);
     return this.confirmFrom(order.id, 'RESERVED', { status: 'CONFIRMED', paymentId });
   }
 

@@ -1,3 +1,4 @@
+import type { StatementPart } from '@rc/resilience';
 import type { NewOrder, Order } from '../order';
 import type { OrderStatus } from '../order-status';
 
@@ -36,8 +37,10 @@ export interface OrderRepository {
    * RESERVED → CONFIRMED, remembering the captured payment, + `OrderPlaced` (built from `order`:
    * its lines and total are fixed at creation) in the outbox, in one transaction. The saga's
    * step right after the capture: the capture's recovery point is the confirmed order itself.
+   * `completion`, when given, is carried by the same statement (the request's `Idempotency-Key`
+   * completed with its answer when, and only when, the order is confirmed).
    */
-  confirm(order: Order, paymentId: string): Promise<boolean>;
+  confirm(order: Order, paymentId: string, completion?: StatementPart): Promise<boolean>;
   /** `from` → FAILED + `OrderFailed` in the outbox, in one transaction. */
   fail(orderId: string, from: OrderStatus, failureCode: string): Promise<boolean>;
   /**
