@@ -40,6 +40,15 @@ export interface StatementCompletionOptions {
   bodyFromSql?: Readonly<Record<string, string>>;
 }
 
+/**
+ * SQL rendering the timestamp `expression` as `Date#toISOString` prints it (UTC, milliseconds,
+ * both truncating the microseconds): for a {@link StatementCompletionOptions.bodyFromSql} field
+ * whose value is a `timestamptz` the statement writes.
+ */
+export function isoTimestampSql(expression: string): string {
+  return `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 /** What a request whose store can complete keys inside other statements offers its handler. */
 export interface InStatementCompletionScope {
   /** A part for `response`, or undefined when one was handed out already (one per request). */

@@ -22,6 +22,7 @@ export {
 export {
   idempotentCompletion,
   type InStatementCompletionScope,
+  isoTimestampSql,
   runWithInStatementCompletion,
   type StatementCompletionOptions,
   type StatementPart,

@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import {
   applyIdempotencyMigration,
   idempotentCompletion,
+  isoTimestampSql,
   PostgresIdempotencyStore,
 } from '../../src/idempotency';
 import { Idempotent, ResilienceModule } from '../../src/nest';
@@ -48,7 +49,7 @@ class NotesController {
       },
       {
         bodyFromSql: {
-          createdAt: `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+          createdAt: isoTimestampSql('now()'),
         },
       },
     );

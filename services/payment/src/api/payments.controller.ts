@@ -20,6 +20,7 @@ import {
   VALIDATION_PROBLEMS,
   ZodValidationPipe,
 } from '@rc/platform';
+import { idempotentCompletion, isoTimestampSql } from '@rc/resilience';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -80,7 +81,14 @@ export class PaymentsController {
     @Body(new ZodValidationPipe(chargeBodySchema)) body: ChargeBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { payment, created } = await this.chargePayment.execute(body);
+    // The capture's statement stores the 201 answer with the Idempotency-Key (one round trip);
+    // its updatedAt is the capture's own now().
+    const { payment, created } = await this.chargePayment.execute(body, (captured) =>
+      idempotentCompletion(
+        { status: 201, headers: {}, body: paymentView(captured) },
+        { bodyFromSql: { updatedAt: isoTimestampSql('now()') } },
+      ),
+    );
     if (!created) void reply.status(200);
     return paymentView(payment);
   }

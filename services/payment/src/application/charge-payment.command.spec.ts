@@ -58,6 +58,32 @@ describe('ChargePayment', () => {
     ]);
   });
 
+  it('when the provider approves and the request hands over a completion, then the capture carries it, built from the payment as captured', async () => {
+    const part = { cte: () => '', values: [], result: () => 'NULL', settle: () => undefined };
+    const alsoOnCapture = jest.fn().mockReturnValue(part);
+
+    const { payment } = await charge.execute(request(), alsoOnCapture);
+
+    expect(alsoOnCapture).toHaveBeenCalledWith(
+      expect.objectContaining({ id: payment.id, orderId, status: 'CAPTURED', amount: 12_990 }),
+    );
+    expect(store.settleParts).toEqual([
+      { paymentId: payment.id, status: 'CAPTURED', completion: part },
+    ]);
+  });
+
+  it('when the provider declines, then no completion is handed to the statement (the 402 is stored as a final error)', async () => {
+    provider.nextCharge = { outcome: 'declined', declineCode: 'card_declined' };
+    const alsoOnCapture = jest.fn();
+
+    await expect(charge.execute(request(), alsoOnCapture)).rejects.toBeInstanceOf(
+      PaymentDeclinedError,
+    );
+
+    expect(alsoOnCapture).not.toHaveBeenCalled();
+    expect(store.settleParts.map((c) => c.completion)).toEqual([undefined]);
+  });
+
   it('when a payment is stored, then it keeps an HMAC of the token and never the token', async () => {
     const { payment } = await charge.execute(request());
 

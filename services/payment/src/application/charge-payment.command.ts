@@ -1,3 +1,4 @@
+import type { StatementPart } from '@rc/resilience';
 import { randomUUID } from 'node:crypto';
 import {
   isSameCharge,
@@ -51,7 +52,15 @@ export class ChargePayment {
     private readonly staleClaimAfterMs: number,
   ) {}
 
-  async execute(request: ChargeRequest): Promise<ChargeResult> {
+  /**
+   * `alsoOnCapture`, given the payment as it will be once captured (its `updatedAt` is known
+   * only to the capture's statement), may return a part that statement carries (the request's
+   * `Idempotency-Key` completed with the answer).
+   */
+  async execute(
+    request: ChargeRequest,
+    alsoOnCapture?: (captured: Payment) => StatementPart | undefined,
+  ): Promise<ChargeResult> {
     const fingerprint = this.fingerprinter.fingerprint(request.token);
     const claim = await this.claimOrResume(request, fingerprint);
     if (claim.kind === 'done') return { payment: claim.payment, created: false };
@@ -78,8 +87,11 @@ export class ChargePayment {
       throw new PaymentDeclinedError(payment.id, verdict.declineCode);
     }
     const event = paymentCapturedEvent(payment);
+    const part = alsoOnCapture?.({ ...payment, status: 'CAPTURED' });
     const captured =
-      (await this.uow.single((tx) => tx.settleAuthorized(payment.id, 'CAPTURED', event))) ??
+      (await this.uow.single((tx) =>
+        tx.settleAuthorized(payment.id, 'CAPTURED', event, undefined, part),
+      )) ??
       // Settled meanwhile (a takeover finished first): answer with what it is now.
       (await this.uow.run((tx) => tx.lock(payment.id)))!;
     return { payment: captured, created: true };

@@ -1,3 +1,4 @@
+import type { StatementPart } from '@rc/resilience';
 import type { EventEnvelope } from '@rc/contracts';
 import type { Payment, PaymentStatus } from './payment';
 
@@ -43,13 +44,16 @@ export interface PaymentTransaction {
   /**
    * AUTHORIZED → `status` (with `declineCode` when FAILED) and `event` in the outbox, as one
    * atomic step guarded by the status it leaves. Returns the updated row, or undefined when the
-   * payment was no longer AUTHORIZED (someone else settled it: nothing changed).
+   * payment was no longer AUTHORIZED (someone else settled it: nothing changed). `completion`,
+   * when given, is carried by the same statement (the request's `Idempotency-Key` completed with
+   * its answer when, and only when, the payment is settled).
    */
   settleAuthorized(
     paymentId: string,
     status: Exclude<PaymentStatus, 'AUTHORIZED'>,
     event: EventEnvelope,
     declineCode?: string,
+    completion?: StatementPart,
   ): Promise<Payment | undefined>;
   /** Moves the payment to `status` (with `declineCode` when FAILED); returns the updated row. */
   setStatus(paymentId: string, status: PaymentStatus, declineCode?: string): Promise<Payment>;

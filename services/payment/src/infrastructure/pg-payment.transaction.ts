@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@rc/contracts';
 import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
+import type { StatementPart } from '@rc/resilience';
 import type { ClientBase } from 'pg';
 import type { Payment, PaymentStatus } from '../domain/payment';
 import type { NewPayment, PaymentTransaction } from '../domain/payment-store.port';
@@ -81,10 +82,12 @@ export class PgPaymentTransaction implements PaymentTransaction {
     status: Exclude<PaymentStatus, 'AUTHORIZED'>,
     event: EventEnvelope,
     declineCode?: string,
+    completion?: StatementPart,
   ): Promise<Payment | undefined> {
     // The outbox row is selected from the UPDATE's RETURNING: it exists exactly when the
-    // transition happened, in the same statement (one implicit transaction, one round trip).
-    const { rows } = await this.client.query<PaymentRow>(
+    // transition happened, in the same statement (one implicit transaction, one round trip) —
+    // and so does the Idempotency-Key's completion, when the request hands one over.
+    const { rows } = await this.client.query<PaymentRow & { idem?: unknown }>(
       `WITH settled AS (
          UPDATE payments SET status = $2, decline_code = $3, updated_at = now()
          WHERE id = $1 AND status = 'AUTHORIZED'
@@ -92,10 +95,17 @@ export class PgPaymentTransaction implements PaymentTransaction {
        ), event AS (
          INSERT INTO outbox ${OUTBOX_COLUMNS}
          SELECT $4, $5, $6, $7, $8, $9 FROM settled
-       )
-       SELECT * FROM settled`,
-      [paymentId, status, declineCode ?? null, ...outbox.row(event, this.eventOptions())],
+       )${completion ? `, ${completion.cte('idem', 10, 'EXISTS (SELECT 1 FROM settled)')}` : ''}
+       SELECT *${completion ? `, ${completion.result('idem')} AS idem` : ''} FROM settled`,
+      [
+        paymentId,
+        status,
+        declineCode ?? null,
+        ...outbox.row(event, this.eventOptions()),
+        ...(completion?.values ?? []),
+      ],
     );
+    completion?.settle(rows[0]?.idem);
     return rows[0] && toPayment(rows[0]);
   }
 

@@ -44,6 +44,24 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     expect(await paymentRows(app.db.pool, orderId)).toHaveLength(1);
   });
 
+  it('when a charge is captured, then its Idempotency-Key is completed with the 201 answer by the capture itself (the same transaction), updatedAt included', async () => {
+    const orderId = randomUUID();
+
+    const first = await call('POST', '/v1/payments', chargeBody(orderId), key(orderId));
+    const replay = await call('POST', '/v1/payments', chargeBody(orderId), key(orderId));
+
+    const answer = (await first.json()) as Record<string, unknown>;
+    const { rows } = await app.db.pool.query<{ same_transaction: boolean; body: unknown }>(
+      `SELECT k.completed_at = p.updated_at AS same_transaction, k.response_body AS body
+         FROM idempotency_keys k, payments p WHERE k.key = $1 AND p.order_id = $2`,
+      [`order:${orderId}:charge`, orderId],
+    );
+    // now() is the transaction's start: equal only when one transaction wrote both.
+    expect(rows).toEqual([{ same_transaction: true, body: answer }]);
+    expect(replay.status).toBe(201);
+    expect(await replay.json()).toEqual(answer);
+  });
+
   it('when the card is declined, then 402 PAYMENT.DECLINED is recorded and replayed for the same key', async () => {
     const orderId = randomUUID();
 

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@rc/contracts';
+import type { StatementPart } from '@rc/resilience';
 import type { Payment, PaymentStatus } from '../../src/domain/payment';
 import type {
   LeasedPayment,
@@ -23,6 +24,13 @@ interface PendingRefund {
   lastError: string;
 }
 
+/** A settleAuthorized call, with the statement part it carried. */
+export interface SettleCall {
+  paymentId: string;
+  status: PaymentStatus;
+  completion: StatementPart | undefined;
+}
+
 interface State {
   payments: Map<string, Payment>;
   refunds: Map<string, { id: string; amount: number }>;
@@ -38,6 +46,8 @@ interface State {
  */
 export class InMemoryPayments implements PaymentUnitOfWork, PaymentReader, ReconciliationQueue {
   now = new Date('2030-01-01T00:00:00Z');
+  /** Every settleAuthorized call, with the statement part it carried. */
+  readonly settleParts: SettleCall[] = [];
   /** Stale threshold and (fixed) backoff of the reconciliation queue. */
   staleAfterMs = 30_000;
   backoffMs = 5_000;
@@ -113,7 +123,7 @@ export class InMemoryPayments implements PaymentUnitOfWork, PaymentReader, Recon
 
   async run<T>(work: (tx: PaymentTransaction) => Promise<T>): Promise<T> {
     const draft = structuredClone(this.state);
-    const result = await work(new InMemoryTransaction(draft, this.now));
+    const result = await work(new InMemoryTransaction(draft, this.now, this.settleParts));
     this.state = draft;
     return result;
   }
@@ -138,6 +148,7 @@ class InMemoryTransaction implements PaymentTransaction {
   constructor(
     private readonly s: State,
     private readonly now: Date,
+    private readonly settleParts: SettleCall[],
   ) {}
 
   private live(orderId: string): Payment | undefined {
@@ -201,7 +212,9 @@ class InMemoryTransaction implements PaymentTransaction {
     status: Exclude<PaymentStatus, 'AUTHORIZED'>,
     event: EventEnvelope,
     declineCode?: string,
+    completion?: StatementPart,
   ) {
+    this.settleParts.push({ paymentId, status, completion });
     if (this.s.payments.get(paymentId)?.status !== 'AUTHORIZED') return undefined;
     const updated = await this.setStatus(paymentId, status, declineCode);
     await this.publish(event);
