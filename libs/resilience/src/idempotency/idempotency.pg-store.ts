@@ -24,7 +24,9 @@ type Outcome =
   | 'mismatch'
   | 'completed'
   | 'released'
-  | 'lock_lost';
+  | 'lock_lost'
+  /** A response a handler's own statement stored was not its answer, and was replaced. */
+  | 'replaced';
 
 /** A key a request's own statement completed ({@link PostgresIdempotencyStore.statementPart}). */
 export interface CompletedInStatement {
@@ -254,7 +256,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         response.body === undefined ? null : JSON.stringify(response.body),
       ],
     );
-    return result.rowCount === 1;
+    const replaced = result.rowCount === 1;
+    this.count(replaced ? 'replaced' : 'lock_lost');
+    return replaced;
   }
 
   /** Deletes a key a request's own statement completed, the request having failed after it. */

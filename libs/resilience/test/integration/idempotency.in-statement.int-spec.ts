@@ -125,14 +125,14 @@ describe('an Idempotency-Key completed inside the handler’s own statement (Pos
       )
     ).rows[0];
 
-  const completedCount = async () =>
+  const outcomes = async (outcome: string) =>
     (await registry.getSingleMetric('resilience_idempotency_outcomes_total')?.get())?.values.find(
-      (v) => v.labels.outcome === 'completed',
+      (v) => v.labels.outcome === outcome,
     )?.value ?? 0;
 
   it('when the statement completes the key, then a retry replays the answer — its SQL-computed field included — without running again', async () => {
     // Arrange
-    const before = await completedCount();
+    const before = await outcomes('completed');
     const complete = jest.spyOn(store, 'complete');
     const first = await post('stmt-1');
     const ran = executions;
@@ -153,7 +153,8 @@ describe('an Idempotency-Key completed inside the handler’s own statement (Pos
     // Completed by the statement: no completion round trip of the interceptor's.
     expect(complete).not.toHaveBeenCalled();
     expect(await keyRow('stmt-1')).toMatchObject({ state: 'completed', lock_token: null });
-    expect((await completedCount()) - before).toBe(1);
+    expect((await outcomes('completed')) - before).toBe(1);
+    expect(await outcomes('replaced')).toBe(0);
   });
 
   it('when the statement’s condition is false, then the interceptor completes the key itself', async () => {
@@ -174,6 +175,7 @@ describe('an Idempotency-Key completed inside the handler’s own statement (Pos
   it('when the statement stored something other than the answer, then the answer replaces it', async () => {
     // Arrange
     plan = { complete: true, storedBody: { id: -1, text: 'not what was answered' } };
+    const replacedBefore = await outcomes('replaced');
     const first = await post('stmt-3', 'answered');
 
     // Act
@@ -183,6 +185,7 @@ describe('an Idempotency-Key completed inside the handler’s own statement (Pos
     expect(first.json()).toMatchObject({ text: 'answered' });
     expect(retry.json()).toEqual(first.json());
     expect((await keyRow('stmt-3'))!.response_body).toEqual(first.json());
+    expect((await outcomes('replaced')) - replacedBefore).toBe(1);
   });
 
   it('when the handler fails after its statement completed the key, then the key is released and a retry runs again', async () => {

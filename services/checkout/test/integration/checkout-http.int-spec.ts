@@ -166,6 +166,10 @@ describe('POST /v1/checkout over HTTP (real service, fake dependencies speaking 
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.headers.get('location')).toBe(first.headers.get('location'));
     expect(await retry.json()).toEqual(await first.json());
+    // What the statement stored was the answer itself (else the interceptor replaces it).
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/resilience_idempotency_outcomes_total\{[^}]*outcome="completed"/);
+    expect(metrics).not.toContain('outcome="replaced"');
   });
 
   it('when recommendations are slow, then the confirm does not wait for them: the key is completed after it, with the degraded answer', async () => {

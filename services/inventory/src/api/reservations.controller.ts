@@ -20,6 +20,7 @@ import {
   VALIDATION_PROBLEMS,
   ZodValidationPipe,
 } from '@rc/platform';
+import { idempotentCompletion } from '@rc/resilience';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply } from 'fastify';
 import { CommitReservation } from '../application/commit-reservation.command';
@@ -83,11 +84,20 @@ export class ReservationsController {
     @Body(new ZodValidationPipe(reserveBodySchema)) body: ReserveBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { reservation, created } = await this.reserve.execute({
-      orderId: body.orderId,
-      items: body.items,
-      ttlSeconds: body.ttlSeconds ?? this.config.RESERVATION_DEFAULT_TTL_SECONDS,
-    });
+    // The reserve's statement stores the 201 answer with the Idempotency-Key (one round trip);
+    // the reservation's fields are the statement's own (prices, expiry).
+    const { reservation, created } = await this.reserve.execute(
+      {
+        orderId: body.orderId,
+        items: body.items,
+        ttlSeconds: body.ttlSeconds ?? this.config.RESERVATION_DEFAULT_TTL_SECONDS,
+      },
+      (reservationSql) =>
+        idempotentCompletion(
+          { status: 201, headers: {}, body: {} },
+          { bodyFromSql: reservationSql },
+        ),
+    );
     if (!created) void reply.status(200);
     return reservationView(reservation);
   }

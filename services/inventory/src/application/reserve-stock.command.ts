@@ -4,7 +4,7 @@ import {
   ReservationNotActiveError,
   UnknownSkuError,
 } from '../domain/inventory.errors';
-import type { ReservingUnitOfWork } from '../domain/inventory-store.port';
+import type { ReserveCompletion, ReservingUnitOfWork } from '../domain/inventory-store.port';
 import {
   isReleased,
   normaliseItems,
@@ -39,13 +39,18 @@ export interface ReserveStockResult {
 export class ReserveStock {
   constructor(private readonly uow: ReservingUnitOfWork) {}
 
-  async execute(input: ReserveStockInput): Promise<ReserveStockResult> {
+  /** `completion`: see {@link ReservingUnitOfWork.reserve}. */
+  async execute(
+    input: ReserveStockInput,
+    completion?: ReserveCompletion,
+  ): Promise<ReserveStockResult> {
     const items = normaliseItems(input.items);
     const attempt = await this.uow.reserve(
       input.orderId,
       input.ttlSeconds,
       items,
       createEvent('StockReserved', input.orderId, { orderId: input.orderId, items }),
+      completion,
     );
     if (attempt.reservation) return { reservation: attempt.reservation, created: true };
     // Refused or a duplicate: a header may exist (committed by a retry or a release just now).

@@ -1,3 +1,4 @@
+import type { StatementPart } from '@rc/resilience';
 import type { EventEnvelope } from '@rc/contracts';
 import type { Product } from './product';
 import type { RequestedItem, Reservation, ReservationItem, ReservationStatus } from './reservation';
@@ -79,14 +80,27 @@ export interface ReservingUnitOfWork extends InventoryUnitOfWork {
    * store the lines at their catalogue prices and {@link InventoryTransaction.publish} `event`.
    * Otherwise nothing is written. A refusal is not proof that no header exists: a concurrent
    * reserve of the same order may have just committed one, so callers look before refusing.
+   * `completion`, when given, may return a part the same statement carries (the request's
+   * `Idempotency-Key` completed with its answer when, and only when, the header is inserted).
    */
   reserve(
     orderId: string,
     ttlSeconds: number,
     items: readonly RequestedItem[],
     event: EventEnvelope,
+    completion?: ReserveCompletion,
   ): Promise<ReserveAttempt>;
 }
+
+/**
+ * Given the new reservation's fields as SQL expressions of JSON values — `orderId`, `status`,
+ * `expiresAt` (as `Date#toISOString` prints it) and `items` (`sku`, `quantity`, `unitPrice`,
+ * `currency`, in SKU order) — the part of the reserve's statement that completes the request's
+ * `Idempotency-Key`, or undefined.
+ */
+export type ReserveCompletion = (
+  reservationSql: Readonly<Record<string, string>>,
+) => StatementPart | undefined;
 
 /**
  * Applies consumed events at most once per consumer group (an inbox): each event's work gets a

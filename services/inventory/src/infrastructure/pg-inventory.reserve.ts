@@ -1,7 +1,8 @@
 import type { EventEnvelope } from '@rc/contracts';
 import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
+import { isoTimestampSql } from '@rc/resilience';
 import type { Pool } from 'pg';
-import type { ReserveAttempt } from '../domain/inventory-store.port';
+import type { ReserveAttempt, ReserveCompletion } from '../domain/inventory-store.port';
 import type { RequestedItem } from '../domain/reservation';
 import type { EventRouting } from './pg-inventory.transaction';
 import {
@@ -23,7 +24,7 @@ import {
  *   release tombstone finds the existing header and nothing else is written);
  * - stock, lines and the outbox row are written only when the header was.
  */
-const RESERVE_SQL = `
+const RESERVE_CTES = `
   WITH req AS (
     SELECT * FROM unnest($3::text[], $4::int[]) AS r(sku, quantity)
   ), locked AS MATERIALIZED (
@@ -53,7 +54,9 @@ const RESERVE_SQL = `
     FROM priced p, inserted
   ), published AS (
     INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT $5, $6, $7, $8, $9, $10 FROM inserted
-  )
+  )`;
+
+const RESERVE_SELECT = `
   SELECT inserted.order_id, inserted.status, inserted.expires_at, verdict.unknown, verdict.short,
     (SELECT count(*)::int FROM held) AS held,
     (SELECT json_agg(json_build_object(
@@ -61,6 +64,17 @@ const RESERVE_SQL = `
        'unit_price_minor', price_minor::text, 'currency', currency) ${ITEM_ORDER})
      FROM priced) AS items
   FROM verdict LEFT JOIN inserted ON true`;
+
+const RESERVE_SQL = RESERVE_CTES + RESERVE_SELECT;
+
+/** The new reservation's fields as JSON values, from the statement's CTEs (see ReserveCompletion). */
+const RESERVATION_SQL: Readonly<Record<string, string>> = {
+  orderId: '(SELECT order_id FROM inserted)',
+  status: '(SELECT status FROM inserted)',
+  expiresAt: isoTimestampSql('(SELECT expires_at FROM inserted)'),
+  items: `(SELECT json_agg(json_build_object('sku', sku, 'quantity', quantity,
+             'unitPrice', price_minor, 'currency', currency) ${ITEM_ORDER}) FROM priced)`,
+};
 
 type ReserveRow = Partial<ReservationRow> & {
   unknown: string[];
@@ -77,15 +91,24 @@ export async function reserveInOneStatement(
   ttlSeconds: number,
   items: readonly RequestedItem[],
   event: EventEnvelope,
+  completion?: ReserveCompletion,
 ): Promise<ReserveAttempt> {
-  const { rows } = await pool.query<ReserveRow>(RESERVE_SQL, [
+  const part = completion?.(RESERVATION_SQL);
+  // With the request's Idempotency-Key completed in the same statement when the header is in.
+  const sql = part
+    ? `${RESERVE_CTES}, ${part.cte('idem', 11, 'EXISTS (SELECT 1 FROM inserted)')}
+       ${RESERVE_SELECT.replace('SELECT inserted.order_id,', `SELECT ${part.result('idem')} AS idem, inserted.order_id,`)}`
+    : RESERVE_SQL;
+  const { rows } = await pool.query<ReserveRow & { idem?: unknown }>(sql, [
     orderId,
     ttlSeconds,
     items.map((i) => i.sku),
     items.map((i) => i.quantity),
     ...outbox.row(event, routing.topic ? { topic: routing.topic } : {}),
+    ...(part?.values ?? []),
   ]);
   const row = rows[0]!;
+  part?.settle(row.idem);
   if (!row.order_id) return { reservation: undefined, unknown: row.unknown, short: row.short };
   // The rows were locked and judged available: anything else is a bug, not a business case.
   if (row.held !== items.length)

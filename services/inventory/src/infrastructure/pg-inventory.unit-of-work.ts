@@ -8,6 +8,7 @@ import type {
   InventoryTransaction,
   InventoryUnitOfWork,
   ReserveAttempt,
+  ReserveCompletion,
   ReservingUnitOfWork,
 } from '../domain/inventory-store.port';
 import type { RequestedItem } from '../domain/reservation';
@@ -34,8 +35,17 @@ export class PgInventoryUnitOfWork implements ReservingUnitOfWork, EventApplying
     ttlSeconds: number,
     items: readonly RequestedItem[],
     event: EventEnvelope,
+    completion?: ReserveCompletion,
   ): Promise<ReserveAttempt> {
-    return reserveInOneStatement(this.pool, this.routing, orderId, ttlSeconds, items, event);
+    return reserveInOneStatement(
+      this.pool,
+      this.routing,
+      orderId,
+      ttlSeconds,
+      items,
+      event,
+      completion,
+    );
   }
 
   /** One statement, no transaction block around it (see {@link commitHeldInOneStatement}). */

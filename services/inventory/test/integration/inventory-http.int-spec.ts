@@ -122,6 +122,40 @@ describe('inventory over HTTP (the real app on a throwaway database)', () => {
     expect(product.available).toBe(4);
   });
 
+  it('when a reservation is made, then its Idempotency-Key is completed with the 201 answer by the reserve itself (the same transaction), prices and expiry included', async () => {
+    const orderId = randomUUID();
+    const key = { 'idempotency-key': `order:${orderId}:reserve` };
+    const body = {
+      orderId,
+      items: [
+        { sku: 'TENT-4P-FAMILY', quantity: 1 },
+        { sku: 'BINOC-8X42', quantity: 1 },
+      ],
+      ttlSeconds: 600,
+    };
+
+    const first = await call('POST', '/v1/reservations', body, key);
+    const replay = await call('POST', '/v1/reservations', body, key);
+
+    const answer = (await first.json()) as { items: { sku: string }[] };
+    const { rows } = await db.pool.query<{ same_transaction: boolean; body: unknown }>(
+      `SELECT k.completed_at + make_interval(secs => 600) = r.expires_at AS same_transaction,
+              k.response_body AS body
+         FROM idempotency_keys k, reservations r WHERE k.key = $1 AND r.order_id = $2`,
+      [key['idempotency-key'], orderId],
+    );
+    expect(first.status).toBe(201);
+    expect(answer.items.map((i) => i.sku)).toEqual(['BINOC-8X42', 'TENT-4P-FAMILY']);
+    // now() is the transaction's start: equal only when one transaction wrote both.
+    expect(rows).toEqual([{ same_transaction: true, body: answer }]);
+    expect(replay.status).toBe(201);
+    expect(await replay.json()).toEqual(answer);
+    // What the statement stored was the answer itself (else the interceptor replaces it).
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/resilience_idempotency_outcomes_total\{[^}]*outcome="completed"/);
+    expect(metrics).not.toContain('outcome="replaced"');
+  });
+
   it('when a mutation has no Idempotency-Key, then it is refused with 400 problem+json', async () => {
     const response = await call('POST', `/v1/reservations/${randomUUID()}/release`);
 

@@ -60,6 +60,10 @@ describe('payment over HTTP (the real app on a throwaway database)', () => {
     expect(rows).toEqual([{ same_transaction: true, body: answer }]);
     expect(replay.status).toBe(201);
     expect(await replay.json()).toEqual(answer);
+    // What the statement stored was the answer itself (else the interceptor replaces it).
+    const metrics = await (await fetch(`${app.service.url}/metrics`)).text();
+    expect(metrics).toMatch(/resilience_idempotency_outcomes_total\{[^}]*outcome="completed"/);
+    expect(metrics).not.toContain('outcome="replaced"');
   });
 
   it('when the card is declined, then 402 PAYMENT.DECLINED is recorded and replayed for the same key', async () => {
