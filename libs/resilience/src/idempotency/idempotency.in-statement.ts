@@ -51,7 +51,7 @@ export function isoTimestampSql(expression: string): string {
 
 /** What a request whose store can complete keys inside other statements offers its handler. */
 export interface InStatementCompletionScope {
-  /** A part for `response`, or undefined when one was handed out already (one per request). */
+  /** A part for `response`, or undefined once a statement has completed the key. */
   part(response: StoredResponse, options?: StatementCompletionOptions): StatementPart | undefined;
 }
 
@@ -68,7 +68,7 @@ export function runWithInStatementCompletion<T>(
 /**
  * The part that completes the current `@Idempotent()` request's key with `response` inside the
  * caller's own statement — or undefined when there is none to complete that way (no key, a store
- * other than Postgres, the part already taken): the interceptor then completes the key itself,
+ * other than Postgres, the key already completed): the interceptor then completes the key itself,
  * as always. The statement must run on the database of the service's idempotency store, and
  * `response` must be what the handler will answer (status, the headers it will set, the body);
  * the interceptor compares, and stores the real answer if they differ.

@@ -159,8 +159,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 }
 
 /**
- * The current request's completion inside its handler's statement: hands out a part while the
- * key is not completed, and keeps what the statement stored for the interceptor to check.
+ * The current request's completion inside its handler's statement: hands out a part until a
+ * statement has completed the key, and keeps what it stored for the interceptor to check.
  */
 class RequestCompletion implements InStatementCompletionScope {
   completed: CompletedInStatement | undefined;
@@ -173,10 +173,12 @@ class RequestCompletion implements InStatementCompletionScope {
 
   part(response: StoredResponse, options?: StatementCompletionOptions): StatementPart | undefined {
     if (this.completed) return undefined;
+    // The replayed headers only, named as pickHeaders names them (as configured).
+    const given = Object.entries(response.headers);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      const lower = name.toLowerCase();
-      if (this.replayHeaders.includes(lower)) headers[lower] = value;
+    for (const name of this.replayHeaders) {
+      const found = given.find(([n]) => n.toLowerCase() === name.toLowerCase());
+      if (found) headers[name] = found[1];
     }
     return this.store.statementPart(
       this.lease,
