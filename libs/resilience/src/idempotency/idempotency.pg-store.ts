@@ -141,20 +141,12 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
    * `lock_lost`) when the lease had expired and another request took the key over.
    */
   async complete(lease: IdempotencyLease, response: StoredResponse): Promise<boolean> {
-    const body = response.body === undefined ? null : JSON.stringify(response.body);
     const result = await this.options.pool.query(
       `UPDATE ${this.table} SET state = 'completed', response_status = $4,
          response_headers = $5::jsonb, response_body = $6::jsonb,
          lock_token = NULL, locked_until = NULL, completed_at = now()
        WHERE scope = $1 AND key = $2 AND lock_token = $3 AND state = 'in_flight'`,
-      [
-        lease.scope,
-        lease.key,
-        lease.lockToken,
-        response.status,
-        JSON.stringify(response.headers),
-        body,
-      ],
+      [lease.scope, lease.key, lease.lockToken, ...responseParams(response)],
     );
     const stored = result.rowCount === 1;
     this.count(stored ? 'completed' : 'lock_lost');
@@ -195,9 +187,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       lease.scope,
       lease.key,
       lease.lockToken,
-      response.status,
-      JSON.stringify(response.headers),
-      response.body === undefined ? null : JSON.stringify(response.body),
+      ...responseParams(response),
       ...fromSql.map(([field]) => field),
     ];
     const table = this.table;
@@ -247,14 +237,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       `UPDATE ${this.table} SET response_status = $4, response_headers = $5::jsonb,
          response_body = $6::jsonb
        WHERE scope = $1 AND key = $2 AND state = 'completed' AND completed_at = $3::timestamptz`,
-      [
-        lease.scope,
-        lease.key,
-        completedAt,
-        response.status,
-        JSON.stringify(response.headers),
-        response.body === undefined ? null : JSON.stringify(response.body),
-      ],
+      [lease.scope, lease.key, completedAt, ...responseParams(response)],
     );
     const replaced = result.rowCount === 1;
     this.count(replaced ? 'replaced' : 'lock_lost');
@@ -315,4 +298,13 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.count(outcome);
     return result;
   }
+}
+
+/** A response as the table's `response_status`, `response_headers` and `response_body` parameters. */
+function responseParams(response: StoredResponse): [number, string, string | null] {
+  return [
+    response.status,
+    JSON.stringify(response.headers),
+    response.body === undefined ? null : JSON.stringify(response.body),
+  ];
 }

@@ -186,23 +186,9 @@ async function confirmIn(
       currency: order.currency,
     }),
   );
-  if (!completion) {
-    const { rowCount } = await db.query(
-      `WITH confirmed AS (
-         UPDATE orders
-         SET status = 'CONFIRMED', payment_id = COALESCE($2, payment_id), updated_at = now()
-         WHERE id = $1 AND status = $3
-         RETURNING id
-       )
-       INSERT INTO outbox ${OUTBOX_COLUMNS}
-       SELECT $4, $5, $6, $7, $8, $9 FROM confirmed`,
-      [order.id, paymentId, from, ...row],
-    );
-    return rowCount === 1;
-  }
-  // The same, and the request's Idempotency-Key completed with its answer: one round trip and
-  // one commit for both, the key completed exactly when the order is confirmed.
-  const { rows } = await db.query<{ confirmed: number; idem: unknown }>(
+  // With the request's Idempotency-Key completed by the same statement when a part is given:
+  // one round trip and one commit for both, the key completed exactly when the order is.
+  const { rows } = await db.query<{ confirmed: number; idem?: unknown }>(
     `WITH confirmed AS (
        UPDATE orders
        SET status = 'CONFIRMED', payment_id = COALESCE($2, payment_id), updated_at = now()
@@ -211,11 +197,13 @@ async function confirmIn(
      ), placed AS (
        INSERT INTO outbox ${OUTBOX_COLUMNS}
        SELECT $4, $5, $6, $7, $8, $9 FROM confirmed
-     ), ${completion.cte('idem', 10, 'EXISTS (SELECT 1 FROM confirmed)')}
-     SELECT (SELECT count(*) FROM confirmed)::int AS confirmed, ${completion.result('idem')} AS idem`,
-    [order.id, paymentId, from, ...row, ...completion.values],
+     )${completion ? `, ${completion.cte('idem', 10, 'EXISTS (SELECT 1 FROM confirmed)')}` : ''}
+     SELECT (SELECT count(*) FROM confirmed)::int AS confirmed${
+       completion ? `, ${completion.result('idem')} AS idem` : ''
+     }`,
+    [order.id, paymentId, from, ...row, ...(completion?.values ?? [])],
   );
-  completion.settle(rows[0]?.idem);
+  completion?.settle(rows[0]?.idem);
   return rows[0]?.confirmed === 1;
 }
 

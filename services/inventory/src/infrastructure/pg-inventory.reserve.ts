@@ -56,8 +56,9 @@ const RESERVE_CTES = `
     INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT $5, $6, $7, $8, $9, $10 FROM inserted
   )`;
 
-const RESERVE_SELECT = `
-  SELECT inserted.order_id, inserted.status, inserted.expires_at, verdict.unknown, verdict.short,
+/** The reserve's result row; `extra` adds columns (e.g. an Idempotency-Key part's result). */
+const reserveSelect = (extra = '') => `
+  SELECT ${extra}inserted.order_id, inserted.status, inserted.expires_at, verdict.unknown, verdict.short,
     (SELECT count(*)::int FROM held) AS held,
     (SELECT json_agg(json_build_object(
        'order_id', $1::text, 'sku', sku, 'quantity', quantity,
@@ -65,7 +66,7 @@ const RESERVE_SELECT = `
      FROM priced) AS items
   FROM verdict LEFT JOIN inserted ON true`;
 
-const RESERVE_SQL = RESERVE_CTES + RESERVE_SELECT;
+const RESERVE_SQL = RESERVE_CTES + reserveSelect();
 
 /** The new reservation's fields as JSON values, from the statement's CTEs (see ReserveCompletion). */
 const RESERVATION_SQL: Readonly<Record<string, string>> = {
@@ -97,7 +98,7 @@ export async function reserveInOneStatement(
   // With the request's Idempotency-Key completed in the same statement when the header is in.
   const sql = part
     ? `${RESERVE_CTES}, ${part.cte('idem', 11, 'EXISTS (SELECT 1 FROM inserted)')}
-       ${RESERVE_SELECT.replace('SELECT inserted.order_id,', `SELECT ${part.result('idem')} AS idem, inserted.order_id,`)}`
+       ${reserveSelect(`${part.result('idem')} AS idem, `)}`
     : RESERVE_SQL;
   const { rows } = await pool.query<ReserveRow & { idem?: unknown }>(sql, [
     orderId,
