@@ -4,6 +4,8 @@
  * problem+json errors, validation, tracing, graceful shutdown, connection factories and SQL
  * migrations. See README.md.
  */
+// First: loads @nestjs/common before anything else does (see the module).
+import './bootstrap/nest-common-preload';
 export * from './auth';
 export * from './bootstrap';
 export * from './config';
