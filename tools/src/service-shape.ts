@@ -49,6 +49,13 @@ function imports(text: string, name: string, module: string): boolean {
   return re.test(text);
 }
 
+/** Whether an import of a `@nestjs/*` package comes before the first import of `@rc/platform`. */
+function nestImportedBeforePlatform(main: string): boolean {
+  const platform = main.search(/from\s+'@rc\/platform'|import\s+'@rc\/platform'/);
+  const nest = main.search(/(from|import)\s+'@nestjs\//);
+  return nest >= 0 && (platform < 0 || nest < platform);
+}
+
 /** The body of the config schema's `.extend({ … })` (up to its closing `})` at two spaces). */
 function extendedKeys(config: string): string | undefined {
   const start = config.indexOf('.extend({');
@@ -77,6 +84,10 @@ export function serviceShapeProblems(
   if (!main) problems.push('src/main.ts: missing');
   else if (!imports(main, 'runService', '@rc/platform') || !/\brunService\(/.test(main)) {
     problems.push("src/main.ts: does not boot with runService() from '@rc/platform'");
+  } else if (nestImportedBeforePlatform(main)) {
+    problems.push(
+      "src/main.ts: imports a Nest package before '@rc/platform' (the platform loads @nestjs/common first: bootstrap/nest-common-preload)",
+    );
   }
   for (const [path, text] of production) {
     if (/\bNestFactory\.create/.test(text)) {

@@ -139,6 +139,17 @@ describe('serviceShapeProblems', () => {
     ]);
   });
 
+  it('when main.ts imports a Nest package before the platform, then the order is named', () => {
+    const sources = without(
+      'src/main.ts',
+      "import { Logger } from '@nestjs/common';\nimport { runService } from '@rc/platform';\nvoid runService({ module: M, schema: s });\n",
+    );
+
+    expect(serviceShapeProblems('demo', sources)).toEqual([
+      "src/main.ts: imports a Nest package before '@rc/platform' (the platform loads @nestjs/common first: bootstrap/nest-common-preload)",
+    ]);
+  });
+
   it('when the module builds its options by hand, then inboundResilience and the own limiter are named', () => {
     const sources = without(
       'src/demo.module.ts',
