@@ -8,8 +8,9 @@
  * that made 4.4–4.75 MiB of ICU data (and ~1 MiB of ICU code) resident in every process that
  * loads Nest: 5.4–7.1 MiB of ICU data per service before, 1.1–2.7 MiB after. The services never
  * print through those loggers (`logger: false`; their logs are the platform's JSON lines), so a
- * formatter is only ever built by code that does, and then it behaves the same. The pages are the binary's, shared between the six services: summed RSS counts them six
- * times, PSS once (docs/PERFORMANCE.md, sixteenth round).
+ * formatter is only ever built by code that does, and then it behaves the same. The pages are
+ * the binary's, shared between the six services: summed RSS counts them six times, PSS once
+ * (docs/PERFORMANCE.md, sixteenth round).
  *
  * Only the load of `@nestjs/common` sees the stand-in: the built-in constructor is back before
  * this module returns, whatever the load did. Imported first by the package's index, so it runs
