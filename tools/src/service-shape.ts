@@ -49,11 +49,10 @@ function imports(text: string, name: string, module: string): boolean {
   return re.test(text);
 }
 
-/** Whether an import of a `@nestjs/*` package comes before the first import of `@rc/platform`. */
+/** Whether an import of a `@nestjs/*` package comes before the import of `@rc/platform` (which `main` has). */
 function nestImportedBeforePlatform(main: string): boolean {
-  const platform = main.search(/from\s+'@rc\/platform'|import\s+'@rc\/platform'/);
   const nest = main.search(/(from|import)\s+'@nestjs\//);
-  return nest >= 0 && (platform < 0 || nest < platform);
+  return nest >= 0 && nest < main.search(/from\s+'@rc\/platform'/);
 }
 
 /** The body of the config schema's `.extend({ … })` (up to its closing `})` at two spaces). */
