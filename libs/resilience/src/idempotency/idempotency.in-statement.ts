@@ -49,10 +49,34 @@ export function isoTimestampSql(expression: string): string {
   return `to_char((${expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** What a request whose store can complete keys inside other statements offers its handler. */
+/**
+ * A part of a handler's first statement that claims the request's `Idempotency-Key` (a route
+ * marked `@Idempotent({ claimInStatement: true })`): a data-modifying CTE that INSERTs the key
+ * in flight under the request's lease, so the claim needs no round trip of its own. A key that
+ * exists already (replay, in flight, reused, expired) makes that INSERT — and so the whole
+ * statement — fail with a unique violation: nothing of the statement is kept, and the
+ * interceptor answers the way a separate claim would have (running the handler again if the
+ * key turns out to be free).
+ */
+export interface ClaimPart {
+  /** `<name> AS (INSERT INTO <the keys> … RETURNING …)`, its parameters numbered from `$<first>`. */
+  cte(name: string, first: number): string;
+  /** The parameters of {@link cte}, in order. */
+  readonly values: readonly unknown[];
+  /** Call once the statement succeeded: the key is claimed. */
+  settle(): void;
+}
+
+/** What a request whose store can claim or complete keys inside other statements offers its handler. */
 export interface InStatementCompletionScope {
-  /** A part for `response`, or undefined once a statement has completed the key. */
+  /**
+   * A part for `response`, or undefined once a statement has completed the key. On a
+   * claim-in-statement route whose key is not claimed yet, the part claims it too: it INSERTs
+   * the key, completed when the statement's condition holds and in flight otherwise.
+   */
   part(response: StoredResponse, options?: StatementCompletionOptions): StatementPart | undefined;
+  /** A part claiming the key, or undefined when there is none to claim that way. */
+  claim(): ClaimPart | undefined;
 }
 
 const scope = new AsyncLocalStorage<InStatementCompletionScope>();
@@ -78,4 +102,15 @@ export function idempotentCompletion(
   options?: StatementCompletionOptions,
 ): StatementPart | undefined {
   return scope.getStore()?.part(response, options);
+}
+
+/**
+ * The part that claims the current request's key inside the caller's statement — the first
+ * statement of a handler on a route marked `@Idempotent({ claimInStatement: true })` — or
+ * undefined when there is none to claim that way (another route, no key, a store other than
+ * Postgres, the key claimed already). The statement must run on the database of the service's
+ * idempotency store; see {@link ClaimPart} for what a key that exists does to it.
+ */
+export function idempotentClaim(): ClaimPart | undefined {
+  return scope.getStore()?.claim();
 }

@@ -4,7 +4,11 @@ import { type Registry, register as defaultRegistry } from 'prom-client';
 import { assertSchemaName, IDEMPOTENCY_TABLE } from './idempotency.migration';
 import { outcomeCounter, retention } from './idempotency.retention';
 import type { IdempotencyRetentionOptions, IdempotencyStore } from './idempotency.contract';
-import type { StatementCompletionOptions, StatementPart } from './idempotency.in-statement';
+import type {
+  ClaimPart,
+  StatementCompletionOptions,
+  StatementPart,
+} from './idempotency.in-statement';
 import type { BeginResult, IdempotencyLease, StoredResponse } from './idempotency.types';
 
 /** Configuration of a {@link PostgresIdempotencyStore}. */
@@ -195,15 +199,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       values,
       cte(name, first, when) {
         const $ = (i: number) => `$${first + i}`;
-        const body =
-          fromSql.length === 0
-            ? `${$(5)}::jsonb`
-            : `COALESCE(${$(5)}::jsonb, '{}'::jsonb) || jsonb_build_object(${fromSql
-                .map(([, expression], i) => `${$(6 + i)}::text, to_jsonb(${expression})`)
-                .join(', ')})`;
         return `${name} AS (
           UPDATE ${table} SET state = 'completed', response_status = ${$(3)}::int,
-            response_headers = ${$(4)}::jsonb, response_body = ${body},
+            response_headers = ${$(4)}::jsonb, response_body = ${bodySql($, 5, fromSql)},
             lock_token = NULL, locked_until = NULL, completed_at = now()
           WHERE scope = ${$(0)} AND key = ${$(1)} AND lock_token = ${$(2)} AND state = 'in_flight'
             AND (${when})
@@ -225,6 +223,121 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         });
       },
     };
+  }
+
+  /**
+   * A part of a request's first statement that claims `lease`'s key, in flight under the lease,
+   * for a request with `fingerprint` (see {@link ClaimPart}). A key that exists in any state
+   * makes its INSERT fail with a unique violation ({@link isKeyConflict}), which undoes the
+   * whole statement; the caller then claims with {@link begin}. `claimed` is called once the
+   * statement succeeded.
+   */
+  claimPart(lease: IdempotencyLease, fingerprint: string, claimed: () => void): ClaimPart {
+    return {
+      values: this.claimValues(lease, fingerprint),
+      cte: (name, first) =>
+        this.claimSql(name, (i) => `$${first + i}`, 'false', [
+          'NULL::int',
+          'NULL::jsonb',
+          'NULL::jsonb',
+          'NULL::timestamptz',
+        ]),
+      settle: () => {
+        this.count('started');
+        claimed();
+      },
+    };
+  }
+
+  /**
+   * {@link claimPart} and {@link statementPart} in one: the statement INSERTs the key, completed
+   * with `response` when its condition holds, in flight under the lease otherwise. `settled`
+   * gets the key as completed, or undefined when it was claimed in flight.
+   */
+  claimingStatementPart(
+    lease: IdempotencyLease,
+    fingerprint: string,
+    response: StoredResponse,
+    options: StatementCompletionOptions | undefined,
+    settled: (completed: CompletedInStatement | undefined) => void,
+  ): StatementPart {
+    const fromSql = Object.entries(options?.bodyFromSql ?? {});
+    return {
+      values: [
+        ...this.claimValues(lease, fingerprint),
+        ...responseParams(response),
+        ...fromSql.map(([field]) => field),
+      ],
+      cte: (name, first, when) => {
+        const $ = (i: number) => `$${first + i}`;
+        return this.claimSql(name, $, when, [
+          `${$(6)}::int`,
+          `${$(7)}::jsonb`,
+          bodySql($, 8, fromSql),
+          'now()',
+        ]);
+      },
+      result: (name) =>
+        `(SELECT jsonb_build_object('state', state, 'body', response_body, 'at', completed_at) FROM ${name})`,
+      settle: (result) => {
+        this.count('started');
+        const row = result as { state: string; body: unknown; at: unknown } | null | undefined;
+        if (row?.state !== 'completed' || typeof row.at !== 'string') {
+          settled(undefined);
+          return;
+        }
+        this.count('completed');
+        const at = row.at;
+        settled({
+          response: { ...response, body: row.body === null ? undefined : row.body },
+          replace: (answer) => this.replaceCompleted(lease, at, answer),
+          forget: () => this.forgetCompleted(lease, at),
+        });
+      },
+    };
+  }
+
+  private claimValues(lease: IdempotencyLease, fingerprint: string): unknown[] {
+    return [lease.scope, lease.key, lease.lockToken, fingerprint, this.lockTimeoutMs, this.ttlMs];
+  }
+
+  /**
+   * The claim's INSERT (parameters as {@link claimValues}): one row, in flight under the lease
+   * unless `condition` holds — then completed, with `completed` as its response_status,
+   * response_headers, response_body and completed_at. No ON CONFLICT: a key that exists fails
+   * the statement.
+   */
+  private claimSql(
+    name: string,
+    $: (i: number) => string,
+    condition: string,
+    completed: readonly string[],
+  ): string {
+    const when = (value: string) => `CASE WHEN claim.done THEN ${value} END`;
+    return `${name} AS (
+          INSERT INTO ${this.table} (scope, key, fingerprint, state, lock_token, locked_until,
+            expires_at, response_status, response_headers, response_body, completed_at)
+          SELECT ${$(0)}, ${$(1)}, ${$(3)},
+            CASE WHEN claim.done THEN 'completed' ELSE 'in_flight' END,
+            CASE WHEN claim.done THEN NULL ELSE ${$(2)}::uuid END,
+            CASE WHEN claim.done THEN NULL ELSE now() + ${$(4)} * interval '1 millisecond' END,
+            now() + ${$(5)} * interval '1 millisecond',
+            ${completed.map(when).join(', ')}
+          FROM (SELECT (${condition}) AS done) AS claim
+          RETURNING state, response_body, completed_at)`;
+  }
+
+  /**
+   * Whether `error` (or its cause) is the unique violation of a {@link claimPart}'s INSERT:
+   * the key existed, and the statement that carried the part was undone.
+   */
+  isKeyConflict(error: unknown): boolean {
+    for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+      const { code, table, cause } = e as { code?: unknown; table?: unknown; cause?: unknown };
+      if (code === '23505' && table === IDEMPOTENCY_TABLE) return true;
+      e = cause;
+    }
+    return false;
   }
 
   /** Replaces the response a request's own statement stored (see {@link statementPart}). */
@@ -298,6 +411,22 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.count(outcome);
     return result;
   }
+}
+
+/**
+ * The SQL of a stored body: parameter `$(at)` (the handler's body as JSON), with the fields only
+ * the statement knows (`fromSql`, their names from parameter `$(at + 1)` on) set over it.
+ */
+function bodySql(
+  $: (i: number) => string,
+  at: number,
+  fromSql: readonly (readonly [string, string])[],
+): string {
+  return fromSql.length === 0
+    ? `${$(at)}::jsonb`
+    : `COALESCE(${$(at)}::jsonb, '{}'::jsonb) || jsonb_build_object(${fromSql
+        .map(([, expression], i) => `${$(at + 1 + i)}::text, to_jsonb(${expression})`)
+        .join(', ')})`;
 }
 
 /** A response as the table's `response_status`, `response_headers` and `response_body` parameters. */

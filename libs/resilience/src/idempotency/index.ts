@@ -20,6 +20,8 @@ export {
   type RedisIdempotencyStoreOptions,
 } from './idempotency.redis-store';
 export {
+  type ClaimPart,
+  idempotentClaim,
   idempotentCompletion,
   type InStatementCompletionScope,
   isoTimestampSql,

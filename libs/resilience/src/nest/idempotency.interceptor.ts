@@ -6,10 +6,12 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyReply } from 'fastify';
 import { catchError, defaultIfEmpty, finalize, from, last, mergeMap, Observable, of } from 'rxjs';
 import {
+  type ClaimPart,
   type CompletedInStatement,
   type IdempotencyLease,
   IdempotencyInFlightError,
@@ -79,43 +81,89 @@ export class IdempotencyInterceptor implements NestInterceptor {
       { method: request.method, path: request.url, body: request.body },
       this.registry.options.idempotency?.fingerprintKey,
     );
+    if (meta.claimInStatement && store instanceof PostgresIdempotencyStore) {
+      return this.claimInStatement(next, store, { scope, key, fingerprint }, reply);
+    }
+    return this.claimFirst(next, store, { scope, key, fingerprint }, reply);
+  }
+
+  /** Claims the key (one statement of its own), then runs the handler or answers without it. */
+  private claimFirst(
+    next: CallHandler,
+    store: IdempotencyStore,
+    { scope, key, fingerprint }: KeyOfRequest,
+    reply: FastifyReply,
+  ): Observable<unknown> {
     return from(store.begin(scope, key, fingerprint)).pipe(
       mergeMap((begun) => {
         switch (begun.outcome) {
           case 'replay':
-            void reply.status(begun.response.status);
-            setHeaders(reply, { ...begun.response.headers, [IDEMPOTENT_REPLAYED_HEADER]: 'true' });
-            return of(begun.response.body ?? undefined);
+            return of(replay(reply, begun.response));
           case 'in_flight':
             throw new IdempotencyInFlightError(begun.retryAfterMs);
           case 'mismatch':
             throw new IdempotencyKeyReusedError();
           case 'started': {
             const done = this.registry.keysInFlight.add(scope, key, fingerprint);
-            return this.execute(next, store, begun.lease, reply).pipe(finalize(done));
+            const state =
+              store instanceof PostgresIdempotencyStore
+                ? new RequestKey(store, begun.lease, fingerprint, this.replayHeaders(), true)
+                : undefined;
+            return this.execute(next, store, begun.lease, state, reply).pipe(finalize(done));
           }
         }
       }),
     );
   }
 
+  /**
+   * Runs the handler at once; its first statement claims the key (`idempotentClaim`, or
+   * `idempotentCompletion` claiming and completing it). When that statement finds the key
+   * taken, nothing of it was kept: the request then goes the {@link claimFirst} way, which
+   * replays, refuses, or runs the handler again under a lease of its own.
+   */
+  private claimInStatement(
+    next: CallHandler,
+    store: PostgresIdempotencyStore,
+    request: KeyOfRequest,
+    reply: FastifyReply,
+  ): Observable<unknown> {
+    const { scope, key, fingerprint } = request;
+    const done = this.registry.keysInFlight.add(scope, key, fingerprint);
+    const lease = { scope, key, lockToken: randomUUID() };
+    const state = new RequestKey(store, lease, fingerprint, this.replayHeaders(), false);
+    return this.execute(next, store, lease, state, reply).pipe(
+      catchError((error: unknown) => {
+        if (state.claimed || !store.isKeyConflict(error)) throw error;
+        return this.claimFirst(next, store, request, reply);
+      }),
+      finalize(done),
+    );
+  }
+
+  private replayHeaders(): readonly string[] {
+    return this.registry.options.idempotency?.replayHeaders ?? DEFAULT_REPLAY_HEADERS;
+  }
+
+  /**
+   * Runs the handler and settles the key: stores the answer for replay (unless the handler's
+   * statement did, and stored the answer), or after a failure releases the key — or stores a
+   * final failure as the answer.
+   */
   private execute(
     next: CallHandler,
     store: IdempotencyStore,
     lease: IdempotencyLease,
+    state: RequestKey | undefined,
     reply: FastifyReply,
   ): Observable<unknown> {
     const options = this.registry.options.idempotency ?? {};
-    const replayHeaders = options.replayHeaders ?? DEFAULT_REPLAY_HEADERS;
-    // With the Postgres store, the handler may complete the key inside its own statement
-    // (idempotentCompletion): no completion round trip of ours then.
-    const inStatement =
-      store instanceof PostgresIdempotencyStore
-        ? new RequestCompletion(store, lease, replayHeaders)
-        : undefined;
-    const handled = inStatement
+    const replayHeaders = this.replayHeaders();
+    // With the Postgres store, the handler may claim or complete the key inside its own
+    // statements (idempotentClaim, idempotentCompletion): no round trips of ours then.
+    const handled = state
       ? new Observable<unknown>((subscriber) =>
-          runWithInStatementCompletion(inStatement, () => next.handle().subscribe(subscriber)),
+          runWithInStatementCompletion(state, () => next.handle().subscribe(subscriber)),
         )
       : next.handle();
     return handled.pipe(
@@ -124,12 +172,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap(async (body: unknown) => {
         const headers = pickHeaders(reply, replayHeaders);
         const answer = { status: reply.statusCode, headers, body };
-        const completed = inStatement?.completed;
+        const completed = state?.completed;
         if (completed && sameResponse(completed.response, answer)) return body;
         if (completed)
           this.logger.error(
             `the response stored by the handler's statement differs from its answer (status ${completed.response.status} vs ${answer.status}); storing the answer`,
           );
+        if (!completed && state && !state.claimed) {
+          const replayed = await this.settleUnclaimed(store, state, answer, reply);
+          return replayed ? replayed.body : body;
+        }
         await (completed ? completed.replace(answer) : store.complete(lease, answer)).catch(
           (e: unknown) =>
             // The work is done and the client gets its answer; only the replay copy is lost, and
@@ -139,9 +191,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return body;
       }),
       catchError(async (error: unknown) => {
+        // A claim in the handler's statement that met the key: nothing to settle here.
+        if (state && !state.claimed && state.keyConflict(error)) throw error;
         const final = options.finalErrorResponse?.(error);
         // A key the handler's statement completed before the failure: the failure is the answer.
-        const completed = inStatement?.completed;
+        const completed = state?.completed;
+        if (!completed && state && !state.claimed) {
+          // Failed before claiming: nothing to release; a final failure is stored as the answer.
+          const replayed = final && (await this.settleUnclaimed(store, state, final, reply));
+          if (replayed) return replayed.body;
+          throw error;
+        }
         const settled = completed
           ? final
             ? completed.replace(final)
@@ -156,19 +216,68 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
     );
   }
+
+  /**
+   * A claim-in-statement request whose handler claimed nothing (it answered, or failed finally,
+   * before its first statement): the key is claimed now and `answer` stored — or, when the key
+   * exists, the request gets what a claim of its own would have given it: the stored answer
+   * (returned as `{ body }`, the reply's status and headers set), 409 or 422.
+   */
+  private async settleUnclaimed(
+    store: IdempotencyStore,
+    state: RequestKey,
+    answer: StoredResponse,
+    reply: FastifyReply,
+  ): Promise<{ body: unknown } | undefined> {
+    const { scope, key } = state.lease;
+    const begun = await store.begin(scope, key, state.fingerprint);
+    switch (begun.outcome) {
+      case 'started':
+        await store
+          .complete(begun.lease, answer)
+          .catch((e: unknown) =>
+            this.logger.error(`storing an idempotent response failed: ${String(e)}`),
+          );
+        return undefined;
+      case 'replay':
+        return { body: replay(reply, begun.response) };
+      case 'in_flight':
+        throw new IdempotencyInFlightError(begun.retryAfterMs);
+      case 'mismatch':
+        throw new IdempotencyKeyReusedError();
+    }
+  }
+}
+
+/** Answers with a stored response: its status and headers set, its body returned. */
+function replay(reply: FastifyReply, response: StoredResponse): unknown {
+  void reply.status(response.status);
+  setHeaders(reply, { ...response.headers, [IDEMPOTENT_REPLAYED_HEADER]: 'true' });
+  return response.body ?? undefined;
+}
+
+/** What identifies a request's key: whose it is, the key, and the request's fingerprint. */
+interface KeyOfRequest {
+  scope: string;
+  key: string;
+  fingerprint: string;
 }
 
 /**
- * The current request's completion inside its handler's statement: hands out a part until a
- * statement has completed the key, and keeps what it stored for the interceptor to check.
+ * The current request's key as its handler's statements see it: parts that claim it (on a
+ * claim-in-statement route, until a statement has) or complete it (until a statement has), and
+ * what those statements did, for the interceptor to settle.
  */
-class RequestCompletion implements InStatementCompletionScope {
+class RequestKey implements InStatementCompletionScope {
   completed: CompletedInStatement | undefined;
 
   constructor(
     private readonly store: PostgresIdempotencyStore,
-    private readonly lease: IdempotencyLease,
+    readonly lease: IdempotencyLease,
+    readonly fingerprint: string,
     private readonly replayHeaders: readonly string[],
+    /** Whether the lease is held (a claim of its own, or a statement's). */
+    public claimed: boolean,
   ) {}
 
   part(response: StoredResponse, options?: StatementCompletionOptions): StatementPart | undefined {
@@ -180,14 +289,26 @@ class RequestCompletion implements InStatementCompletionScope {
       const found = given.find(([n]) => n.toLowerCase() === name.toLowerCase());
       if (found) headers[name] = found[1];
     }
-    return this.store.statementPart(
-      this.lease,
-      { status: response.status, headers, body: response.body },
-      options,
-      (completed) => {
-        this.completed = completed;
-      },
-    );
+    const stored = { status: response.status, headers, body: response.body };
+    const settled = (completed: CompletedInStatement | undefined) => {
+      this.claimed = true;
+      this.completed = completed;
+    };
+    return this.claimed
+      ? this.store.statementPart(this.lease, stored, options, settled)
+      : this.store.claimingStatementPart(this.lease, this.fingerprint, stored, options, settled);
+  }
+
+  /** Whether `error` is a claim part's INSERT meeting the key (the statement was undone). */
+  keyConflict(error: unknown): boolean {
+    return this.store.isKeyConflict(error);
+  }
+
+  claim(): ClaimPart | undefined {
+    if (this.claimed || this.completed) return undefined;
+    return this.store.claimPart(this.lease, this.fingerprint, () => {
+      this.claimed = true;
+    });
   }
 }
 
@@ -205,7 +326,7 @@ function asJson(value: unknown): unknown {
   return value === undefined ? null : JSON.parse(JSON.stringify(value));
 }
 
-function pickHeaders(reply: FastifyReply, names: string[]): Record<string, string> {
+function pickHeaders(reply: FastifyReply, names: readonly string[]): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of names) {
     const value = reply.getHeader(name);

@@ -19,6 +19,15 @@ export const Criticality = (criticality: CriticalityClass): MethodDecorator & Cl
 export interface IdempotentOptions {
   /** Refuse requests without an `Idempotency-Key` (400). Default true. */
   required?: boolean;
+  /**
+   * Claim the key inside the handler's first statement instead of in a statement of its own
+   * (Postgres store only; one round trip and one commit fewer per request): the handler hands
+   * `idempotentClaim()` — or `idempotentCompletion()`, claiming and completing in one — to that
+   * statement. Only for a handler whose first effect is that statement: everything before it
+   * runs before the key is claimed, and runs again when the key turns out to be free after the
+   * statement met it (an expired key taken over). Default false.
+   */
+  claimInStatement?: boolean;
 }
 
 /**
@@ -28,7 +37,12 @@ export interface IdempotentOptions {
  * different request.
  */
 export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
-  applyDecorators(SetMetadata(IDEMPOTENT_METADATA, { required: options.required ?? true }));
+  applyDecorators(
+    SetMetadata(IDEMPOTENT_METADATA, {
+      required: options.required ?? true,
+      claimInStatement: options.claimInStatement ?? false,
+    }),
+  );
 
 /**
  * Names the rate-limit policy of a handler or controller (a key of the limiter's `routes`).

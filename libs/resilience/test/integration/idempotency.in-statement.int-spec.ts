@@ -1,18 +1,10 @@
 import 'reflect-metadata';
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { createThrowawaySchema, type ThrowawaySchema } from '@rc/testing';
+import type { ThrowawaySchema } from '@rc/testing';
 import type { FastifyReply } from 'fastify';
-import type { Pool } from 'pg';
-import { Registry } from 'prom-client';
-import {
-  applyIdempotencyMigration,
-  idempotentCompletion,
-  isoTimestampSql,
-  PostgresIdempotencyStore,
-} from '../../src/idempotency';
-import { Idempotent, ResilienceModule } from '../../src/nest';
+import { idempotentCompletion, isoTimestampSql } from '../../src/idempotency';
+import { Idempotent } from '../../src/nest';
+import { type IdempotencyTestApp, startIdempotencyTestApp } from '../support/idempotency-test-app';
 
 /** How the next request's handler builds the response it hands to its statement. */
 let plan: {
@@ -69,39 +61,22 @@ class NotesController {
 }
 
 describe('an Idempotency-Key completed inside the handler’s own statement (Postgres)', () => {
-  let app: NestFastifyApplication;
-  let pool: Pool;
-  let registry: Registry;
-  let store: PostgresIdempotencyStore;
+  let t: IdempotencyTestApp;
 
   beforeAll(async () => {
-    db = await createThrowawaySchema('idem_stmt', 5);
-    pool = db.pool;
-    await applyIdempotencyMigration(pool, { schema: db.schema });
-    await pool.query(
-      `CREATE TABLE ${db.schema}.notes (id int PRIMARY KEY, text text NOT NULL,
-         created_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    registry = new Registry();
-    store = new PostgresIdempotencyStore({ pool, schema: db.schema, registry });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ResilienceModule.forRoot({
-          faultAdmin: false,
-          clientId: () => 'client-1',
-          idempotencyStore: store,
-        }),
-      ],
+    t = await startIdempotencyTestApp({
+      name: 'idem_stmt',
+      poolSize: 5,
       controllers: [NotesController],
-    }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+      tablesSql: (schema) =>
+        `CREATE TABLE ${schema}.notes (id int PRIMARY KEY, text text NOT NULL,
+           created_at timestamptz NOT NULL DEFAULT now())`,
+    });
+    db = t.db;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await t?.close();
   });
 
   beforeEach(() => {
@@ -109,37 +84,19 @@ describe('an Idempotency-Key completed inside the handler’s own statement (Pos
     jest.restoreAllMocks();
   });
 
-  const post = (key: string, text = 'hello') =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/notes',
-      payload: { text },
-      headers: { 'idempotency-key': key },
-    });
-
-  const keyRow = async (key: string) =>
-    (
-      await pool.query<{ state: string; lock_token: string | null; response_body: unknown }>(
-        `SELECT state, lock_token, response_body FROM ${db.schema}.idempotency_keys WHERE key = $1`,
-        [key],
-      )
-    ).rows[0];
-
-  const outcomes = async (outcome: string) =>
-    (await registry.getSingleMetric('resilience_idempotency_outcomes_total')?.get())?.values.find(
-      (v) => v.labels.outcome === outcome,
-    )?.value ?? 0;
+  const post = (key: string, text = 'hello') => t.post('/v1/notes', key, { text });
+  const keyRow = (key: string) => t.keyRow<{ state: string; response_body: unknown }>(key);
+  const outcomes = (outcome: string) => t.outcomes(outcome);
 
   it('when the statement completes the key, then a retry replays the answer — its SQL-computed field included — without running again', async () => {
     // Arrange
     const before = await outcomes('completed');
-    const complete = jest.spyOn(store, 'complete');
+    const complete = jest.spyOn(t.store, 'complete');
     const first = await post('stmt-1');
     const ran = executions;
 
     // Act
     const retry = await post('stmt-1');
-    console.log(first.body);
 
     // Assert
     expect(first.statusCode).toBe(201);
@@ -160,7 +117,7 @@ describe('an Idempotency-Key completed inside the handler’s own statement (Pos
   it('when the statement’s condition is false, then the interceptor completes the key itself', async () => {
     // Arrange
     plan = { complete: false };
-    const complete = jest.spyOn(store, 'complete');
+    const complete = jest.spyOn(t.store, 'complete');
     const first = await post('stmt-2');
 
     // Act

@@ -1,15 +1,5 @@
 import 'reflect-metadata';
-import {
-  type ArgumentsHost,
-  Body,
-  Catch,
-  Controller,
-  type ExceptionFilter,
-  Headers,
-  HttpException,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { createThrowawaySchema, type ThrowawaySchema, uniqueName } from '@rc/testing';
@@ -18,23 +8,8 @@ import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { applyIdempotencyMigration, PostgresIdempotencyStore } from '../../src/idempotency';
 import { AdaptiveConcurrencyLimiter, AimdLimit } from '../../src/load-shedding';
-import { Idempotent, isHttpMappedError, ResilienceModule } from '../../src/nest';
-
-/** Maps errors the way docs/inbound.md tells the platform's problem+json filter to. */
-@Catch()
-class ProblemFilter implements ExceptionFilter {
-  catch(e: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (isHttpMappedError(e)) {
-      void reply.status(e.httpStatus).headers(e.headers).type('application/problem+json');
-      void reply.send({ status: e.httpStatus, code: e.code });
-    } else if (e instanceof HttpException) {
-      void reply.status(e.getStatus()).send(e.getResponse());
-    } else {
-      void reply.status(500).send({ code: 'INTERNAL' });
-    }
-  }
-}
+import { Idempotent, ResilienceModule } from '../../src/nest';
+import { ProblemFilter } from '../support/problem-filter';
 
 let executions = 0;
 let failNext = false;

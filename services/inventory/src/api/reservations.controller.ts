@@ -64,9 +64,13 @@ export class ReservationsController {
     @Inject(GetReservation) private readonly getReservation: GetReservation,
   ) {}
 
-  /** 201 when created; 200 with the existing reservation when the order already has one. */
+  /**
+   * 201 when created; 200 with the existing reservation when the order already has one. The
+   * reserve's one statement claims the key and stores the 201 answer with it: nothing before it
+   * has an effect.
+   */
   @Post()
-  @Idempotent()
+  @Idempotent({ claimInStatement: true })
   @ApiHeader(idempotencyHeader)
   @ApiBody({ schema: openApiSchema(reserveBodySchema) })
   @ApiCreatedResponse({ schema: reservation, description: 'Reserved.' })
@@ -84,8 +88,8 @@ export class ReservationsController {
     @Body(new ZodValidationPipe(reserveBodySchema)) body: ReserveBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    // The reserve's statement stores the 201 answer with the Idempotency-Key (one round trip);
-    // the reservation's fields are the statement's own (prices, expiry).
+    // The reserve's statement claims the Idempotency-Key and stores the 201 answer with it (one
+    // round trip in all); the reservation's fields are the statement's own (prices, expiry).
     const { reservation, created } = await this.reserve.execute(
       {
         orderId: body.orderId,

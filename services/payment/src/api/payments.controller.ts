@@ -20,7 +20,7 @@ import {
   VALIDATION_PROBLEMS,
   ZodValidationPipe,
 } from '@rc/platform';
-import { idempotentCompletion, isoTimestampSql } from '@rc/resilience';
+import { idempotentClaim, idempotentCompletion, isoTimestampSql } from '@rc/resilience';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
@@ -66,9 +66,12 @@ export class PaymentsController {
     @Inject(ListPayments) private readonly listPayments: ListPayments,
   ) {}
 
-  /** 201 when this call captured; 200 with the payment when the same charge was captured before. */
+  /**
+   * 201 when this call captured; 200 with the payment when the same charge was captured before.
+   * The key is claimed by the charge's first statement: nothing before it has an effect.
+   */
   @Post()
-  @Idempotent()
+  @Idempotent({ claimInStatement: true })
   @ApiHeader(idempotencyHeader)
   @ApiBody({ schema: openApiSchema(chargeBodySchema) })
   @ApiCreatedResponse({ schema: payment, description: 'Captured by this call.' })
@@ -81,14 +84,16 @@ export class PaymentsController {
     @Body(new ZodValidationPipe(chargeBodySchema)) body: ChargeBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    // The capture's statement stores the 201 answer with the Idempotency-Key (one round trip);
-    // its updatedAt is the capture's own now().
-    const { payment, created } = await this.chargePayment.execute(body, (captured) =>
-      idempotentCompletion(
-        { status: 201, headers: {}, body: paymentView(captured) },
-        { bodyFromSql: { updatedAt: isoTimestampSql('now()') } },
-      ),
-    );
+    // The claim's statement claims the Idempotency-Key, the capture's stores the 201 answer
+    // with it (no round trip of their own); its updatedAt is the capture's own now().
+    const { payment, created } = await this.chargePayment.execute(body, {
+      alsoOnClaim: idempotentClaim,
+      alsoOnCapture: (captured) =>
+        idempotentCompletion(
+          { status: 201, headers: {}, body: paymentView(captured) },
+          { bodyFromSql: { updatedAt: isoTimestampSql('now()') } },
+        ),
+    });
     if (!created) void reply.status(200);
     return paymentView(payment);
   }

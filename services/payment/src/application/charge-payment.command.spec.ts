@@ -62,7 +62,7 @@ describe('ChargePayment', () => {
     const part = { cte: () => '', values: [], result: () => 'NULL', settle: () => undefined };
     const alsoOnCapture = jest.fn().mockReturnValue(part);
 
-    const { payment } = await charge.execute(request(), alsoOnCapture);
+    const { payment } = await charge.execute(request(), { alsoOnCapture });
 
     expect(alsoOnCapture).toHaveBeenCalledWith(
       expect.objectContaining({ id: payment.id, orderId, status: 'CAPTURED', amount: 12_990 }),
@@ -76,7 +76,7 @@ describe('ChargePayment', () => {
     provider.nextCharge = { outcome: 'declined', declineCode: 'card_declined' };
     const alsoOnCapture = jest.fn();
 
-    await expect(charge.execute(request(), alsoOnCapture)).rejects.toBeInstanceOf(
+    await expect(charge.execute(request(), { alsoOnCapture })).rejects.toBeInstanceOf(
       PaymentDeclinedError,
     );
 

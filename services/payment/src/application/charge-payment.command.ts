@@ -1,4 +1,4 @@
-import type { StatementPart } from '@rc/resilience';
+import type { ClaimPart, StatementPart } from '@rc/resilience';
 import { randomUUID } from 'node:crypto';
 import {
   isSameCharge,
@@ -18,6 +18,17 @@ import type { PaymentTransaction, PaymentUnitOfWork } from '../domain/payment-st
 import { paymentCapturedEvent, paymentFailedEvent } from './payment-events';
 
 /** The captured payment, and whether this call captured it (false: it was captured before). */
+/** What a charge's statements may carry besides their own work. */
+export interface ChargeStatementParts {
+  /** A part for the first statement, the claim of the payment (run once per charge at most). */
+  alsoOnClaim?: () => ClaimPart | undefined;
+  /**
+   * Given the payment as it will be once captured (its `updatedAt` is known only to the
+   * capture's statement), a part for that statement.
+   */
+  alsoOnCapture?: (captured: Payment) => StatementPart | undefined;
+}
+
 export interface ChargeResult {
   payment: Payment;
   created: boolean;
@@ -53,16 +64,12 @@ export class ChargePayment {
   ) {}
 
   /**
-   * `alsoOnCapture`, given the payment as it will be once captured (its `updatedAt` is known
-   * only to the capture's statement), may return a part that statement carries (the request's
-   * `Idempotency-Key` completed with the answer).
+   * `parts` may hand over what the charge's statements carry besides their own work (the
+   * request's `Idempotency-Key` claimed by the first, completed by the capture).
    */
-  async execute(
-    request: ChargeRequest,
-    alsoOnCapture?: (captured: Payment) => StatementPart | undefined,
-  ): Promise<ChargeResult> {
+  async execute(request: ChargeRequest, parts: ChargeStatementParts = {}): Promise<ChargeResult> {
     const fingerprint = this.fingerprinter.fingerprint(request.token);
-    const claim = await this.claimOrResume(request, fingerprint);
+    const claim = await this.claimOrResume(request, fingerprint, parts.alsoOnClaim?.());
     if (claim.kind === 'done') return { payment: claim.payment, created: false };
     const payment = claim.payment;
 
@@ -87,7 +94,7 @@ export class ChargePayment {
       throw new PaymentDeclinedError(payment.id, verdict.declineCode);
     }
     const event = paymentCapturedEvent(payment);
-    const part = alsoOnCapture?.({ ...payment, status: 'CAPTURED' });
+    const part = parts.alsoOnCapture?.({ ...payment, status: 'CAPTURED' });
     const captured =
       (await this.uow.single((tx) =>
         tx.settleAuthorized(payment.id, 'CAPTURED', event, undefined, part),
@@ -101,8 +108,14 @@ export class ChargePayment {
    * The common case — no payment for the order yet — is one INSERT, atomic on its own; only a
    * conflict takes the transactional path that inspects and locks the order's live payment.
    */
-  private async claimOrResume(request: ChargeRequest, fingerprint: string): Promise<Claim> {
-    const claimed = await this.uow.single((tx) => tx.claim(this.newPayment(request, fingerprint)));
+  private async claimOrResume(
+    request: ChargeRequest,
+    fingerprint: string,
+    part: ClaimPart | undefined,
+  ): Promise<Claim> {
+    const claimed = await this.uow.single((tx) =>
+      tx.claim(this.newPayment(request, fingerprint), part),
+    );
     if (claimed) return { kind: 'charge', payment: claimed };
     return this.uow.run((tx) => this.claim(tx, request, fingerprint));
   }

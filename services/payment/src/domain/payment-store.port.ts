@@ -1,4 +1,4 @@
-import type { StatementPart } from '@rc/resilience';
+import type { ClaimPart, StatementPart } from '@rc/resilience';
 import type { EventEnvelope } from '@rc/contracts';
 import type { Payment, PaymentStatus } from './payment';
 
@@ -15,9 +15,10 @@ export type NewPayment = Pick<
 export interface PaymentTransaction {
   /**
    * Inserts `payment` as AUTHORIZED unless its order already has a live (not FAILED) payment;
-   * the partial unique index decides races. Returns the row, or undefined on conflict.
+   * the partial unique index decides races. Returns the row, or undefined on conflict. `part`,
+   * when given, rides on the same statement (the request's `Idempotency-Key` claimed with it).
    */
-  claim(payment: NewPayment): Promise<Payment | undefined>;
+  claim(payment: NewPayment, part?: ClaimPart): Promise<Payment | undefined>;
   /** The order's live (not FAILED) payment, row-locked. */
   lockLiveForOrder(orderId: string): Promise<Payment | undefined>;
   /** The payment, row-locked. */

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@rc/contracts';
 import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
-import type { StatementPart } from '@rc/resilience';
+import type { ClaimPart, StatementPart } from '@rc/resilience';
 import type { ClientBase } from 'pg';
 import type { Payment, PaymentStatus } from '../domain/payment';
 import type { NewPayment, PaymentTransaction } from '../domain/payment-store.port';
@@ -21,14 +21,25 @@ export class PgPaymentTransaction implements PaymentTransaction {
     private readonly routing: EventRouting = {},
   ) {}
 
-  async claim(payment: NewPayment): Promise<Payment | undefined> {
+  async claim(payment: NewPayment, part?: ClaimPart): Promise<Payment | undefined> {
+    // With the request's Idempotency-Key claimed in the same statement when a part is handed
+    // over: its INSERT meeting an existing key fails (and undoes) the whole statement.
     const { rows } = await this.client.query<PaymentRow>(
-      `INSERT INTO payments (id, order_id, amount_minor, currency, status, token_fingerprint)
+      `${part ? `WITH ${part.cte('idem', 6)} ` : ''}
+       INSERT INTO payments (id, order_id, amount_minor, currency, status, token_fingerprint)
        VALUES ($1, $2, $3, $4, 'AUTHORIZED', $5)
        ON CONFLICT (order_id) WHERE status <> 'FAILED' DO NOTHING
        RETURNING ${PAYMENT_COLUMNS}`,
-      [payment.id, payment.orderId, payment.amount, payment.currency, payment.tokenFingerprint],
+      [
+        payment.id,
+        payment.orderId,
+        payment.amount,
+        payment.currency,
+        payment.tokenFingerprint,
+        ...(part?.values ?? []),
+      ],
     );
+    part?.settle();
     return rows[0] && toPayment(rows[0]);
   }
 
