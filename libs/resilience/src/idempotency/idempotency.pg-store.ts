@@ -327,17 +327,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           RETURNING state, response_body, completed_at)`;
   }
 
-  /**
-   * Whether `error` (or its cause) is the unique violation of a {@link claimPart}'s INSERT:
-   * the key existed, and the statement that carried the part was undone.
-   */
+  /** {@link isIdempotencyKeyConflict}. */
   isKeyConflict(error: unknown): boolean {
-    for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-      const { code, table, cause } = e as { code?: unknown; table?: unknown; cause?: unknown };
-      if (code === '23505' && table === IDEMPOTENCY_TABLE) return true;
-      e = cause;
-    }
-    return false;
+    return isIdempotencyKeyConflict(error);
   }
 
   /** Replaces the response a request's own statement stored (see {@link statementPart}). */
@@ -411,6 +403,21 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.count(outcome);
     return result;
   }
+}
+
+/**
+ * Whether `error` (or its cause) is the unique violation of a claim part's INSERT
+ * ({@link PostgresIdempotencyStore.claimPart}): the request's key existed, and the statement that
+ * carried the part was undone. Not an outcome of the request: the interceptor answers it from
+ * the key (replay, 409, 422) or runs the handler again.
+ */
+export function isIdempotencyKeyConflict(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, table, cause } = e as { code?: unknown; table?: unknown; cause?: unknown };
+    if (code === '23505' && table === IDEMPOTENCY_TABLE) return true;
+    e = cause;
+  }
+  return false;
 }
 
 /**

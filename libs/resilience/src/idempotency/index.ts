@@ -12,6 +12,7 @@ export {
 } from './idempotency.migration';
 export {
   type CompletedInStatement,
+  isIdempotencyKeyConflict,
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from './idempotency.pg-store';

@@ -14,7 +14,7 @@ import {
   SERVICE_CONFIG,
   ZodValidationPipe,
 } from '@rc/platform';
-import { idempotentCompletion } from '@rc/resilience';
+import { idempotentClaim, idempotentCompletion } from '@rc/resilience';
 import { Criticality, Idempotent } from '@rc/resilience/nest';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type PlacedOrder, PlaceOrderHandler } from '../application/place-order.command';
@@ -44,7 +44,9 @@ export class CheckoutController {
 
   @Post()
   @HttpCode(201)
-  @Idempotent()
+  // The order's INSERT claims the key: what comes before it (the cart and price reads) has no
+  // effect, and runs again only for a retry whose key expired.
+  @Idempotent({ claimInStatement: true })
   @ApiOperation({
     summary:
       'Place an order: resolve lines (cart, or the body as fallback), price, reserve, charge, confirm.',
@@ -89,7 +91,9 @@ export class CheckoutController {
       cartId: body.cartId,
       items: body.items,
       paymentToken: body.payment.token,
-      // The confirm's statement stores this answer with the Idempotency-Key (one round trip).
+      // The order's INSERT claims the Idempotency-Key, the confirm's statement stores this
+      // answer with it (no round trip of the key's own).
+      claim: idempotentClaim,
       completion: (answer) =>
         idempotentCompletion({
           status: 201,

@@ -60,6 +60,39 @@ describe('PlaceOrderHandler (saga against in-memory ports)', () => {
     });
   });
 
+  describe('the Idempotency-Key claimed by the order’s INSERT', () => {
+    const claim = { cte: () => 'idem AS (SELECT 1)', values: [], settle: () => undefined };
+
+    it('when the request hands over a claim, then the order’s INSERT carries it', async () => {
+      // Arrange
+      const f = checkoutFixture();
+
+      // Act
+      const placed = await f.placeOrder.execute(checkoutCommand({ claim: () => claim }));
+
+      // Assert
+      expect(f.orders.createParts.get(placed.order.id)).toBe(claim);
+    });
+
+    it('when the INSERT meets the request’s key (undone), then the error goes to the interceptor and no saga outcome is counted', async () => {
+      // Arrange
+      const f = checkoutFixture();
+      const conflict = Object.assign(new Error('duplicate key value'), {
+        code: '23505',
+        table: 'idempotency_keys',
+      });
+      f.orders.createError = conflict;
+
+      // Act
+      const attempt = f.placeOrder.execute(checkoutCommand({ claim: () => claim }));
+
+      // Assert
+      await expect(attempt).rejects.toBe(conflict);
+      expect(f.metrics.sagas).toEqual([]);
+      expect(f.payments.chargeCalls).toEqual([]);
+    });
+  });
+
   describe('the Idempotency-Key completed by the confirm', () => {
     const part = {
       cte: () => 'idem AS (SELECT 1)',

@@ -1,4 +1,4 @@
-import type { StatementPart } from '@rc/resilience';
+import { type ClaimPart, isIdempotencyKeyConflict, type StatementPart } from '@rc/resilience';
 import {
   CheckoutError,
   CheckoutInProgressError,
@@ -40,6 +40,11 @@ export interface PlaceOrderCommand {
    * returning undefined: the key is completed after the handler, as for any request.
    */
   readonly completion?: (placed: PlacedOrder) => StatementPart | undefined;
+  /**
+   * A part for the order's INSERT, the saga's first statement: the request's `Idempotency-Key`
+   * claimed with it (see `idempotentClaim`).
+   */
+  readonly claim?: () => ClaimPart | undefined;
 }
 
 /** A confirmed checkout. */
@@ -88,7 +93,10 @@ export class PlaceOrderHandler {
       this.finished('confirmed', progress, started);
       return placed;
     } catch (error) {
-      this.finished(resultOf(error, progress), progress, started);
+      // Not an outcome: the order's INSERT met the request's Idempotency-Key and was undone; the
+      // request is answered from the key (replay, 409) or run again.
+      if (!isIdempotencyKeyConflict(error))
+        this.finished(resultOf(error, progress), progress, started);
       throw error;
     }
   }
@@ -114,13 +122,16 @@ export class PlaceOrderHandler {
       return this.fromState(existing);
     }
     progress.step = 'create';
-    const stored = await orders.create({
-      id: orderId,
-      customerId: command.customerId,
-      items: priced.lines,
-      currency: priced.currency,
-      degraded: resolved.degraded,
-    });
+    const stored = await orders.create(
+      {
+        id: orderId,
+        customerId: command.customerId,
+        items: priced.lines,
+        currency: priced.currency,
+        degraded: resolved.degraded,
+      },
+      command.claim?.(),
+    );
     if (!stored.created) {
       progress.step = 'existing';
       return this.fromState(stored.order);

@@ -1,7 +1,7 @@
 import { createEvent } from '@rc/contracts';
 import { OUTBOX_COLUMNS, outbox } from '@rc/messaging';
 import { withTransaction } from '@rc/platform';
-import type { StatementPart } from '@rc/resilience';
+import type { ClaimPart, StatementPart } from '@rc/resilience';
 import type { ClientBase, Pool } from 'pg';
 import { orderTotal, type NewOrder, type Order } from '../domain/order';
 import { UNFINISHED_STATUSES, type OrderStatus } from '../domain/order-status';
@@ -28,12 +28,13 @@ export class PgOrderRepository implements OrderRepository {
     return findOrder(this.pool, orderId);
   }
 
-  async create(order: NewOrder): Promise<CreateOrderResult> {
+  async create(order: NewOrder, part?: ClaimPart): Promise<CreateOrderResult> {
     // One statement (so one implicit transaction and one round trip): the order row and its
     // lines are inserted together or not at all; on a conflicting id neither is, because the
-    // lines are selected from the order's RETURNING.
+    // lines are selected from the order's RETURNING. A claim part (the request's
+    // Idempotency-Key) rides on it: its INSERT meeting an existing key undoes the statement.
     const { rows } = await this.pool.query<OrderRow>(
-      `WITH inserted AS (
+      `WITH ${part ? `${part.cte('idem', 9)}, ` : ''}inserted AS (
          INSERT INTO orders (id, customer_id, status, total_minor, currency, degraded)
          VALUES ($1, $2, 'PENDING', $3, $4, $5)
          ON CONFLICT (id) DO NOTHING
@@ -53,8 +54,10 @@ export class PgOrderRepository implements OrderRepository {
         order.items.map((l) => l.sku),
         order.items.map((l) => l.quantity),
         order.items.map((l) => l.unitPrice),
+        ...(part?.values ?? []),
       ],
     );
+    part?.settle();
     const row = rows[0];
     if (row) {
       const lines = [...order.items].sort((a, b) => a.sku.localeCompare(b.sku));

@@ -1,4 +1,4 @@
-import type { StatementPart } from '@rc/resilience';
+import type { ClaimPart, StatementPart } from '@rc/resilience';
 import type { NewOrder, Order } from '../../src/domain/order';
 import { orderTotal } from '../../src/domain/order';
 import type { OrderStatus } from '../../src/domain/order-status';
@@ -34,7 +34,18 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.orders.get(orderId);
   }
 
-  async create(order: NewOrder): Promise<CreateOrderResult> {
+  /** The claim part each create carried, by order id. */
+  readonly createParts = new Map<string, ClaimPart | undefined>();
+  /** Thrown by the next create instead of storing (e.g. its claim part meeting the key). */
+  createError?: unknown;
+
+  async create(order: NewOrder, part?: ClaimPart): Promise<CreateOrderResult> {
+    this.createParts.set(order.id, part);
+    const failure = this.createError;
+    if (failure) {
+      this.createError = undefined;
+      throw failure;
+    }
     const existing = this.orders.get(order.id);
     if (existing) return { created: false, order: existing };
     const now = new Date(this.nowMs);

@@ -1,3 +1,4 @@
+import type { ClaimPart } from '@rc/resilience';
 import type { StatementPart } from '@rc/resilience';
 import type { NewOrder, Order } from '../order';
 import type { OrderStatus } from '../order-status';
@@ -27,8 +28,12 @@ export type RecoveryDecision =
  */
 export interface OrderRepository {
   findById(orderId: string): Promise<Order | undefined>;
-  /** Inserts the order PENDING with its lines, or returns the existing order with that id. */
-  create(order: NewOrder): Promise<CreateOrderResult>;
+  /**
+   * Inserts the order PENDING with its lines, or returns the existing order with that id.
+   * `part`, when given, rides on the same statement (the request's `Idempotency-Key` claimed
+   * with it).
+   */
+  create(order: NewOrder, part?: ClaimPart): Promise<CreateOrderResult>;
   /** PENDING → RESERVED. */
   markReserved(orderId: string): Promise<boolean>;
   /** `from` → COMPENSATING with the failure code: the recovery point before compensating. */
