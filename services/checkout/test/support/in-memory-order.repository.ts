@@ -37,7 +37,7 @@ export class InMemoryOrderRepository implements OrderRepository {
   /** The claim part each create carried, by order id. */
   readonly createParts = new Map<string, ClaimPart | undefined>();
   /** Thrown by the next create instead of storing (e.g. its claim part meeting the key). */
-  createError?: unknown;
+  createError?: Error;
 
   async create(order: NewOrder, part?: ClaimPart): Promise<CreateOrderResult> {
     this.createParts.set(order.id, part);
