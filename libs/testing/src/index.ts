@@ -33,7 +33,12 @@ export { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-dat
 export { createThrowawaySchema, type ThrowawaySchema } from './throwaway-schema';
 export { waitFor, withTimeout } from './wait-for';
 export { metricValue, type MetricsSource } from './metric-value';
-export { clockTicksPerSecond, parseProcStat, type ProcStat } from './proc-stat';
+export {
+  clockTicksPerSecond,
+  databaseBackendTicks,
+  parseProcStat,
+  type ProcStat,
+} from './proc-stat';
 export { createRedisFixture, type RedisFixture } from './redis-fixture';
 export { sendJson } from './send-json';
 export {

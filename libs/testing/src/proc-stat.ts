@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** The fields of `/proc/<pid>/stat` the benchmarks read (times in clock ticks). */
 export interface ProcStat {
@@ -49,4 +50,27 @@ export function clockTicksPerSecond(): number {
     if (!(ticksPerSecond > 0)) ticksPerSecond = 100;
   }
   return ticksPerSecond;
+}
+
+/**
+ * CPU clock ticks (user + system) of every backend of the observer's database but the
+ * observer's own, read from `/proc` (so on the machine Postgres runs on): what the benchmarks
+ * divide by their work to get Postgres's CPU per unit of it.
+ */
+export async function databaseBackendTicks(observer: {
+  query<R>(sql: string): Promise<{ rows: R[] }>;
+}): Promise<number> {
+  const { rows } = await observer.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      ticks += stat.utime + stat.stime;
+    } catch {
+      // a backend that ended between the two reads: its ticks are gone with it
+    }
+  }
+  return ticks;
 }

@@ -18,11 +18,10 @@ import { createPgPool } from '@rc/platform';
 import {
   clockTicksPerSecond,
   createThrowawayDatabase,
+  databaseBackendTicks,
   metricValue,
-  parseProcStat,
 } from '@rc/testing';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Client, type Pool } from 'pg';
 import { Registry } from 'prom-client';
 import { orderEventHandlers, orderEventsBatchHandler } from '../src/api/order-events.handlers';
@@ -32,10 +31,10 @@ import { ReserveStock } from '../src/application/reserve-stock.command';
 import type { EventApplyingUnitOfWork } from '../src/domain/inventory-store.port';
 import { migrateInventoryDatabase } from '../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../src/infrastructure/pg-inventory.unit-of-work';
+import { addBenchProducts } from './bench-stock';
 
 const EVENTS_PER_ROUND = 1_500;
 const DEFAULT_ROUNDS = 3;
-const SKUS = 30;
 
 type OrderPlaced = EventOf<'OrderPlaced'>;
 type Mode = 'one statement' | 'general path';
@@ -68,7 +67,7 @@ export async function main(args: string[]): Promise<void> {
   await observer.connect();
   try {
     await migrateInventoryDatabase(pool);
-    const skus = await addProducts(pool);
+    const skus = await addBenchProducts(pool);
     const readings: Reading[] = [];
     for (let r = 1; r <= rounds; r++) {
       for (const shape of ['single', 'batches of 3'] as const) {
@@ -94,20 +93,6 @@ export async function main(args: string[]): Promise<void> {
     await pool.end();
     await db.drop();
   }
-}
-
-async function addProducts(pool: Pool): Promise<string[]> {
-  const skus = Array.from({ length: SKUS }, (_, i) => `BENCH-${String(i).padStart(2, '0')}`);
-  await pool.query(
-    `INSERT INTO products (sku, name, description, price_minor, currency)
-     SELECT sku, sku, '', 1000, 'EUR' FROM unnest($1::text[]) AS sku`,
-    [skus],
-  );
-  await pool.query(
-    'INSERT INTO stock (sku, on_hand) SELECT sku, 10000000 FROM unnest($1::text[]) AS sku',
-    [skus],
-  );
-  return skus;
 }
 
 /** Reserves `EVENTS_PER_ROUND` one-line orders (not measured) and applies their OrderPlaced. */
@@ -164,7 +149,7 @@ async function measure(
   };
 
   const statementsBefore = await statements.read();
-  const pgBefore = await backendTicks(observer);
+  const pgBefore = await databaseBackendTicks(observer);
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
   if (shape === 'single') {
@@ -174,7 +159,7 @@ async function measure(
   }
   const wallUs = Number(process.hrtime.bigint() - wallBefore) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const pgTicks = (await backendTicks(observer)) - pgBefore;
+  const pgTicks = (await databaseBackendTicks(observer)) - pgBefore;
   const roundTrips = (await statements.read()) - statementsBefore;
   const n = events.length;
   return {
@@ -189,23 +174,6 @@ async function measure(
 
 function none(): Promise<Set<string>> {
   return Promise.resolve(new Set());
-}
-
-/** CPU clock ticks (user + system) of every backend of this database but the observer's. */
-async function backendTicks(observer: Client): Promise<number> {
-  const { rows } = await observer.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      ticks += stat.utime + stat.stime;
-    } catch {
-      // a backend that ended between the two reads: its ticks are gone with it
-    }
-  }
-  return ticks;
 }
 
 type Summary = Record<Shape, Record<Mode, Omit<Reading, 'mode' | 'shape'>>>;
