@@ -32,6 +32,7 @@ step('building services and libs', 'npx', ['nx', 'run-many', '-t', 'build', '--p
 const {
   PLATFORM_SERVICES,
   ServiceProcess,
+  nicenessOf,
   TIER_NICENESS,
   customerTokenEnv,
   serviceTokenEnv,
@@ -88,8 +89,9 @@ try {
       },
       echo: true,
       readyTimeoutMs: 60_000,
-      // Lower tiers at a lower CPU priority: under CPU pressure tier 1 keeps the cores.
-      niceness: TIER_NICENESS[service.tier],
+      // Lower tiers at a lower CPU priority, the edge (checkout) above its tier: under CPU
+      // pressure the door and then tier 1 keep the cores.
+      niceness: nicenessOf(service),
     });
     console.log(`[start] starting ${service.name} (tier ${service.tier}) on port ${service.port}`);
     await svc.start();

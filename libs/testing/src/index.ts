@@ -20,7 +20,13 @@ export {
 export { uniqueName } from './unique-name';
 export { closedPort } from './closed-port';
 export { installInMemoryTracing, type InMemoryTracing, type SpanRun } from './in-memory-tracing';
-export { type PlatformService, PLATFORM_SERVICES, TIER_NICENESS } from './platform-services';
+export {
+  EDGE_NICENESS,
+  nicenessOf,
+  type PlatformService,
+  PLATFORM_SERVICES,
+  TIER_NICENESS,
+} from './platform-services';
 export {
   SERVICE_NODE_OPTIONS,
   ServiceProcess,

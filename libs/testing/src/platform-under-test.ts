@@ -1,4 +1,4 @@
-import { type PlatformService, PLATFORM_SERVICES, TIER_NICENESS } from './platform-services';
+import { nicenessOf, type PlatformService, PLATFORM_SERVICES } from './platform-services';
 import { ServiceProcess } from './service-process';
 import { TEST_KAFKA_FETCH_MAX_WAIT_MS, testEnv } from './config/test-env';
 import { acquirePlatformLock } from './platform-lock';
@@ -31,7 +31,7 @@ export interface PlatformUnderTestOptions {
    */
   lockWaitMs?: number;
   /**
-   * Lower tiers at a lower CPU priority ({@link TIER_NICENESS}; default true). False runs every
+   * Lower tiers at a lower CPU priority, the edge above its tier ({@link nicenessOf}; default true). False runs every
    * service at the default priority (the benchmark compares both).
    */
   tierPriority?: boolean;
@@ -101,8 +101,7 @@ export class PlatformUnderTest {
 
   private nicenessOf(name: ServiceName): number {
     if (this.options.tierPriority === false) return 0;
-    const tier = PLATFORM_SERVICES.find((s) => s.name === name)!.tier;
-    return TIER_NICENESS[tier];
+    return nicenessOf(PLATFORM_SERVICES.find((s) => s.name === name)!);
   }
 
   /** The port a service listens on in this run. */
