@@ -44,7 +44,9 @@ const DEFAULT_REPLAY_HEADERS = ['content-type', 'location'];
  * A handler error releases the key so the client can retry, unless `finalErrorResponse`
  * declares it final. With the Postgres store, a handler may complete the key inside its own
  * last statement (`idempotentCompletion`, one round trip fewer); the interceptor checks that
- * what that statement stored is the answer, and stores the answer itself when it is not.
+ * what that statement stored is the answer, and stores the answer itself when it is not. On a
+ * route marked `claimInStatement` the handler's first statement also claims the key
+ * (`idempotentClaim`): no claim of the interceptor's unless that statement met the key.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
