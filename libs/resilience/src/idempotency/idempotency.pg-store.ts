@@ -209,26 +209,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       },
       result: (name) =>
         `(SELECT jsonb_build_object('body', response_body, 'at', completed_at) FROM ${name})`,
-      settle: (result) => {
-        const row = result as { body: unknown; at: string } | null | undefined;
-        if (typeof row !== 'object' || row === null || typeof row.at !== 'string') {
-          settled(undefined);
-          return;
-        }
-        this.count('completed');
-        settled({
-          response: { ...response, body: row.body === null ? undefined : row.body },
-          replace: (answer) => this.replaceCompleted(lease, row.at, answer),
-          forget: () => this.forgetCompleted(lease, row.at),
-        });
-      },
+      settle: (result) => settled(this.completedBy(lease, response, result)),
     };
   }
 
   /**
    * A part of a request's first statement that claims `lease`'s key, in flight under the lease,
    * for a request with `fingerprint` (see {@link ClaimPart}). A key that exists in any state
-   * makes its INSERT fail with a unique violation ({@link isKeyConflict}), which undoes the
+   * makes its INSERT fail with a unique violation ({@link isIdempotencyKeyConflict}), which undoes the
    * whole statement; the caller then claims with {@link begin}. `claimed` is called once the
    * statement succeeded.
    */
@@ -281,18 +269,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         `(SELECT jsonb_build_object('state', state, 'body', response_body, 'at', completed_at) FROM ${name})`,
       settle: (result) => {
         this.count('started');
-        const row = result as { state: string; body: unknown; at: unknown } | null | undefined;
-        if (row?.state !== 'completed' || typeof row.at !== 'string') {
-          settled(undefined);
-          return;
-        }
-        this.count('completed');
-        const at = row.at;
-        settled({
-          response: { ...response, body: row.body === null ? undefined : row.body },
-          replace: (answer) => this.replaceCompleted(lease, at, answer),
-          forget: () => this.forgetCompleted(lease, at),
-        });
+        const row = result as { state?: unknown } | null | undefined;
+        settled(row?.state === 'completed' ? this.completedBy(lease, response, row) : undefined);
       },
     };
   }
@@ -327,9 +305,24 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           RETURNING state, response_body, completed_at)`;
   }
 
-  /** {@link isIdempotencyKeyConflict}. */
-  isKeyConflict(error: unknown): boolean {
-    return isIdempotencyKeyConflict(error);
+  /**
+   * The key as a statement part completed it, from what the statement selected (`body`, `at`:
+   * its `completed_at`), counted — or undefined when the statement did not complete it.
+   */
+  private completedBy(
+    lease: IdempotencyLease,
+    response: StoredResponse,
+    result: unknown,
+  ): CompletedInStatement | undefined {
+    const row = result as { body?: unknown; at?: unknown } | null | undefined;
+    if (typeof row !== 'object' || row === null || typeof row.at !== 'string') return undefined;
+    this.count('completed');
+    const at = row.at;
+    return {
+      response: { ...response, body: row.body === null ? undefined : row.body },
+      replace: (answer) => this.replaceCompleted(lease, at, answer),
+      forget: () => this.forgetCompleted(lease, at),
+    };
   }
 
   /** Replaces the response a request's own statement stored (see {@link statementPart}). */

@@ -19,6 +19,7 @@ import {
   IdempotencyKeyMissingError,
   IdempotencyKeyReusedError,
   type IdempotencyStore,
+  isIdempotencyKeyConflict,
   type InStatementCompletionScope,
   PostgresIdempotencyStore,
   requestFingerprint,
@@ -136,7 +137,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const state = new RequestKey(store, lease, fingerprint, this.replayHeaders(), false);
     return this.execute(next, store, lease, state, reply).pipe(
       catchError((error: unknown) => {
-        if (state.claimed || !store.isKeyConflict(error)) throw error;
+        if (state.claimed || !isIdempotencyKeyConflict(error)) throw error;
         return this.claimFirst(next, store, request, reply);
       }),
       finalize(done),
@@ -180,7 +181,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           this.logger.error(
             `the response stored by the handler's statement differs from its answer (status ${completed.response.status} vs ${answer.status}); storing the answer`,
           );
-        if (!completed && state && !state.claimed) {
+        if (state?.claimed === false) {
           const replayed = await this.settleUnclaimed(store, state, answer, reply);
           return replayed ? replayed.body : body;
         }
@@ -194,11 +195,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
       catchError(async (error: unknown) => {
         // A claim in the handler's statement that met the key: nothing to settle here.
-        if (state && !state.claimed && state.keyConflict(error)) throw error;
+        if (state?.claimed === false && isIdempotencyKeyConflict(error)) throw error;
         const final = options.finalErrorResponse?.(error);
         // A key the handler's statement completed before the failure: the failure is the answer.
         const completed = state?.completed;
-        if (!completed && state && !state.claimed) {
+        if (state?.claimed === false) {
           // Failed before claiming: nothing to release; a final failure is stored as the answer.
           const replayed = final && (await this.settleUnclaimed(store, state, final, reply));
           if (replayed) return replayed.body;
@@ -278,7 +279,7 @@ class RequestKey implements InStatementCompletionScope {
     readonly lease: IdempotencyLease,
     readonly fingerprint: string,
     private readonly replayHeaders: readonly string[],
-    /** Whether the lease is held (a claim of its own, or a statement's). */
+    /** Whether the key is claimed (a claim of its own, or a statement's; true once completed). */
     public claimed: boolean,
   ) {}
 
@@ -299,11 +300,6 @@ class RequestKey implements InStatementCompletionScope {
     return this.claimed
       ? this.store.statementPart(this.lease, stored, options, settled)
       : this.store.claimingStatementPart(this.lease, this.fingerprint, stored, options, settled);
-  }
-
-  /** Whether `error` is a claim part's INSERT meeting the key (the statement was undone). */
-  keyConflict(error: unknown): boolean {
-    return this.store.isKeyConflict(error);
   }
 
   claim(): ClaimPart | undefined {
