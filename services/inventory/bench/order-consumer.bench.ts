@@ -15,12 +15,7 @@
  */
 import { createEvent, type DomainEvent, type EventOf } from '@rc/contracts';
 import { createPgPool } from '@rc/platform';
-import {
-  clockTicksPerSecond,
-  createThrowawayDatabase,
-  databaseBackendTicks,
-  metricValue,
-} from '@rc/testing';
+import { createThrowawayDatabase, metricValue } from '@rc/testing';
 import { randomUUID } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import { Registry } from 'prom-client';
@@ -31,7 +26,7 @@ import { ReserveStock } from '../src/application/reserve-stock.command';
 import type { EventApplyingUnitOfWork } from '../src/domain/inventory-store.port';
 import { migrateInventoryDatabase } from '../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../src/infrastructure/pg-inventory.unit-of-work';
-import { addBenchProducts } from './bench-stock';
+import { addBenchProducts, measurePerUnit, median, round } from './bench-support';
 
 const EVENTS_PER_ROUND = 1_500;
 const DEFAULT_ROUNDS = 3;
@@ -48,8 +43,6 @@ interface Reading {
   nodeCpuUsPerEvent: number;
   wallUsPerEvent: number;
 }
-
-const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
 export async function main(args: string[]): Promise<void> {
   const json = args.includes('--json');
@@ -148,27 +141,20 @@ async function measure(
     signal: new AbortController().signal,
   };
 
-  const statementsBefore = await statements.read();
-  const pgBefore = await databaseBackendTicks(observer);
-  const cpuBefore = process.cpuUsage();
-  const wallBefore = process.hrtime.bigint();
-  if (shape === 'single') {
-    for (const event of events) await placedHandler(event as OrderPlaced, { ...handling });
-  } else {
-    for (let i = 0; i < events.length; i += 3) await batch(events.slice(i, i + 3), context);
-  }
-  const wallUs = Number(process.hrtime.bigint() - wallBefore) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const pgTicks = (await databaseBackendTicks(observer)) - pgBefore;
-  const roundTrips = (await statements.read()) - statementsBefore;
-  const n = events.length;
+  const cost = await measurePerUnit(observer, statements.read, events.length, async () => {
+    if (shape === 'single') {
+      for (const event of events) await placedHandler(event as OrderPlaced, { ...handling });
+    } else {
+      for (let i = 0; i < events.length; i += 3) await batch(events.slice(i, i + 3), context);
+    }
+  });
   return {
     mode,
     shape,
-    roundTripsPerEvent: round(roundTrips / n, 2),
-    postgresCpuUsPerEvent: round((pgTicks * 1e6) / clockTicksPerSecond() / n),
-    nodeCpuUsPerEvent: round((cpu.user + cpu.system) / n),
-    wallUsPerEvent: round(wallUs / n),
+    roundTripsPerEvent: cost.roundTrips,
+    postgresCpuUsPerEvent: cost.postgresCpuUs,
+    nodeCpuUsPerEvent: cost.nodeCpuUs,
+    wallUsPerEvent: cost.wallUs,
   };
 }
 
@@ -179,8 +165,6 @@ function none(): Promise<Set<string>> {
 type Summary = Record<Shape, Record<Mode, Omit<Reading, 'mode' | 'shape'>>>;
 
 function summarise(readings: Reading[]): Summary {
-  const median = (xs: number[]): number =>
-    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const out = {} as Summary;
   for (const shape of ['single', 'batches of 3'] as const) {
     out[shape] = {} as Summary[Shape];

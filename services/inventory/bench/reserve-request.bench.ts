@@ -22,12 +22,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { createPgPool } from '@rc/platform';
 import { idempotentCompletion, PostgresIdempotencyStore } from '@rc/resilience';
 import { Idempotent, ResilienceModule } from '@rc/resilience/nest';
-import {
-  clockTicksPerSecond,
-  createThrowawayDatabase,
-  databaseBackendTicks,
-  metricValue,
-} from '@rc/testing';
+import { createThrowawayDatabase, metricValue } from '@rc/testing';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -36,7 +31,7 @@ import { reservationView, type ReserveBody } from '../src/api/inventory.dto';
 import { ReserveStock } from '../src/application/reserve-stock.command';
 import { migrateInventoryDatabase } from '../src/infrastructure/inventory.migrations';
 import { PgInventoryUnitOfWork } from '../src/infrastructure/pg-inventory.unit-of-work';
-import { addBenchProducts } from './bench-stock';
+import { addBenchProducts, measurePerUnit, median, round } from './bench-support';
 
 const REQUESTS_PER_ROUND = 1_500;
 const DEFAULT_ROUNDS = 3;
@@ -50,8 +45,6 @@ interface Reading {
   nodeCpuUsPerRequest: number;
   wallUsPerRequest: number;
 }
-
-const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
 /** The body of inventory's `POST /v1/reservations` handler (ReservationsController.create). */
 async function reserveAnswer(reserve: ReserveStock, body: ReserveBody, reply: FastifyReply) {
@@ -161,38 +154,29 @@ async function measure(
     key: randomUUID(),
     payload: { orderId: randomUUID(), items: [{ sku: skus[i % skus.length]!, quantity: 1 }] },
   }));
-  const statementsBefore = await statements();
-  const pgBefore = await databaseBackendTicks(observer);
-  const cpuBefore = process.cpuUsage();
-  const wallBefore = process.hrtime.bigint();
-  for (const { key, payload } of requests) {
-    const res = await app.inject({
-      method: 'POST',
-      url,
-      payload,
-      headers: { 'idempotency-key': key },
-    });
-    if (res.statusCode !== 201) throw new Error(`${mode}: ${res.statusCode} ${res.body}`);
-  }
-  const wallUs = Number(process.hrtime.bigint() - wallBefore) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const pgTicks = (await databaseBackendTicks(observer)) - pgBefore;
-  const roundTrips = (await statements()) - statementsBefore;
-  const n = requests.length;
+  const cost = await measurePerUnit(observer, statements, requests.length, async () => {
+    for (const { key, payload } of requests) {
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'idempotency-key': key },
+      });
+      if (res.statusCode !== 201) throw new Error(`${mode}: ${res.statusCode} ${res.body}`);
+    }
+  });
   return {
     mode,
-    roundTripsPerRequest: round(roundTrips / n, 2),
-    postgresCpuUsPerRequest: round((pgTicks * 1e6) / clockTicksPerSecond() / n),
-    nodeCpuUsPerRequest: round((cpu.user + cpu.system) / n),
-    wallUsPerRequest: round(wallUs / n),
+    roundTripsPerRequest: cost.roundTrips,
+    postgresCpuUsPerRequest: cost.postgresCpuUs,
+    nodeCpuUsPerRequest: cost.nodeCpuUs,
+    wallUsPerRequest: cost.wallUs,
   };
 }
 
 type Summary = Record<Mode, Omit<Reading, 'mode'>>;
 
 function summarise(readings: Reading[]): Summary {
-  const median = (xs: number[]): number =>
-    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const out = {} as Summary;
   for (const mode of MODES) {
     const rs = readings.filter((r) => r.mode === mode);
