@@ -47,8 +47,9 @@ FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT
 # V8 and malloc sizing as the tests and npm start run the services (libs/testing SERVICE_NODE_OPTIONS,
-# SERVICE_ENV; docs/PERFORMANCE.md, seventh round): 16 MiB semi-spaces, a 192 MiB old-space bound, two arenas.
-ENV NODE_ENV=production PORT=${PORT} HOST=0.0.0.0 NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=192" MALLOC_ARENA_MAX=2
+# SERVICE_ENV; docs/PERFORMANCE.md, seventh and eighteenth rounds): 16 MiB semi-spaces, a 192 MiB
+# old-space bound, V8's gc for the heap release at rest, two arenas.
+ENV NODE_ENV=production PORT=${PORT} HOST=0.0.0.0 NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=192 --expose-gc" MALLOC_ARENA_MAX=2
 WORKDIR /repo
 COPY --from=deps --chown=node:node /repo/node_modules ./node_modules
 # The libs the service depends on, each as its deps-stage folder (package.json, and the

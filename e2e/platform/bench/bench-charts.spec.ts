@@ -87,6 +87,8 @@ function sampleResult(): CheckoutBenchResult {
     rssMiBServices: 1_000,
     rssMiBByService: { checkout: 200 },
     pssMiBServices: 150,
+    rssMiBServicesAtRest: 800,
+    pssMiBServicesAtRest: 120,
     pgRoundTripsPerCheckout: 30,
     pgTransactionsPerCheckout: 10,
     redisCommandsPerCheckout: 6,

@@ -58,6 +58,11 @@ export interface BenchPlan {
   idleSeconds: number;
   /** After a cost step, how long the consumers get to apply its events before the reading, s. */
   costDrainSeconds: number;
+  /**
+   * After the load phases, how long the platform rests before its memory is read again, s: the
+   * services give their spare heap back once they have settled at rest (~14 s after the load).
+   */
+  restMemorySeconds: number;
   /** Each tracing setting (off, 10 %, 100 %): warm-up after the restart, then the cost step, s. */
   tracingWarmupSeconds: number;
   tracingSeconds: number;
@@ -132,6 +137,7 @@ export function benchPlan(options: BenchOptions): BenchPlan {
     sheddingFactors: [3, 5],
     idleSeconds: options.idleSeconds ?? (options.quick ? 10 : 30),
     costDrainSeconds: options.quick ? 2 : 3,
+    restMemorySeconds: 20,
     tracingWarmupSeconds: options.quick ? 2 : 8,
     tracingSeconds: options.quick ? 4 : 15,
     tracingRestarts: options.quick ? ['off', 'ratio100'] : ['off', 'ratio100', 'ratio10'],

@@ -46,6 +46,9 @@ export interface CostFigures {
   rssMiBByService: Record<string, number>;
   /** The six services' proportional set size summed (shared pages counted once), MiB. */
   pssMiBServices: number;
+  /** The same two after `restMemorySeconds` at rest (the services' heap released), MiB. */
+  rssMiBServicesAtRest: number;
+  pssMiBServicesAtRest: number;
   /** Postgres queries (round trips) and transactions per checkout over the cost window. */
   pgRoundTripsPerCheckout: number;
   pgTransactionsPerCheckout: number;
@@ -169,7 +172,7 @@ export function renderCost(r: CostFigures): string[] {
     `idle (before any load, ${r.idleSeconds} s${r.idleSeconds < 30 ? ': --quick, shorter than 30 s' : ''}): ${r.idleCpuPercent}% of one core`,
     `Postgres per checkout: ${r.pgRoundTripsPerCheckout} round trips (db_client_queries_total), ${r.pgTransactionsPerCheckout} transactions (pg_stat_database)`,
     `Redis per checkout: ${r.redisCommandsPerCheckout} commands (INFO total_commands_processed, state + cache)`,
-    `services' resident memory after the load phases: ${r.rssMiBServices} MiB summed VmRSS, ${r.pssMiBServices} MiB proportional (the Node.js binary's shared pages counted once)`,
+    `services' resident memory after the load phases: ${r.rssMiBServices} MiB summed VmRSS, ${r.pssMiBServices} MiB proportional (the Node.js binary's shared pages counted once); after resting: ${r.rssMiBServicesAtRest} MiB VmRSS, ${r.pssMiBServicesAtRest} MiB proportional`,
     '',
     ...cost.map((c) => `${c[0]!.padEnd(16)}${c[1]!.padStart(16)}${c[2]!.padStart(18)}`),
   ];

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type OtlpReceiver, PLATFORM_SERVICES, type PlatformUnderTest, testEnv } from '@rc/testing';
 import { benchPlan, parseBenchOptions, type BenchOptions, type BenchPlan } from './bench-options';
 import { writeHtmlReport } from './bench-html';
@@ -153,6 +154,18 @@ async function measure(
       SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
     );
     const pssMiBServices = round1(sum(SERVICE_GROUPS.flatMap((g) => readPssMiB(servicePids[g]))));
+    // And once the services have settled at rest (they give their spare heap back then).
+    log(`memory: the platform at rest for ${plan.restMemorySeconds} s`);
+    await sleep(plan.restMemorySeconds * 1000);
+    const rssMiBServicesAtRest = round1(
+      sum(SERVICE_GROUPS.flatMap((g) => readRssMiB(servicePids[g]))),
+    );
+    const pssMiBServicesAtRest = round1(
+      sum(SERVICE_GROUPS.flatMap((g) => readPssMiB(servicePids[g]))),
+    );
+    log(
+      `memory: ${round1(sum(Object.values(rssMiBByService)))} MiB after the load phases, ${rssMiBServicesAtRest} MiB at rest (VmRSS, six services)`,
+    );
 
     const tracingCost = await measureTracing(platform, runner, probe, halfRate, plan, logCost);
     tracingCost.ratio10 ??= tracingCostOf(halfCost, halfRate, false);
@@ -177,6 +190,8 @@ async function measure(
       rssMiBServices: round1(sum(Object.values(rssMiBByService))),
       rssMiBByService,
       pssMiBServices,
+      rssMiBServicesAtRest,
+      pssMiBServicesAtRest,
       pgRoundTripsPerCheckout: halfCost.pg.pgRoundTripsPerCheckout,
       pgTransactionsPerCheckout: halfCost.pg.pgTransactionsPerCheckout,
       pgByService: halfCost.pg.byService,

@@ -18,9 +18,11 @@ import { createInterface } from 'node:readline';
  *   after a full GC instead of up to 4× (the default bound on a machine with gigabytes of RAM),
  *   so a service's heap stays near its ~30–50 MiB of live objects after a burst; the bound
  *   itself is 2–3× the largest old space seen after the benchmark's overload steps, and fits
- *   every service's container limit (256 MiB and up) with the binary and native memory.
+ *   every service's container limit (256 MiB and up) with the binary and native memory;
+ * - `--expose-gc`: V8's `gc`, which `@rc/platform`'s `HeapReleaseAtRest` calls once a service
+ *   has settled at rest after load, to give its spare heap back (eighteenth round).
  */
-export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=16 --max-old-space-size=192';
+export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=16 --max-old-space-size=192 --expose-gc';
 
 /**
  * Environment every service process gets unless the caller sets it (the image sets it too):

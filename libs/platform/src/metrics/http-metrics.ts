@@ -1,5 +1,6 @@
 import { counter, gauge, histogram } from '@rc/resilience/metrics';
 import { type Counter, type Histogram, Registry } from 'prom-client';
+import { HeapReleaseAtRest, obtainGc } from './heap-release';
 import {
   collectDefaultMetricsIdleAware,
   type IdleAwareDelayMonitor,
@@ -33,8 +34,24 @@ export class ServiceMetrics {
     // idle service's CPU. So it samples every 50 ms only while the loop is busy — any stall of
     // 50 ms or more under load is recorded, which is what the saturation panels and alerts look
     // for — and every second at rest (see IdleAwareDelayMonitor for what that gives up).
+    // Once the loop has settled at rest after a busy period, one memory-reducing collection
+    // gives the heap's spare pages back (see HeapReleaseAtRest); counted, so a panel shows them.
+    const releases = counter(registry, {
+      name: 'nodejs_heap_releases_at_rest_total',
+      help: 'Memory-reducing full collections asked for when the event loop came to rest after a busy period.',
+      labelNames: [],
+    });
+    const gc = obtainGc();
+    const release =
+      gc &&
+      new HeapReleaseAtRest({
+        gc,
+        atRest: () => this.eventLoopDelay.period === 'rest',
+        onRelease: () => releases.inc(),
+      });
     this.eventLoopDelay = collectDefaultMetricsIdleAware(registry, {
       busyPeriodMs: EVENT_LOOP_MONITORING_PRECISION_MS,
+      ...(release && { onRest: (busyForMs: number) => release.onRest(busyForMs) }),
     });
     this.requestDuration = histogram(registry, {
       name: 'http_server_request_duration_seconds',

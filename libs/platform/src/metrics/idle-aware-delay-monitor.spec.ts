@@ -78,6 +78,26 @@ describe('IdleAwareDelayMonitor', () => {
     expect(m.period).toBe('rest');
   });
 
+  it('when the loop comes to rest after being busy, then onRest is called once with the busy time, and not while it stays at rest', async () => {
+    // Arrange
+    const rests: number[] = [];
+    const m = monitor({ onRest: (busyForMs) => rests.push(busyForMs) });
+    await sleep(250);
+    expect(rests).toHaveLength(0); // at rest from the start: no transition
+
+    // Act
+    await work(30, 40, 400);
+    expect(m.period).toBe('busy');
+    await sleep(450);
+    expect(m.period).toBe('rest');
+    await sleep(300);
+
+    // Assert: once, with the busy time (~400 ms of work, in 100 ms windows)
+    expect(rests).toHaveLength(1);
+    expect(rests[0]).toBeGreaterThanOrEqual(200);
+    expect(rests[0]).toBeLessThanOrEqual(700);
+  });
+
   it('when a quiet loop runs a short task now and then, then it still goes back to the rest period', async () => {
     // Arrange: busy first
     const m = monitor();
@@ -149,6 +169,7 @@ describe('collectDefaultMetricsIdleAware', () => {
       const text = await metrics.registry.metrics();
 
       expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
+      expect(text).toContain('nodejs_heap_releases_at_rest_total');
       expect(metrics.eventLoopDelay.period).toBe('rest');
     } finally {
       metrics.eventLoopDelay.disable();

@@ -23,6 +23,11 @@ export interface IdleAwareDelayMonitorOptions {
   busyUtilisation?: number;
   /** Quiet time, ms, before the sampling goes back to the rest period. Default 3 000. */
   quietBeforeRestMs?: number;
+  /**
+   * Called each time the loop comes to rest after being busy (e.g. `HeapReleaseAtRest`), with
+   * how long it had been busy, ms (from the first busy window to the last one).
+   */
+  onRest?: (busyForMs: number) => void;
 }
 
 /**
@@ -53,6 +58,7 @@ export class IdleAwareDelayMonitor {
   private readonly restPeriodMs: number;
   private readonly busyUtilisation: number;
   private readonly quietBeforeRestMs: number;
+  private readonly onRest: ((busyForMs: number) => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private due = 0;
   /** The utilisation window: its start and the loop's utilisation counters then. */
@@ -60,12 +66,16 @@ export class IdleAwareDelayMonitor {
   private windowUtilisation: EventLoopUtilization | undefined;
   private quietMs = 0;
   private busy = false;
+  /** When the current busy period began, and when its last busy window ended (ms). */
+  private busySince = 0;
+  private lastBusyAt = 0;
 
   constructor(options: IdleAwareDelayMonitorOptions) {
     this.busyPeriodMs = options.busyPeriodMs;
     this.restPeriodMs = options.restPeriodMs ?? 1_000;
     this.busyUtilisation = options.busyUtilisation ?? 0.05;
     this.quietBeforeRestMs = options.quietBeforeRestMs ?? 3_000;
+    this.onRest = options.onRest;
   }
 
   /** Starts sampling (at the rest period). False when it was running. */
@@ -144,11 +154,16 @@ export class IdleAwareDelayMonitor {
       this.windowStart = now;
       this.windowUtilisation = performance.eventLoopUtilization();
       if (utilisation >= this.busyUtilisation) {
+        if (!this.busy) this.busySince = now - windowMs;
         this.busy = true;
         this.quietMs = 0;
+        this.lastBusyAt = now;
       } else if (this.busy) {
         this.quietMs += windowMs;
-        if (this.quietMs >= this.quietBeforeRestMs) this.busy = false;
+        if (this.quietMs >= this.quietBeforeRestMs) {
+          this.busy = false;
+          this.onRest?.(this.lastBusyAt - this.busySince);
+        }
       }
     }
     if (this.timer) this.schedule();

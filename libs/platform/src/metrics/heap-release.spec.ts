@@ -1,0 +1,202 @@
+import { getHeapSpaceStatistics, setFlagsFromString, type HeapSpaceInfo } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  HeapReleaseAtRest,
+  obtainGc,
+  spareHeapBytes,
+  type GcFunction,
+  type GcOptions,
+  type HeapReleaseAtRestOptions,
+} from './heap-release';
+
+const MiB = 1024 * 1024;
+
+/** Committed size of one V8 heap space, bytes. */
+function spaceSize(name: string): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === name)!.space_size;
+}
+
+/** Allocates for `ms` objects that live a little (a rolling window): the young generation grows. */
+function churn(ms: number): number {
+  const window: unknown[][] = [];
+  let kept = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const batch: unknown[] = [];
+    for (let i = 0; i < 2_000; i++) batch.push({ i, s: `item-${i}`, n: [i] });
+    window.push(batch);
+    if (window.length > 20) kept += window.shift()!.length;
+  }
+  return kept + window.length;
+}
+
+/** A heap space as `getHeapSpaceStatistics` reports it. */
+function space(name: string, size: number, used: number): HeapSpaceInfo {
+  return {
+    space_name: name,
+    space_size: size,
+    space_used_size: used,
+    space_available_size: 0,
+    physical_space_size: size,
+  };
+}
+
+/**
+ * V8's own gc for the tests that need the real collector (jest's workers run without
+ * `--expose-gc`): the flag is set for one new context, whose gc is taken. The services do not
+ * do this (see obtainGc).
+ */
+function realGc(): GcFunction {
+  setFlagsFromString('--expose-gc');
+  try {
+    return runInNewContext('gc') as GcFunction;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}
+
+describe('obtainGc', () => {
+  const global = globalThis as { gc?: unknown };
+  const before = global.gc;
+  afterEach(() => {
+    if (before === undefined) delete global.gc;
+    else global.gc = before;
+  });
+
+  it('when the process runs with --expose-gc, then it gives the global gc', () => {
+    const gc = () => undefined;
+    global.gc = gc;
+
+    expect(obtainGc()).toBe(gc);
+  });
+
+  it('when the process runs without --expose-gc, then it gives nothing', () => {
+    delete global.gc;
+
+    expect(obtainGc()).toBeUndefined();
+  });
+});
+
+describe('spareHeapBytes', () => {
+  it('when the young generation grew and the old one has free pages, then both count, nothing else', () => {
+    const spaces = [
+      space('new_space', 32 * MiB, 2 * MiB),
+      space('old_space', 42 * MiB, 30 * MiB),
+      space('code_space', 6 * MiB, 5 * MiB),
+      space('large_object_space', 2 * MiB, 2 * MiB),
+    ];
+
+    expect(spareHeapBytes(spaces, 1 * MiB)).toBe(31 * MiB + 12 * MiB);
+  });
+
+  it('when the young generation is at its start size, then it counts nothing', () => {
+    expect(spareHeapBytes([space('new_space', 1 * MiB, 0)], 1 * MiB)).toBe(0);
+  });
+});
+
+describe('HeapReleaseAtRest', () => {
+  let release: HeapReleaseAtRest | undefined;
+  afterEach(() => release?.stop());
+
+  /** A release with a recording gc, at rest, 40 MiB to give back, settling in 50 ms. */
+  function arrange(options: Partial<HeapReleaseAtRestOptions> = {}) {
+    const calls: (GcOptions | undefined)[] = [];
+    let released = 0;
+    release = new HeapReleaseAtRest({
+      gc: (o) => void calls.push(o),
+      atRest: () => true,
+      spareBytes: () => 40 * MiB,
+      settleMs: 50,
+      onRelease: () => released++,
+      ...options,
+    });
+    return { release, calls, released: () => released };
+  }
+
+  it('when the loop has stayed at rest for the settle time, then it asks once for a memory-reducing full collection, posted as a task', async () => {
+    const { release, calls, released } = arrange();
+
+    release.onRest(60_000);
+    await sleep(20);
+    const beforeSettled = calls.length;
+    await sleep(80);
+
+    expect(beforeSettled).toBe(0);
+    expect(calls).toEqual([{ type: 'major', execution: 'async', flavor: 'last-resort' }]);
+    expect(released()).toBe(1);
+  });
+
+  it('when the busy period was shorter than the least worth a release, then it does not release', async () => {
+    const { release, calls } = arrange({ minBusyMs: 10_000 });
+
+    release.onRest(9_999);
+    await sleep(100);
+
+    expect(calls).toHaveLength(0);
+  });
+
+  it('when the loop is busy again when the settle time ends, then it does not release', async () => {
+    const { release, calls } = arrange({ atRest: () => false });
+
+    release.onRest(60_000);
+    await sleep(100);
+
+    expect(calls).toHaveLength(0);
+  });
+
+  it('when the loop comes to rest again before the settle time ends, then the settle time starts over', async () => {
+    const { release, calls } = arrange({ settleMs: 80 });
+
+    release.onRest(60_000);
+    await sleep(50);
+    release.onRest(60_000);
+    await sleep(50);
+    const atFirstDeadline = calls.length;
+    await sleep(60);
+
+    expect(atFirstDeadline).toBe(0);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('when the heap has less to give back than the least worth a release, then it does not release', () => {
+    const { release, calls } = arrange({ spareBytes: () => 8 * MiB - 1 });
+
+    expect(release.releaseIfSettled()).toBe(false);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('when the last release is more recent than the interval, then it waits until the interval has passed', () => {
+    let now = 1_000_000;
+    const { release, calls } = arrange({ minIntervalMs: 60_000, now: () => now });
+    release.releaseIfSettled();
+
+    now += 59_999;
+    const withinInterval = release.releaseIfSettled();
+    now += 1;
+    const afterInterval = release.releaseIfSettled();
+
+    expect([withinInterval, afterInterval]).toEqual([false, true]);
+    expect(calls).toHaveLength(2);
+  });
+
+  // Real V8, no stand-in: the young generation this process grew is given back.
+  it('when a process that grew its young generation settles at rest, then the young generation shrinks to its start size', async () => {
+    // Arrange: churn until the young generation has grown (V8 grows it under survival)
+    let grown = 0;
+    for (let i = 0; i < 10 && grown < 4 * MiB; i++) {
+      churn(300);
+      grown = spaceSize('new_space');
+    }
+    expect(grown).toBeGreaterThanOrEqual(4 * MiB);
+    expect(spareHeapBytes()).toBeGreaterThanOrEqual(3 * MiB);
+    release = new HeapReleaseAtRest({ gc: realGc(), atRest: () => true, minSpareBytes: 0 });
+
+    // Act
+    expect(release.releaseIfSettled()).toBe(true);
+    await sleep(100); // the collection runs as a posted task
+
+    // Assert
+    expect(spaceSize('new_space')).toBeLessThanOrEqual(2 * MiB);
+  });
+});

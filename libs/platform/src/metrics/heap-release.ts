@@ -1,0 +1,132 @@
+import { getHeapSpaceStatistics, type HeapSpaceInfo } from 'node:v8';
+
+/** The options V8's `gc` extension takes (see V8's `src/extensions/gc-extension.h`). */
+export interface GcOptions {
+  type?: 'major' | 'minor';
+  execution?: 'sync' | 'async';
+  /** `last-resort`: every collection V8 can make, reducing the heap's footprint. */
+  flavor?: 'regular' | 'last-resort';
+}
+
+/** V8's `gc` function, as `--expose-gc` gives it. */
+export type GcFunction = (options?: GcOptions) => void | Promise<void>;
+
+/**
+ * V8's `gc` function, when the process runs with `--expose-gc` (the platform's
+ * `SERVICE_NODE_OPTIONS`, the services' image); `undefined` otherwise, and the caller does
+ * without. Not taken from a throwaway context created with the flag set at run time: that
+ * context stays alive with the function and cost ~0.45 % of a core at rest, per process (measured:
+ * docs/PERFORMANCE.md, eighteenth round).
+ */
+export function obtainGc(): GcFunction | undefined {
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  return typeof exposed === 'function' ? (exposed as GcFunction) : undefined;
+}
+
+/** V8's heap as {@link HeapReleaseAtRest} reads it: what a release could give back, bytes. */
+export function spareHeapBytes(
+  spaces: readonly HeapSpaceInfo[] = getHeapSpaceStatistics(),
+  youngStartBytes = 1024 * 1024,
+): number {
+  let spare = 0;
+  for (const s of spaces) {
+    // The young generation beyond its start size; the old generation's pages beyond its objects.
+    if (s.space_name === 'new_space') spare += Math.max(0, s.space_size - youngStartBytes);
+    if (s.space_name === 'old_space') spare += Math.max(0, s.space_size - s.space_used_size);
+  }
+  return spare;
+}
+
+/** Options of {@link HeapReleaseAtRest}. */
+export interface HeapReleaseAtRestOptions {
+  /** V8's `gc` (see {@link obtainGc}). */
+  gc: GcFunction;
+  /** Whether the event loop is at rest now (the delay monitor's period). */
+  atRest: () => boolean;
+  /** How long the loop must stay at rest before the release, ms. Default 10 000. */
+  settleMs?: number;
+  /**
+   * Shortest busy period worth a release, ms. Default 10 000: start-up and short bursts leave
+   * little behind and are not worth a full collection each.
+   */
+  minBusyMs?: number;
+  /** Least spare heap ({@link spareHeapBytes}) worth a release, bytes. Default 8 MiB. */
+  minSpareBytes?: number;
+  /** Shortest time between two releases, ms. Default 60 000. */
+  minIntervalMs?: number;
+  /** What the heap could give back now, bytes. Default: {@link spareHeapBytes} of this process. */
+  spareBytes?: () => number;
+  /** Clock, ms. */
+  now?: () => number;
+  /** Called after each release is requested (a counter). */
+  onRelease?: () => void;
+}
+
+/**
+ * Gives the heap's spare pages back to the system once the service has come to rest.
+ *
+ * Under load V8 grows the young generation to its limit (two 16 MiB semi-spaces with the
+ * platform's `--max-semi-space-size=16`) and the old generation's pages fragment. V8 keeps both
+ * when the load stops: an ordinary collection shrinks the young generation only logically (its
+ * pages stay resident in V8's page pool), and nothing collects the old generation while nothing
+ * allocates. Services that served a load an hour ago held ~40 MiB each they did not use.
+ *
+ * When the event loop comes to rest (`IdleAwareDelayMonitor`'s `onRest`, three quiet seconds)
+ * after at least `minBusyMs` of work (10 s: not start-up, not a short burst), then stays at rest
+ * for `settleMs` (10 s: a pause between bursts is not the end of the load), and the heap has at
+ * least `minSpareBytes` (8 MiB) to give back, this
+ * asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`, posted as a task:
+ * `execution: 'async'`). It compacts the old generation, shrinks the young one to its start size
+ * and unmaps the pooled pages. The price: one full collection (~0.1 s of CPU per service here)
+ * per load that ends, at most one per `minIntervalMs`; when load comes back, the young
+ * generation grows again over its first collections.
+ */
+export class HeapReleaseAtRest {
+  private readonly settleMs: number;
+  private readonly minBusyMs: number;
+  private readonly minSpareBytes: number;
+  private readonly minIntervalMs: number;
+  private readonly spareBytes: () => number;
+  private readonly now: () => number;
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: HeapReleaseAtRestOptions) {
+    this.settleMs = options.settleMs ?? 10_000;
+    this.minBusyMs = options.minBusyMs ?? 10_000;
+    this.minSpareBytes = options.minSpareBytes ?? 8 * 1024 * 1024;
+    this.minIntervalMs = options.minIntervalMs ?? 60_000;
+    this.spareBytes = options.spareBytes ?? (() => spareHeapBytes());
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The loop came to rest after `busyForMs` of work: after a busy period of at least `minBusyMs`,
+   * release in `settleMs` if it is still at rest then.
+   */
+  onRest(busyForMs: number): void {
+    if (busyForMs < this.minBusyMs) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.releaseIfSettled(), this.settleMs);
+    // A pending release never keeps a process alive.
+    this.timer.unref();
+  }
+
+  /** Cancels a pending release. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Releases now if the loop is at rest, the interval has passed and there is enough to give back. */
+  releaseIfSettled(): boolean {
+    this.timer = undefined;
+    const now = this.now();
+    if (!this.options.atRest() || now - this.lastAt < this.minIntervalMs) return false;
+    if (this.spareBytes() < this.minSpareBytes) return false;
+    this.lastAt = now;
+    void this.options.gc({ type: 'major', execution: 'async', flavor: 'last-resort' });
+    this.options.onRelease?.();
+    return true;
+  }
+}
