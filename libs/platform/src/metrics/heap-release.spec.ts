@@ -127,13 +127,20 @@ describe('HeapReleaseAtRest', () => {
     expect(released()).toBe(1);
   });
 
-  it('when the busy period was shorter than the least worth a release, then it does not release', async () => {
+  it('when the busy time since the last release is shorter than the least worth a release, then it does not release; when later periods make it up, then it does', async () => {
     const { release, calls } = arrange({ minBusyMs: 10_000 });
 
+    release.onRest(6_000);
+    await sleep(100);
+    const afterShortPeriod = calls.length;
+    release.onRest(4_000);
+    await sleep(100);
+    const afterEnoughBusyTime = calls.length;
     release.onRest(9_999);
     await sleep(100);
 
-    expect(calls).toHaveLength(0);
+    expect([afterShortPeriod, afterEnoughBusyTime]).toEqual([0, 1]);
+    expect(calls).toHaveLength(1); // counted again from the release
   });
 
   it('when the loop is busy again when the settle time ends, then it does not release', async () => {

@@ -46,8 +46,9 @@ export interface HeapReleaseAtRestOptions {
   /** How long the loop must stay at rest before the release, ms. Default 10 000. */
   settleMs?: number;
   /**
-   * Shortest busy period worth a release, ms. Default 10 000: start-up and short bursts leave
-   * little behind and are not worth a full collection each.
+   * Busy time, summed over the busy periods since the last release, worth a release, ms.
+   * Default 10 000: start-up alone, or a short burst, leaves too little behind to be worth a full
+   * collection.
    */
   minBusyMs?: number;
   /** Least spare heap ({@link spareHeapBytes}) worth a release, bytes. Default 8 MiB. */
@@ -72,7 +73,9 @@ export interface HeapReleaseAtRestOptions {
  * allocates. Services that served a load an hour ago held ~40 MiB each they did not use.
  *
  * When the event loop comes to rest (`IdleAwareDelayMonitor`'s `onRest`, three quiet seconds)
- * after at least `minBusyMs` of work (10 s: not start-up, not a short burst), then stays at rest
+ * with at least `minBusyMs` of busy time since the last release (10 s, summed over busy periods:
+ * not start-up alone, not one short burst; a service whose load keeps it just around the busy
+ * threshold counts each of its periods), then stays at rest
  * for `settleMs` (10 s: a pause between bursts is not the end of the load), and the heap has at
  * least `minSpareBytes` (8 MiB) to give back, this
  * asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`, posted as a task:
@@ -89,6 +92,8 @@ export class HeapReleaseAtRest {
   private readonly spareBytes: () => number;
   private readonly now: () => number;
   private lastAt = Number.NEGATIVE_INFINITY;
+  /** Busy time since the last release, ms. */
+  private busyMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: HeapReleaseAtRestOptions) {
@@ -101,11 +106,12 @@ export class HeapReleaseAtRest {
   }
 
   /**
-   * The loop came to rest after `busyForMs` of work: after a busy period of at least `minBusyMs`,
-   * release in `settleMs` if it is still at rest then.
+   * The loop came to rest after `busyForMs` of work: once the busy time since the last release
+   * reaches `minBusyMs`, release in `settleMs` if the loop is still at rest then.
    */
   onRest(busyForMs: number): void {
-    if (busyForMs < this.minBusyMs) return;
+    this.busyMs += busyForMs;
+    if (this.busyMs < this.minBusyMs) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.releaseIfSettled(), this.settleMs);
     // A pending release never keeps a process alive.
@@ -125,6 +131,7 @@ export class HeapReleaseAtRest {
     if (!this.options.atRest() || now - this.lastAt < this.minIntervalMs) return false;
     if (this.spareBytes() < this.minSpareBytes) return false;
     this.lastAt = now;
+    this.busyMs = 0;
     void this.options.gc({ type: 'major', execution: 'async', flavor: 'last-resort' });
     this.options.onRelease?.();
     return true;
