@@ -99,13 +99,13 @@ describe('HeapReleaseAtRest', () => {
   let release: HeapReleaseAtRest | undefined;
   afterEach(() => release?.stop());
 
-  /** A release with a recording gc, at rest, 40 MiB to give back, settling in 50 ms. */
+  /** A release with a recording gc, at rest for an hour, 40 MiB to give back, settling in 50 ms. */
   function arrange(options: Partial<HeapReleaseAtRestOptions> = {}) {
     const calls: (GcOptions | undefined)[] = [];
     let released = 0;
     release = new HeapReleaseAtRest({
       gc: (o) => void calls.push(o),
-      atRest: () => true,
+      restingForMs: () => 3_600_000,
       spareBytes: () => 40 * MiB,
       settleMs: 50,
       onRelease: () => released++,
@@ -143,8 +143,8 @@ describe('HeapReleaseAtRest', () => {
     expect(calls).toHaveLength(1); // counted again from the release
   });
 
-  it('when the loop is busy again when the settle time ends, then it does not release', async () => {
-    const { release, calls } = arrange({ atRest: () => false });
+  it('when the loop has not rested the whole settle time when it ends, then it does not release', async () => {
+    const { release, calls } = arrange({ restingForMs: () => 49 });
 
     release.onRest(60_000);
     await sleep(100);
@@ -197,7 +197,11 @@ describe('HeapReleaseAtRest', () => {
     }
     expect(grown).toBeGreaterThanOrEqual(4 * MiB);
     expect(spareHeapBytes()).toBeGreaterThanOrEqual(3 * MiB);
-    release = new HeapReleaseAtRest({ gc: realGc(), atRest: () => true, minSpareBytes: 0 });
+    release = new HeapReleaseAtRest({
+      gc: realGc(),
+      restingForMs: () => 3_600_000,
+      minSpareBytes: 0,
+    });
 
     // Act
     expect(release.releaseIfSettled()).toBe(true);

@@ -41,8 +41,8 @@ export function spareHeapBytes(
 export interface HeapReleaseAtRestOptions {
   /** V8's `gc` (see {@link obtainGc}). */
   gc: GcFunction;
-  /** Whether the event loop is at rest now (the delay monitor's period). */
-  atRest: () => boolean;
+  /** How long the event loop has been at rest without a busy window, ms (the delay monitor's). */
+  restingForMs: () => number;
   /** How long the loop must stay at rest before the release, ms. Default 10 000. */
   settleMs?: number;
   /**
@@ -76,7 +76,8 @@ export interface HeapReleaseAtRestOptions {
  * with at least `minBusyMs` of busy time since the last release (10 s, summed over busy periods:
  * not start-up alone, not one short burst; a service whose load keeps it just around the busy
  * threshold counts each of its periods), then stays at rest
- * for `settleMs` (10 s: a pause between bursts is not the end of the load), and the heap has at
+ * for `settleMs` without a busy window (10 s: a pause between bursts is not the end of the load),
+ * and the heap has at
  * least `minSpareBytes` (8 MiB) to give back, this
  * asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`, posted as a task:
  * `execution: 'async'`). It compacts the old generation, shrinks the young one to its start size
@@ -107,7 +108,7 @@ export class HeapReleaseAtRest {
 
   /**
    * The loop came to rest after `busyForMs` of work: once the busy time since the last release
-   * reaches `minBusyMs`, release in `settleMs` if the loop is still at rest then.
+   * reaches `minBusyMs`, release in `settleMs` if the loop has stayed at rest all that time.
    */
   onRest(busyForMs: number): void {
     this.busyMs += busyForMs;
@@ -124,11 +125,15 @@ export class HeapReleaseAtRest {
     this.timer = undefined;
   }
 
-  /** Releases now if the loop is at rest, the interval has passed and there is enough to give back. */
+  /**
+   * Releases now if the loop has rested `settleMs`, the interval has passed and there is enough
+   * to give back.
+   */
   releaseIfSettled(): boolean {
     this.timer = undefined;
     const now = this.now();
-    if (!this.options.atRest() || now - this.lastAt < this.minIntervalMs) return false;
+    const settled = this.options.restingForMs() >= this.settleMs;
+    if (!settled || now - this.lastAt < this.minIntervalMs) return false;
     if (this.spareBytes() < this.minSpareBytes) return false;
     this.lastAt = now;
     this.busyMs = 0;

@@ -46,7 +46,7 @@ export class ServiceMetrics {
       gc &&
       new HeapReleaseAtRest({
         gc,
-        atRest: () => this.eventLoopDelay.period === 'rest',
+        restingForMs: () => this.eventLoopDelay.restingForMs,
         onRelease: () => releases.inc(),
       });
     this.eventLoopDelay = collectDefaultMetricsIdleAware(registry, {

@@ -64,6 +64,7 @@ describe('IdleAwareDelayMonitor', () => {
 
     // Assert: busy sampling, and the 30 ms blocks show as delays
     expect(m.period).toBe('busy');
+    expect(m.restingForMs).toBe(0);
     expect(m.count).toBeGreaterThan(10);
     expect(m.max / 1e6).toBeGreaterThanOrEqual(15);
   });
@@ -93,6 +94,7 @@ describe('IdleAwareDelayMonitor', () => {
     await sleep(300);
 
     // Assert: once, with the busy time (~400 ms of work, in 100 ms windows)
+    expect(m.restingForMs).toBeGreaterThanOrEqual(200);
     expect(rests).toHaveLength(1);
     expect(rests[0]).toBeGreaterThanOrEqual(200);
     expect(rests[0]).toBeLessThanOrEqual(700);

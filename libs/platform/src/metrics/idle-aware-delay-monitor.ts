@@ -69,6 +69,8 @@ export class IdleAwareDelayMonitor {
   /** When the current busy period began, and when its last busy window ended (ms). */
   private busySince = 0;
   private lastBusyAt = 0;
+  /** When the loop last came to rest (ms; the monitor starts at rest). */
+  private restSince = performance.now();
 
   constructor(options: IdleAwareDelayMonitorOptions) {
     this.busyPeriodMs = options.busyPeriodMs;
@@ -98,6 +100,11 @@ export class IdleAwareDelayMonitor {
   /** The period sampling runs at now. */
   get period(): 'busy' | 'rest' {
     return this.busy ? 'busy' : 'rest';
+  }
+
+  /** How long the loop has been at rest without a busy window, ms (0 while busy). */
+  get restingForMs(): number {
+    return this.busy ? 0 : performance.now() - this.restSince;
   }
 
   /** Samples since the last reset. */
@@ -162,6 +169,7 @@ export class IdleAwareDelayMonitor {
         this.quietMs += windowMs;
         if (this.quietMs >= this.quietBeforeRestMs) {
           this.busy = false;
+          this.restSince = now;
           this.onRest?.(this.lastBusyAt - this.busySince);
         }
       }
