@@ -41,7 +41,7 @@ export function spareHeapBytes(
 export interface HeapReleaseAtRestOptions {
   /** V8's `gc` (see {@link obtainGc}). */
   gc: GcFunction;
-  /** How long the event loop has been at rest without a busy window, ms (the delay monitor's). */
+  /** How long the event loop has been at rest, ms; 0 while it is busy (the delay monitor's). */
   restingForMs: () => number;
   /** How long the loop must stay at rest before the release, ms. Default 10 000. */
   settleMs?: number;
@@ -75,15 +75,14 @@ export interface HeapReleaseAtRestOptions {
  * When the event loop comes to rest (`IdleAwareDelayMonitor`'s `onRest`, three quiet seconds)
  * with at least `minBusyMs` of busy time since the last release (10 s, summed over busy periods:
  * not start-up alone, not one short burst; a service whose load keeps it just around the busy
- * threshold counts each of its periods), then stays at rest
- * for `settleMs` without a busy window (10 s: a pause between bursts is not the end of the load),
- * and the heap has at
- * least `minSpareBytes` (8 MiB) to give back, this
- * asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`, posted as a task:
- * `execution: 'async'`). It compacts the old generation, shrinks the young one to its start size
- * and unmaps the pooled pages. The price: one full collection (~0.1 s of CPU per service here)
- * per load that ends, at most one per `minIntervalMs`; when load comes back, the young
- * generation grows again over its first collections.
+ * threshold counts each of its periods), then stays at rest for `settleMs` (10 s: a pause
+ * between bursts is not the end of the load), and the heap has at least `minSpareBytes` (8 MiB)
+ * to give back, this asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`,
+ * posted as a task: `execution: 'async'`). It compacts the old generation, shrinks the young one
+ * to its start size and unmaps the pooled pages. The price: one such collection per load that
+ * ends (~0.1 s of pause, ~0.25 s of CPU with its helper threads and the unmapping, per service
+ * here), at most one per `minIntervalMs`; when load comes back, the young generation grows again
+ * over its first collections.
  */
 export class HeapReleaseAtRest {
   private readonly settleMs: number;
@@ -108,7 +107,9 @@ export class HeapReleaseAtRest {
 
   /**
    * The loop came to rest after `busyForMs` of work: once the busy time since the last release
-   * reaches `minBusyMs`, release in `settleMs` if the loop has stayed at rest all that time.
+   * reaches `minBusyMs`, release in `settleMs` if the loop is at rest then. Every return to rest
+   * arms the timer again, so a loop at rest when it fires has stayed at rest since it was armed
+   * (a busy window in between either still holds it busy or ended in a return to rest).
    */
   onRest(busyForMs: number): void {
     this.busyMs += busyForMs;
@@ -126,14 +127,14 @@ export class HeapReleaseAtRest {
   }
 
   /**
-   * Releases now if the loop has rested `settleMs`, the interval has passed and there is enough
-   * to give back.
+   * Releases now if the loop is at rest, the interval has passed and there is enough to give
+   * back.
    */
   releaseIfSettled(): boolean {
     this.timer = undefined;
     const now = this.now();
-    const settled = this.options.restingForMs() >= this.settleMs;
-    if (!settled || now - this.lastAt < this.minIntervalMs) return false;
+    const atRest = this.options.restingForMs() > 0;
+    if (!atRest || now - this.lastAt < this.minIntervalMs) return false;
     if (this.spareBytes() < this.minSpareBytes) return false;
     this.lastAt = now;
     this.busyMs = 0;

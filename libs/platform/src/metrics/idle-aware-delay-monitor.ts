@@ -102,7 +102,7 @@ export class IdleAwareDelayMonitor {
     return this.busy ? 'busy' : 'rest';
   }
 
-  /** How long the loop has been at rest without a busy window, ms (0 while busy). */
+  /** How long the loop has been at rest, ms (0 while busy). */
   get restingForMs(): number {
     return this.busy ? 0 : performance.now() - this.restSince;
   }
