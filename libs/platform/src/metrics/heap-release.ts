@@ -80,9 +80,9 @@ export interface HeapReleaseAtRestOptions {
  * to give back, this asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`,
  * posted as a task: `execution: 'async'`). It compacts the old generation, shrinks the young one
  * to its start size and unmaps the pooled pages. The price: one such collection per load that
- * ends (~0.1 s of pause, ~0.25 s of CPU with its helper threads and the unmapping, per service
- * here), at most one per `minIntervalMs`; when load comes back, the young generation grows again
- * over its first collections.
+ * ends (~0.1 s of pause, 0.25–0.45 s of CPU with its helper threads and the unmapping, per
+ * service here), at most one per `minIntervalMs`; when load comes back, the young generation
+ * grows again over its first collections.
  */
 export class HeapReleaseAtRest {
   private readonly settleMs: number;
