@@ -153,16 +153,12 @@ async function measure(
     const rssMiBByService = Object.fromEntries(
       SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
     );
-    const pssMiBServices = round1(sum(SERVICE_GROUPS.flatMap((g) => readPssMiB(servicePids[g]))));
+    const pssMiBServices = servicesMiB(readPssMiB, servicePids);
     // And once the services have settled at rest (they give their spare heap back then).
     log(`memory: the platform at rest for ${plan.restMemorySeconds} s`);
     await sleep(plan.restMemorySeconds * 1000);
-    const rssMiBServicesAtRest = round1(
-      sum(SERVICE_GROUPS.flatMap((g) => readRssMiB(servicePids[g]))),
-    );
-    const pssMiBServicesAtRest = round1(
-      sum(SERVICE_GROUPS.flatMap((g) => readPssMiB(servicePids[g]))),
-    );
+    const rssMiBServicesAtRest = servicesMiB(readRssMiB, servicePids);
+    const pssMiBServicesAtRest = servicesMiB(readPssMiB, servicePids);
     log(
       `memory: ${round1(sum(Object.values(rssMiBByService)))} MiB after the load phases, ${rssMiBServicesAtRest} MiB at rest (VmRSS, six services)`,
     );
@@ -351,7 +347,7 @@ async function measureCostOnly(
       idleSeconds: idle.seconds,
       idleAfterLoadCpuPercent: idleAfter.idleCpuPercent,
       idleAfterLoadCpuPercentByProcess: idleAfter.idleCpuPercentByProcess,
-      rssMiBServices: round1(sum(SERVICE_GROUPS.flatMap((g) => readRssMiB(servicePids[g])))),
+      rssMiBServices: servicesMiB(readRssMiB, servicePids),
       tierPriority: options.tierPriority,
       machine,
       startedAt: new Date(started).toISOString(),
@@ -396,6 +392,14 @@ const median = (values: readonly number[]) => {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** One memory reading (`readRssMiB`, `readPssMiB`) of the six services' processes, summed, MiB. */
+function servicesMiB(
+  read: (pids: readonly number[]) => number[],
+  pids: Record<ProcessGroup, readonly number[]>,
+): number {
+  return round1(sum(SERVICE_GROUPS.flatMap((g) => read(pids[g]))));
+}
 
 /** Waits (with progress) until the shared consumer groups have no lag. */
 function consumersCaughtUp(): Promise<void> {
