@@ -51,9 +51,11 @@ describe('open-loop load', () => {
     const result = await runOpenLoop(step());
 
     expect(result).toMatchObject({ sent: 50, ok: 50, errors: 0 });
-    // a closed loop would space them 300 ms apart; an open loop keeps 20 ms
+    // a closed loop would space them 300 ms apart (49 gaps: 14.7 s); an open loop keeps 20 ms
+    // (980 ms), and a burst would send them all at once. The lower bound leaves room for the
+    // first connections' set-up on a busy machine, which delays the first arrivals only.
     const span = arrivals[arrivals.length - 1]! - arrivals[0]!;
-    expect(span).toBeGreaterThan(900);
+    expect(span).toBeGreaterThan(700);
     expect(span).toBeLessThan(1_200);
     expect(result.p50Ms).toBeGreaterThanOrEqual(300);
   });
