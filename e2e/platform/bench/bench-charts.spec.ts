@@ -88,6 +88,7 @@ function sampleResult(): CheckoutBenchResult {
     rssMiBByService: { checkout: 200 },
     pssMiBServices: 150,
     rssMiBServicesAtRest: 800,
+    rssMiBByServiceAtRest: { checkout: 160 },
     pssMiBServicesAtRest: 120,
     pgRoundTripsPerCheckout: 30,
     pgTransactionsPerCheckout: 10,

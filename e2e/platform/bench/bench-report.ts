@@ -48,6 +48,8 @@ export interface CostFigures {
   pssMiBServices: number;
   /** The same two after `restMemorySeconds` at rest (the services' heap released), MiB. */
   rssMiBServicesAtRest: number;
+  /** Per service at rest: which services gave their heap back shows here. */
+  rssMiBByServiceAtRest: Record<string, number>;
   pssMiBServicesAtRest: number;
   /** Postgres queries (round trips) and transactions per checkout over the cost window. */
   pgRoundTripsPerCheckout: number;

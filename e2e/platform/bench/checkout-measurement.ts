@@ -157,7 +157,10 @@ async function measure(
     // And once the services have settled at rest (they give their spare heap back then).
     log(`memory: the platform at rest for ${plan.restMemorySeconds} s`);
     await sleep(plan.restMemorySeconds * 1000);
-    const rssMiBServicesAtRest = servicesMiB(readRssMiB, servicePids);
+    const rssMiBByServiceAtRest = Object.fromEntries(
+      SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
+    );
+    const rssMiBServicesAtRest = round1(sum(Object.values(rssMiBByServiceAtRest)));
     const pssMiBServicesAtRest = servicesMiB(readPssMiB, servicePids);
     log(
       `memory: ${round1(sum(Object.values(rssMiBByService)))} MiB after the load phases, ${rssMiBServicesAtRest} MiB at rest (VmRSS, six services)`,
@@ -187,6 +190,7 @@ async function measure(
       rssMiBByService,
       pssMiBServices,
       rssMiBServicesAtRest,
+      rssMiBByServiceAtRest,
       pssMiBServicesAtRest,
       pgRoundTripsPerCheckout: halfCost.pg.pgRoundTripsPerCheckout,
       pgTransactionsPerCheckout: halfCost.pg.pgTransactionsPerCheckout,
