@@ -150,16 +150,12 @@ async function measure(
 
     // Memory after the load phases, before the tracing steps restart every service.
     const servicePids = readCpu().pids;
-    const rssMiBByService = Object.fromEntries(
-      SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
-    );
+    const rssMiBByService = rssMiBPerService(servicePids);
     const pssMiBServices = servicesMiB(readPssMiB, servicePids);
     // And once the services have settled at rest (they give their spare heap back then).
     log(`memory: the platform at rest for ${plan.restMemorySeconds} s`);
     await sleep(plan.restMemorySeconds * 1000);
-    const rssMiBByServiceAtRest = Object.fromEntries(
-      SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(servicePids[g])))]),
-    );
+    const rssMiBByServiceAtRest = rssMiBPerService(servicePids);
     const rssMiBServicesAtRest = round1(sum(Object.values(rssMiBByServiceAtRest)));
     const pssMiBServicesAtRest = servicesMiB(readPssMiB, servicePids);
     log(
@@ -403,6 +399,11 @@ function servicesMiB(
   pids: Record<ProcessGroup, readonly number[]>,
 ): number {
   return round1(sum(SERVICE_GROUPS.flatMap((g) => read(pids[g]))));
+}
+
+/** Each of the six services' VmRSS (all its processes), MiB. */
+function rssMiBPerService(pids: Record<ProcessGroup, readonly number[]>): Record<string, number> {
+  return Object.fromEntries(SERVICE_GROUPS.map((g) => [g, round1(sum(readRssMiB(pids[g])))]));
 }
 
 /** Waits (with progress) until the shared consumer groups have no lag. */
