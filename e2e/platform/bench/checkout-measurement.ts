@@ -151,6 +151,7 @@ async function measure(
     // Memory after the load phases, before the tracing steps restart every service.
     const servicePids = readCpu().pids;
     const rssMiBByService = rssMiBPerService(servicePids);
+    const rssMiBServices = round1(sum(Object.values(rssMiBByService)));
     const pssMiBServices = servicesMiB(readPssMiB, servicePids);
     // And once the services have settled at rest (they give their spare heap back then).
     log(`memory: the platform at rest for ${plan.restMemorySeconds} s`);
@@ -159,7 +160,7 @@ async function measure(
     const rssMiBServicesAtRest = round1(sum(Object.values(rssMiBByServiceAtRest)));
     const pssMiBServicesAtRest = servicesMiB(readPssMiB, servicePids);
     log(
-      `memory: ${round1(sum(Object.values(rssMiBByService)))} MiB after the load phases, ${rssMiBServicesAtRest} MiB at rest (VmRSS, six services)`,
+      `memory: ${rssMiBServices} MiB after the load phases, ${rssMiBServicesAtRest} MiB at rest (VmRSS, six services)`,
     );
 
     const tracingCost = await measureTracing(platform, runner, probe, halfRate, plan, logCost);
@@ -182,7 +183,7 @@ async function measure(
       idleCpuPercent: idle.idleCpuPercent,
       idleCpuPercentByProcess: idle.idleCpuPercentByProcess,
       idleSeconds: idle.seconds,
-      rssMiBServices: round1(sum(Object.values(rssMiBByService))),
+      rssMiBServices,
       rssMiBByService,
       pssMiBServices,
       rssMiBServicesAtRest,
