@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { call, checkoutBody, eventually, fresh } from './support/http';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
-import { E2EPlatform, START_TIMEOUT_MS } from './support/platform';
+import { E2EPlatform, ROOT, START_TIMEOUT_MS } from './support/platform';
 
 /** OTLP span kinds (the API's SpanKind + 1). */
 const INTERNAL = 1;
@@ -37,8 +39,8 @@ describe('distributed tracing', () => {
     await receiver.stop();
   }, 60_000);
 
-  /** Places one checkout as part of a new sampled trace; returns the trace id. */
-  async function tracedCheckout(label: string): Promise<string> {
+  /** Places one checkout as part of a new trace, sampled by its caller or not; returns its id. */
+  async function tracedCheckout(label: string, sampled = true): Promise<string> {
     const traceId = randomBytes(16).toString('hex');
     const product = await e2e.productWithStock(2);
     const { customerId, key } = fresh(label);
@@ -46,7 +48,7 @@ describe('distributed tracing', () => {
       body: checkoutBody(customerId, [{ sku: product.sku, quantity: 1 }]),
       headers: {
         'idempotency-key': key,
-        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${sampled ? '01' : '00'}`,
       },
     });
     expect(res.status).toBe(201);
@@ -131,5 +133,25 @@ describe('distributed tracing', () => {
       ]),
     );
     expect(dataStore.every((s) => s.parentSpanId && ids.has(s.parentSpanId))).toBe(true);
+  });
+
+  it("when a checkout's caller did not sample its trace, then no service records a span of it, and the services downstream log its trace id", async () => {
+    // Act: the unsampled checkout, then a sampled one to know when the services have exported
+    const unsampled = await tracedCheckout('unsampled', false);
+    const sampled = await tracedCheckout('sampled-after');
+    await eventually(
+      'the later sampled trace to reach analytics',
+      async () => receiver.trace(sampled).some((s) => s.service === 'analytics') || undefined,
+      45_000,
+      500,
+    );
+
+    // Assert: nothing of the unsampled trace anywhere, while its id went through every hop (the
+    // callees' access lines carry the trace id their caller propagated)
+    expect(receiver.trace(unsampled)).toEqual([]);
+    for (const callee of ['inventory', 'payment']) {
+      const log = readFileSync(join(ROOT, 'reports', 'logs', `${callee}.log`), 'utf8');
+      expect({ [callee]: log.includes(`"trace_id":"${unsampled}"`) }).toEqual({ [callee]: true });
+    }
   });
 });

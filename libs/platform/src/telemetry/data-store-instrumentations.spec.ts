@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import Redis from 'ioredis';
@@ -31,6 +32,10 @@ describe('instrumentDataStores', () => {
     },
   ].map((m) => ({ ...m, original: m.prototype[m.key] }));
 
+  // Before any instrumentation is constructed (constructing one installs the require hook).
+  const prototype = Module.prototype as { require: unknown };
+  const before = { require: prototype.require, getBuiltinModule: process.getBuiltinModule };
+
   /** The name of every method that is (true) or is not (false) its original now. */
   const originalNow = (): Record<string, boolean> =>
     Object.fromEntries(methods.map((m) => [m.name, m.prototype[m.key] === m.original]));
@@ -60,5 +65,17 @@ describe('instrumentDataStores', () => {
     expect(originalNow()).toEqual(all(false));
     second();
     expect(originalNow()).toEqual(all(true));
+  });
+
+  it('when instrumented, then require() and process.getBuiltinModule are the functions they were before any instrumentation: no require hook is left behind', () => {
+    const uninstrument = instrumentDataStores(new BasicTracerProvider());
+    try {
+      expect({ require: prototype.require, getBuiltinModule: process.getBuiltinModule }).toEqual(
+        before,
+      );
+      expect(originalNow()).toEqual(all(false));
+    } finally {
+      uninstrument();
+    }
   });
 });

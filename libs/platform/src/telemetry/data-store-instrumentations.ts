@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import { context, trace, type TracerProvider } from '@opentelemetry/api';
 import {
   isWrapped,
@@ -47,7 +48,8 @@ export function dataStoreInstrumentations(): InstrumentationBase[] {
  * `Client.connect`, `Pool.connect`, `Pool.end`, `Redis.sendCommand`, `Redis.connect`), so
  * applying each module definition's patch to the module object already in the require cache
  * instruments every client, whenever created. Patching twice is harmless: each patch unwraps a
- * wrapped method first.
+ * wrapped method first. The `require` hook that constructing the instrumentations installs is
+ * taken away again ({@link withoutRequireHook}): it would cost every later `require()` call.
  *
  * Only a call made inside a recording (sampled) span goes through the instrumentation: see
  * {@link FAST_PATHS}. The others — no span, or the span of a request that was not sampled (9 in
@@ -56,18 +58,22 @@ export function dataStoreInstrumentations(): InstrumentationBase[] {
  * duration metric.
  */
 export function instrumentDataStores(tracerProvider: TracerProvider): () => void {
-  const instrumentations = dataStoreInstrumentations();
-  const unregister = registerInstrumentations({ instrumentations, tracerProvider });
+  const { instrumentations, unregister } = withoutRequireHook(() => {
+    const created = dataStoreInstrumentations();
+    return {
+      instrumentations: created,
+      unregister: registerInstrumentations({ instrumentations: created, tracerProvider }),
+    };
+  });
   const patched = instrumentations.flatMap((instrumentation) =>
     instrumentation.getModuleDefinitions().flatMap((definition) => patchLoaded(definition) ?? []),
   );
   const fastPaths = FAST_PATHS.flatMap((path) => installFastPath(path) ?? []);
   return () => {
-    // Disabling an instrumentation unpatches the module objects its require hook saw (in a
-    // service, the `require` in patchLoaded goes through that hook), fast paths included: each
-    // stands in for the instrumentation's wrapper. Under Jest no require hook runs, and
-    // getModuleDefinitions() hands out fresh definitions the instrumentation does not keep, so
-    // a module whose fast path is still in place is unpatched here.
+    // Disabling an instrumentation unpatches only the module objects a require hook handed it,
+    // and none did (see withoutRequireHook): getModuleDefinitions() hands out fresh definitions
+    // the instrumentation does not keep, so a module whose fast path is still in place is
+    // unpatched here.
     unregister();
     for (const { definition, loaded } of patched) {
       const stillPatched = fastPaths.some((p) => p.module === definition.name && p.installed());
@@ -75,6 +81,39 @@ export function instrumentDataStores(tracerProvider: TracerProvider): () => void
     }
     for (const fastPath of fastPaths) fastPath.remove();
   };
+}
+
+/**
+ * Runs `register` (constructing and registering instrumentations) and then takes away the
+ * `require` hook it installed.
+ *
+ * Constructing any OpenTelemetry instrumentation creates the process's require-in-the-middle
+ * hook: from then on every `require()` call in the process — not only the first load of a
+ * module — resolves the request to a file name and looks it up in the hook's tables before the
+ * real `require` runs. kafkajs requires its protocol modules at each request it encodes (every
+ * fetch, produce, heartbeat and offset commit), so the hook cost every service CPU on each
+ * Kafka request, under load and at rest. It has nothing to do here: the modules it would patch
+ * on load are already loaded and patched in place ({@link patchLoaded}). The hook cannot be
+ * removed through the instrumentation package (it keeps no handle on it), so the two functions
+ * it replaces (`Module.prototype.require`, `process.getBuiltinModule`) are put back as they
+ * were.
+ */
+function withoutRequireHook<T>(register: () => T): T {
+  const replaced = [
+    [Module.prototype, 'require'],
+    [process, 'getBuiltinModule'],
+  ] as const;
+  const saved = replaced.map(([owner, key]) => Object.getOwnPropertyDescriptor(owner, key));
+  try {
+    return register();
+  } finally {
+    replaced.forEach(([owner, key], i) => {
+      const descriptor = saved[i];
+      // An inherited function (not an own property before) is inherited again.
+      if (descriptor) Object.defineProperty(owner, key, descriptor);
+      else Reflect.deleteProperty(owner, key);
+    });
+  }
 }
 
 function patchLoaded(

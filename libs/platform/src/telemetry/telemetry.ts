@@ -8,9 +8,9 @@ import {
   TraceIdRatioBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { instrumentDataStores } from './data-store-instrumentations';
+import { PlatformTracerProvider } from './platform-tracer-provider';
 
 /** What {@link startTelemetry} needs. */
 export interface TelemetryOptions {
@@ -26,9 +26,10 @@ export interface TelemetryOptions {
 
 /**
  * Starts the OpenTelemetry tracer provider for the process: W3C trace-context propagation, an
- * AsyncLocalStorage context manager, a parent-based ratio sampler, an OTLP/HTTP exporter and
- * the pg / ioredis instrumentations (CLIENT spans for queries made inside a span; see
- * {@link instrumentDataStores}). Off by default (no provider, no patching, no overhead: the API
+ * AsyncLocalStorage context manager, a parent-based ratio sampler (a span under an unsampled
+ * parent is answered without the SDK: see {@link PlatformTracerProvider}), an OTLP/HTTP
+ * exporter and the pg / ioredis instrumentations (CLIENT spans for queries made inside a span;
+ * see {@link instrumentDataStores}). Off by default (no provider, no patching, no overhead: the API
  * stays a no-op). Returns the shutdown function, which removes the instrumentations, flushes
  * pending spans and unregisters the global provider, context manager and propagator.
  */
@@ -40,7 +41,7 @@ export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
   const processor = options.exporter
     ? new SimpleSpanProcessor(exporter)
     : new BatchSpanProcessor(exporter);
-  const provider = new NodeTracerProvider({
+  const provider = new PlatformTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,
       [ATTR_SERVICE_VERSION]: options.serviceVersion,
