@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { kafkaBrokerPid } from '../src/platform/kafka-broker-pid';
 
 const ROOT = join(__dirname, '..', '..');
@@ -56,8 +57,16 @@ describe('chaos CLI interrupted by Ctrl-C', () => {
       output += d.toString();
       if (!frozenSeen && output.includes('method done SIGSTOP the Kafka broker')) {
         frozenSeen = true;
-        sawStopped = stateOf(kafkaPid) === 'T';
-        setTimeout(() => cli.kill('SIGINT'), 500);
+        void (async () => {
+          // SIGSTOP takes effect once the broker's threads are next scheduled, not when kill()
+          // returns: on a busy machine its main thread can still read `S` right after.
+          for (let i = 0; i < 40 && !sawStopped; i++) {
+            sawStopped = stateOf(kafkaPid) === 'T';
+            if (!sawStopped) await setTimeout(50);
+          }
+          await setTimeout(500);
+          cli.kill('SIGINT');
+        })();
       }
     });
 
