@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { call, checkoutBody, eventually, fresh } from './support/http';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
-import { E2EPlatform, ROOT, START_TIMEOUT_MS } from './support/platform';
+import { E2EPlatform, START_TIMEOUT_MS } from './support/platform';
 
 /** OTLP span kinds (the API's SpanKind + 1). */
 const INTERNAL = 1;
@@ -149,8 +148,8 @@ describe('distributed tracing', () => {
     // Assert: nothing of the unsampled trace anywhere, while its id went through every hop (the
     // callees' access lines carry the trace id their caller propagated)
     expect(receiver.trace(unsampled)).toEqual([]);
-    for (const callee of ['inventory', 'payment']) {
-      const log = readFileSync(join(ROOT, 'reports', 'logs', `${callee}.log`), 'utf8');
+    for (const callee of ['inventory', 'payment'] as const) {
+      const log = readFileSync(e2e.platform.service(callee).logFile, 'utf8');
       expect({ [callee]: log.includes(`"trace_id":"${unsampled}"`) }).toEqual({ [callee]: true });
     }
   });

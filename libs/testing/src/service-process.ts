@@ -78,6 +78,13 @@ export class ServiceProcess {
     return this.running ? this.child?.pid : undefined;
   }
 
+  /** The file its stdout and stderr are appended to. */
+  get logFile(): string {
+    return (
+      this.options.logFile ?? join(this.options.root, 'reports', 'logs', `${this.options.name}.log`)
+    );
+  }
+
   /** Whether the process is alive. */
   get running(): boolean {
     return (
@@ -88,9 +95,7 @@ export class ServiceProcess {
   /** Spawns the process and resolves once it is ready; rejects (with its log path) if it exits or times out. */
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.options.name} is already running`);
-    const logFile =
-      this.options.logFile ??
-      join(this.options.root, 'reports', 'logs', `${this.options.name}.log`);
+    const logFile = this.logFile;
     mkdirSync(join(logFile, '..'), { recursive: true });
     this.log = createWriteStream(logFile, { flags: 'a' });
     const env: NodeJS.ProcessEnv = { ...SERVICE_ENV, ...process.env, ...this.options.env };
