@@ -51,11 +51,15 @@ function sampleResult(): CheckoutBenchResult {
       off: step(20, 14, 55),
       throughputRatio: 1,
     },
-    overloadSteps: [{ factor: 3, ...step(60, 120, 900) }],
+    overloadSteps: [
+      { factor: 3, ...step(60, 120, 900), shedServerP99Ms: 2.4, edgeLoopDelayP99Ms: 41.2 },
+    ],
     goodputWithinSloRpsAt3xCapacity: 60,
     goodputWithinSloRpsAt5xCapacity: null,
     shedP99MsAt3xCapacity: 4,
     shedP99MsAt5xCapacity: null,
+    shedServerP99MsAt3xCapacity: 2.4,
+    shedServerP99MsAt5xCapacity: null,
     steps: [
       { ...step(10, 10, 30), attempt: 1, metSlo: true },
       { ...step(20, 15, 60), attempt: 1, metSlo: true },

@@ -2,6 +2,7 @@ import type { SearchStep } from './capacity-search';
 import type { MachineContext } from './machine-context';
 import type { PgPerCheckout } from './pg-counters';
 import type { PipelineComparison } from './pipeline-comparison';
+import type { EdgeReading } from './edge-timing';
 import type { ByProcess, CheckoutCost } from './platform-cost';
 import { PROCESS_GROUPS } from './proc-stat';
 import type { StepResult } from './step-result';
@@ -20,8 +21,11 @@ export interface TracingCost extends CheckoutCost {
   pgTransactionsPerCheckout: number;
 }
 
-/** An overload step with the pipeline on, at a multiple of capacity. */
-export interface OverloadStep extends StepResult {
+/**
+ * An overload step with the pipeline on, at a multiple of capacity, with what checkout itself
+ * saw of it: where a shed answer's time went (see {@link EdgeReading}).
+ */
+export interface OverloadStep extends StepResult, EdgeReading {
   factor: number;
 }
 
@@ -94,6 +98,9 @@ export interface CheckoutBenchResult extends CostFigures {
   /** p99 latency of the shed (503 RESILIENCE.LOAD_SHED) answers at 3× and 5× capacity, ms. */
   shedP99MsAt3xCapacity: number | null;
   shedP99MsAt5xCapacity: number | null;
+  /** The same answers' p99 inside checkout (its own histogram of its 5xx answers), ms. */
+  shedServerP99MsAt3xCapacity: number | null;
+  shedServerP99MsAt5xCapacity: number | null;
   sloP99Ms: number;
   maxErrorRatio: number;
   quick: boolean;
@@ -128,7 +135,8 @@ export function renderReport(r: CheckoutBenchResult): string {
     `pipeline on vs off at capacity (${r.pipelineAtCapacity.rateRps} rps): goodput ${r.pipelineAtCapacity.on.goodputRps}/s vs ${r.pipelineAtCapacity.off.goodputRps}/s -> ratio ${r.pipelineAtCapacity.throughputRatio}`,
     ...r.overloadSteps.map(
       (s) =>
-        `shedding at ${s.factor}x capacity (${s.rateRps} rps): goodput within the SLO ${s.goodputWithinSloRps}/s, ${s.shed} shed, shed p99 ${s.shedP99Ms ?? '-'} ms`,
+        `shedding at ${s.factor}x capacity (${s.rateRps} rps): goodput within the SLO ${s.goodputWithinSloRps}/s, ${s.shed} shed, shed p99 ${s.shedP99Ms ?? '-'} ms` +
+        ` (inside checkout ${s.shedServerP99Ms ?? '-'} ms; checkout's event-loop delay p99 ${s.edgeLoopDelayP99Ms ?? '-'} ms; generator lag p99 ${s.generatorLagP99Ms} ms)`,
     ),
     '',
     ...renderCost(r),

@@ -20,6 +20,7 @@ import { machineContext, settle, type MachineContext } from './machine-context';
 import { RedisCounters } from './redis-counters';
 import { PgCounters } from './pg-counters';
 import { comparePipeline } from './pipeline-comparison';
+import { EdgeTiming } from './edge-timing';
 import { readCpu, readPssMiB, readRssMiB, SERVICE_GROUPS, type ProcessGroup } from './proc-stat';
 import type { StepResult } from './step-result';
 import { PLATFORM_CONSUMER_GROUPS, waitForGroupsCaughtUp } from '../test/support/kafka-events';
@@ -142,10 +143,16 @@ async function measure(
         warmupSeconds: plan.warmupSeconds,
         seconds: plan.comparisonSeconds,
         extraOverloadRps: factors.map((f) => Math.round(capacityRps * f)),
+        edge: new EdgeTiming(`${platform.url('checkout')}/metrics`),
       },
       log,
     );
-    const overloadSteps = extraOverloadOn.map((s, i) => ({ factor: factors[i]!, ...s }));
+    const overloadSteps = extraOverloadOn.map((s, i) => ({
+      factor: factors[i]!,
+      ...s,
+      shedServerP99Ms: s.shedServerP99Ms ?? null,
+      edgeLoopDelayP99Ms: s.edgeLoopDelayP99Ms ?? null,
+    }));
     const atFactor = (f: number) => overloadSteps.find((s) => s.factor === f);
 
     // Memory after the load phases, before the tracing steps restart every service.
@@ -204,6 +211,8 @@ async function measure(
       goodputWithinSloRpsAt5xCapacity: atFactor(5)?.goodputWithinSloRps ?? null,
       shedP99MsAt3xCapacity: atFactor(3)?.shedP99Ms ?? null,
       shedP99MsAt5xCapacity: atFactor(5)?.shedP99Ms ?? null,
+      shedServerP99MsAt3xCapacity: atFactor(3)?.shedServerP99Ms ?? null,
+      shedServerP99MsAt5xCapacity: atFactor(5)?.shedServerP99Ms ?? null,
       capacityRps: search.capacityRps,
       firstMissedRps: search.firstMissedRps ?? null,
       halfCapacityRps: halfRate,

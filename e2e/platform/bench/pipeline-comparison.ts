@@ -1,4 +1,5 @@
 import type { PlatformUnderTest } from '@rc/testing';
+import type { EdgeReading, EdgeTiming } from './edge-timing';
 import type { LoadRunner } from './load-runner';
 import type { StepResult } from './step-result';
 
@@ -26,13 +27,15 @@ export async function comparePipeline(
     seconds: number;
     /** Further overload rates run with the pipeline on only (shedding's goodput and speed). */
     extraOverloadRps?: readonly number[];
+    /** Reads what checkout itself saw of each of those steps. */
+    edge?: EdgeTiming;
   },
   log: (label: string, step?: StepResult) => void,
 ): Promise<{
   atCapacity: PipelineComparison;
   overload: PipelineComparison;
-  /** The steps at `extraOverloadRps`, pipeline on. */
-  extraOverloadOn: StepResult[];
+  /** The steps at `extraOverloadRps`, pipeline on (with checkout's own reading when `edge`). */
+  extraOverloadOn: (StepResult & Partial<EdgeReading>)[];
 }> {
   const side = async (enabled: boolean) => {
     const name = `pipeline ${enabled ? 'on' : 'off'}`;
@@ -44,9 +47,11 @@ export async function comparePipeline(
     log(`${name} at ${plan.capacityRps} rps`, atCapacity);
     const overload = await runner.step(plan.overloadRps, plan.seconds);
     log(`${name} at ${plan.overloadRps} rps`, overload);
-    const extra: StepResult[] = [];
+    const extra: (StepResult & Partial<EdgeReading>)[] = [];
+    const { edge } = plan;
     for (const rate of enabled ? (plan.extraOverloadRps ?? []) : []) {
-      extra.push(await runner.step(rate, plan.seconds));
+      const step = await runner.step(rate, plan.seconds, edge && (() => edge.start()));
+      extra.push(edge ? { ...step, ...(await edge.read()) } : step);
       log(`${name} at ${rate} rps`, extra.at(-1));
     }
     return { atCapacity, overload, extra };

@@ -6,8 +6,13 @@ import {
   type IdleAwareDelayMonitor,
 } from './idle-aware-delay-monitor';
 
-/** Buckets (seconds) from 5 ms to 10 s: covers fast reads and deadline-bound checkouts. */
-export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/**
+ * Buckets (seconds) from 1 ms to 10 s: covers refusals (a shed answer takes well under 5 ms
+ * inside the service), fast reads and deadline-bound checkouts.
+ */
+export const HTTP_DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 /** Sampling period of the event-loop delay metrics while the loop is busy, ms (see the constructor). */
 export const EVENT_LOOP_MONITORING_PRECISION_MS = 50;
