@@ -136,7 +136,7 @@ export function renderReport(r: CheckoutBenchResult): string {
     ...r.overloadSteps.map(
       (s) =>
         `shedding at ${s.factor}x capacity (${s.rateRps} rps): goodput within the SLO ${s.goodputWithinSloRps}/s, ${s.shed} shed, shed p99 ${s.shedP99Ms ?? '-'} ms` +
-        ` (inside checkout ${s.shedServerP99Ms ?? '-'} ms; checkout's event-loop delay p99 ${s.edgeLoopDelayP99Ms ?? '-'} ms; generator lag p99 ${s.generatorLagP99Ms} ms)`,
+        ` (inside checkout ${s.shedServerP99Ms ?? '-'} ms; checkout's event-loop delay p99 ${s.edgeLoopDelayP99Ms ?? '-'} ms; generator lag p99 ${s.generatorLagP99Ms} ms; ${s.connectionsOpened ?? 0} connections opened during the step)`,
     ),
     '',
     ...renderCost(r),

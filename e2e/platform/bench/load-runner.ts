@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import type { LoadRequest } from './open-loop';
 import { runOpenLoop } from './open-loop';
 import { settle } from './machine-context';
@@ -14,7 +14,21 @@ export interface LoadRunnerOptions {
   sloMs: number;
   /** Called with the CPU busy share when the machine did not settle before a step. */
   onBusy?: (busyPct: number) => void;
+  /** A cheap GET route of the origin, used to open the connections a step needs before it. */
+  warmPath?: string;
 }
+
+/**
+ * Connections a step starts with: enough for this many seconds of its arrivals in flight at
+ * once (500 at 1 000/s). A Node.js server accepts one new connection per event-loop iteration
+ * (its libuv, 1.52 in Node 24, no longer accepts in a loop), so a loaded service takes new connections in slowly: an open-loop step
+ * that had to open hundreds at its start measured that burst of connects — shed answers
+ * waiting 1–2 s in the accept queue — instead of the service (docs/PERFORMANCE.md, 21st round).
+ * A client that keeps a warm pool, as a load balancer does, starts each step with them.
+ */
+export const POOL_SECONDS_OF_ARRIVALS = 0.5;
+/** Most connections opened ahead of a step. */
+const MAX_WARM_CONNECTIONS = 1_024;
 
 /**
  * Runs open-loop steps against one service through one keep-alive connection pool, letting the
@@ -34,11 +48,15 @@ export class LoadRunner {
     seconds: number,
     beforeLoad?: () => Promise<void>,
   ): Promise<StepResult> {
+    await this.openConnections(
+      Math.min(MAX_WARM_CONNECTIONS, Math.ceil(rateRps * POOL_SECONDS_OF_ARRIVALS)),
+    );
     const busy = await settle();
     if (busy >= 35) this.options.onBusy?.(busy);
     await beforeLoad?.();
     const { origin, next, okStatus, timeoutMs, sloMs } = this.options;
-    return runOpenLoop({
+    const connectedBefore = this.connected();
+    const result = await runOpenLoop({
       origin,
       dispatcher: this.dispatcher,
       rateRps,
@@ -48,6 +66,29 @@ export class LoadRunner {
       timeoutMs,
       sloMs,
     });
+    return { ...result, connectionsOpened: Math.max(0, this.connected() - connectedBefore) };
+  }
+
+  /** Connections of the pool to the origin that are open now. */
+  connected(): number {
+    // An Agent with `connections` keeps a Pool per origin (a Client, whose `connected` is a
+    // boolean, only with `connections: 1`).
+    return Number(this.dispatcher.stats[this.options.origin]?.connected ?? 0);
+  }
+
+  /**
+   * Makes the pool hold at least `count` open connections: as many concurrent requests to
+   * `warmPath` (pipelining 1: each in flight takes a connection of its own).
+   */
+  async openConnections(count: number): Promise<void> {
+    const missing = count - this.connected();
+    if (missing <= 0) return;
+    const url = `${this.options.origin}${this.options.warmPath ?? '/health/live'}`;
+    await Promise.all(
+      Array.from({ length: count }, () =>
+        request(url, { dispatcher: this.dispatcher }).then((res) => res.body.dump()),
+      ),
+    );
   }
 
   /** Drops the pooled connections (after the service was restarted: they are dead). */

@@ -45,6 +45,11 @@ export interface StepResult {
   generatorLagP99Ms: number;
   /** Share of the machine's CPU busy while the load was being sent (all processes), %. */
   cpuBusyPct: number;
+  /**
+   * Connections the generator had to open during the step (its pool's growth; `LoadRunner`
+   * opens what a step should need before it starts). Many means the step measured connects too.
+   */
+  connectionsOpened?: number;
 }
 
 /** The outcome of a request shed by a load limiter (other 503s are a dependency's failure). */
