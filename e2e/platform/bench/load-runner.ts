@@ -21,10 +21,11 @@ export interface LoadRunnerOptions {
 /**
  * Connections a step starts with: enough for this many seconds of its arrivals in flight at
  * once (500 at 1 000/s). A Node.js server accepts one new connection per event-loop iteration
- * (its libuv, 1.52 in Node 24, no longer accepts in a loop), so a loaded service takes new connections in slowly: an open-loop step
- * that had to open hundreds at its start measured that burst of connects — shed answers
- * waiting 1–2 s in the accept queue — instead of the service (docs/PERFORMANCE.md, 21st round).
- * A client that keeps a warm pool, as a load balancer does, starts each step with them.
+ * (its libuv, 1.52 in Node 24, no longer accepts in a loop), so a loaded service takes new
+ * connections in slowly: an open-loop step that had to open hundreds at its start measured that
+ * burst of connects — shed answers waiting 1–2 s in the accept queue — instead of the service
+ * (docs/PERFORMANCE.md, twenty-first round). A client that keeps a warm pool, as a load balancer
+ * does, starts each step with them.
  */
 export const POOL_SECONDS_OF_ARRIVALS = 0.5;
 /** Most connections opened ahead of a step. */
