@@ -147,12 +147,7 @@ async function measure(
       },
       log,
     );
-    const overloadSteps = extraOverloadOn.map((s, i) => ({
-      factor: factors[i]!,
-      ...s,
-      shedServerP99Ms: s.shedServerP99Ms ?? null,
-      edgeLoopDelayP99Ms: s.edgeLoopDelayP99Ms ?? null,
-    }));
+    const overloadSteps = extraOverloadOn.map((s, i) => ({ factor: factors[i]!, ...s }));
     const atFactor = (f: number) => overloadSteps.find((s) => s.factor === f);
 
     // Memory after the load phases, before the tracing steps restart every service.

@@ -1,3 +1,5 @@
+import { parsePrometheusText } from '../test/support/prometheus-text';
+
 /**
  * What checkout itself saw of an overload step, read off its `/metrics` before and after the
  * step. The generator measures a shed answer from the request's scheduled send time to the
@@ -31,22 +33,19 @@ export interface EdgeScrape {
   loopDelayP99Seconds: number | null;
 }
 
-const SHED_SERIES =
-  /^http_server_request_duration_seconds_bucket\{(?=[^}]*method="POST")(?=[^}]*route="\/v1\/checkout")(?=[^}]*status_class="5xx")[^}]*le="([^"]+)"[^}]*\}\s+(\S+)/;
-const LOOP_DELAY = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})?\s+(\S+)/;
-
 /** The figures {@link EdgeScrape} names, from a Prometheus text exposition. */
 export function parseEdgeScrape(text: string): EdgeScrape {
   const shedBuckets: Buckets = new Map();
   let loopDelayP99Seconds: number | null = null;
-  for (const line of text.split('\n')) {
-    const bucket = SHED_SERIES.exec(line);
-    if (bucket) {
-      shedBuckets.set(bucket[1] === '+Inf' ? Infinity : Number(bucket[1]), Number(bucket[2]));
-      continue;
-    }
-    const delay = LOOP_DELAY.exec(line);
-    if (delay) loopDelayP99Seconds = Number(delay[1]);
+  for (const { name, labels, value } of parsePrometheusText(text).samples) {
+    if (
+      name === 'http_server_request_duration_seconds_bucket' &&
+      labels.method === 'POST' &&
+      labels.route === '/v1/checkout' &&
+      labels.status_class === '5xx'
+    )
+      shedBuckets.set(labels.le === '+Inf' ? Infinity : Number(labels.le), value);
+    else if (name === 'nodejs_eventloop_lag_p99_seconds') loopDelayP99Seconds = value;
   }
   return { shedBuckets, loopDelayP99Seconds };
 }
@@ -61,7 +60,9 @@ export function bucketDelta(before: Buckets, after: Buckets): Buckets {
 /**
  * The `q` quantile of cumulative buckets the way Prometheus' `histogram_quantile` computes it:
  * linear interpolation inside the bucket the rank falls in (from 0 for the first bucket); the
- * highest finite bound when it falls in `+Inf`. Null when the buckets count nothing.
+ * highest finite bound when it falls in `+Inf`. Null when the buckets count nothing. (The
+ * console's `quantileMs` does the same over its own scrapes; a service and the bench share no
+ * code but the libs.)
  */
 export function histogramQuantile(q: number, buckets: Buckets): number | null {
   const sorted = [...buckets].sort((a, b) => a[0] - b[0]);

@@ -78,12 +78,12 @@ export class LoadRunner {
   }
 
   /**
-   * Makes the pool hold at least `count` open connections: as many concurrent requests to
-   * `warmPath` (pipelining 1: each in flight takes a connection of its own).
+   * Makes the pool hold at least `count` open connections: `count` concurrent requests to
+   * `warmPath` (pipelining 1: each in flight takes a connection of its own). Not only the missing
+   * number: the pool hands requests to its free connections first, so that many would open none.
    */
   async openConnections(count: number): Promise<void> {
-    const missing = count - this.connected();
-    if (missing <= 0) return;
+    if (this.connected() >= count) return;
     const url = `${this.options.origin}${this.options.warmPath ?? '/health/live'}`;
     await Promise.all(
       Array.from({ length: count }, () =>

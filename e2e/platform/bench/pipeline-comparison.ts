@@ -34,8 +34,8 @@ export async function comparePipeline(
 ): Promise<{
   atCapacity: PipelineComparison;
   overload: PipelineComparison;
-  /** The steps at `extraOverloadRps`, pipeline on (with checkout's own reading when `edge`). */
-  extraOverloadOn: (StepResult & Partial<EdgeReading>)[];
+  /** The steps at `extraOverloadRps`, pipeline on, with checkout's own reading (null without `edge`). */
+  extraOverloadOn: (StepResult & EdgeReading)[];
 }> {
   const side = async (enabled: boolean) => {
     const name = `pipeline ${enabled ? 'on' : 'off'}`;
@@ -47,11 +47,14 @@ export async function comparePipeline(
     log(`${name} at ${plan.capacityRps} rps`, atCapacity);
     const overload = await runner.step(plan.overloadRps, plan.seconds);
     log(`${name} at ${plan.overloadRps} rps`, overload);
-    const extra: (StepResult & Partial<EdgeReading>)[] = [];
+    const extra: (StepResult & EdgeReading)[] = [];
     const { edge } = plan;
     for (const rate of enabled ? (plan.extraOverloadRps ?? []) : []) {
       const step = await runner.step(rate, plan.seconds, edge && (() => edge.start()));
-      extra.push(edge ? { ...step, ...(await edge.read()) } : step);
+      const reading = edge
+        ? await edge.read()
+        : { shedServerP99Ms: null, edgeLoopDelayP99Ms: null };
+      extra.push({ ...step, ...reading });
       log(`${name} at ${rate} rps`, extra.at(-1));
     }
     return { atCapacity, overload, extra };
