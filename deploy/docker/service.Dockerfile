@@ -27,6 +27,11 @@ RUN mkdir /manifests \
 FROM ${NODE_IMAGE} AS build
 ARG SERVICE
 WORKDIR /repo
+# A C compiler for libs/platform's one native addon (malloc_trim at rest, built below into
+# libs/platform/dist/native/; the runtime stage needs no compiler). node:24-slim has none.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=manifests /manifests ./
 RUN test -n "${SERVICE}" && test -f "services/${SERVICE}/package.json" \
  && npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root --workspace services/${SERVICE}
@@ -34,6 +39,7 @@ COPY tsconfig.base.json ./
 COPY libs ./libs
 COPY services/${SERVICE} ./services/${SERVICE}
 RUN npx tsc -b services/${SERVICE}/tsconfig.build.json
+RUN node libs/platform/scripts/build-native.mjs
 RUN mkdir -p services/${SERVICE}/migrations
 
 # Production dependencies only (workspace libs become symlinks into /repo/libs).

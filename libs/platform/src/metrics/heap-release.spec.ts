@@ -187,6 +187,55 @@ describe('HeapReleaseAtRest', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('when a release has been asked for and its collection is done, then after the trim delay it asks the allocator once for its free pages', async () => {
+    let collectionDone!: () => void;
+    const trims: boolean[] = [];
+    let trimmed = 0;
+    const { release } = arrange({
+      gc: () => new Promise<void>((resolve) => (collectionDone = resolve)),
+      trim: () => ++trimmed > 0,
+      trimDelayMs: 30,
+      onTrim: (released) => trims.push(released),
+    });
+
+    expect(release.releaseIfSettled()).toBe(true);
+    await sleep(60);
+    const beforeCollectionDone = trimmed;
+    collectionDone();
+    await sleep(10);
+    const withinDelay = trimmed;
+    await sleep(60);
+
+    expect([beforeCollectionDone, withinDelay]).toEqual([0, 0]);
+    expect(trims).toEqual([true]);
+  });
+
+  it('when no release is made, then it does not trim', async () => {
+    let trimmed = 0;
+    const { release } = arrange({
+      spareBytes: () => 0,
+      trim: () => ++trimmed > 0,
+      trimDelayMs: 0,
+    });
+
+    expect(release.releaseIfSettled()).toBe(false);
+    await sleep(30);
+
+    expect(trimmed).toBe(0);
+  });
+
+  it('when it is stopped before the trim delay ends, then it does not trim', async () => {
+    let trimmed = 0;
+    const { release } = arrange({ trim: () => ++trimmed > 0, trimDelayMs: 40 });
+
+    release.releaseIfSettled();
+    await sleep(10);
+    release.stop();
+    await sleep(60);
+
+    expect(trimmed).toBe(0);
+  });
+
   // Real V8, no stand-in: the young generation this process grew is given back.
   it('when a process that grew its young generation settles at rest, then the young generation shrinks to its start size', async () => {
     // Arrange: churn until the young generation has grown (V8 grows it under survival)

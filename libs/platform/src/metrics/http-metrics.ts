@@ -1,6 +1,7 @@
 import { counter, gauge, histogram } from '@rc/resilience/metrics';
 import { type Counter, type Histogram, Registry } from 'prom-client';
 import { HeapReleaseAtRest, obtainGc } from './heap-release';
+import { loadMallocTrim } from './malloc-trim';
 import {
   collectDefaultMetricsIdleAware,
   type IdleAwareDelayMonitor,
@@ -46,13 +47,25 @@ export class ServiceMetrics {
       help: 'Memory-reducing full collections asked for when the event loop came to rest after a busy period.',
       labelNames: [],
     });
+    // Then glibc's allocator is asked to give back its free pages (malloc_trim), when the
+    // platform's addon was built here; a service without it exports no trims.
+    const trims = counter(registry, {
+      name: 'nodejs_malloc_trims_at_rest_total',
+      help: 'Times the allocator was asked to give its free pages back after a heap release at rest, by whether it returned any (released: true|false).',
+      labelNames: ['released'],
+    });
     const gc = obtainGc();
+    const trim = gc && loadMallocTrim();
     const release =
       gc &&
       new HeapReleaseAtRest({
         gc,
         restingForMs: () => this.eventLoopDelay.restingForMs,
         onRelease: () => releases.inc(),
+        ...(trim && {
+          trim,
+          onTrim: (released: boolean) => trims.inc({ released: String(released) }),
+        }),
       });
     this.eventLoopDelay = collectDefaultMetricsIdleAware(registry, {
       busyPeriodMs: EVENT_LOOP_MONITORING_PRECISION_MS,
