@@ -187,6 +187,21 @@ describe('HeapReleaseAtRest', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('when a second load ends within the interval of the first release, then it releases once the interval has passed, if still at rest', async () => {
+    const { release, calls } = arrange({ settleMs: 20, minIntervalMs: 150 });
+
+    release.onRest(60_000);
+    await sleep(60);
+    const afterFirstLoad = calls.length;
+    release.onRest(60_000); // the second load ends 60 ms after the first release
+    await sleep(60);
+    const withinInterval = calls.length;
+    await sleep(120);
+
+    expect([afterFirstLoad, withinInterval]).toEqual([1, 1]);
+    expect(calls).toHaveLength(2);
+  });
+
   it('when a release has been asked for and its collection is done, then after the trim delay it asks the allocator once for its free pages', async () => {
     let collectionDone!: () => void;
     const trims: boolean[] = [];

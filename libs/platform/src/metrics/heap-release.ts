@@ -144,13 +144,21 @@ export class HeapReleaseAtRest {
 
   /**
    * Releases now if the loop is at rest, the interval has passed and there is enough to give
-   * back.
+   * back; at rest within the interval, looks again when it has passed.
    */
   releaseIfSettled(): boolean {
     this.timer = undefined;
     const now = this.now();
-    const atRest = this.options.restingForMs() > 0;
-    if (!atRest || now - this.lastAt < this.minIntervalMs) return false;
+    if (this.options.restingForMs() <= 0) return false;
+    const untilInterval = this.lastAt + this.minIntervalMs - now;
+    if (untilInterval > 0) {
+      // At rest, but the last release is recent (a load that ended within a minute of the one
+      // before): look again once the interval has passed. A return to busy before then ends in a
+      // return to rest, which arms the timer afresh.
+      this.timer = setTimeout(() => this.releaseIfSettled(), untilInterval);
+      this.timer.unref();
+      return false;
+    }
     if (this.spareBytes() < this.minSpareBytes) return false;
     this.lastAt = now;
     this.busyMs = 0;
