@@ -143,12 +143,16 @@ describe('HeapReleaseAtRest', () => {
     expect(calls).toHaveLength(1); // counted again from the release
   });
 
-  it('when the heap has grown a large spare after busy periods too short to add up, then it releases anyway', async () => {
+  it('when the heap has grown a large spare after busy periods too short to add up, then it releases anyway, but not after start-up alone', async () => {
     const { release, calls } = arrange({ minBusyMs: 10_000, spareBytes: () => 16 * MiB });
 
+    release.onRest(2_000); // start-up
+    await sleep(100);
+    const afterStartUp = calls.length;
     release.onRest(500);
     await sleep(100);
 
+    expect(afterStartUp).toBe(0);
     expect(calls).toHaveLength(1);
   });
 
