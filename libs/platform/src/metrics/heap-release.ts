@@ -54,13 +54,6 @@ export interface HeapReleaseAtRestOptions {
   minBusyMs?: number;
   /** Least spare heap ({@link spareHeapBytes}) worth a release, bytes. Default 8 MiB. */
   minSpareBytes?: number;
-  /**
-   * Spare heap worth a release after any busy period but the first (start-up), however short,
-   * bytes. Default 16 MiB: a service under a light, steady load (analytics at 30 checkouts/s, ~1 ms
-   * of CPU each) grows its young generation to its limit while its busy periods may never add up
-   * to `minBusyMs`. Start-up alone leaves that much spare too, and is not worth a collection.
-   */
-  largeSpareBytes?: number;
   /** Shortest time between two releases, ms. Default 60 000. */
   minIntervalMs?: number;
   /** What the heap could give back now, bytes. Default: {@link spareHeapBytes} of this process. */
@@ -93,7 +86,7 @@ export interface HeapReleaseAtRestOptions {
  * When the event loop comes to rest (`IdleAwareDelayMonitor`'s `onRest`, three quiet seconds)
  * with at least `minBusyMs` of busy time since the last release (10 s, summed over busy periods:
  * not start-up alone, not one short burst; a service whose load keeps it just around the busy
- * threshold counts each of its periods) or, after start-up, with `largeSpareBytes` (16 MiB) to give back, then stays at rest for `settleMs` (10 s: a pause
+ * threshold counts each of its periods), then stays at rest for `settleMs` (10 s: a pause
  * between bursts is not the end of the load), and the heap has at least `minSpareBytes` (8 MiB)
  * to give back, this asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`,
  * posted as a task: `execution: 'async'`). It compacts the old generation, shrinks the young one
@@ -108,15 +101,12 @@ export class HeapReleaseAtRest {
   private readonly settleMs: number;
   private readonly minBusyMs: number;
   private readonly minSpareBytes: number;
-  private readonly largeSpareBytes: number;
   private readonly minIntervalMs: number;
   private readonly spareBytes: () => number;
   private readonly now: () => number;
   private lastAt = Number.NEGATIVE_INFINITY;
   /** Busy time since the last release, ms. */
   private busyMs = 0;
-  /** Busy periods that ended in a return to rest; the first is start-up. */
-  private busyPeriods = 0;
   private timer: NodeJS.Timeout | undefined;
   private trimTimer: NodeJS.Timeout | undefined;
 
@@ -124,7 +114,6 @@ export class HeapReleaseAtRest {
     this.settleMs = options.settleMs ?? 10_000;
     this.minBusyMs = options.minBusyMs ?? 10_000;
     this.minSpareBytes = options.minSpareBytes ?? 8 * 1024 * 1024;
-    this.largeSpareBytes = options.largeSpareBytes ?? 16 * 1024 * 1024;
     this.minIntervalMs = options.minIntervalMs ?? 60_000;
     this.spareBytes = options.spareBytes ?? (() => spareHeapBytes());
     this.now = options.now ?? Date.now;
@@ -132,17 +121,13 @@ export class HeapReleaseAtRest {
 
   /**
    * The loop came to rest after `busyForMs` of work: once the busy time since the last release
-   * reaches `minBusyMs`, or after start-up the heap has `largeSpareBytes` to give back, release in `settleMs` if
-   * the loop is at rest then. Every return to rest arms the timer again, so a loop at rest when
-   * it fires has stayed at rest since it was armed (a busy window in between either still holds
-   * it busy or ended in a return to rest).
+   * reaches `minBusyMs`, release in `settleMs` if the loop is at rest then. Every return to rest
+   * arms the timer again, so a loop at rest when it fires has stayed at rest since it was armed
+   * (a busy window in between either still holds it busy or ended in a return to rest).
    */
   onRest(busyForMs: number): void {
     this.busyMs += busyForMs;
-    const afterStartUp = ++this.busyPeriods > 1;
-    const worthIt =
-      this.busyMs >= this.minBusyMs || (afterStartUp && this.spareBytes() >= this.largeSpareBytes);
-    if (!worthIt) return;
+    if (this.busyMs < this.minBusyMs) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.releaseIfSettled(), this.settleMs);
     // A pending release never keeps a process alive.
