@@ -6,8 +6,9 @@
  * false when there was nothing to return or the C library is not glibc (malloc_trim is a glibc
  * extension; musl has none).
  *
- * Built by scripts/build-native.mjs against the running Node.js's own headers (Node-API, so one
- * build serves every Node.js version that has Node-API 1).
+ * Built by scripts/build-native.mjs against the running Node.js's own headers, at their default
+ * Node-API version (8): the addon does not depend on the Node.js ABI, so it loads in any later
+ * Node.js too.
  */
 #include <node_api.h>
 #ifdef __GLIBC__

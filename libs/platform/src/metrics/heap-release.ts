@@ -90,12 +90,12 @@ export interface HeapReleaseAtRestOptions {
  * between bursts is not the end of the load), and the heap has at least `minSpareBytes` (8 MiB)
  * to give back, this asks V8 for one memory-reducing full collection (`flavor: 'last-resort'`,
  * posted as a task: `execution: 'async'`). It compacts the old generation, shrinks the young one
- * to its start size and unmaps the pooled pages. With `trim`, a second later it asks glibc's
- * allocator to give back its free pages too (`malloc_trim`), which it otherwise keeps resident
- * whatever V8 frees: 6–11 MiB per service after a load here. The price: one such collection per load that
- * ends (~0.1 s of pause, 0.25–0.45 s of CPU with its helper threads and the unmapping, per
- * service here), at most one per `minIntervalMs`; when load comes back, the young generation
- * grows again over its first collections.
+ * to its start size and unmaps the pooled pages. With `trim`, a second after the collection it
+ * asks glibc's allocator to give back its free pages too (`malloc_trim`), which it otherwise keeps
+ * resident whatever V8 frees: up to 11 MiB per service after a load here. The price: one such
+ * collection per load that ends (~0.1 s of pause, 0.25–0.45 s of CPU with its helper threads and
+ * the unmapping, per service here; the trim adds ~2 ms), at most one per `minIntervalMs`; when
+ * load comes back, the young generation grows again over its first collections.
  */
 export class HeapReleaseAtRest {
   private readonly settleMs: number;

@@ -7,11 +7,11 @@ import { loadMallocTrim } from './malloc-trim';
 const BUILD_SCRIPT = join(__dirname, '..', '..', 'scripts', 'build-native.mjs');
 
 /** Builds the addon into `dir` the way the lib's build does; false when the build skipped it. */
-function buildAddon(dir: string): { built: boolean; file: string; note: string } {
+function buildAddon(dir: string): { built: boolean; file: string } {
   const file = join(dir, 'malloc-trim.node');
   const run = spawnSync(process.execPath, [BUILD_SCRIPT, '--out', file], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`build-native.mjs failed: ${run.stderr}`);
-  return { built: !/not built/.test(run.stderr), file, note: run.stderr.trim() };
+  return { built: !/not built/.test(run.stderr), file };
 }
 
 /**

@@ -22,8 +22,8 @@ export const MALLOC_TRIM_ADDON_PATHS: readonly string[] = [
  * caller does without: the service only keeps its allocator's free pages resident.
  *
  * Why Node.js needs it: glibc returns memory freed in the middle of a heap only when
- * `malloc_trim` asks, and Node.js never does. After a load, a service's allocator kept 6–11 MiB
- * of free pages resident at rest (docs/PERFORMANCE.md, twenty-second round).
+ * `malloc_trim` asks, and Node.js never does. After a load, a service's allocator kept up to
+ * 11 MiB of free pages resident at rest (docs/PERFORMANCE.md, twenty-second round).
  */
 export function loadMallocTrim(
   paths: readonly string[] = MALLOC_TRIM_ADDON_PATHS,
