@@ -52,6 +52,10 @@ export class CostProbe {
       redisBefore = await this.redis.read();
       cpuBefore = readCpu();
     });
+    if (step.ok === 0)
+      throw new Error(
+        `no checkout completed in the ${seconds} s cost step at ${rateRps}/s; the answers: ${JSON.stringify(step.statuses)}`,
+      );
     await sleep(this.drainSeconds * 1000);
     const cpuAfter = readCpu();
     const pgAfter = await this.pg.read();
