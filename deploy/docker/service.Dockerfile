@@ -22,7 +22,7 @@ RUN mkdir /manifests \
  && find libs services e2e -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} /manifests \;
 
 # Compile the service and the libs it references (tsc -b follows the project references, so only
-# those libs get a dist/: the context carries none). A service without SQL migrations gets an
+# those libs get a dist/: the context carries none), then bundle it. A service without SQL migrations gets an
 # empty migrations/ folder, so that the runtime stage copies the same paths for every service.
 FROM ${NODE_IMAGE} AS build
 ARG SERVICE
@@ -38,8 +38,12 @@ RUN test -n "${SERVICE}" && test -f "services/${SERVICE}/package.json" \
 COPY tsconfig.base.json ./
 COPY libs ./libs
 COPY services/${SERVICE} ./services/${SERVICE}
+COPY scripts/build ./scripts/build
 RUN npx tsc -b services/${SERVICE}/tsconfig.build.json
 RUN node libs/platform/scripts/build-native.mjs
+# The service's bundle, dist/bundle/main.js (the CMD below; its package.json's main), with the
+# addon beside it: what `npm run build` does after tsc (scripts/build/bundle-service.mjs).
+RUN node scripts/build/bundle-service.mjs services/${SERVICE}
 RUN mkdir -p services/${SERVICE}/migrations
 
 # Production dependencies only (workspace libs become symlinks into /repo/libs).
@@ -82,4 +86,4 @@ EXPOSE ${PORT}
 # Readiness = the service's own dependencies answer; node:24-slim has no curl, so Node's fetch probes it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "dist/bundle/main.js"]

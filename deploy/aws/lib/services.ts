@@ -129,7 +129,7 @@ export class Services extends Construct {
         command = [
           'sh',
           '-c',
-          'export DATABASE_URL="postgresql://$DB_USERNAME:$DB_PASSWORD@$DB_HOST:$DB_PORT/$DB_DBNAME?sslmode=require"; exec node dist/main.js',
+          'export DATABASE_URL="postgresql://$DB_USERNAME:$DB_PASSWORD@$DB_HOST:$DB_PORT/$DB_DBNAME?sslmode=require"; exec node dist/bundle/main.js',
         ];
       }
 

@@ -20,6 +20,7 @@ describe('proc stat', () => {
 
   it.each([
     ['/usr/bin/node /work/main/services/checkout/dist/main.js', 'checkout'],
+    ['/usr/bin/node /work/main/services/payment/dist/bundle/main.js', 'payment'],
     ['/root/.tools/node/bin/node /w/services/recommendations/dist/main.js', 'recommendations'],
     [
       '/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=x',

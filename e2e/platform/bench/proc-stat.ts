@@ -27,11 +27,12 @@ export function parseVmRssKib(status: string): number | undefined {
 }
 
 const SERVICE =
-  /\/services\/(checkout|cart|payment|inventory|recommendations|analytics)\/dist\/main\.js(\s|$)/;
+  /\/services\/(checkout|cart|payment|inventory|recommendations|analytics)\/dist\/(bundle\/)?main\.js(\s|$)/;
 
 /**
  * The group a process belongs to, from its command line (NUL separators as spaces):
- * - a service: `node …/services/<name>/dist/main.js`, and only when `ppid` is the bench (another
+ * - a service: `node …/services/<name>/dist/bundle/main.js` (its bundle; `dist/main.js`, the
+ *   unbundled build, counts too), and only when `ppid` is the bench (another
  *   platform on the machine — an `npm start`, a suite — is not this run's);
  * - Postgres: the postmaster (`…/bin/postgres -D …`) and every backend and background process,
  *   which retitle themselves `postgres: 15/main: …`;

@@ -54,6 +54,30 @@ describe('contract: real answers match each service’s OpenAPI document', () =>
       });
   });
 
+  // The services run from their bundles, which leave swagger-ui-dist outside (it serves its files
+  // from its own folder): the page and every script and stylesheet it names must load.
+  it('when each service’s /docs is fetched, then the Swagger UI page and every asset it names are served', async () => {
+    for (const service of SERVICES) {
+      const page = await fetch(e2e.url(service, '/docs'));
+      const html = await page.text();
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+      const served = await Promise.all(
+        assets.map(async (asset) => {
+          const res = await fetch(new URL(asset, e2e.url(service, '/docs')));
+          return { asset, status: res.status, bytes: (await res.arrayBuffer()).byteLength > 0 };
+        }),
+      );
+
+      expect({ service, status: page.status, html: html.includes('swagger-ui') }).toEqual({
+        service,
+        status: 200,
+        html: true,
+      });
+      expect(assets.length).toBeGreaterThanOrEqual(2);
+      expect(served).toEqual(assets.map((asset) => ({ asset, status: 200, bytes: true })));
+    }
+  });
+
   it('checkout: a placed order, its read, and problems (no key, bad body, unknown order, bad id)', async () => {
     const product = await e2e.productWithStock(2);
     const { customerId, key: idempotencyKey } = fresh('contract');

@@ -1,9 +1,15 @@
 import { standInServiceRoot } from '../test/support/stand-in-service';
 import { closedPort } from './closed-port';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
-import { SERVICE_NODE_OPTIONS, ServiceProcess, serviceNodeOptions } from './service-process';
+import { PLATFORM_SERVICES } from './platform-services';
+import {
+  SERVICE_NODE_OPTIONS,
+  ServiceProcess,
+  serviceEntry,
+  serviceNodeOptions,
+} from './service-process';
 
 // A stand-in service: a real process that becomes ready after a short delay, logs its signals.
 const FAKE_MAIN = `
@@ -54,6 +60,19 @@ describe('ServiceProcess', () => {
     await expect(svc.start()).rejects.toThrow(
       /fake exited during start-up \(code 3\); see .*fake\.log/,
     );
+  });
+
+  it('when the script its package.json names is not built, then start rejects before spawning', async () => {
+    writeFileSync(
+      join(root, 'services', 'fake', 'package.json'),
+      JSON.stringify({ main: './dist/bundle/main.js' }),
+    );
+    const svc = new ServiceProcess({ name: 'fake', root, port: await closedPort() });
+
+    await expect(svc.start()).rejects.toThrow(
+      /fake: .*services\/fake\/dist\/bundle\/main\.js is missing; build first/,
+    );
+    expect(svc.running).toBe(false);
   });
 
   it('when killed, then the process is gone without a graceful shutdown', async () => {
@@ -116,5 +135,28 @@ console.log('heap', JSON.stringify({
   it('when no NODE_OPTIONS are given, then the service flags alone are used', () => {
     expect(serviceNodeOptions(undefined)).toBe(SERVICE_NODE_OPTIONS);
     expect(serviceNodeOptions(' ')).toBe(SERVICE_NODE_OPTIONS);
+  });
+});
+
+describe('serviceEntry', () => {
+  const repository = join(__dirname, '..', '..', '..');
+
+  it('when asked for a backend service of this repository, then it is the bundle its build writes', () => {
+    for (const { name } of PLATFORM_SERVICES)
+      expect(serviceEntry(repository, name)).toBe(
+        join(repository, 'services', name, 'dist', 'bundle', 'main.js'),
+      );
+  });
+
+  it('when the package.json is missing or names no main, then it throws naming the file', () => {
+    const { root, remove } = standInServiceRoot('fake', '');
+    try {
+      writeFileSync(join(root, 'services', 'fake', 'package.json'), '{"name":"fake"}');
+      expect(() => serviceEntry(root, 'fake')).toThrow(/fake: .*package\.json names no "main"/);
+      rmSync(join(root, 'services', 'fake', 'package.json'));
+      expect(() => serviceEntry(root, 'fake')).toThrow(/fake: cannot read .*package\.json/);
+    } finally {
+      remove();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -57,7 +57,26 @@ export interface ServiceProcessOptions {
 }
 
 /**
- * One running service process, started from `services/<name>/dist/main.js` with Node, waited on
+ * The script a service's processes run: its package.json's `main` (the six backend services:
+ * `dist/bundle/main.js`, the bundle their build writes; the console: `dist/main.js`).
+ * @throws Error when the package.json is missing or names no `main`
+ */
+export function serviceEntry(root: string, name: string): string {
+  const manifest = join(root, 'services', name, 'package.json');
+  let main: unknown;
+  try {
+    main = (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: unknown }).main;
+  } catch (error) {
+    throw new Error(`${name}: cannot read ${manifest}: ${(error as Error).message}`);
+  }
+  if (typeof main !== 'string' || main === '')
+    throw new Error(`${name}: ${manifest} names no "main" script to run`);
+  return join(root, 'services', name, main);
+}
+
+/**
+ * One running service process, started from its package.json's `main` ({@link serviceEntry}:
+ * `services/<name>/dist/bundle/main.js` for the backend services) with Node, waited on
  * until `/health/ready` answers 200. End-to-end tests kill and restart it to prove degradation
  * and recovery.
  */
@@ -95,26 +114,27 @@ export class ServiceProcess {
   /** Spawns the process and resolves once it is ready; rejects (with its log path) if it exits or times out. */
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.options.name} is already running`);
+    const entry = serviceEntry(this.options.root, this.options.name);
+    if (!existsSync(entry))
+      throw new Error(
+        `${this.options.name}: ${entry} is missing; build first (npx nx run-many -t build)`,
+      );
     const logFile = this.logFile;
     mkdirSync(join(logFile, '..'), { recursive: true });
     this.log = createWriteStream(logFile, { flags: 'a' });
     const env: NodeJS.ProcessEnv = { ...SERVICE_ENV, ...process.env, ...this.options.env };
-    const child = spawn(
-      process.execPath,
-      [join(this.options.root, 'services', this.options.name, 'dist', 'main.js')],
-      {
-        cwd: join(this.options.root, 'services', this.options.name),
-        env: {
-          ...env,
-          // As in the image: the flags go in NODE_OPTIONS, and flags the caller passes there
-          // (a chaos experiment's smaller heap bound) come after them and win.
-          NODE_OPTIONS: serviceNodeOptions(env.NODE_OPTIONS),
-          PORT: String(this.options.port),
-          HOST: '127.0.0.1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, [entry], {
+      cwd: join(this.options.root, 'services', this.options.name),
+      env: {
+        ...env,
+        // As in the image: the flags go in NODE_OPTIONS, and flags the caller passes there
+        // (a chaos experiment's smaller heap bound) come after them and win.
+        NODE_OPTIONS: serviceNodeOptions(env.NODE_OPTIONS),
+        PORT: String(this.options.port),
+        HOST: '127.0.0.1',
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     if (this.options.niceness && child.pid !== undefined) {
       try {

@@ -18,7 +18,7 @@ import { join, relative, resolve } from 'node:path';
 // `nx g @rc/tools:service` run for real, once per store, into tools/.generated/<run>/ rather
 // than services/ (so no other Nx run in the workspace meets a half-made project), then each
 // generated service checked against the real libs and infrastructure: Prettier, ESLint, the type
-// check, its own unit and integration tests, its build, and `node dist/main.js` answering
+// check, its own unit and integration tests, its build (tsc, then the bundle), and its bundle answering
 // /health/ready and /metrics. The folder is removed afterwards, also when a step fails.
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -169,10 +169,10 @@ describe('nx g @rc/tools:service (into the real workspace; real Postgres, Redis 
     );
 
     it(
-      'when built and started with node dist/main.js, then /health/ready answers 200 and /metrics serves',
+      'when built (npm run build: tsc, then the bundle) and started from its bundle, then /health/ready answers 200 and /metrics serves',
       async () => {
         // Arrange
-        expectSuccess('npx', ['tsc', '-b', 'tsconfig.build.json']);
+        expectSuccess('npm', ['run', 'build']);
         const kafka = createKafka({
           clientId: uniqueName('gen-it'),
           brokers: testEnv().kafkaBrokers,
@@ -185,7 +185,7 @@ describe('nx g @rc/tools:service (into the real workspace; real Postgres, Redis 
         const port = await freePort();
         const url = `http://127.0.0.1:${port}`;
         let output = '';
-        const child = spawn(process.execPath, ['dist/main.js'], {
+        const child = spawn(process.execPath, ['dist/bundle/main.js'], {
           cwd: dir,
           env: {
             ...process.env,

@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-
 interface RequestQueueInternals {
   pending: unknown[];
   throttledUntil: number;
@@ -32,9 +30,11 @@ const DEADLINE_TIMER = Symbol.for('rc.messaging.kafkajs-request-deadline');
 
 function requestQueueClass<T>(): { prototype: T } | undefined {
   try {
-    return createRequire(__filename)('kafkajs/src/network/requestQueue/index.js') as {
-      prototype: T;
-    };
+    // A plain `require` with a literal path, not `createRequire`: a service's bundle
+    // (scripts/build/bundle-service.mjs) then carries this very module, the one kafkajs's own
+    // connections load, and patches it; unbundled it is the same file from node_modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('kafkajs/src/network/requestQueue/index.js') as { prototype: T };
   } catch {
     return undefined;
   }

@@ -239,6 +239,66 @@ describe('HeapReleaseAtRest', () => {
     expect(trimmed).toBe(0);
   });
 
+  it('when the loop settles at rest after too little work for a release (start-up), then it trims alone, without a collection', async () => {
+    const trims: boolean[] = [];
+    const { release, calls } = arrange({
+      trim: () => true,
+      onTrim: (released) => trims.push(released),
+    });
+
+    release.onRest(2_000);
+    await sleep(20);
+    const beforeSettled = trims.length;
+    await sleep(80);
+
+    expect(beforeSettled).toBe(0);
+    expect(trims).toEqual([true]);
+    expect(calls).toEqual([]);
+  });
+
+  it('when a trim ran within the interval, then a return to rest with too little work does not trim again; after the interval it does', async () => {
+    let now = 0;
+    let trimmed = 0;
+    const { release } = arrange({
+      trim: () => ++trimmed > 0,
+      minIntervalMs: 60_000,
+      now: () => now,
+    });
+
+    release.onRest(2_000);
+    await sleep(100);
+    now = 30_000;
+    release.onRest(2_000);
+    await sleep(100);
+    const withinInterval = trimmed;
+    now = 61_000;
+    release.onRest(2_000);
+    await sleep(100);
+
+    expect(withinInterval).toBe(1);
+    expect(trimmed).toBe(2);
+  });
+
+  it('when the loop is busy when a trim alone is due, then it does not trim', async () => {
+    let trimmed = 0;
+    const { release } = arrange({ trim: () => ++trimmed > 0, restingForMs: () => 0 });
+
+    release.onRest(2_000);
+    await sleep(100);
+
+    expect(trimmed).toBe(0);
+  });
+
+  it('when there is no trim, then a return to rest with too little work arms nothing', async () => {
+    const { release, calls } = arrange();
+
+    release.onRest(2_000);
+    await sleep(100);
+
+    expect(release.trimIfSettled()).toBe(false);
+    expect(calls).toEqual([]);
+  });
+
   it('when it is stopped before the trim delay ends, then it does not trim', async () => {
     let trimmed = 0;
     const { release } = arrange({ trim: () => ++trimmed > 0, trimDelayMs: 40 });

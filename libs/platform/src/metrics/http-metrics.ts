@@ -29,6 +29,11 @@ export class ServiceMetrics {
   readonly registry: Registry;
   readonly requestDuration: Histogram<'method' | 'route' | 'status_class'>;
   readonly requests: Counter<'method' | 'route' | 'status_class'>;
+  /**
+   * The load shedder's refusals alone (503 with `x-retry: no`), by route: how fast a shed answer
+   * leaves, apart from the other 5xx of the same route (an admitted request that failed late).
+   */
+  readonly shedDuration: Histogram<'method' | 'route'>;
   /** What samples `nodejs_eventloop_lag_*` (every 50 ms while busy, every second at rest). */
   readonly eventLoopDelay: IdleAwareDelayMonitor;
 
@@ -48,10 +53,11 @@ export class ServiceMetrics {
       labelNames: [],
     });
     // Then glibc's allocator is asked to give back its free pages (malloc_trim), when the
-    // platform's addon was built here; a service without it exports no trims.
+    // platform's addon was built here; a service without it exports no trims. A return to rest
+    // that earns no release (start-up) gets the trim alone, at most once a minute.
     const trims = counter(registry, {
       name: 'nodejs_malloc_trims_at_rest_total',
-      help: 'Times the allocator was asked to give its free pages back after a heap release at rest, by whether it returned any (released: true|false).',
+      help: 'Times the allocator was asked to give its free pages back at rest (after a heap release, or alone after start-up or a short burst, at most once a minute), by whether it returned any (released: true|false).',
       labelNames: ['released'],
     });
     const gc = obtainGc();
@@ -82,6 +88,12 @@ export class ServiceMetrics {
       help: 'Inbound HTTP requests, by route template and status class.',
       labelNames: ['method', 'route', 'status_class'],
     });
+    this.shedDuration = histogram(registry, {
+      name: 'http_server_shed_duration_seconds',
+      help: "Duration of the load shedder's 503 answers (x-retry: no), by route template; also counted in http_server_request_duration_seconds.",
+      labelNames: ['method', 'route'],
+      buckets: HTTP_DURATION_BUCKETS,
+    });
     // Replicas of one service reporting different config_hash values is configuration drift
     // (an alert in deploy/prometheus compares them).
     gauge(registry, {
@@ -93,10 +105,11 @@ export class ServiceMetrics {
       .set(1);
   }
 
-  /** Records one finished request. */
-  observe(method: string, route: string, status: number, seconds: number): void {
+  /** Records one finished request; `shed` when the load shedder refused it. */
+  observe(method: string, route: string, status: number, seconds: number, shed = false): void {
     const labels = { method, route, status_class: `${Math.floor(status / 100)}xx` };
     this.requestDuration.observe(labels, seconds);
     this.requests.inc(labels);
+    if (shed) this.shedDuration.observe({ method, route }, seconds);
   }
 }

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 export type MallocTrim = () => boolean;
 
 /**
- * Where the build puts the addon (libs/platform/scripts/build-native.mjs): `dist/native/`, seen
- * from the compiled `dist/metrics/` and from the sources (`src/metrics/`, as the tests run them).
+ * Where the addon is: beside a service's bundle, which runs this code from
+ * `services/<name>/dist/bundle/main.js` (scripts/build/bundle-service.mjs copies it to
+ * `dist/bundle/native/`); then where the lib's build puts it
+ * (libs/platform/scripts/build-native.mjs): `dist/native/`, seen from the compiled
+ * `dist/metrics/` and from the sources (`src/metrics/`, as the tests run them).
  */
 export const MALLOC_TRIM_ADDON_PATHS: readonly string[] = [
+  join(__dirname, 'native', 'malloc-trim.node'),
   join(__dirname, '..', 'native', 'malloc-trim.node'),
   join(__dirname, '..', '..', 'dist', 'native', 'malloc-trim.node'),
 ];
