@@ -6,7 +6,10 @@ import {
   type Buckets,
 } from './edge-timing';
 
-/** A checkout scrape: its 5xx and 2xx series of POST /v1/checkout, another route, the loop delay. */
+/**
+ * A checkout scrape: the shed series of POST /v1/checkout and of another route, its 5xx and 2xx
+ * series (the sheds and the late failures together), the loop delay.
+ */
 function scrape(shed: number[], loopP99Seconds: number): string {
   const bounds = ['0.001', '0.0025', '0.005', '0.01', '0.025', '+Inf'];
   const series = (route: string, status: string, counts: number[]) =>
@@ -14,12 +17,23 @@ function scrape(shed: number[], loopP99Seconds: number): string {
       (le, i) =>
         `http_server_request_duration_seconds_bucket{method="POST",route="${route}",status_class="${status}",le="${le}",service="checkout"} ${counts[i]}`,
     );
+  const sheds = (route: string, counts: number[]) =>
+    bounds.map(
+      (le, i) =>
+        `http_server_shed_duration_seconds_bucket{method="POST",route="${route}",le="${le}",service="checkout"} ${counts[i]}`,
+    );
   return [
     '# HELP http_server_request_duration_seconds Duration of inbound HTTP requests.',
-    ...series('/v1/checkout', '5xx', shed),
+    // Seven admitted checkouts that failed late: 5xx, slower than any bucket, not sheds.
+    ...series(
+      '/v1/checkout',
+      '5xx',
+      shed.map((n, i) => (i === shed.length - 1 ? n + 7 : n)),
+    ),
     ...series('/v1/checkout', '2xx', [0, 0, 0, 5, 50, 90]),
-    ...series('/v1/orders/:orderId', '5xx', [1, 1, 1, 1, 1, 9]),
-    `http_server_request_duration_seconds_count{method="POST",route="/v1/checkout",status_class="5xx",service="checkout"} ${shed.at(-1)}`,
+    ...sheds('/v1/checkout', shed),
+    ...sheds('/v1/orders/:orderId', [1, 1, 1, 1, 1, 9]),
+    `http_server_shed_duration_seconds_count{method="POST",route="/v1/checkout",service="checkout"} ${shed.at(-1)}`,
     `nodejs_eventloop_lag_p99_seconds{service="checkout"} ${loopP99Seconds}`,
   ].join('\n');
 }
@@ -27,7 +41,7 @@ function scrape(shed: number[], loopP99Seconds: number): string {
 const buckets = (entries: [number, number][]): Buckets => new Map(entries);
 
 describe('edge timing', () => {
-  it("when checkout's metrics are scraped, then only its 5xx answers to POST /v1/checkout and the loop delay are read", () => {
+  it("when checkout's metrics are scraped, then only its shed answers to POST /v1/checkout (not its other 5xx) and the loop delay are read", () => {
     const read = parseEdgeScrape(scrape([10, 40, 90, 99, 100, 100], 0.0421));
 
     expect([...read.shedBuckets]).toEqual([
@@ -104,7 +118,7 @@ describe('edge timing', () => {
     ]);
   });
 
-  it("when a step is read, then it gives the step's own 5xx p99 in ms and the loop delay of the second scrape", async () => {
+  it("when a step is read, then it gives the step's own shed p99 in ms and the loop delay of the second scrape", async () => {
     const pages = [scrape([5, 5, 5, 5, 5, 5], 0.3), scrape([105, 205, 305, 305, 305, 305], 0.0123)];
     const timing = new EdgeTiming('http://checkout/metrics', () => Promise.resolve(pages.shift()!));
 
@@ -116,7 +130,7 @@ describe('edge timing', () => {
     await expect(timing.read()).rejects.toThrow(/before start/);
   });
 
-  it('when checkout answered no 5xx in the step, then its p99 is null', async () => {
+  it('when checkout shed nothing in the step, then its p99 is null', async () => {
     const page = scrape([5, 5, 5, 5, 5, 5], 0.001);
     const timing = new EdgeTiming('http://checkout/metrics', () => Promise.resolve(page));
 

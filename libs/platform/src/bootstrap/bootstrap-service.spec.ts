@@ -99,6 +99,26 @@ describe('bootstrapService', () => {
     );
   });
 
+  it('when the load shedder refuses a request (503, x-retry: no), then the shed histogram counts it; another 503 only the duration histogram', async () => {
+    await fetch(`${demo.url}/errors/coded`);
+    await fetch(`${demo.url}/errors/unavailable`);
+
+    const text = await (await fetch(`${demo.url}/metrics`)).text();
+
+    const shed = { method: 'GET', route: '/errors/coded', service: 'demo' };
+    const down = { method: 'GET', route: '/errors/unavailable', service: 'demo' };
+    expect(sampleValue(text, 'http_server_shed_duration_seconds_count', shed)).toBe(1);
+    expect(sampleValue(text, 'http_server_shed_duration_seconds_count', down)).toBeUndefined();
+    for (const route of ['/errors/coded', '/errors/unavailable'])
+      expect(
+        sampleValue(text, 'http_server_request_duration_seconds_count', {
+          method: 'GET',
+          route,
+          status_class: '5xx',
+        }),
+      ).toBe(1);
+  });
+
   it('when a request carries an x-request-id, then it is echoed and every log line of the request carries it with the trace id', async () => {
     const res = await fetch(`${demo.url}/v1/items/7`, { headers: { 'x-request-id': 'req-42' } });
 

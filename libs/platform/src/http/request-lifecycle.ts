@@ -6,6 +6,7 @@ import {
   trace,
   type Span,
 } from '@opentelemetry/api';
+import { DO_NOT_RETRY_HEADER, DO_NOT_RETRY_VALUE } from '@rc/resilience';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonLogger } from '../logging/json-logger';
 import type { ServiceMetrics } from '../metrics/http-metrics';
@@ -60,7 +61,9 @@ export function installRequestLifecycle(
     const route = routeOf(request);
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
-    metrics.observe(request.method, route, status, ms / 1000);
+    // A shed answer is the one 503 that forbids retries (LoadShedError's `x-retry: no`).
+    const shed = status === 503 && reply.getHeader(DO_NOT_RETRY_HEADER) === DO_NOT_RETRY_VALUE;
+    metrics.observe(request.method, route, status, ms / 1000, shed);
     const span = (request as WithSpan)[SPAN];
     if (span) {
       span.updateName(`${request.method} ${route}`);
