@@ -22,7 +22,7 @@
 //
 // Stack traces point into the minified bundle; `dist/bundle/main.js.map` (esbuild follows
 // tsc's maps) maps them to the TypeScript sources: run with NODE_OPTIONS=--enable-source-maps
-// to see those (it costs memory: the map is parsed at start).
+// to see those (a 12 MB map held by the process: not on by default, and not measured here).
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
