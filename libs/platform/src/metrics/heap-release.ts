@@ -154,10 +154,7 @@ export class HeapReleaseAtRest {
     this.timer = undefined;
     const trim = this.options.trim;
     if (!trim || this.options.restingForMs() <= 0) return false;
-    this.lastTrimAt = this.now();
-    // Called first: `onTrim?.(trim())` would skip the trim itself when there is no onTrim.
-    const released = trim();
-    this.options.onTrim?.(released);
+    this.runTrim(trim);
     return true;
   }
 
@@ -202,13 +199,18 @@ export class HeapReleaseAtRest {
     return true;
   }
 
+  /** Trims once and reports it; the trim runs first (`onTrim?.(trim())` would skip it without onTrim). */
+  private runTrim(trim: MallocTrim): void {
+    this.lastTrimAt = this.now();
+    const released = trim();
+    this.options.onTrim?.(released);
+  }
+
   private trimSoon(trim: MallocTrim): void {
     clearTimeout(this.trimTimer);
     this.trimTimer = setTimeout(() => {
       this.trimTimer = undefined;
-      this.lastTrimAt = this.now();
-      const released = trim();
-      this.options.onTrim?.(released);
+      this.runTrim(trim);
     }, this.options.trimDelayMs ?? 1_000);
     this.trimTimer.unref();
   }
