@@ -18,6 +18,7 @@ import {
   releaseThrottles,
   throttleCpu,
 } from './cpu-throttle';
+import { stopAtSafePoint } from './backend-freeze';
 import { type HeldLocks, holdRowLocks } from './lock-holder';
 import type { RunContext } from './run-context';
 
@@ -138,7 +139,7 @@ export const actions = {
 
   freeze: async (ctx, { target, database, seconds }) => {
     const pids = await pidsOf(ctx, target, database);
-    for (const pid of pids) signal(pid, 'SIGSTOP');
+    // Registered before the first stop, so a harness that dies mid-freeze still lets them go.
     frozen.set(target, [...(frozen.get(target) ?? []), ...pids]);
     ctx.safety.add(`freeze:${target}`, {
       label: `SIGCONT ${target} (${pids.join(', ')})`,
@@ -146,8 +147,27 @@ export const actions = {
       sync: () => pids.forEach((pid) => signal(pid, 'SIGCONT')),
       pids: { thaw: pids },
     });
+    let output: Record<string, unknown> = { pids };
+    if (target === 'postgres-backend') {
+      // Each backend at a safe point: stopped mid-statement, one could hold a lock of the whole
+      // server and freeze every service's database (backend-freeze.ts).
+      const stops = await Promise.all(pids.map((pid) => stopAtSafePoint(pid)));
+      const stopped = stops.filter((s) => s.outcome === 'stopped' || s.outcome === 'unchecked');
+      output = {
+        pids: stopped.map((s) => s.pid),
+        stopTries: stops.flatMap((s) => ('tries' in s ? [s.tries] : [])),
+        ...(stops.some((s) => s.outcome === 'busy')
+          ? { leftRunning: stops.filter((s) => s.outcome === 'busy').map((s) => s.pid) }
+          : {}),
+        ...(stops.some((s) => s.outcome === 'unchecked')
+          ? { unchecked: stops.flatMap((s) => (s.outcome === 'unchecked' ? [s.reason] : [])) }
+          : {}),
+      };
+    } else {
+      for (const pid of pids) signal(pid, 'SIGSTOP');
+    }
     if (seconds !== undefined) setTimeout(() => thawTarget(ctx, target), seconds * 1000).unref();
-    return { pids };
+    return output;
   },
 
   thaw: async (ctx, { target }) => {
