@@ -128,7 +128,7 @@ describe('HeapReleaseAtRest', () => {
   });
 
   it('when the busy time since the last release is shorter than the least worth a release, then it does not release; when later periods make it up, then it does', async () => {
-    const { release, calls } = arrange({ minBusyMs: 10_000 });
+    const { release, calls } = arrange({ minBusyMs: 10_000, spareBytes: () => 12 * MiB });
 
     release.onRest(6_000);
     await sleep(100);
@@ -141,6 +141,79 @@ describe('HeapReleaseAtRest', () => {
 
     expect([afterShortPeriod, afterEnoughBusyTime]).toEqual([0, 1]);
     expect(calls).toHaveLength(1); // counted again from the release
+  });
+
+  describe('the watch for the end of a light load (minorGcs)', () => {
+    /** A release watched by hand (watchForQuiet), 60 s into the process, at rest an hour. */
+    function watched(options: Partial<HeapReleaseAtRestOptions> = {}) {
+      let now = 0;
+      let gcs = 0;
+      const arranged = arrange({
+        minorGcs: () => gcs,
+        watchMs: 3_600_000, // looked at by the test, not the timer
+        now: () => now,
+        ...options,
+      });
+      now = 60_000;
+      return {
+        ...arranged,
+        allocate: () => void (gcs += 3),
+        later: (ms: number) => void (now += ms),
+      };
+    }
+
+    it('when a young-generation collection ran since the last look, then it waits; when one look later none did, then it releases once', () => {
+      const { release, calls, allocate, later } = watched();
+
+      release.watchForQuiet(); // the first look has nothing to compare with
+      allocate();
+      const whileAllocating = release.watchForQuiet();
+      later(10_000);
+      const quiet = release.watchForQuiet();
+      later(10_000);
+      const again = release.watchForQuiet();
+
+      expect([whileAllocating, quiet, again]).toEqual([false, true, false]);
+      expect(calls).toEqual([{ type: 'major', execution: 'async', flavor: 'last-resort' }]);
+    });
+
+    it('when the heap has less than minSpareWithoutBusyBytes to give back, then it does not release', () => {
+      const { release, calls } = watched({ spareBytes: () => 16 * MiB - 1 });
+
+      release.watchForQuiet();
+      release.watchForQuiet();
+
+      expect(calls).toEqual([]);
+    });
+
+    it('when start-up is not over or the loop has not been at rest for the settle time, then it does not release', () => {
+      const young = watched({ startUpMs: 120_000 });
+      young.release.watchForQuiet();
+      const duringStartUp = young.release.watchForQuiet();
+      young.release.stop();
+      const busy = watched({ restingForMs: () => 49 });
+      busy.release.watchForQuiet();
+      const notSettled = busy.release.watchForQuiet();
+
+      expect([duringStartUp, notSettled]).toEqual([false, false]);
+      expect([...young.calls, ...busy.calls]).toEqual([]);
+    });
+
+    it('when it watches by its own timer, then a quiet, spare heap is released within two periods', async () => {
+      const calls: (GcOptions | undefined)[] = [];
+      release = new HeapReleaseAtRest({
+        gc: (o) => void calls.push(o),
+        restingForMs: () => 3_600_000,
+        spareBytes: () => 32 * MiB,
+        minorGcs: () => 0,
+        watchMs: 20,
+        startUpMs: 0,
+      });
+
+      await sleep(100);
+
+      expect(calls).toHaveLength(1);
+    });
   });
 
   it('when the loop is busy when the settle time ends, then it does not release', async () => {
@@ -244,6 +317,7 @@ describe('HeapReleaseAtRest', () => {
     const { release, calls } = arrange({
       trim: () => true,
       onTrim: (released) => trims.push(released),
+      spareBytes: () => 4 * MiB,
     });
 
     release.onRest(2_000);
@@ -263,6 +337,7 @@ describe('HeapReleaseAtRest', () => {
       trim: () => ++trimmed > 0,
       minIntervalMs: 60_000,
       now: () => now,
+      spareBytes: () => 4 * MiB,
     });
 
     release.onRest(2_000);
@@ -290,7 +365,7 @@ describe('HeapReleaseAtRest', () => {
   });
 
   it('when there is no trim, then a return to rest with too little work arms nothing', async () => {
-    const { release, calls } = arrange();
+    const { release, calls } = arrange({ spareBytes: () => 4 * MiB });
 
     release.onRest(2_000);
     await sleep(100);

@@ -1,6 +1,6 @@
 import { counter, gauge, histogram } from '@rc/resilience/metrics';
 import { type Counter, type Histogram, Registry } from 'prom-client';
-import { HeapReleaseAtRest, obtainGc } from './heap-release';
+import { countMinorGcs, HeapReleaseAtRest, obtainGc } from './heap-release';
 import { loadMallocTrim } from './malloc-trim';
 import {
   collectDefaultMetricsIdleAware,
@@ -67,6 +67,8 @@ export class ServiceMetrics {
       new HeapReleaseAtRest({
         gc,
         restingForMs: () => this.eventLoopDelay.restingForMs,
+        // A light load may never make the loop busy: a watch releases after it too.
+        minorGcs: countMinorGcs(),
         onRelease: () => releases.inc(),
         ...(trim && {
           trim,
