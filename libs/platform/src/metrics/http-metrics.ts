@@ -49,7 +49,7 @@ export class ServiceMetrics {
     // gives the heap's spare pages back (see HeapReleaseAtRest); counted, so a panel shows them.
     const releases = counter(registry, {
       name: 'nodejs_heap_releases_at_rest_total',
-      help: 'Memory-reducing full collections asked for when the event loop came to rest after a busy period.',
+      help: 'Memory-reducing full collections asked for when the event loop came to rest after a busy period, or when a light load ended (no young-generation collection for a watch period).',
       labelNames: [],
     });
     // Then glibc's allocator is asked to give back its free pages (malloc_trim), when the
