@@ -61,10 +61,11 @@ describe('stopAtSafePoint on real Postgres backends', () => {
   });
 
   it('when the backend computes without a pause, then it is never caught waiting and is left running', async () => {
-    // Arrange: one statement that only computes (no I/O, no wait) for far longer than the tries.
+    // Arrange: one statement that only computes (no I/O, no wait) for far longer than the tries:
+    // a PL/pgSQL loop (a generate_series in FROM would spill to a temporary file instead).
     const { client, pid } = await connect(victim.url);
     const busy = client
-      .query('SELECT count(*) FROM generate_series(1, 400000000)')
+      .query('DO $$ BEGIN FOR i IN 1..2000000000 LOOP END LOOP; END $$')
       .catch(() => undefined);
     await sleep(200);
 
