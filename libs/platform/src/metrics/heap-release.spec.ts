@@ -128,7 +128,7 @@ describe('HeapReleaseAtRest', () => {
   });
 
   it('when the busy time since the last release is shorter than the least worth a release, then it does not release; when later periods make it up, then it does', async () => {
-    const { release, calls } = arrange({ minBusyMs: 10_000, spareBytes: () => 12 * MiB });
+    const { release, calls } = arrange({ minBusyMs: 10_000 });
 
     release.onRest(6_000);
     await sleep(100);
@@ -177,7 +177,7 @@ describe('HeapReleaseAtRest', () => {
       expect(calls).toEqual([{ type: 'major', execution: 'async', flavor: 'last-resort' }]);
     });
 
-    it('when the heap has less than minSpareWithoutBusyBytes to give back, then it does not release', () => {
+    it('when the heap has less than watchMinSpareBytes to give back, then it does not release', () => {
       const { release, calls } = watched({ spareBytes: () => 16 * MiB - 1 });
 
       release.watchForQuiet();
@@ -317,7 +317,6 @@ describe('HeapReleaseAtRest', () => {
     const { release, calls } = arrange({
       trim: () => true,
       onTrim: (released) => trims.push(released),
-      spareBytes: () => 4 * MiB,
     });
 
     release.onRest(2_000);
@@ -337,7 +336,6 @@ describe('HeapReleaseAtRest', () => {
       trim: () => ++trimmed > 0,
       minIntervalMs: 60_000,
       now: () => now,
-      spareBytes: () => 4 * MiB,
     });
 
     release.onRest(2_000);
@@ -365,7 +363,7 @@ describe('HeapReleaseAtRest', () => {
   });
 
   it('when there is no trim, then a return to rest with too little work arms nothing', async () => {
-    const { release, calls } = arrange({ spareBytes: () => 4 * MiB });
+    const { release, calls } = arrange();
 
     release.onRest(2_000);
     await sleep(100);

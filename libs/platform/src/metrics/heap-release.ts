@@ -79,13 +79,13 @@ export interface HeapReleaseAtRestOptions {
    * bytes. Default 16 MiB: a young generation grown by a load (to its 32 MiB limit here) holds
    * 31 of it; a service at rest after a release holds a few.
    */
-  minSpareWithoutBusyBytes?: number;
+  watchMinSpareBytes?: number;
   /**
    * Young-generation collections so far (see {@link countMinorGcs}). With it, a watch every
    * `watchMs` releases the heap of a service whose loop the delay monitor never judged busy (a
    * light load: recommendations or analytics consuming the events of 30 checkouts/s) once its
    * load has ended: the loop at rest for `settleMs`, no young-generation collection in the last
-   * watch period (nothing allocating), `minSpareWithoutBusyBytes` to give back, the interval
+   * watch period (nothing allocating), `watchMinSpareBytes` to give back, the interval
    * passed, and start-up (`startUpMs`) over. Without it, no watch.
    */
   minorGcs?: () => number;
@@ -149,13 +149,13 @@ export interface HeapReleaseAtRestOptions {
  * twenty-fourth round's baseline runs found recommendations or analytics holding ~138 MiB after
  * the load (a 32 MiB young generation) in 2 of 5 runs. With `minorGcs`, a watch every `watchMs`
  * (10 s) catches the end of such a load by its allocation: no young-generation collection since
- * the last look, the loop at rest, `minSpareWithoutBusyBytes` (16 MiB) to give back.
+ * the last look, the loop at rest, `watchMinSpareBytes` (16 MiB) to give back.
  */
 export class HeapReleaseAtRest {
   private readonly settleMs: number;
   private readonly minBusyMs: number;
   private readonly minSpareBytes: number;
-  private readonly minSpareWithoutBusyBytes: number;
+  private readonly watchMinSpareBytes: number;
   private readonly minIntervalMs: number;
   private readonly spareBytes: () => number;
   private readonly now: () => number;
@@ -173,7 +173,7 @@ export class HeapReleaseAtRest {
     this.settleMs = options.settleMs ?? 10_000;
     this.minBusyMs = options.minBusyMs ?? 10_000;
     this.minSpareBytes = options.minSpareBytes ?? 8 * 1024 * 1024;
-    this.minSpareWithoutBusyBytes = options.minSpareWithoutBusyBytes ?? 16 * 1024 * 1024;
+    this.watchMinSpareBytes = options.watchMinSpareBytes ?? 16 * 1024 * 1024;
     this.minIntervalMs = options.minIntervalMs ?? 60_000;
     this.spareBytes = options.spareBytes ?? (() => spareHeapBytes());
     this.now = options.now ?? Date.now;
@@ -195,7 +195,7 @@ export class HeapReleaseAtRest {
     if (!quiet || this.timer !== undefined) return false; // still allocating, or a step is armed
     if (this.now() - this.startedAt < (this.options.startUpMs ?? 60_000)) return false;
     if (this.options.restingForMs() < this.settleMs) return false;
-    if (this.spareBytes() < this.minSpareWithoutBusyBytes) return false;
+    if (this.spareBytes() < this.watchMinSpareBytes) return false;
     return this.releaseIfSettled();
   }
 
