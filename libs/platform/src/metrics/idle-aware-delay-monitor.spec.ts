@@ -43,6 +43,15 @@ describe('IdleAwareDelayMonitor', () => {
     for (const m of monitors.splice(0)) m.disable();
   });
 
+  // One monitor run first, alone: the first samples of a fresh process load and compile code
+  // (from a cold transform cache, tens of ms), which made the first test's idle loop read busy.
+  beforeAll(async () => {
+    const warm = new IdleAwareDelayMonitor({ busyPeriodMs: 10, restPeriodMs: 100 });
+    warm.enable();
+    await sleep(250);
+    warm.disable();
+  });
+
   it('when the loop is idle, then it samples at the rest period only', async () => {
     const m = monitor();
 
