@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   HeapReleaseAtRest,
+  cpuShareSinceLastCall,
   obtainGc,
   spareHeapBytes,
   type GcFunction,
@@ -95,6 +96,23 @@ describe('spareHeapBytes', () => {
   });
 });
 
+describe('cpuShareSinceLastCall', () => {
+  it('when the process worked since the last call, then it reads most of a core; when it then waited, then it reads little', async () => {
+    const cpuShare = cpuShareSinceLastCall();
+    const end = performance.now() + 60;
+    while (performance.now() < end) {
+      // busy
+    }
+    const afterWork = cpuShare();
+
+    await sleep(150);
+    const afterWaiting = cpuShare();
+
+    expect(afterWork).toBeGreaterThan(0.5);
+    expect(afterWaiting).toBeLessThan(0.3);
+  });
+});
+
 describe('HeapReleaseAtRest', () => {
   let release: HeapReleaseAtRest | undefined;
   afterEach(() => release?.stop());
@@ -143,72 +161,145 @@ describe('HeapReleaseAtRest', () => {
     expect(calls).toHaveLength(1); // counted again from the release
   });
 
-  describe('the watch for the end of a light load (minorGcs)', () => {
-    /** A release watched by hand (watchForQuiet), 60 s into the process, at rest an hour. */
+  describe('the watch for the end of a light load (cpuShare)', () => {
+    /**
+     * A release watched by hand (watchForQuiet), at rest an hour: the first look (start-up, at
+     * 100 MiB resident) sets the lowest; the clock then moves 60 s on, past start-up.
+     */
     function watched(options: Partial<HeapReleaseAtRestOptions> = {}) {
       let now = 0;
-      let gcs = 0;
+      let cpu = 0.002;
+      let resident = 100 * MiB;
       const arranged = arrange({
-        minorGcs: () => gcs,
+        cpuShare: () => cpu,
+        residentBytes: () => resident,
+        // The heap's statistics say nothing is spare (V8 shrank the young generation by
+        // itself): the watch goes by the resident memory.
+        spareBytes: () => 0,
         watchMs: 3_600_000, // looked at by the test, not the timer
         now: () => now,
         ...options,
       });
+      const start = arranged.release.watchForQuiet();
       now = 60_000;
       return {
         ...arranged,
-        allocate: () => void (gcs += 3),
+        start,
+        load: (share: number) => void (cpu = share),
+        resident: (mib: number) => void (resident = mib * MiB),
         later: (ms: number) => void (now += ms),
       };
     }
 
-    it('when a young-generation collection ran since the last look, then it waits; when one look later none did, then it releases once', () => {
-      const { release, calls, allocate, later } = watched();
+    it('when a light load grew the resident memory, then it waits while the process works; when a look finds it quiet, then it releases once', () => {
+      const { release, calls, start, load, resident, later } = watched();
 
-      release.watchForQuiet(); // the first look has nothing to compare with
-      allocate();
-      const whileAllocating = release.watchForQuiet();
+      load(0.03); // 3 % of a core: a light load, which the delay monitor may not call busy
+      resident(136);
+      const whileLoaded = release.watchForQuiet();
       later(10_000);
+      load(0.004);
       const quiet = release.watchForQuiet();
       later(10_000);
       const again = release.watchForQuiet();
 
-      expect([whileAllocating, quiet, again]).toEqual([false, true, false]);
+      expect([start, whileLoaded, quiet, again]).toEqual([false, false, true, false]);
       expect(calls).toEqual([{ type: 'major', execution: 'async', flavor: 'last-resort' }]);
     });
 
-    it('when the heap has less than watchMinSpareBytes to give back, then it does not release', () => {
-      const { release, calls } = watched({ spareBytes: () => 16 * MiB - 1 });
+    it('when the resident memory is less than watchMinSpareBytes above the floor, then it does not release', () => {
+      const { release, calls, resident } = watched();
 
-      release.watchForQuiet();
+      resident(100 + 15.9);
       release.watchForQuiet();
 
       expect(calls).toEqual([]);
     });
 
-    it('when start-up is not over or the loop has not been at rest for the settle time, then it does not release', () => {
+    it('when it has released, then it measures from what the release left, not from the lowest before it', async () => {
+      const { release, calls, resident, later } = watched();
+      resident(136);
+      release.watchForQuiet(); // released: 36 MiB above the floor
+      resident(104); // what the release left
+      await sleep(0); // the collection settled: the floor is read
+
+      resident(119); // 15 MiB above it: not worth another
+      later(60_000);
+      const below = release.watchForQuiet();
+      resident(121);
+      later(60_000);
+      const above = release.watchForQuiet();
+
+      expect([below, above]).toEqual([false, true]);
+      expect(calls).toHaveLength(2);
+    });
+
+    it('when a release came during a pause in the load, then the memory the rest of the load grew is released after it', async () => {
+      const { release, calls, load, resident, later } = watched();
+      resident(136);
+      release.watchForQuiet(); // a quiet look between two steps of the load: released
+      resident(100);
+      await sleep(0);
+
+      load(0.03);
+      resident(117); // the load grows the young generation again
+      later(10_000);
+      const whileLoaded = release.watchForQuiet();
+      load(0.004);
+      later(60_000);
+      const afterTheLoad = release.watchForQuiet();
+
+      expect([whileLoaded, afterTheLoad]).toEqual([false, true]);
+      expect(calls).toHaveLength(2);
+    });
+
+    it('when a trim alone ran after a short busy period, then it does not take the memory it left as the floor', () => {
+      const { release, calls, resident, later } = watched({ trim: () => true });
+      release.onRest(2_000); // too little work for a release: a trim alone is armed
+      resident(139); // the young generation's pages, still held: a trim cannot give them back
+      later(10_000);
+      release.trimIfSettled();
+
+      later(10_000);
+      const afterTheTrim = release.watchForQuiet();
+
+      expect(afterTheTrim).toBe(true);
+      expect(calls).toHaveLength(1);
+    });
+
+    it('when start-up is not over, the loop has not been at rest for the settle time or the last release is under the interval old, then it does not release', () => {
       const young = watched({ startUpMs: 120_000 });
-      young.release.watchForQuiet();
+      young.resident(136);
       const duringStartUp = young.release.watchForQuiet();
       young.release.stop();
       const busy = watched({ restingForMs: () => 49 });
-      busy.release.watchForQuiet();
+      busy.resident(136);
       const notSettled = busy.release.watchForQuiet();
+      busy.release.stop();
+      const recent = watched({ spareBytes: () => 40 * MiB });
+      recent.release.releaseIfSettled(); // a release after a busy load, just now
+      recent.resident(136);
+      recent.later(59_000);
+      const withinInterval = recent.release.watchForQuiet();
 
-      expect([duringStartUp, notSettled]).toEqual([false, false]);
+      expect([duringStartUp, notSettled, withinInterval]).toEqual([false, false, false]);
       expect([...young.calls, ...busy.calls]).toEqual([]);
+      expect(recent.calls).toHaveLength(1); // the release after the busy load alone
     });
 
-    it('when it watches by its own timer, then a quiet, spare heap is released within two periods', async () => {
+    it('when it watches by its own timer, then a quiet service holding spare memory is released', async () => {
       const calls: (GcOptions | undefined)[] = [];
+      let resident = 100 * MiB;
       release = new HeapReleaseAtRest({
         gc: (o) => void calls.push(o),
         restingForMs: () => 3_600_000,
-        spareBytes: () => 32 * MiB,
-        minorGcs: () => 0,
+        cpuShare: () => 0,
+        residentBytes: () => resident,
         watchMs: 20,
         startUpMs: 0,
       });
+      await sleep(50); // looks at 100 MiB
+      resident = 140 * MiB;
 
       await sleep(100);
 

@@ -1,4 +1,4 @@
-import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, type HeapSpaceInfo } from 'node:v8';
 import type { MallocTrim } from './malloc-trim';
 
@@ -40,22 +40,20 @@ export function spareHeapBytes(
 }
 
 /**
- * Counts V8's young-generation collections (scavenges) from now on, through a `gc` performance
- * observer (prom-client's GC metric keeps one too); the observer lives as long as the process.
- * A service whose count stands still is allocating next to nothing.
+ * The process's CPU time (all its threads: V8's collector helpers too) since the previous call,
+ * as a share of one core; the first call measures from the call that created it.
  */
-export function countMinorGcs(): () => number {
-  let count = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries())
-      if (
-        (entry as { detail?: { kind?: number } }).detail?.kind ===
-        constants.NODE_PERFORMANCE_GC_MINOR
-      )
-        count++;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  return () => count;
+export function cpuShareSinceLastCall(): () => number {
+  let lastCpu = process.cpuUsage();
+  let lastAt = performance.now();
+  return () => {
+    const cpu = process.cpuUsage(lastCpu);
+    const now = performance.now();
+    const share = (cpu.user + cpu.system) / 1000 / Math.max(1, now - lastAt);
+    lastCpu = process.cpuUsage();
+    lastAt = now;
+    return share;
+  };
 }
 
 /** Options of {@link HeapReleaseAtRest}. */
@@ -75,20 +73,29 @@ export interface HeapReleaseAtRestOptions {
   /** Least spare heap ({@link spareHeapBytes}) worth a release, bytes. Default 8 MiB. */
   minSpareBytes?: number;
   /**
-   * Spare heap ({@link spareHeapBytes}) that earns a release from the watch (see `minorGcs`),
-   * bytes. Default 16 MiB: a young generation grown by a load (to its 32 MiB limit here) holds
-   * 31 of it; a service at rest after a release holds a few.
+   * Resident memory above the floor (what was left right after the last release, or less read
+   * since: see `cpuShare`) that earns a release from the watch, bytes. Default 16 MiB: a young generation grown by a load (to its 32
+   * MiB limit here) holds 31 of it, and keeps its pages resident after V8 shrinks it by itself.
    */
   watchMinSpareBytes?: number;
   /**
-   * Young-generation collections so far (see {@link countMinorGcs}). With it, a watch every
-   * `watchMs` releases the heap of a service whose loop the delay monitor never judged busy (a
-   * light load: recommendations or analytics consuming the events of 30 checkouts/s) once its
-   * load has ended: the loop at rest for `settleMs`, no young-generation collection in the last
-   * watch period (nothing allocating), `watchMinSpareBytes` to give back, the interval
-   * passed, and start-up (`startUpMs`) over. Without it, no watch.
+   * The process's CPU since the previous call, as a share of one core (see
+   * {@link cpuShareSinceLastCall}). With it, a watch every `watchMs` releases the memory of a
+   * service whose loop the delay monitor never judged busy (a light load: recommendations or
+   * analytics consuming the events of 30 checkouts/s, ~3 % of a core each here) once its load
+   * has ended: its CPU over the last watch period at most `quietCpuShare`, the loop at rest for
+   * `settleMs`, the process's resident memory at least `watchMinSpareBytes` above what the last
+   * release left (or less read since), the interval passed, and start-up (`startUpMs`) over.
+   * Without it, no watch.
    */
-  minorGcs?: () => number;
+  cpuShare?: () => number;
+  /**
+   * CPU over a watch period, share of one core, under which the load has ended. Default 0.01: a
+   * service at rest here reads 0.1–0.6 %.
+   */
+  quietCpuShare?: number;
+  /** The process's resident memory, bytes. Default `process.memoryUsage.rss()`. */
+  residentBytes?: () => number;
   /** Period of that watch, ms. Default 10 000. */
   watchMs?: number;
   /**
@@ -147,9 +154,13 @@ export interface HeapReleaseAtRestOptions {
  * A light load may never make the loop busy by the monitor's measure (under 5 % of a second's
  * work) and so never end in a return to rest, yet grow the young generation to its limit: the
  * twenty-fourth round's baseline runs found recommendations or analytics holding ~138 MiB after
- * the load (a 32 MiB young generation) in 2 of 5 runs. With `minorGcs`, a watch every `watchMs`
- * (10 s) catches the end of such a load by its allocation: no young-generation collection since
- * the last look, the loop at rest, `watchMinSpareBytes` (16 MiB) to give back.
+ * the load (a 32 MiB young generation) in 2 of 5 runs. With `cpuShare`, a watch every `watchMs`
+ * (10 s) catches the end of such a load by the process's CPU (at most 1 % of a core over the
+ * period) and releases when the process holds `watchMinSpareBytes` (16 MiB) more than the last
+ * release left (or less, read since). It reads the resident memory, not V8's heap
+ * statistics: V8 often shrinks the young generation by itself once the load ends, and its
+ * statistics then read ~1 MiB while the pages stay resident in its pool (the twenty-fifth round:
+ * recommendations at 136 MiB, 35 above its neighbours, with a 1 MiB young generation).
  */
 export class HeapReleaseAtRest {
   private readonly settleMs: number;
@@ -167,7 +178,14 @@ export class HeapReleaseAtRest {
   private trimTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
   private readonly startedAt: number;
-  private lastMinorGcs = -1;
+  private readonly quietCpuShare: number;
+  private readonly residentBytes: () => number;
+  /**
+   * The process's resident memory right after the last release, or less read since (at a quiet
+   * look of the watch, or after a trim alone), bytes: what the watch's spare memory is measured
+   * from.
+   */
+  private floorResident = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: HeapReleaseAtRestOptions) {
     this.settleMs = options.settleMs ?? 10_000;
@@ -177,26 +195,33 @@ export class HeapReleaseAtRest {
     this.minIntervalMs = options.minIntervalMs ?? 60_000;
     this.spareBytes = options.spareBytes ?? (() => spareHeapBytes());
     this.now = options.now ?? Date.now;
+    this.quietCpuShare = options.quietCpuShare ?? 0.01;
+    this.residentBytes = options.residentBytes ?? (() => process.memoryUsage.rss());
     this.startedAt = this.now();
-    if (options.minorGcs) {
+    if (options.cpuShare) {
       this.watchTimer = setInterval(() => this.watchForQuiet(), options.watchMs ?? 10_000);
       this.watchTimer.unref();
     }
   }
 
   /**
-   * One look of the watch (see {@link HeapReleaseAtRestOptions.minorGcs}); true when it asked
-   * for a release.
+   * One look of the watch (see {@link HeapReleaseAtRestOptions.cpuShare}); true when it
+   * asked for a release. Every quiet look, start-up's included, lowers the floor it measures from
+   * to the resident memory it reads, if that is lower.
    */
   watchForQuiet(): boolean {
-    const gcs = this.options.minorGcs?.() ?? 0;
-    const quiet = gcs === this.lastMinorGcs;
-    this.lastMinorGcs = gcs;
-    if (!quiet || this.timer !== undefined) return false; // still allocating, or a step is armed
-    if (this.now() - this.startedAt < (this.options.startUpMs ?? 60_000)) return false;
+    const quiet = (this.options.cpuShare?.() ?? 1) <= this.quietCpuShare;
+    if (!quiet) return false; // under load: its memory says nothing about the floor
+    const resident = this.residentBytes();
+    this.floorResident = Math.min(this.floorResident, resident);
+    if (this.timer !== undefined) return false; // a release or trim is armed
+    const now = this.now();
+    if (now - this.startedAt < (this.options.startUpMs ?? 60_000)) return false;
+    if (now - this.lastAt < this.minIntervalMs) return false;
     if (this.options.restingForMs() < this.settleMs) return false;
-    if (this.spareBytes() < this.watchMinSpareBytes) return false;
-    return this.releaseIfSettled();
+    if (resident - this.floorResident < this.watchMinSpareBytes) return false;
+    this.release();
+    return true;
   }
 
   /**
@@ -228,7 +253,7 @@ export class HeapReleaseAtRest {
     this.timer = undefined;
     const trim = this.options.trim;
     if (!trim || this.options.restingForMs() <= 0) return false;
-    this.runTrim(trim);
+    this.runTrim(trim, false);
     return true;
   }
 
@@ -260,33 +285,50 @@ export class HeapReleaseAtRest {
       return false;
     }
     if (this.spareBytes() < this.minSpareBytes) return false;
-    this.lastAt = now;
+    this.release();
+    return true;
+  }
+
+  /**
+   * Asks V8 for the memory-reducing collection, then the trim; what is left resident after them
+   * is the watch's new floor.
+   */
+  private release(): void {
+    this.lastAt = this.now();
     this.busyMs = 0;
     const collected = this.options.gc({ type: 'major', execution: 'async', flavor: 'last-resort' });
     this.options.onRelease?.();
     const trim = this.options.trim;
-    if (trim) {
-      // V8 answers an async collection with a promise settled once it is done.
-      void Promise.resolve(collected).then(
-        () => this.trimSoon(trim),
-        () => undefined,
-      );
-    }
-    return true;
+    // V8 answers an async collection with a promise settled once it is done.
+    void Promise.resolve(collected).then(
+      () => (trim ? this.trimSoon(trim) : this.keepFloor()),
+      () => undefined,
+    );
   }
 
-  /** Trims once and reports it; the trim runs first (`onTrim?.(trim())` would skip it without onTrim). */
-  private runTrim(trim: MallocTrim): void {
+  /**
+   * Trims once and reports it; the trim runs first (`onTrim?.(trim())` would skip it without
+   * onTrim). After a release's collection, what is left is the watch's new floor; a trim alone
+   * (no collection: the young generation's pages are still held) only ever lowers it.
+   */
+  private runTrim(trim: MallocTrim, afterRelease: boolean): void {
     this.lastTrimAt = this.now();
     const released = trim();
     this.options.onTrim?.(released);
+    if (afterRelease) this.keepFloor();
+    else this.floorResident = Math.min(this.floorResident, this.residentBytes());
+  }
+
+  /** What is resident right after a release: the floor the watch measures from. */
+  private keepFloor(): void {
+    this.floorResident = this.residentBytes();
   }
 
   private trimSoon(trim: MallocTrim): void {
     clearTimeout(this.trimTimer);
     this.trimTimer = setTimeout(() => {
       this.trimTimer = undefined;
-      this.runTrim(trim);
+      this.runTrim(trim, true);
     }, this.options.trimDelayMs ?? 1_000);
     this.trimTimer.unref();
   }

@@ -1,6 +1,6 @@
 import { counter, gauge, histogram } from '@rc/resilience/metrics';
 import { type Counter, type Histogram, Registry } from 'prom-client';
-import { countMinorGcs, HeapReleaseAtRest, obtainGc } from './heap-release';
+import { HeapReleaseAtRest, cpuShareSinceLastCall, obtainGc } from './heap-release';
 import { loadMallocTrim } from './malloc-trim';
 import {
   collectDefaultMetricsIdleAware,
@@ -49,7 +49,7 @@ export class ServiceMetrics {
     // gives the heap's spare pages back (see HeapReleaseAtRest); counted, so a panel shows them.
     const releases = counter(registry, {
       name: 'nodejs_heap_releases_at_rest_total',
-      help: 'Memory-reducing full collections asked for when the event loop came to rest after a busy period, or when a light load ended (no young-generation collection for a watch period).',
+      help: 'Memory-reducing full collections asked for when the event loop came to rest after a busy period, or when a light load ended (under 1 % of a core for a watch period, its resident memory 16 MiB above what the last release left).',
       labelNames: [],
     });
     // Then glibc's allocator is asked to give back its free pages (malloc_trim), when the
@@ -68,7 +68,7 @@ export class ServiceMetrics {
         gc,
         restingForMs: () => this.eventLoopDelay.restingForMs,
         // A light load may never make the loop busy: a watch releases after it too.
-        minorGcs: countMinorGcs(),
+        cpuShare: cpuShareSinceLastCall(),
         onRelease: () => releases.inc(),
         ...(trim && {
           trim,
