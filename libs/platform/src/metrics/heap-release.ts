@@ -74,8 +74,9 @@ export interface HeapReleaseAtRestOptions {
   minSpareBytes?: number;
   /**
    * Resident memory above the floor (what was left right after the last release, or less read
-   * since: see `cpuShare`) that earns a release from the watch, bytes. Default 16 MiB: a young generation grown by a load (to its 32
-   * MiB limit here) holds 31 of it, and keeps its pages resident after V8 shrinks it by itself.
+   * since: see `cpuShare`) that earns a release from the watch, bytes. Default 16 MiB: a young
+   * generation grown by a load (to its 32 MiB limit here) holds 31 of it, and keeps its pages
+   * resident after V8 shrinks it by itself.
    */
   watchMinSpareBytes?: number;
   /**
@@ -157,10 +158,10 @@ export interface HeapReleaseAtRestOptions {
  * the load (a 32 MiB young generation) in 2 of 5 runs. With `cpuShare`, a watch every `watchMs`
  * (10 s) catches the end of such a load by the process's CPU (at most 1 % of a core over the
  * period) and releases when the process holds `watchMinSpareBytes` (16 MiB) more than the last
- * release left (or less, read since). It reads the resident memory, not V8's heap
- * statistics: V8 often shrinks the young generation by itself once the load ends, and its
- * statistics then read ~1 MiB while the pages stay resident in its pool (the twenty-fifth round:
- * recommendations at 136 MiB, 35 above its neighbours, with a 1 MiB young generation).
+ * release left (or less, read since). It reads the resident memory, not V8's heap statistics:
+ * V8 often shrinks the young generation by itself once the load ends, and its statistics then
+ * read ~1 MiB while the pages stay resident in its pool (the twenty-fifth round: recommendations
+ * at 136 MiB, 35 above its neighbours, with a 1 MiB young generation).
  */
 export class HeapReleaseAtRest {
   private readonly settleMs: number;
@@ -205,9 +206,9 @@ export class HeapReleaseAtRest {
   }
 
   /**
-   * One look of the watch (see {@link HeapReleaseAtRestOptions.cpuShare}); true when it
-   * asked for a release. Every quiet look, start-up's included, lowers the floor it measures from
-   * to the resident memory it reads, if that is lower.
+   * One look of the watch (see {@link HeapReleaseAtRestOptions.cpuShare}); true when it asked for
+   * a release. Every quiet look, start-up's included, lowers the floor it measures from to the
+   * resident memory it reads, if that is lower.
    */
   watchForQuiet(): boolean {
     const quiet = (this.options.cpuShare?.() ?? 1) <= this.quietCpuShare;
