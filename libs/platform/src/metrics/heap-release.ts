@@ -47,10 +47,11 @@ export function cpuShareSinceLastCall(): () => number {
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
   return () => {
-    const cpu = process.cpuUsage(lastCpu);
+    const cpu = process.cpuUsage();
     const now = performance.now();
-    const share = (cpu.user + cpu.system) / 1000 / Math.max(1, now - lastAt);
-    lastCpu = process.cpuUsage();
+    const usedMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
+    const share = usedMs / Math.max(1, now - lastAt);
+    lastCpu = cpu;
     lastAt = now;
     return share;
   };
@@ -254,7 +255,10 @@ export class HeapReleaseAtRest {
     this.timer = undefined;
     const trim = this.options.trim;
     if (!trim || this.options.restingForMs() <= 0) return false;
-    this.runTrim(trim, false);
+    this.runTrim(trim);
+    // No collection ran, so the young generation's pages are still held: a trim alone only
+    // ever lowers the watch's floor.
+    this.floorResident = Math.min(this.floorResident, this.residentBytes());
     return true;
   }
 
@@ -307,17 +311,11 @@ export class HeapReleaseAtRest {
     );
   }
 
-  /**
-   * Trims once and reports it; the trim runs first (`onTrim?.(trim())` would skip it without
-   * onTrim). After a release's collection, what is left is the watch's new floor; a trim alone
-   * (no collection: the young generation's pages are still held) only ever lowers it.
-   */
-  private runTrim(trim: MallocTrim, afterRelease: boolean): void {
+  /** Trims once and reports it; the trim runs first (`onTrim?.(trim())` would skip it without onTrim). */
+  private runTrim(trim: MallocTrim): void {
     this.lastTrimAt = this.now();
     const released = trim();
     this.options.onTrim?.(released);
-    if (afterRelease) this.keepFloor();
-    else this.floorResident = Math.min(this.floorResident, this.residentBytes());
   }
 
   /** What is resident right after a release: the floor the watch measures from. */
@@ -329,7 +327,8 @@ export class HeapReleaseAtRest {
     clearTimeout(this.trimTimer);
     this.trimTimer = setTimeout(() => {
       this.trimTimer = undefined;
-      this.runTrim(trim, true);
+      this.runTrim(trim);
+      this.keepFloor();
     }, this.options.trimDelayMs ?? 1_000);
     this.trimTimer.unref();
   }
