@@ -34,6 +34,11 @@ export function outboxRelayMetrics(registry: Registry | undefined) {
       help: '1 while this instance is the active relay, 0 while it stands by',
       labelNames: ['relay'],
     }),
+    listening: gauge(registry, {
+      name: 'messaging_outbox_relay_listening',
+      help: "1 while the leader waits for the outbox trigger's notifications, 0 while it polls under sustained load (or stands by)",
+      labelNames: ['relay'],
+    }),
   };
 }
 
@@ -47,6 +52,7 @@ export type OutboxRelayMetrics = ReturnType<typeof outboxRelayMetrics>;
  */
 export function initialiseRelaySeries(metrics: OutboxRelayMetrics, relay: string): void {
   metrics.leader.set({ relay }, 0);
+  metrics.listening.set({ relay }, 0);
   metrics.failures.inc({ relay }, 0);
   metrics.fenced.inc({ relay }, 0);
 }

@@ -38,6 +38,15 @@ export interface OutboxRelayOptions {
    * of one batch per commit; at rest the first row is published as soon as it commits.
    */
   minBatchIntervalMs?: number;
+  /**
+   * Consecutive batches that found rows after which the leader stops listening and polls every
+   * `minBatchIntervalMs` instead (default 3; 0 = always listen). Under sustained load the next
+   * batch is due within that interval anyway, so a notification per committing transaction
+   * only costs both sides a wake-up (Postgres reads each in a transaction of its own). The first
+   * batch that finds nothing listens again and then looks once more, so a row committed
+   * in between is not left to the safety poll.
+   */
+  pollAfterBusyBatches?: number;
   /** How often a standby retries the lock, in ms (default 1 000): bounds takeover time. */
   standbyPollIntervalMs?: number;
   /** kafkajs retries inside one send before the relay's own backoff takes over (default 5). */
@@ -120,6 +129,7 @@ export class OutboxRelay {
     await this.loop;
     await this.leadership.release();
     this.metrics.leader.set({ relay: this.options.name }, 0);
+    this.metrics.listening.set({ relay: this.options.name }, 0);
     await this.batches.close();
   }
 
@@ -127,18 +137,27 @@ export class OutboxRelay {
     const relay = this.options.name;
     const batchSize = this.options.batchSize ?? 100;
     const minInterval = this.options.minBatchIntervalMs ?? 200;
+    const pollAfter = this.options.pollAfterBusyBatches ?? 3;
     let failures = 0;
     let lastBatchAt = 0;
     let backlog = false;
+    // Whether the leader's session LISTENs (it does from the lock on), and how many batches in a
+    // row found rows.
+    let listening = false;
+    let busyBatches = 0;
     while (!this.stopping.signal.aborted) {
       try {
         if (!this.leadership.isLeader) {
           this.metrics.leader.set({ relay }, 0);
+          this.metrics.listening.set({ relay }, 0);
           if (!(await this.leadership.tryAcquire())) {
             await sleep(this.options.standbyPollIntervalMs ?? 1_000, this.stopping.signal);
             continue;
           }
+          listening = true;
+          busyBatches = 0;
           this.metrics.leader.set({ relay }, 1);
+          this.metrics.listening.set({ relay }, 1);
           this.log('info', 'outbox relay is now the leader', {
             relay,
             epoch: this.leadership.epoch,
@@ -153,7 +172,21 @@ export class OutboxRelay {
         const published = await this.batches.publishBatch();
         failures = 0;
         backlog = published >= batchSize;
-        if (!backlog) {
+        busyBatches = published > 0 ? busyBatches + 1 : 0;
+        if (listening && pollAfter > 0 && busyBatches >= pollAfter) {
+          // Sustained load: poll every minInterval, with no notification per commit.
+          await this.leadership.listen(false);
+          listening = false;
+          this.metrics.listening.set({ relay }, 0);
+        } else if (!listening && published === 0) {
+          // The load ended: listen again, then look once more after minInterval, since a row
+          // that committed before the LISTEN took effect sent this session no notification.
+          await this.leadership.listen(true);
+          listening = true;
+          this.metrics.listening.set({ relay }, 1);
+          continue;
+        }
+        if (!backlog && listening) {
           await this.wakeup.wait(this.options.pollIntervalMs ?? 5_000, this.stopping.signal);
         }
       } catch (e) {

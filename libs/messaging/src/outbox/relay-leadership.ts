@@ -78,6 +78,14 @@ export class RelayLeadership {
     return true;
   }
 
+  /**
+   * Starts (`LISTEN`) or stops (`UNLISTEN`) receiving the outbox trigger's notifications on the
+   * lock session. A session that (re)takes the lock listens from the start.
+   */
+  async listen(on: boolean): Promise<void> {
+    await this.session.query(`${on ? 'LISTEN' : 'UNLISTEN'} ${OUTBOX_CHANNEL}`);
+  }
+
   /** Throws {@link RelayFencedError} (and steps down) unless the lease epoch is still ours. */
   async verify(): Promise<void> {
     const { rows } = await this.session.query<{ epoch: string }>(

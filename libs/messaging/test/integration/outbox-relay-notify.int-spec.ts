@@ -1,5 +1,6 @@
 import { readAll, waitFor } from '@rc/testing';
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import type { OutboxRelay } from '../../src';
 import type { IsolatedDatabase } from './support/isolated-database';
 import { testKafka } from './support/kafka-fixture';
@@ -15,6 +16,12 @@ async function lastRelayQuery(db: IsolatedDatabase, relay: string): Promise<stri
     [relay],
   );
   return rows[0]!.at;
+}
+
+/** The leader's `messaging_outbox_relay_listening` gauge (1 listening, 0 polling). */
+async function listeningOf(registry: Registry): Promise<number | undefined> {
+  const gauge = registry.getSingleMetric('messaging_outbox_relay_listening');
+  return (await gauge?.get())?.values[0]?.value;
 }
 
 describe('outbox relay wake-up', () => {
@@ -87,5 +94,49 @@ describe('outbox relay wake-up', () => {
 
     // Assert: no query ran on the relay's session (the old relay polled every 200 ms)
     expect(await lastRelayQuery(db, relay.name)).toBe(before);
+  });
+
+  it('when rows keep committing, then the leader polls without notifications, and listens again once they stop', async () => {
+    // Arrange: a leader with a 30 s safety poll that polls after two batches in a row found rows;
+    // the notifications its session receives are counted
+    let notifications = 0;
+    db.pool.on('acquire', (client) => client.on('notification', () => notifications++));
+    const { relay, registry } = testRelay(db.pool, kafka, {
+      pollIntervalMs: 30_000,
+      minBatchIntervalMs: 100,
+      pollAfterBusyBatches: 2,
+    });
+    relays.push(relay);
+    relay.start();
+    await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
+    await new Promise((r) => setTimeout(r, 300));
+    const listeningAtRest = await listeningOf(registry);
+
+    // Act: a row every 40 ms for ~1.6 s, then one more once the relay listens again
+    const busy = Array.from({ length: 40 }, (_, i) => orderPlaced(`order-busy-${i}`));
+    let polled = false;
+    for (const event of busy) {
+      await addCommitted(db.pool, topic, [event]);
+      if ((await listeningOf(registry)) === 0) polled = true;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await waitFor(async () => (await unpublished(db.pool)) === 0, 5_000, 'the busy rows');
+    await waitFor(async () => (await listeningOf(registry)) === 1, 5_000, 'the relay to listen');
+    const last = orderPlaced('order-after-load');
+    const committedAt = Date.now();
+    await addCommitted(db.pool, topic, [last]);
+    await waitFor(async () => (await unpublished(db.pool)) === 0, 5_000, 'the last row');
+    const tookMs = Date.now() - committedAt;
+
+    // Assert: listening at rest, polling under the load (a notification for the first rows
+    // only, not one per commit), and the row after it woken by its notification (the safety
+    // poll is 30 s away); every row published once
+    expect(listeningAtRest).toBe(1);
+    expect(polled).toBe(true);
+    expect(notifications).toBeGreaterThan(0);
+    expect(notifications).toBeLessThan(busy.length / 2);
+    expect(tookMs).toBeLessThan(2_000);
+    const ids = (await readAll(kafka, topic)).map((m) => m.headers!['event-id']!.toString());
+    expect(ids.sort()).toEqual([...busy, last].map((e) => e.id).sort());
   });
 });

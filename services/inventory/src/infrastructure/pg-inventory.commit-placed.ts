@@ -8,9 +8,10 @@ import { ITEM_ORDER } from './reservation.rows';
  * The common `OrderPlaced` events of a batch in ONE statement, with no BEGIN/COMMIT around it
  * (the general path is BEGIN, the inbox insert, each order's read-and-lock and settle, COMMIT).
  * Every write is gated, and a single statement is atomic on its own:
- * - `held` locks, in order-id order, the reservations that are RESERVED with exactly their
- *   event's lines (same SKUs, same quantities). A concurrent settle (the expiry worker, the HTTP
- *   commit) makes a row wait and then fail the re-check, so it drops out of `held`;
+ * - `listed` locks, in order-id order, the reservations of the listed orders, and `held` keeps
+ *   those that are RESERVED with exactly their event's lines (same SKUs, same quantities). A
+ *   concurrent settle (the expiry worker, the HTTP commit) makes a row wait; the lock then
+ *   returns the row as that settle left it, no longer RESERVED, so it drops out of `held`;
  * - `locked` locks the stock rows of the held orders' lines in SKU order (the one lock order);
  * - `fresh` records in the inbox the events of the held orders, only if every one of those
  *   stock rows was locked; an event applied before conflicts and drops out;
@@ -22,28 +23,36 @@ import { ITEM_ORDER } from './reservation.rows';
  * Rows of the big tables are only ever reached by primary key from the arrays given
  * (`= ANY(...)`), never by a join the planner may turn into a scan: as a prepared statement
  * (see `createPgPool`) a generic plan once scanned every RESERVED reservation, checking each
- * one's lines, ~4 ms of Postgres CPU per event.
+ * one's lines, ~4 ms of Postgres CPU per event. For the same reason the lock reads the listed
+ * reservations by primary key alone and `held` filters on the status after it: with
+ * `status = 'RESERVED'` beside the `order_id` condition, the planner ANDed the primary key with
+ * the whole partial index of RESERVED holds on `expires_at` (a bitmap scan of every entry, dead
+ * ones included until a vacuum: ~6 500 entries per batch after ~8 000 checkouts on a database
+ * without autovacuum), so each batch cost more the more holds the table kept.
  *
  * Parameters: $1 group; per event, in parallel arrays: $2 event ids, $3 order ids; per line:
  * $4 the event's index (1-based), $5 SKU, $6 quantity; per event, the `StockCommitted` outbox
  * row: $7 event id, $8 topic, $9 key, $10 type, $11 payload, $12 headers.
  */
-const COMMIT_HELD_SQL = `
+export const COMMIT_HELD_SQL = `
   WITH ev AS MATERIALIZED (
     SELECT * FROM unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS e(event_id, order_id, idx)
   ), req AS MATERIALIZED (
     SELECT ev.order_id, r.sku, r.quantity
     FROM unnest($4::int[], $5::text[], $6::int[]) AS r(idx, sku, quantity) JOIN ev USING (idx)
-  ), held AS MATERIALIZED (
-    SELECT r.order_id FROM reservations r
-    WHERE r.order_id = ANY($3::uuid[]) AND r.status = 'RESERVED'
-      AND NOT EXISTS (
-        (SELECT sku, quantity FROM reservation_items i WHERE i.order_id = r.order_id
-         EXCEPT SELECT sku, quantity FROM req WHERE req.order_id = r.order_id)
-        UNION ALL
-        (SELECT sku, quantity FROM req WHERE req.order_id = r.order_id
-         EXCEPT SELECT sku, quantity FROM reservation_items i WHERE i.order_id = r.order_id))
+  ), listed AS MATERIALIZED (
+    SELECT r.order_id, r.status FROM reservations r
+    WHERE r.order_id = ANY($3::uuid[])
     ORDER BY r.order_id FOR UPDATE OF r
+  ), held AS MATERIALIZED (
+    SELECT l.order_id FROM listed l
+    WHERE l.status = 'RESERVED'
+      AND NOT EXISTS (
+        (SELECT sku, quantity FROM reservation_items i WHERE i.order_id = l.order_id
+         EXCEPT SELECT sku, quantity FROM req WHERE req.order_id = l.order_id)
+        UNION ALL
+        (SELECT sku, quantity FROM req WHERE req.order_id = l.order_id
+         EXCEPT SELECT sku, quantity FROM reservation_items i WHERE i.order_id = l.order_id))
   ), wanted AS MATERIALIZED (
     SELECT sku, sum(quantity)::int AS quantity FROM req
     WHERE order_id IN (SELECT order_id FROM held) GROUP BY sku

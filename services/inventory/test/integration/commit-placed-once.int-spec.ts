@@ -1,9 +1,11 @@
 import { createThrowawayDatabase, type ThrowawayDatabase, uniqueName } from '@rc/testing';
 import { randomUUID } from 'node:crypto';
+import { escapeLiteral } from 'pg';
 import { CommitPlacedOrder } from '../../src/application/commit-placed-order.command';
 import { ReleaseReservation } from '../../src/application/release-reservation.command';
 import { ReserveStock } from '../../src/application/reserve-stock.command';
 import { migrateInventoryDatabase } from '../../src/infrastructure/inventory.migrations';
+import { COMMIT_HELD_SQL } from '../../src/infrastructure/pg-inventory.commit-placed';
 import { PgInventoryUnitOfWork } from '../../src/infrastructure/pg-inventory.unit-of-work';
 import { addProduct, outboxEvents, stockOf } from '../support/inventory-fixture';
 
@@ -263,4 +265,56 @@ describe('OrderPlaced committed in one statement, against Postgres', () => {
     expect(await stockOf(db.pool, sku)).toEqual({ onHand: 8, reserved: 0 });
     expect(await outboxEvents(db.pool, orderId)).toHaveLength(2);
   });
+
+  it('when the table keeps many settled holds, then the statement reaches reservations by primary key alone', async () => {
+    // Arrange: 200 holds reserved and committed, each leaving an entry in the partial index of
+    // RESERVED holds until a vacuum, then one RESERVED hold to commit.
+    const sku = await addProduct(db.pool, 1_000);
+    for (let i = 0; i < 200; i++) {
+      const settled = await reservedOrder([{ sku, quantity: 1 }]);
+      await commitOne(randomUUID(), settled, [{ sku, quantity: 1 }]);
+    }
+    const orderId = await reservedOrder([{ sku, quantity: 1 }]);
+    const eventId = randomUUID();
+    const args = [
+      escapeLiteral(group),
+      arrayOf('uuid', [eventId]),
+      arrayOf('uuid', [orderId]),
+      'ARRAY[1]::int[]',
+      arrayOf('text', [sku]),
+      'ARRAY[1]::int[]',
+      arrayOf('uuid', [eventId]),
+      ...['inventory', orderId, 'StockCommitted', '{}', '{}'].map((v) => arrayOf('text', [v])),
+    ].join(', ');
+
+    // Act: the plans Postgres makes for the prepared statement, generic and custom
+    const client = await db.pool.connect();
+    const plans: string[] = [];
+    try {
+      await client.query(`PREPARE commit_held_probe AS ${COMMIT_HELD_SQL}`);
+      for (const mode of ['force_generic_plan', 'force_custom_plan']) {
+        await client.query(`SET plan_cache_mode = ${mode}`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN EXECUTE commit_held_probe(${args})`,
+        );
+        plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      }
+    } finally {
+      await client.query('DEALLOCATE ALL; RESET plan_cache_mode').catch(() => undefined);
+      client.release();
+    }
+
+    // Assert: the reservation is read by its primary key, never through the partial index
+    // (whose every entry a bitmap scan would read)
+    for (const plan of plans) {
+      expect(plan).toContain('reservations_pkey');
+      expect(plan).not.toContain('reservations_expiry_idx');
+    }
+    expect(await commitOne(eventId, orderId, [{ sku, quantity: 1 }])).toBeDefined();
+  });
 });
+
+/** `ARRAY[...]::<type>[]` of the values, each as an escaped literal. */
+function arrayOf(type: string, values: string[]): string {
+  return `ARRAY[${values.map(escapeLiteral).join(', ')}]::${type}[]`;
+}
