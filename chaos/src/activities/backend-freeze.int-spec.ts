@@ -37,7 +37,7 @@ describe('stopAtSafePoint on real Postgres backends', () => {
     await other.drop();
   });
 
-  it('when the backend is idle, then it is stopped at once and a query sent to it hangs until it is let go', async () => {
+  it('when the backend is idle, then it is stopped within a few tries and a query sent to it hangs until it is let go', async () => {
     // Arrange
     const { client, pid } = await connect(victim.url);
 
@@ -52,8 +52,11 @@ describe('stopAtSafePoint on real Postgres backends', () => {
       signal(pid, 'SIGCONT');
       await query;
 
-      // Assert
-      expect(stop).toEqual({ pid, outcome: 'stopped', tries: 1 });
+      // Assert: stopped within a few tries. An idle backend is almost always caught waiting at the
+      // first, but not always: it leaves its wait for a moment to answer a signal (the catch-up
+      // on catalog invalidations other tests' DDL sends every backend; once in a CI run, tries 2).
+      expect(stop).toEqual({ pid, outcome: 'stopped', tries: expect.any(Number) });
+      expect((stop as { tries: number }).tries).toBeLessThanOrEqual(5);
       expect(answeredWhileStopped).toBe(false);
     } finally {
       await client.end();
