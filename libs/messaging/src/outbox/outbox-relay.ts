@@ -68,11 +68,11 @@ export interface OutboxRelayOptions {
 
 /**
  * Publishes committed outbox rows to Kafka, in id order, with an idempotent producer and
- * `acks: -1`, then marks them published. The leader is woken by the outbox trigger's NOTIFY when rows
- * commit (at most one batch per `minBatchIntervalMs`, 200 ms, so batches form under load) and polls
- * every `pollIntervalMs` in case a notification is lost; under sustained load it stops listening
- * and polls every `minBatchIntervalMs` (see `pollAfterBusyBatches`). Exactly one replica per relay
- * name is active (see {@link RelayLeadership}); the others stand by and take over within
+ * `acks: -1`, then marks them published. The leader is woken by the outbox trigger's NOTIFY when
+ * rows commit (at most one batch per `minBatchIntervalMs`, 200 ms, so batches form under load) and
+ * polls every `pollIntervalMs` in case a notification is lost; under sustained load it stops
+ * listening and polls every `minBatchIntervalMs` (see `pollAfterBusyBatches`). Exactly one replica
+ * per relay name is active (see {@link RelayLeadership}); the others stand by and take over within
  * `standbyPollIntervalMs` of the leader's session ending. When Kafka or Postgres fails the rows
  * stay where they are and the relay backs off with jitter, forever: nothing is lost, only delayed
  * (watch the backlog and oldest-age gauges). Delivery is at-least-once: consumers deduplicate on
