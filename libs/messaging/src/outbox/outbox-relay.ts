@@ -143,9 +143,7 @@ export class OutboxRelay {
     let failures = 0;
     let lastBatchAt = 0;
     let backlog = false;
-    // Whether the leader's session LISTENs (it does from the lock on), and how many batches in a
-    // row found rows.
-    let listening = false;
+    // How many batches in a row found rows.
     let busyBatches = 0;
     while (!this.stopping.signal.aborted) {
       try {
@@ -156,7 +154,6 @@ export class OutboxRelay {
             await sleep(this.options.standbyPollIntervalMs ?? 1_000, this.stopping.signal);
             continue;
           }
-          listening = true;
           busyBatches = 0;
           this.metrics.leader.set({ relay }, 1);
           this.metrics.listening.set({ relay }, 1);
@@ -175,20 +172,18 @@ export class OutboxRelay {
         failures = 0;
         backlog = published >= batchSize;
         busyBatches = published > 0 ? busyBatches + 1 : 0;
-        if (listening && pollAfter > 0 && busyBatches >= pollAfter) {
+        if (this.leadership.listening && pollAfter > 0 && busyBatches >= pollAfter) {
           // Sustained load: poll every minInterval, with no notification per commit.
           await this.leadership.listen(false);
-          listening = false;
           this.metrics.listening.set({ relay }, 0);
-        } else if (!listening && published === 0) {
+        } else if (!this.leadership.listening && published === 0) {
           // The load ended: listen again, then look once more after minInterval, since a row
           // that committed before the LISTEN took effect sent this session no notification.
           await this.leadership.listen(true);
-          listening = true;
           this.metrics.listening.set({ relay }, 1);
           continue;
         }
-        if (!backlog && listening) {
+        if (!backlog && this.leadership.listening) {
           await this.wakeup.wait(this.options.pollIntervalMs ?? 5_000, this.stopping.signal);
         }
       } catch (e) {

@@ -23,6 +23,7 @@ const LOCK_NAMESPACE = 'rc-messaging:outbox-relay';
 export class RelayLeadership {
   private client: PoolClient | undefined;
   private currentEpoch: number | undefined;
+  private listeningNow = false;
   private brokenBy: Error | undefined;
   private readonly onError = (e: Error) => {
     this.brokenBy = e;
@@ -74,8 +75,14 @@ export class RelayLeadership {
     // Listening before the first batch: a row committed from here on wakes the relay, and one
     // committed earlier is found by that first batch.
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listeningNow = true;
     this.currentEpoch = Number(lease.rows[0]!.epoch);
     return true;
+  }
+
+  /** Whether the lock session LISTENs for the outbox's notifications (from the lock on). */
+  get listening(): boolean {
+    return this.listeningNow;
   }
 
   /**
@@ -84,6 +91,7 @@ export class RelayLeadership {
    */
   async listen(on: boolean): Promise<void> {
     await this.session.query(`${on ? 'LISTEN' : 'UNLISTEN'} ${OUTBOX_CHANNEL}`);
+    this.listeningNow = on;
   }
 
   /** Throws {@link RelayFencedError} (and steps down) unless the lease epoch is still ours. */
@@ -118,6 +126,7 @@ export class RelayLeadership {
     this.client = undefined;
     this.currentEpoch = undefined;
     this.brokenBy = undefined;
+    this.listeningNow = false;
     // The error listener stays: the destroyed connection may still report its socket's end.
     client?.off('notification', this.onNotification);
     client?.release(reason);
@@ -140,6 +149,7 @@ export class RelayLeadership {
       await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`);
       this.client = undefined;
       this.currentEpoch = undefined;
+      this.listeningNow = false;
       this.detach(client);
       client.release();
     } catch (e) {
