@@ -41,13 +41,18 @@ describe('outbox relay wake-up', () => {
     await bed.remove();
   });
 
-  it('when a row commits while the relay idles, then the NOTIFY wakes it long before its safety poll', async () => {
-    // Arrange: a leader that would poll only every 30 s, drained and idle
-    const { relay } = testRelay(db.pool, kafka, { pollIntervalMs: 30_000 });
+  /** Starts `relay` and returns once it leads and has had 300 ms to drain and go idle. */
+  async function startIdleLeader(relay: OutboxRelay): Promise<void> {
     relays.push(relay);
     relay.start();
     await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
     await new Promise((r) => setTimeout(r, 300));
+  }
+
+  it('when a row commits while the relay idles, then the NOTIFY wakes it long before its safety poll', async () => {
+    // Arrange: a leader that would poll only every 30 s, drained and idle
+    const { relay } = testRelay(db.pool, kafka, { pollIntervalMs: 30_000 });
+    await startIdleLeader(relay);
 
     // Act
     const event = orderPlaced('order-notified');
@@ -83,10 +88,7 @@ describe('outbox relay wake-up', () => {
   it('when the relay idles, then it does not poll its outbox faster than its safety poll', async () => {
     // Arrange
     const { relay } = testRelay(db.pool, kafka, { pollIntervalMs: 5_000 });
-    relays.push(relay);
-    relay.start();
-    await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
-    await new Promise((r) => setTimeout(r, 300));
+    await startIdleLeader(relay);
     const before = await lastRelayQuery(db, relay.name);
 
     // Act: two idle seconds
@@ -106,10 +108,7 @@ describe('outbox relay wake-up', () => {
       minBatchIntervalMs: 100,
       pollAfterBusyBatches: 2,
     });
-    relays.push(relay);
-    relay.start();
-    await waitFor(async () => relay.isLeader, 5_000, 'the relay to lead');
-    await new Promise((r) => setTimeout(r, 300));
+    await startIdleLeader(relay);
     const listeningAtRest = await listeningOf(registry);
 
     // Act: a row every 40 ms for ~1.6 s, then one more once the relay listens again
